@@ -1,0 +1,315 @@
+/**
+ * The command line: subcommands, flags, validation and help texts.
+ *
+ * @module
+ */
+
+import { parseArgs } from "@std/cli/parse-args";
+import { type Lang, LANGS } from "./catalog.ts";
+import { UsageError } from "./errors.ts";
+import {
+  DEFAULT_HOSTNAME,
+  DEFAULT_MAX_CLIENTS,
+  DEFAULT_MAX_LINE_BYTES,
+  DEFAULT_MAX_OUTBOX_BYTES,
+  DEFAULT_NICKNAME_TIMEOUT_MS,
+  DEFAULT_PORT,
+  DEFAULT_RATE_BURST,
+  DEFAULT_RATE_LINES_PER_SECOND,
+} from "./server.ts";
+import type { ServerMode } from "./session.ts";
+
+/** The server's settings as given on the command line (files not read yet). */
+export interface ServerArgs {
+  hostname: string;
+  port: number;
+  mode: ServerMode;
+  lang: Lang;
+  maxLineBytes: number;
+  maxOutboxBytes: number;
+  maxClients: number;
+  nicknameTimeoutMs: number;
+  rateLinesPerSecond: number;
+  rateBurst: number;
+  password: string | undefined;
+  tlsCertFile: string | undefined;
+  tlsKeyFile: string | undefined;
+  quiet: boolean;
+}
+
+/** The client's settings as given on the command line (files not read yet). */
+export interface ClientArgs {
+  hostname: string;
+  port: number;
+  lang: Lang;
+  nick: string | undefined;
+  password: string | undefined;
+  tls: boolean;
+  caFile: string | undefined;
+}
+
+/** What the command line asks for. */
+export type Command =
+  | { kind: "menu" }
+  | { kind: "help"; text: string }
+  | { kind: "version" }
+  | { kind: "server"; args: ServerArgs }
+  | { kind: "client"; args: ClientArgs };
+
+/** The overall help. */
+export const MAIN_HELP = `tcp-chat: a multi-client TCP chat server and its client
+
+Usage:
+  main.ts                   show the menu (1 = server, 2 = client)
+  main.ts server [options]  start the server       (main.ts server --help)
+  main.ts client [options]  start the client       (main.ts client --help)
+  main.ts --help | --version
+
+Anyone can also chat with plain nc:  nc 127.0.0.1 12345`;
+
+/** The server's help: what each flag does and what each limit protects. */
+export const SERVER_HELP = `Usage: main.ts server [PORT] [options]
+
+Starts the chat server (as the Python main.py), or with -e an echo server (as the
+C echo-server; "server 12345 -e -b" works as in the original).
+
+Options:
+  --host HOST             address to bind (default ${DEFAULT_HOSTNAME}: this machine only;
+                          use 0.0.0.0 to accept connections from the LAN)
+  --port PORT             port (default ${DEFAULT_PORT}; 0 picks a free one)
+  -e                      echo mode: send each line back to its sender only
+  -b                      with -e: send each line to every client, sender included
+  --lang ko|en            language of every line (default ko)
+  --password PASSWORD     room password, asked before the nickname (or set CHAT_PASSWORD;
+                          the variable keeps it out of the process list)
+  --tls-cert FILE         PEM certificate chain: serve TLS (needs --tls-key)
+  --tls-key FILE          PEM private key
+  --quiet                 log only start and shutdown, not each connection and message
+
+Limits (each protects everyone else from one client):
+  --max-line-bytes N      longest line in bytes (default ${DEFAULT_MAX_LINE_BYTES}); a longer line
+                          disconnects its sender, so a stream without newlines cannot
+                          grow server memory
+  --max-outbox-bytes N    output waiting for one client (default ${DEFAULT_MAX_OUTBOX_BYTES}); a client
+                          that stops reading is dropped at this limit instead of
+                          growing memory or slowing anyone down
+  --max-clients N         connections at once (default ${DEFAULT_MAX_CLIENTS}); bounds memory and
+                          file descriptors
+  --nick-timeout SECONDS  time to send the password and a nickname (default ${
+  DEFAULT_NICKNAME_TIMEOUT_MS / 1000
+}; 0 = none);
+                          frees slots held by silent connections
+  --rate LINES            lines per second per client (default ${DEFAULT_RATE_LINES_PER_SECOND}; 0 = no limit);
+                          lines over it are refused with a notice, and a client that
+                          keeps flooding is disconnected
+  --burst LINES           lines a client may send at once (default ${DEFAULT_RATE_BURST})
+
+SIGINT (Ctrl-C) or SIGTERM: every client is told, output is flushed, exit 0.`;
+
+/** The client's help. */
+export const CLIENT_HELP = `Usage: main.ts client [HOST [PORT]] [options]
+
+Connects to a chat (or echo) server: lines you type go to the server, lines from
+the server are shown as they arrive. "client 127.0.0.1 12345" works as the C
+echo-client.
+
+Options:
+  --host HOST          server address (default ${DEFAULT_HOSTNAME})
+  --port PORT          server port (default ${DEFAULT_PORT})
+  --nick NAME          answer the nickname prompt with NAME
+  --password PASSWORD  answer the password prompt (or set CHAT_PASSWORD; without
+                       either, the client asks, without echo on a terminal)
+  --tls                connect with TLS
+  --ca FILE            PEM certificate to trust (for a self-signed server)
+  --lang ko|en         language of the client's own messages (default ko)
+
+Type /종료 or /quit (or press Ctrl-D) to leave.`;
+
+/**
+ * Parses the command line.
+ *
+ * @param args `Deno.args`.
+ * @returns What to do.
+ * @throws {UsageError} On an unknown flag, a bad value or a bad combination.
+ */
+export function parseCommandLine(args: string[]): Command {
+  const [first, ...rest] = args;
+  if (first === undefined) return { kind: "menu" };
+  if (first === "server") return parseServer(rest);
+  if (first === "client") return parseClient(rest);
+  if (first === "--help" || first === "-h" || first === "help") {
+    return { kind: "help", text: MAIN_HELP };
+  }
+  if (first === "--version" || first === "-V") return { kind: "version" };
+  throw new UsageError(
+    `Unknown command: ${first} (expected "server" or "client"; see --help)`,
+  );
+}
+
+function parseServer(args: string[]): Command {
+  const flags = parse(args, {
+    string: [
+      "host",
+      "port",
+      "lang",
+      "password",
+      "tls-cert",
+      "tls-key",
+      "max-line-bytes",
+      "max-outbox-bytes",
+      "max-clients",
+      "nick-timeout",
+      "rate",
+      "burst",
+    ],
+    boolean: ["e", "b", "quiet", "help"],
+  });
+  if (flags.help === true) return { kind: "help", text: SERVER_HELP };
+  const positionals = flags._.map(String);
+  if (positionals.length > 1) {
+    throw new UsageError(`Unexpected argument: ${positionals[1]} (see server --help)`);
+  }
+  if (positionals.length === 1 && flags.port !== undefined) {
+    throw new UsageError("The port is given twice: as an argument and with --port");
+  }
+  const echo = flags.e === true;
+  const broadcast = flags.b === true;
+  if (broadcast && !echo) throw new UsageError("-b option requires -e option");
+  const tlsCertFile = str(flags["tls-cert"]);
+  const tlsKeyFile = str(flags["tls-key"]);
+  if ((tlsCertFile === undefined) !== (tlsKeyFile === undefined)) {
+    throw new UsageError("--tls-cert and --tls-key go together");
+  }
+  return {
+    kind: "server",
+    args: {
+      hostname: hostname(flags.host),
+      port: port(positionals[0] ?? str(flags.port), DEFAULT_PORT),
+      mode: !echo ? "chat" : broadcast ? "echo-broadcast" : "echo",
+      lang: lang(flags.lang),
+      maxLineBytes: integer("--max-line-bytes", flags["max-line-bytes"], DEFAULT_MAX_LINE_BYTES, 1),
+      maxOutboxBytes: integer(
+        "--max-outbox-bytes",
+        flags["max-outbox-bytes"],
+        DEFAULT_MAX_OUTBOX_BYTES,
+        1024,
+      ),
+      maxClients: integer("--max-clients", flags["max-clients"], DEFAULT_MAX_CLIENTS, 1),
+      nicknameTimeoutMs: number(
+        "--nick-timeout",
+        flags["nick-timeout"],
+        DEFAULT_NICKNAME_TIMEOUT_MS / 1000,
+      ) * 1000,
+      rateLinesPerSecond: number("--rate", flags.rate, DEFAULT_RATE_LINES_PER_SECOND),
+      rateBurst: integer("--burst", flags.burst, DEFAULT_RATE_BURST, 1),
+      password: nonEmpty("--password", flags.password),
+      tlsCertFile,
+      tlsKeyFile,
+      quiet: flags.quiet === true,
+    },
+  };
+}
+
+function parseClient(args: string[]): Command {
+  const flags = parse(args, {
+    string: ["host", "port", "nick", "lang", "password", "ca"],
+    boolean: ["tls", "help"],
+  });
+  if (flags.help === true) return { kind: "help", text: CLIENT_HELP };
+  const positionals = flags._.map(String);
+  if (positionals.length > 2) {
+    throw new UsageError(`Unexpected argument: ${positionals[2]} (see client --help)`);
+  }
+  if (positionals.length >= 1 && flags.host !== undefined) {
+    throw new UsageError("The host is given twice: as an argument and with --host");
+  }
+  if (positionals.length === 2 && flags.port !== undefined) {
+    throw new UsageError("The port is given twice: as an argument and with --port");
+  }
+  const caFile = str(flags.ca);
+  return {
+    kind: "client",
+    args: {
+      hostname: hostname(positionals[0] ?? flags.host),
+      port: port(positionals[1] ?? str(flags.port), DEFAULT_PORT, 1),
+      lang: lang(flags.lang),
+      nick: nonEmpty("--nick", flags.nick),
+      password: nonEmpty("--password", flags.password),
+      tls: flags.tls === true || caFile !== undefined,
+      caFile,
+    },
+  };
+}
+
+function parse(args: string[], options: { string: string[]; boolean: string[] }) {
+  const unknown: string[] = [];
+  const flags = parseArgs(args, {
+    ...options,
+    alias: { h: "help" },
+    unknown: (arg: string) => {
+      if (arg.startsWith("-") && arg !== "-") {
+        unknown.push(arg);
+        return false;
+      }
+      return true;
+    },
+  });
+  if (unknown.length > 0) {
+    throw new UsageError(`Unknown option: ${unknown[0].split("=")[0]} (see --help)`);
+  }
+  for (const name of options.string) {
+    const value = flags[name];
+    if (Array.isArray(value)) throw new UsageError(`--${name} is given more than once`);
+  }
+  return flags;
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
+function hostname(value: unknown): string {
+  const text = str(value) ?? DEFAULT_HOSTNAME;
+  if (text.length === 0) throw new UsageError("--host must not be empty");
+  return text;
+}
+
+function port(value: string | undefined, fallback: number, min = 0): number {
+  if (value === undefined) return fallback;
+  if (!/^\d{1,5}$/.test(value) || Number(value) < min || Number(value) > 65535) {
+    throw new UsageError(`Invalid port: "${value}" (expected a number from ${min} to 65535)`);
+  }
+  return Number(value);
+}
+
+function lang(value: unknown): Lang {
+  const text = str(value) ?? "ko";
+  if (!(LANGS as readonly string[]).includes(text)) {
+    throw new UsageError(`Invalid --lang: "${text}" (expected ko or en)`);
+  }
+  return text as Lang;
+}
+
+function integer(name: string, value: unknown, fallback: number, min: number): number {
+  const text = str(value);
+  if (text === undefined) return fallback;
+  if (!/^\d+$/.test(text) || Number(text) < min || !Number.isSafeInteger(Number(text))) {
+    throw new UsageError(`Invalid ${name}: "${text}" (expected a whole number of at least ${min})`);
+  }
+  return Number(text);
+}
+
+function number(name: string, value: unknown, fallback: number): number {
+  const text = str(value);
+  if (text === undefined) return fallback;
+  if (!/^\d+(\.\d+)?$/.test(text)) {
+    throw new UsageError(`Invalid ${name}: "${text}" (expected a number of at least 0)`);
+  }
+  return Number(text);
+}
+
+function nonEmpty(name: string, value: unknown): string | undefined {
+  const text = str(value);
+  if (text !== undefined && text.length === 0) throw new UsageError(`${name} must not be empty`);
+  return text;
+}

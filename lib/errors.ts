@@ -1,0 +1,49 @@
+/**
+ * Typed errors. A user mistake is reported as one line (`error.message`), never
+ * with a stack trace.
+ *
+ * @module
+ */
+
+/** A bad command line: unknown flag, bad port, bad flag combination. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+/** A line longer than the allowed number of bytes arrived. */
+export class LineTooLongError extends Error {
+  override name = "LineTooLongError";
+  /** The limit that was exceeded, in bytes. */
+  readonly maxBytes: number;
+
+  /**
+   * @param maxBytes The limit that was exceeded, in bytes.
+   */
+  constructor(maxBytes: number) {
+    super(`Cannot read line: longer than ${maxBytes} bytes`);
+    this.maxBytes = maxBytes;
+  }
+}
+
+/** The client could not reach the server. */
+export class ConnectError extends Error {
+  override name = "ConnectError";
+}
+
+/**
+ * Tells whether an error from a socket operation only means that the peer is gone
+ * or that we closed the socket ourselves: FIN, reset, broken pipe, an interrupted
+ * operation, or a closed resource.
+ *
+ * @param error The error thrown by `read()`, `write()` or `close()`.
+ * @returns `true` when the error means "the connection is over".
+ */
+export function isDisconnectError(error: unknown): boolean {
+  return error instanceof Deno.errors.ConnectionReset ||
+    error instanceof Deno.errors.ConnectionAborted ||
+    error instanceof Deno.errors.BrokenPipe ||
+    error instanceof Deno.errors.Interrupted ||
+    error instanceof Deno.errors.BadResource ||
+    error instanceof Deno.errors.NotConnected ||
+    error instanceof Deno.errors.UnexpectedEof;
+}

@@ -1,0 +1,188 @@
+/**
+ * The hub: who is in the room, their nicknames, and fan-out. It does no I/O and
+ * never waits: it hands bytes to each member's outbox and drops a member whose
+ * outbox is full.
+ *
+ * @module
+ */
+
+import type { Messages } from "./catalog.ts";
+import { nicknameKey } from "./protocol.ts";
+
+/** What the hub needs of a connection. */
+export interface Member {
+  /**
+   * Queues bytes for this member without waiting.
+   * @returns `false` when the member's outbox is full (or closed).
+   */
+  trySend(bytes: Uint8Array): boolean;
+  /** Closes the member's connection at once, without flushing; called after the hub removed it. */
+  drop(): void;
+}
+
+/** Options for {@linkcode Hub}. */
+export interface HubOptions {
+  /** The catalog the join and leave notices come from. */
+  messages: Messages;
+  /** Called once for each member dropped because its outbox was full. */
+  onOverflow?: (member: Member, nickname: string | undefined) => void;
+}
+
+/**
+ * The room. Lines broadcast during one synchronous burst (for instance every line
+ * of one read) are encoded once into one buffer that all members share; that
+ * buffer is handed out in a microtask, so every member gets every broadcast, in
+ * one and the same order, at the cost of one queue push per member per burst.
+ */
+export class Hub {
+  #messages: Messages;
+  #onOverflow: HubOptions["onOverflow"];
+  #encoder = new TextEncoder();
+  /** Everyone who receives broadcasts, in joining order. */
+  #members = new Set<Member>();
+  #nicknames = new Map<Member, string>();
+  #byKey = new Map<string, Member>();
+  #pending: string[] = [];
+  #flushScheduled = false;
+
+  /**
+   * @param options The catalog and the overflow hook.
+   */
+  constructor(options: HubOptions) {
+    this.#messages = options.messages;
+    this.#onOverflow = options.onOverflow;
+  }
+
+  /** The number of members (joined chat users, or echo-broadcast connections). */
+  get size(): number {
+    return this.#members.size;
+  }
+
+  /**
+   * The nicknames online, in joining order.
+   * @returns The nicknames.
+   */
+  nicknames(): string[] {
+    return [...this.#nicknames.values()];
+  }
+
+  /**
+   * The nickname of a member.
+   * @param member The member.
+   * @returns Its nickname, or `undefined` when it has none (not joined, or echo mode).
+   */
+  nicknameOf(member: Member): string | undefined {
+    return this.#nicknames.get(member);
+  }
+
+  /**
+   * Finds a member by nickname, ignoring case.
+   * @param nickname The nickname.
+   * @returns The member and its nickname as registered, or `undefined`.
+   */
+  find(nickname: string): { member: Member; nickname: string } | undefined {
+    const member = this.#byKey.get(nicknameKey(nickname));
+    if (member === undefined) return undefined;
+    return { member, nickname: this.#nicknames.get(member)! };
+  }
+
+  /**
+   * Adds a member with a nickname and tells everyone, the newcomer included.
+   * The caller validates the nickname first (see `isValidNickname`).
+   *
+   * @param member The connection.
+   * @param nickname A valid nickname.
+   * @returns `false` when the nickname is taken (compared ignoring case).
+   */
+  join(member: Member, nickname: string): boolean {
+    const key = nicknameKey(nickname);
+    if (this.#byKey.has(key)) return false;
+    this.#byKey.set(key, member);
+    this.#nicknames.set(member, nickname);
+    this.#members.add(member);
+    this.broadcast(this.#messages.joined(nickname));
+    return true;
+  }
+
+  /**
+   * Adds a member without a nickname (echo-broadcast mode): it receives
+   * broadcasts, and nobody is told it came or went.
+   *
+   * @param member The connection.
+   */
+  add(member: Member): void {
+    this.#members.add(member);
+  }
+
+  /**
+   * Removes a member. When it had a nickname, everyone else is told it left. Safe
+   * to call more than once: the notice goes out exactly once.
+   *
+   * @param member The connection.
+   * @param notify Tell the others (`false` at shutdown, when everyone leaves).
+   * @returns `true` when it was a member.
+   */
+  remove(member: Member, notify = true): boolean {
+    if (!this.#members.delete(member)) return false;
+    const nickname = this.#nicknames.get(member);
+    if (nickname !== undefined) {
+      this.#nicknames.delete(member);
+      this.#byKey.delete(nicknameKey(nickname));
+      if (notify) this.broadcast(this.#messages.left(nickname));
+    }
+    return true;
+  }
+
+  /**
+   * Sends a line to every member. Never waits.
+   *
+   * @param line The line, without `\n`.
+   */
+  broadcast(line: string): void {
+    this.#pending.push(line, "\n");
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      queueMicrotask(() => this.flush());
+    }
+  }
+
+  /**
+   * Sends lines to one connection (member or not), after every broadcast made
+   * before, so that it sees them in order. Never waits.
+   *
+   * @param member The connection.
+   * @param lines The lines, without `\n`.
+   * @returns `false` when its outbox was full; it was then removed and dropped.
+   */
+  send(member: Member, ...lines: string[]): boolean {
+    this.flush();
+    const bytes = this.#encoder.encode(lines.join("\n") + "\n");
+    if (member.trySend(bytes)) return true;
+    this.#overflow([member]);
+    return false;
+  }
+
+  /** Hands the pending broadcast lines to every member now. */
+  flush(): void {
+    this.#flushScheduled = false;
+    while (this.#pending.length > 0) {
+      const bytes = this.#encoder.encode(this.#pending.join(""));
+      this.#pending = [];
+      let full: Member[] | undefined;
+      for (const member of this.#members) {
+        if (!member.trySend(bytes)) (full ??= []).push(member);
+      }
+      // Leave notices of dropped members are broadcast in turn: loop until none.
+      if (full !== undefined) this.#overflow(full);
+    }
+  }
+
+  #overflow(members: Member[]): void {
+    for (const member of members) {
+      const nickname = this.#nicknames.get(member);
+      this.remove(member);
+      member.drop();
+      this.#onOverflow?.(member, nickname);
+    }
+  }
+}

@@ -1,0 +1,370 @@
+/**
+ * Line input from stdin, shared by the menu and the client.
+ *
+ * One reader per process: `prompt()` returns `null` when stdin is a pipe, and a
+ * second reader over `Deno.stdin` would fight the first for its bytes, so the menu
+ * reads its choice from the same {@linkcode LineInput} the client then uses.
+ *
+ * Two implementations, chosen by {@linkcode openStdinInput}:
+ * - on a terminal (stdin and stdout both), `node:readline` edits the line (Korean
+ *   double-width characters, backspace, arrows, history) and a line printed from
+ *   elsewhere appears above the line being typed, which is redrawn intact;
+ * - otherwise plain lines: no escape codes at all, prompts as plain text.
+ *
+ * @module
+ */
+
+import process from "node:process";
+import * as readline from "node:readline";
+import { Writable } from "node:stream";
+import { TextLineStream } from "@std/streams/text-line-stream";
+import { Mutex } from "./mutex.ts";
+import { writeAll, type Writer } from "./write_all.ts";
+
+/** A source of typed lines that can also print lines without garbling the typing. */
+export interface LineInput extends Disposable {
+  /** Whether lines are edited on a terminal (escape codes, no echo for secrets). */
+  readonly isTerminal: boolean;
+  /** Whether input ended because the user pressed Ctrl-C (terminal only). */
+  readonly interrupted: boolean;
+  /**
+   * Reads the next line, without its line ending.
+   *
+   * @param prompt Shown before the line is typed (on a pipe as plain text, followed
+   *   by a newline once the line is read). @default {""}
+   * @returns The line, or `null` at end of input or once {@linkcode close} was called.
+   */
+  readLine(prompt?: string): Promise<string | null>;
+  /**
+   * Reads the next line without echoing it on a terminal (a password). A pending
+   * {@linkcode readLine} call waits: the next line typed goes to this call first.
+   * On a pipe this is {@linkcode readLine}.
+   *
+   * @param prompt Shown before the line is typed.
+   * @returns The line, or `null` at end of input or once closed.
+   */
+  readSecret(prompt: string): Promise<string | null>;
+  /**
+   * Prints one line of text; on a terminal it appears above the line being typed,
+   * which is redrawn under it with its cursor. The text must hold no control
+   * characters (see `sanitizeText`).
+   *
+   * @param line The text, without a line ending.
+   */
+  printAbove(line: string): Promise<void>;
+  /**
+   * Stops reading at once: pending and later reads return `null`, the terminal goes
+   * back to cooked mode, and stdin no longer keeps the process alive. Idempotent.
+   * Printing still works afterwards.
+   */
+  close(): void;
+}
+
+/**
+ * Opens the line input over the process's stdin and stdout: the terminal editor when
+ * both are terminals, plain lines otherwise. Call it once per process.
+ *
+ * @returns The input; close it (or `using` it) when done.
+ */
+export function openStdinInput(): LineInput {
+  if (Deno.stdin.isTerminal() && Deno.stdout.isTerminal()) return new TerminalInput();
+  return openPlainInput();
+}
+
+/** Options for {@linkcode openPlainInput}. */
+export interface PlainInputOptions {
+  /**
+   * Where the lines come from: UTF-8 bytes, lines ended by `\n` or `\r\n`.
+   * @default {Deno.stdin.readable}
+   */
+  readable?: ReadableStream<Uint8Array>;
+  /**
+   * Where prompts and printed lines go; its writes may be partial.
+   * @default {Deno.stdout}
+   */
+  writer?: Writer;
+}
+
+/**
+ * Opens a plain-line input: no escape codes, prompts as plain text, secrets read
+ * like any line. Used for pipes, and by tests over in-memory streams.
+ *
+ * @param options The byte source and the output.
+ * @returns The input; close it when done.
+ */
+export function openPlainInput(options: PlainInputOptions = {}): LineInput {
+  return new PlainInput(options.readable ?? Deno.stdin.readable, options.writer ?? Deno.stdout);
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+class PlainInput implements LineInput {
+  readonly isTerminal = false;
+  readonly interrupted = false;
+  readonly #reader: ReadableStreamDefaultReader<string>;
+  readonly #writer: Writer;
+  // Writes are partial and asynchronous: the lock keeps each line whole when the
+  // socket reader, the client's own notices and a prompt print at the same time.
+  readonly #outputLock = new Mutex();
+  #closed = false;
+
+  constructor(readable: ReadableStream<Uint8Array>, writer: Writer) {
+    this.#reader = readable
+      .pipeThrough(new TextDecoderStream())
+      .pipeThrough(new TextLineStream())
+      .getReader();
+    this.#writer = writer;
+  }
+
+  async readLine(prompt = ""): Promise<string | null> {
+    if (this.#closed) return null;
+    if (prompt !== "") await this.#write(prompt);
+    let line: string | null = null;
+    try {
+      const { value, done } = await this.#reader.read();
+      if (!done) line = value;
+    } catch {
+      // A failing stdin (closed under us) is the end of input.
+    }
+    // Nothing echoes a piped line, so end the prompt's line ourselves.
+    if (prompt !== "") await this.#write("\n");
+    return this.#closed ? null : line;
+  }
+
+  readSecret(prompt: string): Promise<string | null> {
+    return this.readLine(prompt);
+  }
+
+  printAbove(line: string): Promise<void> {
+    return this.#write(line + "\n");
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    // Cancelling ends the pending read at once; waiting for stdin's EOF would hang.
+    this.#reader.cancel().catch(() => {});
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  async #write(text: string): Promise<void> {
+    using _held = await this.#outputLock.acquire();
+    try {
+      await writeAll(this.#writer, encoder.encode(text));
+    } catch {
+      // Nobody reads our stdout any more (a closed pipe): nothing left to show.
+    }
+  }
+}
+
+/**
+ * readline's output: forwards to stdout synchronously, so its writes and ours reach
+ * the terminal in call order, and drops them while a secret is typed.
+ */
+class TerminalOutput extends Writable {
+  muted = false;
+  #captured: string[] | undefined;
+
+  constructor() {
+    super({
+      decodeStrings: false,
+      write: (chunk: Uint8Array | string, _encoding, callback) => {
+        if (this.muted) {
+          // Dropped: the secret being typed.
+        } else if (this.#captured !== undefined) {
+          this.#captured.push(typeof chunk === "string" ? chunk : decoder.decode(chunk));
+        } else {
+          process.stdout.write(chunk);
+        }
+        callback();
+      },
+    });
+  }
+
+  /**
+   * Runs `fn` (a readline call) and returns what it wrote instead of writing it, so
+   * that a caller can send it to the terminal in one write with its own text.
+   */
+  capture(fn: () => void): string {
+    this.#captured = [];
+    try {
+      fn();
+      return this.#captured.join("");
+    } finally {
+      this.#captured = undefined;
+    }
+  }
+
+  /** Terminal width, which readline reads to place the cursor on wrapped lines. */
+  get columns(): number {
+    return process.stdout.columns;
+  }
+}
+
+interface Waiter {
+  resolve(line: string | null): void;
+}
+
+class TerminalInput implements LineInput {
+  readonly isTerminal = true;
+  readonly #output = new TerminalOutput();
+  readonly #rl: readline.Interface;
+  // The lock orders whole print sequences among our own callers (socket reader,
+  // client notices): each holds it until stdout has drained, so a burst of server
+  // lines waits for the terminal instead of queueing without bound. Atomicity with
+  // respect to readline's echo of a keypress comes from issuing each clear + print +
+  // redraw sequence in one synchronous run: the keypress callback cannot run inside it.
+  readonly #outputLock = new Mutex();
+  /** Lines typed while nobody was reading. */
+  readonly #lines: string[] = [];
+  readonly #waiters: Waiter[] = [];
+  /** Secret reads go first: the next line typed after a password prompt is the password. */
+  readonly #secretWaiters: Waiter[] = [];
+  #secretPrompt = "";
+  #closed = false;
+  /** Set by close(), to tell our close from readline's own (Ctrl-D). */
+  #closing = false;
+  #interrupted = false;
+
+  constructor() {
+    this.#rl = readline.createInterface({
+      input: process.stdin,
+      output: this.#output,
+      terminal: true,
+      prompt: "",
+    });
+    this.#rl.on("line", (line: string) => this.#onLine(line));
+    this.#rl.on("close", () => this.#onClose());
+    // Raw mode turns Ctrl-C into a key; treat it as "leave now".
+    this.#rl.on("SIGINT", () => {
+      this.#interrupted = true;
+      this.close();
+    });
+  }
+
+  get interrupted(): boolean {
+    return this.#interrupted;
+  }
+
+  readLine(prompt = ""): Promise<string | null> {
+    if (this.#closed) return Promise.resolve(null);
+    const queued = this.#lines.shift();
+    if (queued !== undefined) return Promise.resolve(queued);
+    const { promise, resolve } = Promise.withResolvers<string | null>();
+    this.#waiters.push({ resolve });
+    this.#rl.setPrompt(prompt);
+    if (!this.#output.muted) this.#rl.prompt(true);
+    return promise;
+  }
+
+  readSecret(prompt: string): Promise<string | null> {
+    if (this.#closed) return Promise.resolve(null);
+    const { promise, resolve } = Promise.withResolvers<string | null>();
+    this.#secretWaiters.push({ resolve });
+    if (!this.#output.muted) {
+      // Whatever was half typed is not the password: drop it, then stop echoing.
+      this.#rl.write("", { ctrl: true, name: "e" });
+      this.#rl.write("", { ctrl: true, name: "u" });
+      this.#secretPrompt = prompt;
+      process.stdout.write(`\r\x1b[J${prompt}`);
+      this.#output.muted = true;
+    }
+    return promise;
+  }
+
+  async printAbove(line: string): Promise<void> {
+    using _held = await this.#outputLock.acquire();
+    let sequence: string;
+    if (this.#closed) {
+      sequence = `${line}\n`;
+    } else if (this.#output.muted) {
+      // Nothing typed is shown while muted: the cursor sits right after the prompt.
+      sequence = `\r\x1b[2K${line}\n${this.#secretPrompt}`;
+    } else {
+      // Clear prompt + input (they may wrap over several rows) and print the line.
+      // readline's redraw then starts by moving up `prevRows` rows: the cursor's row
+      // when it last redrew, stale when the input wrapped since (it writes appended
+      // text without redrawing). Blank rows give it room to move up, so it lands just
+      // under our line and redraws prompt, input and cursor there.
+      sequence = `${this.#eraseInput()}${line}\n${"\n".repeat(this.#redrawRowsUp())}`;
+    }
+    if (!this.#output.muted && !this.#closed) {
+      // One write for the whole sequence: the terminal never shows the line printed
+      // but the input not yet redrawn.
+      sequence += this.#output.capture(() => this.#rl.prompt(true));
+    }
+    const flushed = process.stdout.write(sequence);
+    if (!flushed) await new Promise<void>((resolve) => process.stdout.once("drain", resolve));
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closing = true;
+    // Erase the prompt and the unsent half-typed input: the screen ends with what
+    // was sent and shown.
+    process.stdout.write(this.#output.muted ? "\r\x1b[2K" : this.#eraseInput());
+    this.#output.muted = false;
+    this.#rl.close();
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  #onLine(line: string): void {
+    const secret = this.#secretWaiters.shift();
+    if (secret !== undefined) {
+      this.#forgetFromHistory(line);
+      if (this.#secretWaiters.length === 0) {
+        // readline's own newline was muted.
+        this.#output.muted = false;
+        process.stdout.write("\n");
+      }
+      secret.resolve(line);
+      return;
+    }
+    const waiter = this.#waiters.shift();
+    // The prompt belongs to the read it was shown for: lines printed until the
+    // next read are redrawn without it.
+    this.#rl.setPrompt("");
+    if (waiter !== undefined) waiter.resolve(line);
+    else this.#lines.push(line);
+  }
+
+  /** How many rows readline's next redraw moves up before drawing. */
+  #redrawRowsUp(): number {
+    // `prevRows` is readline's own bookkeeping (in Node's and Deno's readline alike),
+    // not in its typings; without it, assume it matches the cursor.
+    const prevRows = (this.#rl as unknown as { prevRows?: unknown }).prevRows;
+    return typeof prevRows === "number" ? prevRows : this.#rl.getCursorPos().rows;
+  }
+
+  /** The sequence that moves to the first row of prompt + input and clears down. */
+  #eraseInput(): string {
+    const { rows } = this.#rl.getCursorPos();
+    return `${rows > 0 ? `\x1b[${rows}A` : ""}\r\x1b[J`;
+  }
+
+  #onClose(): void {
+    this.#closed = true;
+    // Closed by readline itself (Ctrl-D on an empty line): end the prompt's row, so
+    // the next output starts on a fresh one.
+    if (!this.#closing && (this.#output.muted || this.#rl.getPrompt() !== "")) {
+      process.stdout.write("\n");
+    }
+    this.#output.muted = false;
+    for (const waiter of this.#secretWaiters.splice(0)) waiter.resolve(null);
+    for (const waiter of this.#waiters.splice(0)) waiter.resolve(null);
+  }
+
+  /** A password must not come back with the up arrow. */
+  #forgetFromHistory(line: string): void {
+    // `history` is readline's own list (newest first); not in its typings.
+    const history = (this.#rl as unknown as { history?: string[] }).history;
+    if (Array.isArray(history) && history[0] === line) history.shift();
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * Flood control: a token bucket per client.
+ *
+ * @module
+ */
+
+/** Options for {@linkcode RateLimiter}. */
+export interface RateLimiterOptions {
+  /** Lines per second allowed on average; `0` turns the limit off. */
+  linesPerSecond: number;
+  /** Lines that may arrive at once after a quiet spell. */
+  burst: number;
+}
+
+/** A token bucket: each line takes a token; tokens come back at a steady rate. */
+export class RateLimiter {
+  #rate: number;
+  #burst: number;
+  #tokens: number;
+  #last: number;
+
+  /**
+   * @param options The rate and the burst.
+   * @param now The current time in milliseconds (for tests).
+   */
+  constructor(options: RateLimiterOptions, now: number = performance.now()) {
+    this.#rate = options.linesPerSecond;
+    this.#burst = Math.max(1, options.burst);
+    this.#tokens = this.#burst;
+    this.#last = now;
+  }
+
+  /** Whether the limit is on. */
+  get enabled(): boolean {
+    return this.#rate > 0;
+  }
+
+  /**
+   * Takes a token if there is one.
+   *
+   * @param now The current time in milliseconds.
+   * @returns `true` when the line may pass.
+   */
+  tryTake(now: number = performance.now()): boolean {
+    if (this.#rate <= 0) return true;
+    const elapsed = now - this.#last;
+    this.#last = now;
+    this.#tokens = Math.min(this.#burst, this.#tokens + (elapsed * this.#rate) / 1000);
+    if (this.#tokens < 1) return false;
+    this.#tokens -= 1;
+    return true;
+  }
+}

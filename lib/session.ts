@@ -1,0 +1,382 @@
+/**
+ * One connection: its read loop, its single writer, and its cleanup.
+ *
+ * Only the writer task touches the socket for writing, and it writes whatever is
+ * queued in one go. The read loop never waits on anyone else's socket: it hands
+ * lines to the hub, which queues bytes and returns. All cleanup happens once, in
+ * the `finally` of {@linkcode Session.run}.
+ *
+ * @module
+ */
+
+import type { Messages } from "./catalog.ts";
+import type { ConsoleLog } from "./console_log.ts";
+import { isDisconnectError, LineTooLongError } from "./errors.ts";
+import type { Hub, Member } from "./hub.ts";
+import { LineSplitter } from "./line_splitter.ts";
+import { Outbox } from "./outbox.ts";
+import type { PasswordCheck } from "./password.ts";
+import { isValidNickname, MAX_NICKNAME_CHARS, parseCommand } from "./protocol.ts";
+import { RateLimiter } from "./rate_limiter.ts";
+import { sanitizeText } from "./sanitize.ts";
+import { writeAll } from "./write_all.ts";
+
+/** The read buffer of one connection; small, since 10,000 idle clients each hold one. */
+export const READ_BUFFER_BYTES = 16 * 1024;
+/** How long a closing connection may take to flush its output and see the peer close. */
+export const CLOSE_TIMEOUT_MS = 2_000;
+/** The pause before closing after a wrong password, to slow down guessing. */
+export const WRONG_PASSWORD_DELAY_MS = 1_000;
+
+/** How the server treats lines: the Python chat, or the C echo server. */
+export type ServerMode = "chat" | "echo" | "echo-broadcast";
+
+/** Everything a session needs from its server. */
+export interface SessionOptions {
+  /** The hub of the room. */
+  hub: Hub;
+  /** How lines are treated. */
+  mode: ServerMode;
+  /** The catalog of every line sent. */
+  messages: Messages;
+  /** The console; `undefined` keeps this connection's events off it (`--quiet`). */
+  log: ConsoleLog | undefined;
+  /** The most bytes one line may take. */
+  maxLineBytes: number;
+  /** The most bytes that may wait to be sent to this client. */
+  maxOutboxBytes: number;
+  /** Milliseconds to send the password and a valid nickname; `0` waits forever. */
+  nicknameTimeoutMs: number;
+  /** Lines per second allowed on average; `0` turns flood control off. */
+  rateLinesPerSecond: number;
+  /** Lines allowed at once. */
+  rateBurst: number;
+  /** The room password check, when the room has one. */
+  password: PasswordCheck | undefined;
+}
+
+type Timer = ReturnType<typeof setTimeout>;
+
+type State = "password" | "nickname" | "chat" | "echo";
+
+/** A connection to one client. */
+export class Session implements Member {
+  /** The peer address, `host:port`. */
+  readonly peer: string;
+  #conn: Deno.Conn;
+  #o: SessionOptions;
+  #hub: Hub;
+  #m: Messages;
+  #outbox: Outbox;
+  #splitter: LineSplitter;
+  #limiter: RateLimiter;
+  #state: State;
+  #nickname: string | undefined;
+  #refusedInRow = 0;
+  /** Set once the connection is on its way out: input is read and discarded. */
+  #ending = false;
+  #closed = false;
+  #reason = "EOF";
+  #nicknameTimer: Timer | undefined;
+  #closeTimer: Timer | undefined;
+  #delayTimer: Timer | undefined;
+
+  /**
+   * @param conn The accepted connection; the session owns and closes it.
+   * @param options The server's settings.
+   */
+  constructor(conn: Deno.Conn, options: SessionOptions) {
+    this.#conn = conn;
+    this.#o = options;
+    this.#hub = options.hub;
+    this.#m = options.messages;
+    this.peer = formatAddr(conn.remoteAddr);
+    this.#outbox = new Outbox(options.maxOutboxBytes);
+    this.#splitter = new LineSplitter({ maxLineBytes: options.maxLineBytes });
+    this.#limiter = new RateLimiter({
+      linesPerSecond: options.rateLinesPerSecond,
+      burst: options.rateBurst,
+    });
+    this.#state = options.mode !== "chat"
+      ? "echo"
+      : options.password !== undefined
+      ? "password"
+      : "nickname";
+  }
+
+  /** The nickname, once joined. */
+  get nickname(): string | undefined {
+    return this.#nickname;
+  }
+
+  /** @inheritdoc */
+  trySend(bytes: Uint8Array): boolean {
+    return this.#outbox.trySend(bytes);
+  }
+
+  /** @inheritdoc */
+  drop(): void {
+    this.#ending = true;
+    this.#reason = "output buffer full";
+    this.#close();
+  }
+
+  /**
+   * Serves the connection until it ends; never rejects.
+   *
+   * @returns When the connection is closed and cleaned up.
+   */
+  async run(): Promise<void> {
+    const writing = this.#writeLoop();
+    try {
+      this.#o.log?.info(this.#m.logConnected(this.peer));
+      this.#start();
+      await this.#readLoop();
+    } catch (error) {
+      this.#reason = `error: ${error instanceof Error ? error.message : String(error)}`;
+    } finally {
+      this.#ending = true;
+      this.#hub.remove(this);
+      this.#outbox.close();
+      // Output still queued gets a bounded time to reach the peer.
+      if (!this.#closed) this.#closeTimer ??= setTimeout(() => this.#close(), CLOSE_TIMEOUT_MS);
+      await writing;
+      clearTimeout(this.#nicknameTimer);
+      clearTimeout(this.#closeTimer);
+      clearTimeout(this.#delayTimer);
+      this.#close();
+      this.#o.log?.info(this.#m.logDisconnected(this.peer, this.#nickname, this.#reason));
+    }
+  }
+
+  /**
+   * Tells the client the server is shutting down, then closes after flushing
+   * (bounded by {@linkcode CLOSE_TIMEOUT_MS}). Nobody is told this client left:
+   * everyone is leaving.
+   */
+  shutdown(): void {
+    if (this.#ending) return;
+    this.#hub.remove(this, false);
+    this.#hub.send(this, this.#m.shuttingDown);
+    this.#end("shutdown");
+  }
+
+  #start(): void {
+    const state = this.#state;
+    if (state === "echo") {
+      if (this.#o.mode === "echo-broadcast") this.#hub.add(this);
+      return;
+    }
+    if (this.#o.nicknameTimeoutMs > 0) {
+      this.#nicknameTimer = setTimeout(() => {
+        this.#nicknameTimer = undefined;
+        this.#hub.send(this, this.#m.nicknameTimeout);
+        this.#end("nickname timeout");
+      }, this.#o.nicknameTimeoutMs);
+    }
+    this.#hub.send(this, state === "password" ? this.#m.passwordPrompt : this.#m.nicknamePrompt);
+  }
+
+  async #readLoop(): Promise<void> {
+    const buffer = new Uint8Array(READ_BUFFER_BYTES);
+    while (true) {
+      let n: number | null;
+      try {
+        n = await this.#conn.read(buffer);
+      } catch (error) {
+        if (!isDisconnectError(error)) throw error;
+        if (!this.#ending) this.#reason = error instanceof Error ? error.name : "error";
+        return;
+      }
+      if (n === null) return;
+      // A closing connection keeps reading (and discarding) so that the peer's
+      // last bytes do not turn our close into a reset that eats our last line.
+      if (this.#ending) continue;
+      let lines: string[];
+      try {
+        lines = this.#splitter.push(buffer.subarray(0, n));
+      } catch (error) {
+        if (!(error instanceof LineTooLongError)) throw error;
+        this.#hub.send(this, this.#m.lineTooLong(error.maxBytes));
+        this.#end("line too long");
+        continue;
+      }
+      const now = performance.now();
+      for (const line of lines) {
+        this.#handleLine(sanitizeText(line), now);
+        if (this.#ending) break;
+      }
+    }
+  }
+
+  #handleLine(line: string, now: number): void {
+    switch (this.#state) {
+      case "chat":
+        if (!this.#admit(now)) return;
+        return this.#handleChat(line);
+      case "echo":
+        if (!this.#admit(now)) return;
+        return this.#handleEcho(line);
+      case "nickname":
+        return this.#handleNickname(line);
+      case "password":
+        return this.#handlePassword(line);
+    }
+  }
+
+  /** Flood control: refuses a line over the rate, and ends a client that keeps flooding. */
+  #admit(now: number): boolean {
+    if (this.#limiter.tryTake(now)) {
+      this.#refusedInRow = 0;
+      return true;
+    }
+    this.#refusedInRow++;
+    if (this.#refusedInRow > this.#o.rateBurst) {
+      this.#hub.send(this, this.#m.flooding);
+      this.#end("flooding");
+    } else {
+      this.#hub.send(this, this.#m.rateLimited);
+    }
+    return false;
+  }
+
+  #handleChat(line: string): void {
+    const nick = this.#nickname!;
+    const command = parseCommand(line);
+    switch (command.kind) {
+      case "empty":
+        return;
+      case "message":
+        this.#hub.broadcast(this.#m.message(nick, command.text));
+        this.#o.log?.info(this.#m.message(nick, command.text));
+        return;
+      case "whisper": {
+        const target = this.#hub.find(command.target);
+        if (target === undefined) {
+          this.#hub.send(this, this.#m.noSuchUser);
+          return;
+        }
+        this.#hub.send(target.member, this.#m.whisperReceived(nick, command.text));
+        this.#hub.send(this, this.#m.whisperSent(target.nickname, command.text));
+        this.#o.log?.info(`${this.#m.message(nick, `@${target.nickname}`)} ${command.text}`);
+        return;
+      }
+      case "whisperUsage":
+        this.#hub.send(this, this.#m.whisperUsage);
+        return;
+      case "who":
+        this.#hub.send(this, this.#m.who(this.#hub.nicknames()));
+        return;
+      case "help":
+        this.#hub.send(this, ...this.#m.help);
+        return;
+      case "unknown":
+        this.#hub.send(this, this.#m.unknownCommand(command.command));
+        return;
+      case "quit":
+        this.#end("quit");
+        return;
+    }
+  }
+
+  #handleEcho(line: string): void {
+    this.#o.log?.info(this.#m.logEcho(this.peer, line));
+    if (this.#o.mode === "echo-broadcast") this.#hub.broadcast(line);
+    else this.#hub.send(this, line);
+  }
+
+  #handleNickname(line: string): void {
+    const nickname = line.trim().normalize("NFC");
+    if (nickname.length === 0) return;
+    if (!isValidNickname(nickname)) {
+      this.#hub.send(this, this.#m.nicknameInvalid(MAX_NICKNAME_CHARS), this.#m.nicknamePrompt);
+      return;
+    }
+    if (!this.#hub.join(this, nickname)) {
+      this.#hub.send(this, this.#m.nicknameTaken(nickname), this.#m.nicknamePrompt);
+      return;
+    }
+    clearTimeout(this.#nicknameTimer);
+    this.#nicknameTimer = undefined;
+    this.#nickname = nickname;
+    this.#state = "chat";
+    this.#hub.send(this, this.#m.connected);
+    this.#o.log?.info(this.#m.logNickname(this.peer, nickname));
+  }
+
+  #handlePassword(line: string): void {
+    if (this.#o.password!.matches(line)) {
+      this.#state = "nickname";
+      this.#hub.send(this, this.#m.nicknamePrompt);
+      return;
+    }
+    this.#hub.send(this, this.#m.wrongPassword);
+    clearTimeout(this.#nicknameTimer);
+    this.#nicknameTimer = undefined;
+    this.#ending = true;
+    this.#reason = "wrong password";
+    this.#delayTimer = setTimeout(() => {
+      this.#delayTimer = undefined;
+      this.#ending = false;
+      this.#end("wrong password");
+    }, WRONG_PASSWORD_DELAY_MS);
+  }
+
+  /**
+   * Ends the connection in order: leave the room (the others are told once),
+   * flush what is queued, half-close, and close once the peer closes too or
+   * {@linkcode CLOSE_TIMEOUT_MS} passes.
+   */
+  #end(reason: string): void {
+    if (this.#ending) return;
+    this.#ending = true;
+    this.#reason = reason;
+    this.#hub.remove(this);
+    this.#outbox.close();
+    this.#closeTimer ??= setTimeout(() => this.#close(), CLOSE_TIMEOUT_MS);
+  }
+
+  async #writeLoop(): Promise<void> {
+    try {
+      while (true) {
+        const bytes = await this.#outbox.take();
+        if (bytes === null) break;
+        await writeAll(this.#conn, bytes);
+      }
+      // Everything is sent: tell the peer with a FIN, and let it close its side.
+      if (!this.#closed) await this.#conn.closeWrite();
+    } catch (error) {
+      if (!isDisconnectError(error) && !this.#ending) {
+        this.#reason = `write error: ${error instanceof Error ? error.message : String(error)}`;
+      } else if (!this.#ending) {
+        this.#reason = error instanceof Error ? error.name : "write error";
+      }
+      this.#close();
+    }
+  }
+
+  #close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      this.#conn.close();
+    } catch {
+      // Already closed by the runtime: nothing left to release.
+    }
+  }
+}
+
+/**
+ * Formats a peer address as `host:port` (`[host]:port` for IPv6).
+ *
+ * @param addr The address.
+ * @returns The text.
+ */
+export function formatAddr(addr: Deno.Addr): string {
+  if (addr.transport === "tcp" || addr.transport === "udp") {
+    return addr.hostname.includes(":")
+      ? `[${addr.hostname}]:${addr.port}`
+      : `${addr.hostname}:${addr.port}`;
+  }
+  return addr.transport;
+}
