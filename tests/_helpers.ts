@@ -1,0 +1,323 @@
+/**
+ * Test helpers for the client, menu and build tests: child processes with piped
+ * stdio, a line collector that waits for a line with a timeout, and an in-memory
+ * output for the client's plain line input.
+ *
+ * @module
+ */
+
+import { TextLineStream } from "@std/streams/text-line-stream";
+
+/** The project root, where `main.ts` and `deno.json` live. */
+export const ROOT: string = new URL("../", import.meta.url).pathname;
+
+/** The permissions `deno task start` gives `main.ts`. */
+export const MAIN_PERMISSIONS: readonly string[] = [
+  "--allow-net",
+  "--allow-read",
+  "--allow-env=CHAT_PASSWORD",
+];
+
+/** How long a test waits for one expected line before it fails, in milliseconds. */
+export const LINE_TIMEOUT_MS = 10_000;
+
+/** What a waited-for line must match. */
+export type LineMatch = string | RegExp | ((line: string) => boolean);
+
+function matches(line: string, match: LineMatch): boolean {
+  if (typeof match === "string") return line === match;
+  if (match instanceof RegExp) return match.test(line);
+  return match(line);
+}
+
+function describeMatch(match: LineMatch): string {
+  return typeof match === "function" ? "a matching line" : JSON.stringify(String(match));
+}
+
+/**
+ * Collects the lines of a text source and lets a test wait for the next line that
+ * matches. Waits are sequential: each one searches after the line the previous
+ * wait returned.
+ */
+export class LineLog {
+  readonly lines: string[] = [];
+  #cursor = 0;
+  #ended = false;
+  readonly #listeners = new Set<() => void>();
+  readonly #describe: () => string;
+
+  /**
+   * @param describe Gives the context printed when a wait fails (all output so far).
+   */
+  constructor(describe?: () => string) {
+    this.#describe = describe ?? (() => this.lines.join("\n"));
+  }
+
+  /** Appends a line and wakes the waiters. */
+  push(line: string): void {
+    this.lines.push(line);
+    for (const listener of this.#listeners) listener();
+  }
+
+  /** Marks the source as ended: pending and later waits fail at once. */
+  end(): void {
+    this.#ended = true;
+    for (const listener of this.#listeners) listener();
+  }
+
+  /** Whether a line matching `match` came at any point. */
+  has(match: LineMatch): boolean {
+    return this.lines.some((line) => matches(line, match));
+  }
+
+  /**
+   * Waits for the next line that matches.
+   *
+   * @param match The line itself, a pattern, or a predicate.
+   * @param timeoutMs The safety net.
+   * @returns The line.
+   * @throws {Error} On timeout or when the source ended, with all output so far.
+   */
+  waitFor(match: LineMatch, timeoutMs: number = LINE_TIMEOUT_MS): Promise<string> {
+    const { promise, resolve, reject } = Promise.withResolvers<string>();
+    const check = () => {
+      for (let i = this.#cursor; i < this.lines.length; i++) {
+        if (matches(this.lines[i], match)) {
+          this.#cursor = i + 1;
+          finish();
+          resolve(this.lines[i]);
+          return;
+        }
+      }
+      if (this.#ended) {
+        finish();
+        reject(new Error(`Output ended before ${describeMatch(match)}:\n${this.#describe()}`));
+      }
+    };
+    const timer = setTimeout(() => {
+      finish();
+      reject(
+        new Error(`No ${describeMatch(match)} within ${timeoutMs} ms:\n${this.#describe()}`),
+      );
+    }, timeoutMs);
+    const finish = () => {
+      clearTimeout(timer);
+      this.#listeners.delete(check);
+    };
+    this.#listeners.add(check);
+    check();
+    return promise;
+  }
+}
+
+const encoder = new TextEncoder();
+
+/** Options for {@linkcode spawnChild}. */
+export interface SpawnOptions {
+  /** Working directory. @default {ROOT} */
+  cwd?: string;
+  /** Extra environment variables. @default {{}} */
+  env?: Record<string, string>;
+}
+
+/** A child process with piped stdio whose output lines are collected as they come. */
+export class Child implements AsyncDisposable {
+  readonly stdout: LineLog;
+  readonly stderr: LineLog;
+  readonly status: Promise<Deno.CommandStatus>;
+  readonly #process: Deno.ChildProcess;
+  readonly #stdin: WritableStreamDefaultWriter<Uint8Array>;
+  readonly #pumps: Promise<void>;
+  readonly #name: string;
+  #stdinClosed = false;
+  #exited = false;
+
+  constructor(command: string, args: string[], options: SpawnOptions = {}) {
+    this.#name = [command, ...args].join(" ");
+    const describe = () =>
+      `--- ${this.#name}\n--- stdout:\n${this.stdout.lines.join("\n")}\n--- stderr:\n${
+        this.stderr.lines.join("\n")
+      }`;
+    this.stdout = new LineLog(describe);
+    this.stderr = new LineLog(describe);
+    this.#process = new Deno.Command(command, {
+      args,
+      cwd: options.cwd ?? ROOT,
+      env: { NO_COLOR: "1", ...options.env },
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    this.#stdin = this.#process.stdin.getWriter();
+    this.#pumps = Promise.all([
+      pump(this.#process.stdout, this.stdout),
+      pump(this.#process.stderr, this.stderr),
+    ]).then(() => {});
+    this.status = this.#process.status.then((status) => {
+      this.#exited = true;
+      return status;
+    });
+  }
+
+  /** Writes one line to the child's stdin. */
+  async send(line: string): Promise<void> {
+    await this.#stdin.write(encoder.encode(line + "\n"));
+  }
+
+  /** Closes the child's stdin (end of input). */
+  async closeStdin(): Promise<void> {
+    if (this.#stdinClosed) return;
+    this.#stdinClosed = true;
+    await this.#stdin.close().catch(() => {});
+  }
+
+  /** Sends a signal, unless the child has exited already. */
+  kill(signal: Deno.Signal = "SIGTERM"): void {
+    if (this.#exited) return;
+    try {
+      this.#process.kill(signal);
+    } catch {
+      // Exited in between.
+    }
+  }
+
+  /**
+   * Waits for the child to exit, within a timeout.
+   *
+   * @returns Its status, once its output is fully read.
+   * @throws {Error} When it does not exit in time (it is then killed).
+   */
+  async exit(timeoutMs: number = LINE_TIMEOUT_MS): Promise<Deno.CommandStatus> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<"timeout">((resolve) => {
+      timer = setTimeout(() => resolve("timeout"), timeoutMs);
+    });
+    const result = await Promise.race([this.status, timeout]);
+    clearTimeout(timer);
+    if (result === "timeout") {
+      this.kill("SIGKILL");
+      await this.status;
+      await this.#pumps;
+      throw new Error(`Did not exit within ${timeoutMs} ms:\n${this.describe()}`);
+    }
+    await this.#pumps;
+    return result;
+  }
+
+  /** All output so far, for failure messages. */
+  describe(): string {
+    return `--- ${this.#name}\n--- stdout:\n${this.stdout.lines.join("\n")}\n--- stderr:\n${
+      this.stderr.lines.join("\n")
+    }`;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.closeStdin();
+    this.kill("SIGKILL");
+    await this.status;
+    await this.#pumps;
+  }
+}
+
+async function pump(stream: ReadableStream<Uint8Array>, log: LineLog): Promise<void> {
+  try {
+    const lines = stream.pipeThrough(new TextDecoderStream()).pipeThrough(new TextLineStream());
+    for await (const line of lines) log.push(line);
+  } finally {
+    log.end();
+  }
+}
+
+/**
+ * Runs `main.ts` (or another script) with `deno run` and the permissions of
+ * `deno task start`.
+ *
+ * @param args The arguments after the script.
+ * @param script The script, relative to the project root or absolute.
+ */
+export function spawnMain(args: string[], script = "main.ts", options?: SpawnOptions): Child {
+  return new Child(Deno.execPath(), ["run", ...MAIN_PERMISSIONS, script, ...args], options);
+}
+
+/** A running chat server child and the port it announced. */
+export interface ServerChild {
+  child: Child;
+  port: number;
+}
+
+const LISTENING = /^서버가 127\.0\.0\.1:(\d+)에서 실행 중입니다\.$/;
+
+/**
+ * Starts a server on port 0 and reads its port from its first line.
+ *
+ * @param args Extra server flags (`-e`, `--password PW`…).
+ * @param spawn Starts the process given the server's arguments (for the bundle
+ *   and the compiled binary). @default {spawnMain}
+ */
+export async function startServer(
+  args: string[] = [],
+  spawn: (args: string[]) => Child = (serverArgs) => spawnMain(serverArgs),
+): Promise<ServerChild> {
+  const child = spawn(["server", "--port", "0", ...args]);
+  try {
+    const line = await child.stdout.waitFor(LISTENING);
+    return { child, port: Number(LISTENING.exec(line)![1]) };
+  } catch (error) {
+    await child[Symbol.asyncDispose]();
+    throw error;
+  }
+}
+
+/**
+ * A {@linkcode LineLog} that is also a `Writer`, for the client's output in
+ * in-process tests.
+ */
+export class TextSink extends LineLog {
+  readonly #decoder = new TextDecoder();
+  #partial = "";
+
+  /** Takes at most 7 bytes per call, to exercise the callers' full-write loops. */
+  write(bytes: Uint8Array): Promise<number> {
+    const taken = bytes.subarray(0, 7);
+    const text = this.#partial + this.#decoder.decode(taken, { stream: true });
+    const parts = text.split("\n");
+    this.#partial = parts.pop()!;
+    for (const line of parts) this.push(line);
+    return Promise.resolve(taken.length);
+  }
+
+  /** Output not yet ended by a newline (a prompt). */
+  get partial(): string {
+    return this.#partial;
+  }
+}
+
+/** An in-memory stdin: the test types lines into it and can end it. */
+export class TypedLines {
+  readonly readable: ReadableStream<Uint8Array>;
+  #controller!: ReadableStreamDefaultController<Uint8Array>;
+  #open = true;
+
+  constructor() {
+    this.readable = new ReadableStream<Uint8Array>({
+      start: (controller) => {
+        this.#controller = controller;
+      },
+      cancel: () => {
+        this.#open = false;
+      },
+    });
+  }
+
+  /** Types a line (ignored once the reader cancelled). */
+  type(line: string): void {
+    if (this.#open) this.#controller.enqueue(encoder.encode(line + "\n"));
+  }
+
+  /** Ends the input (Ctrl-D). */
+  end(): void {
+    if (!this.#open) return;
+    this.#open = false;
+    this.#controller.close();
+  }
+}

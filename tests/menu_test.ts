@@ -1,0 +1,96 @@
+import { assertEquals } from "@std/assert";
+import { messagesFor } from "../lib/catalog.ts";
+import { runMenu } from "../lib/menu.ts";
+import { openPlainInput } from "../lib/line_input.ts";
+import { spawnMain, TextSink, TypedLines } from "./_helpers.ts";
+
+const ko = messagesFor("ko");
+const TEST_TIMEOUT_MS = 20_000;
+/** The menu starts both tools on the default port; it cannot be chosen. */
+const DEFAULT_PORT = 12345;
+
+/** Whether the default port is free now (the menu tests need it). */
+function defaultPortIsFree(): boolean {
+  try {
+    Deno.listen({ hostname: "127.0.0.1", port: DEFAULT_PORT }).close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+const portFree = defaultPortIsFree();
+const portNote = portFree ? "" : ` (skipped: port ${DEFAULT_PORT} is in use on this machine)`;
+
+Deno.test("menu maps 1 and 2, trims, and asks again after anything else", async () => {
+  const typed = new TypedLines();
+  const shown = new TextSink();
+  using input = openPlainInput({ readable: typed.readable, writer: shown });
+  for (const line of ["3", "", "one", " 2 "]) typed.type(line);
+  assertEquals(await runMenu(input, ko), "client");
+  assertEquals(shown.lines.filter((line) => line === ko.menuInvalid).length, 3);
+  assertEquals(shown.lines.filter((line) => line === ko.menuPrompt).length, 4);
+  typed.type("1");
+  assertEquals(await runMenu(input, ko), "server");
+  typed.end();
+  assertEquals(await runMenu(input, ko), null);
+});
+
+Deno.test("main.ts menu refuses other choices and exits 0 at end of input", {
+  timeout: TEST_TIMEOUT_MS,
+}, async () => {
+  await using menu = spawnMain([]);
+  await menu.send("3");
+  await menu.stdout.waitFor(ko.menuInvalid);
+  await menu.send("server");
+  await menu.stdout.waitFor(ko.menuInvalid);
+  await menu.closeStdin();
+  assertEquals((await menu.exit()).code, 0);
+  assertEquals(menu.stderr.lines, []);
+});
+
+Deno.test(
+  `main.ts menu: 1 starts the server and 2 clients chat on port ${DEFAULT_PORT}${portNote}`,
+  {
+    ignore: !portFree,
+    timeout: TEST_TIMEOUT_MS,
+  },
+  async () => {
+    await using server = spawnMain([]);
+    await server.send("1");
+    await server.stdout.waitFor(ko.listening("127.0.0.1", DEFAULT_PORT));
+    await using mina = spawnMain([]);
+    await mina.send("2");
+    await mina.stdout.waitFor(ko.nicknamePrompt);
+    await mina.send("미나");
+    await mina.stdout.waitFor(ko.connected);
+    await using jun = spawnMain([]);
+    await jun.send(" 2");
+    await jun.stdout.waitFor(ko.nicknamePrompt);
+    await jun.send("준");
+    await jun.stdout.waitFor(ko.connected);
+    await jun.send("안녕, 미나");
+    await mina.stdout.waitFor(ko.message("준", "안녕, 미나"));
+    // The server's shutdown reaches the clients, which leave by themselves.
+    server.kill("SIGTERM");
+    assertEquals((await server.exit()).code, 0);
+    for (const client of [mina, jun]) {
+      await client.stdout.waitFor(ko.shuttingDown);
+      await client.stdout.waitFor(ko.connectionClosed);
+      assertEquals((await client.exit()).code, 0);
+    }
+  },
+);
+
+Deno.test(`main.ts menu: 2 with no server on port ${DEFAULT_PORT} fails in one line${portNote}`, {
+  ignore: !portFree,
+  timeout: TEST_TIMEOUT_MS,
+}, async () => {
+  await using menu = spawnMain([]);
+  await menu.send("2");
+  assertEquals((await menu.exit()).code, 1);
+  assertEquals(menu.stderr.lines.length, 1, menu.describe());
+  assertEquals(
+    menu.stderr.lines[0].startsWith(`서버에 연결할 수 없습니다 (127.0.0.1:12345): `),
+    true,
+  );
+});
