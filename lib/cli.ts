@@ -258,8 +258,8 @@ function parse(args: string[], options: { string: string[]; boolean: string[] })
     throw new UsageError(`Unknown option: ${unknown[0].split("=")[0]} (see --help)`);
   }
   for (const name of options.string) {
-    const value = flags[name];
-    if (Array.isArray(value)) throw new UsageError(`--${name} is given more than once`);
+    const given = args.filter((arg) => arg === `--${name}` || arg.startsWith(`--${name}=`));
+    if (given.length > 1) throw new UsageError(`--${name} is given more than once`);
   }
   return flags;
 }

@@ -1,21 +1,20 @@
 /**
  * The hub: who is in the room, their nicknames, and fan-out. It does no I/O and
- * never waits: it hands bytes to each member's outbox and drops a member whose
- * outbox is full.
+ * never waits: it appends broadcasts to the room's log, tells each member's
+ * outbox, and drops a member whose outbox is full.
  *
  * @module
  */
 
+import { BroadcastLog } from "./broadcast_log.ts";
 import type { Messages } from "./catalog.ts";
+import type { Outbox } from "./outbox.ts";
 import { nicknameKey } from "./protocol.ts";
 
 /** What the hub needs of a connection. */
 export interface Member {
-  /**
-   * Queues bytes for this member without waiting.
-   * @returns `false` when the member's outbox is full (or closed).
-   */
-  trySend(bytes: Uint8Array): boolean;
+  /** The connection's outbox; only its writer task takes from it. */
+  readonly outbox: Outbox;
   /** Closes the member's connection at once, without flushing; called after the hub removed it. */
   drop(): void;
 }
@@ -30,14 +29,16 @@ export interface HubOptions {
 
 /**
  * The room. Lines broadcast during one synchronous burst (for instance every line
- * of one read) are encoded once into one buffer that all members share; that
- * buffer is handed out in a microtask, so every member gets every broadcast, in
- * one and the same order, at the cost of one queue push per member per burst.
+ * of one read) are encoded once, in a microtask, into the room's log that every
+ * member reads through its own cursor: every member gets every broadcast, in one
+ * and the same order, and a burst costs each member a comparison and a wake-up,
+ * no copy and no memory.
  */
 export class Hub {
   #messages: Messages;
   #onOverflow: HubOptions["onOverflow"];
   #encoder = new TextEncoder();
+  #log = new BroadcastLog();
   /** Everyone who receives broadcasts, in joining order. */
   #members = new Set<Member>();
   #nicknames = new Map<Member, string>();
@@ -99,7 +100,7 @@ export class Hub {
     if (this.#byKey.has(key)) return false;
     this.#byKey.set(key, member);
     this.#nicknames.set(member, nickname);
-    this.#members.add(member);
+    this.#subscribe(member);
     this.broadcast(this.#messages.joined(nickname));
     return true;
   }
@@ -111,7 +112,7 @@ export class Hub {
    * @param member The connection.
    */
   add(member: Member): void {
-    this.#members.add(member);
+    this.#subscribe(member);
   }
 
   /**
@@ -123,7 +124,11 @@ export class Hub {
    * @returns `true` when it was a member.
    */
   remove(member: Member, notify = true): boolean {
-    if (!this.#members.delete(member)) return false;
+    if (!this.#members.has(member)) return false;
+    // What was broadcast before it left still reaches it (its own last line, say).
+    this.flush();
+    this.#members.delete(member);
+    member.outbox.unsubscribe();
     const nickname = this.#nicknames.get(member);
     if (nickname !== undefined) {
       this.#nicknames.delete(member);
@@ -157,29 +162,42 @@ export class Hub {
   send(member: Member, ...lines: string[]): boolean {
     this.flush();
     const bytes = this.#encoder.encode(lines.join("\n") + "\n");
-    if (member.trySend(bytes)) return true;
+    if (member.outbox.trySend(bytes)) return true;
     this.#overflow([member]);
     return false;
   }
 
-  /** Hands the pending broadcast lines to every member now. */
+  /** Appends the pending broadcast lines to the log and tells every member, now. */
   flush(): void {
     this.#flushScheduled = false;
     while (this.#pending.length > 0) {
-      const bytes = this.#encoder.encode(this.#pending.join(""));
+      this.#log.append(this.#pending.join(""));
       this.#pending = [];
       let full: Member[] | undefined;
+      let oldest = this.#log.end;
       for (const member of this.#members) {
-        if (!member.trySend(bytes)) (full ??= []).push(member);
+        const outbox = member.outbox;
+        if (!outbox.notifyAppended()) (full ??= []).push(member);
+        else if (outbox.cursor < oldest) oldest = outbox.cursor;
       }
+      this.#log.trim(oldest);
       // Leave notices of dropped members are broadcast in turn: loop until none.
       if (full !== undefined) this.#overflow(full);
     }
   }
 
+  #subscribe(member: Member): void {
+    // Lines broadcast before it came are not its to receive.
+    this.flush();
+    member.outbox.subscribe(this.#log);
+    this.#members.add(member);
+  }
+
   #overflow(members: Member[]): void {
     for (const member of members) {
       const nickname = this.#nicknames.get(member);
+      // Dropped: nothing more is sent to it, so nothing is kept for it.
+      member.outbox.discard();
       this.remove(member);
       member.drop();
       this.#onOverflow?.(member, nickname);

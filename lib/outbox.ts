@@ -1,27 +1,37 @@
 /**
  * A connection's bounded queue of outgoing bytes.
  *
- * Producers never wait: {@linkcode Outbox.trySend} either queues the bytes or,
- * when the queue would pass its byte limit, refuses them (the caller then drops
- * the client, as Redis does at its output-buffer hard limit). The single writer
- * task takes everything queued as one buffer, so many small lines cost one write.
+ * It holds two kinds of output, in the order they were sent: the room's
+ * broadcasts, as a cursor into the shared {@linkcode BroadcastLog} (no memory per
+ * recipient), and lines for this connection alone (prompts, whispers, replies).
+ * Producers never wait: when the bytes waiting would pass the limit, the outbox
+ * refuses them and the caller drops the client, as Redis does at its
+ * output-buffer hard limit. The single writer task takes everything waiting as
+ * one buffer, so many lines cost one write.
  *
  * @module
  */
 
-/** The most bytes handed to one `write()`; a larger queue is written in pieces. */
-export const MAX_WRITE_BYTES = 1 << 20;
+import type { BroadcastLog } from "./broadcast_log.ts";
+
+/** Below this many bytes, pieces are copied together so that they go in one write. */
+export const MERGE_BYTES = 64 * 1024;
 
 /** A bounded byte queue with one consumer. */
 export class Outbox {
   #limitBytes: number;
-  #chunks: Uint8Array[] = [];
-  #queuedBytes = 0;
+  #log: BroadcastLog | undefined;
+  /** The next log position to send, while subscribed. */
+  #cursor = 0;
+  #own: Uint8Array[] = [];
+  /** The log position each of `#own` goes after. */
+  #ownAfter: number[] = [];
+  #ownBytes = 0;
   #closed = false;
   #wake: (() => void) | undefined;
 
   /**
-   * @param limitBytes The most bytes that may wait in the queue.
+   * @param limitBytes The most bytes that may wait to be written.
    */
   constructor(limitBytes: number) {
     this.#limitBytes = limitBytes;
@@ -29,7 +39,12 @@ export class Outbox {
 
   /** The bytes waiting to be written. */
   get queuedBytes(): number {
-    return this.#queuedBytes;
+    return (this.#log === undefined ? 0 : this.#log.end - this.#cursor) + this.#ownBytes;
+  }
+
+  /** The next log position this outbox will send (the log's end when not subscribed). */
+  get cursor(): number {
+    return this.#log === undefined ? Infinity : this.#cursor;
   }
 
   /** Whether {@linkcode Outbox.close} was called. */
@@ -38,8 +53,42 @@ export class Outbox {
   }
 
   /**
-   * Queues bytes without waiting. The bytes are shared, not copied: the caller
-   * must not change them afterwards.
+   * Starts receiving the log's broadcasts from its current end.
+   * @param log The room's log.
+   */
+  subscribe(log: BroadcastLog): void {
+    this.#log = log;
+    this.#cursor = log.end;
+  }
+
+  /**
+   * Stops receiving broadcasts. What was broadcast before is still sent: it is
+   * copied out of the log, so the log need not keep it.
+   */
+  unsubscribe(): void {
+    const log = this.#log;
+    if (log === undefined) return;
+    const pieces: Uint8Array[] = [];
+    for (let piece = this.#next(Infinity); piece !== undefined; piece = this.#next(Infinity)) {
+      pieces.push(piece.slice());
+    }
+    this.#log = undefined;
+    this.#own = pieces;
+    this.#ownAfter = pieces.map(() => -Infinity);
+    this.#ownBytes = pieces.reduce((sum, piece) => sum + piece.length, 0);
+  }
+
+  /** Forgets everything waiting and stops receiving broadcasts (the client is being dropped). */
+  discard(): void {
+    this.#log = undefined;
+    this.#own = [];
+    this.#ownAfter = [];
+    this.#ownBytes = 0;
+  }
+
+  /**
+   * Queues bytes for this connection alone, after every broadcast so far. The
+   * bytes are kept, not copied: the caller must not change them afterwards.
    *
    * @param bytes The bytes to send.
    * @returns `false` when the outbox is closed or the bytes would pass the limit;
@@ -47,59 +96,117 @@ export class Outbox {
    */
   trySend(bytes: Uint8Array): boolean {
     if (this.#closed) return false;
-    if (this.#queuedBytes + bytes.length > this.#limitBytes) return false;
-    this.#chunks.push(bytes);
-    this.#queuedBytes += bytes.length;
-    const wake = this.#wake;
-    if (wake !== undefined) {
-      this.#wake = undefined;
-      wake();
-    }
+    if (this.queuedBytes + bytes.length > this.#limitBytes) return false;
+    this.#own.push(bytes);
+    this.#ownAfter.push(this.#log === undefined ? -Infinity : this.#log.end);
+    this.#ownBytes += bytes.length;
+    this.#wakeWriter();
+    return true;
+  }
+
+  /**
+   * Tells the outbox that the log grew.
+   *
+   * @returns `false` when the broadcasts waiting now pass the limit.
+   */
+  notifyAppended(): boolean {
+    if (this.queuedBytes > this.#limitBytes) return false;
+    this.#wakeWriter();
     return true;
   }
 
   /** Accepts no more bytes; {@linkcode Outbox.take} returns what is left, then `null`. */
   close(): void {
     this.#closed = true;
-    const wake = this.#wake;
-    if (wake !== undefined) {
-      this.#wake = undefined;
-      wake();
-    }
+    this.#wakeWriter();
   }
 
   /**
-   * Waits until bytes are queued and takes them all (up to
-   * {@linkcode MAX_WRITE_BYTES}) as one buffer. Only one task may call it.
+   * Takes what is waiting, without waiting: one view of the log when that is all
+   * there is (no copy), else small pieces copied into one buffer.
+   *
+   * @returns The bytes to write, or `undefined` when nothing is waiting.
+   */
+  takeNow(): Uint8Array | undefined {
+    const first = this.#next(Infinity);
+    if (first === undefined || first.length >= MERGE_BYTES) return first;
+    let total = first.length;
+    let pieces: Uint8Array[] | undefined;
+    for (let piece = this.#next(MERGE_BYTES - total); piece !== undefined;) {
+      (pieces ??= [first]).push(piece);
+      total += piece.length;
+      if (total >= MERGE_BYTES) break;
+      piece = this.#next(MERGE_BYTES - total);
+    }
+    if (pieces === undefined) return first;
+    const merged = new Uint8Array(total);
+    let offset = 0;
+    for (const piece of pieces) {
+      merged.set(piece, offset);
+      offset += piece.length;
+    }
+    return merged;
+  }
+
+  /**
+   * Calls `callback` once, soon, after bytes arrive or the outbox is closed. Wake-ups
+   * are batched: every outbox woken during one turn of the event loop is called in
+   * the next, so a writer behind many broadcasts makes one write, not one each.
+   *
+   * @param callback The writer's resume function.
+   */
+  onReady(callback: () => void): void {
+    this.#wake = callback;
+    if (this.queuedBytes > 0 || this.#closed) this.#wakeWriter();
+  }
+
+  /**
+   * Waits until bytes are waiting and takes them (see {@linkcode Outbox.takeNow}).
+   * Only one task may wait at a time.
    *
    * @returns The bytes to write, or `null` once the outbox is closed and empty.
    */
   async take(): Promise<Uint8Array | null> {
-    while (this.#chunks.length === 0) {
+    while (true) {
+      const bytes = this.takeNow();
+      if (bytes !== undefined) return bytes;
       if (this.#closed) return null;
-      await new Promise<void>((resolve) => this.#wake = resolve);
+      await new Promise<void>((resolve) => this.onReady(resolve));
     }
-    const chunks = this.#chunks;
-    if (chunks.length === 1 || chunks[0].length >= MAX_WRITE_BYTES) {
-      const first = chunks.shift()!;
-      this.#queuedBytes -= first.length;
-      return first;
-    }
-    let count = 0;
-    let total = 0;
-    while (count < chunks.length && total + chunks[count].length <= MAX_WRITE_BYTES) {
-      total += chunks[count].length;
-      count++;
-    }
-    const merged = new Uint8Array(total);
-    let offset = 0;
-    for (let i = 0; i < count; i++) {
-      merged.set(chunks[i], offset);
-      offset += chunks[i].length;
-    }
-    if (count === chunks.length) this.#chunks = [];
-    else chunks.splice(0, count);
-    this.#queuedBytes -= total;
-    return merged;
   }
+
+  /** The next piece in order, at most `maxBytes` of log (own lines go whole). */
+  #next(maxBytes: number): Uint8Array | undefined {
+    const log = this.#log;
+    const ownAfter = this.#own.length > 0 ? this.#ownAfter[0] : Infinity;
+    if (log !== undefined && this.#cursor < log.end && this.#cursor < ownAfter) {
+      const stop = Math.min(log.end, ownAfter, this.#cursor + maxBytes);
+      const piece = log.view(this.#cursor, stop);
+      this.#cursor += piece.length;
+      return piece;
+    }
+    if (this.#own.length === 0 || this.#own[0].length > maxBytes) return undefined;
+    const own = this.#own.shift()!;
+    this.#ownAfter.shift();
+    this.#ownBytes -= own.length;
+    return own;
+  }
+
+  #wakeWriter(): void {
+    const wake = this.#wake;
+    if (wake !== undefined) {
+      this.#wake = undefined;
+      sleepers.push(wake);
+      if (sleepers.length === 1) setTimeout(wakeAll, 0);
+    }
+  }
+}
+
+/** Writers to resume in the next turn of the event loop. */
+let sleepers: (() => void)[] = [];
+
+function wakeAll(): void {
+  const all = sleepers;
+  sleepers = [];
+  for (const wake of all) wake();
 }

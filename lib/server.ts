@@ -118,14 +118,8 @@ export class ChatServer implements AsyncDisposable {
     this.#password = options.password === undefined
       ? undefined
       : new PasswordCheck(options.password);
-    this.#hub = new Hub({
-      messages,
-      onOverflow: (member, nickname) => {
-        if (o.quiet) return;
-        const peer = member instanceof Session ? member.peer : "?";
-        this.#log.info(messages.logDisconnected(peer, nickname, "output buffer full"));
-      },
-    });
+    // A client dropped for a full outbox is logged by its session, with the reason.
+    this.#hub = new Hub({ messages });
     this.#listener = options.tls === undefined
       ? Deno.listen({ hostname: o.hostname, port: o.port })
       : Deno.listenTls({ hostname: o.hostname, port: o.port, ...options.tls });

@@ -19,10 +19,9 @@ import type { PasswordCheck } from "./password.ts";
 import { isValidNickname, MAX_NICKNAME_CHARS, parseCommand } from "./protocol.ts";
 import { RateLimiter } from "./rate_limiter.ts";
 import { sanitizeText } from "./sanitize.ts";
-import { writeAll } from "./write_all.ts";
 
 /** The read buffer of one connection; small, since 10,000 idle clients each hold one. */
-export const READ_BUFFER_BYTES = 16 * 1024;
+export const READ_BUFFER_BYTES = 1024;
 /** How long a closing connection may take to flush its output and see the peer close. */
 export const CLOSE_TIMEOUT_MS = 2_000;
 /** The pause before closing after a wrong password, to slow down guessing. */
@@ -80,6 +79,9 @@ export class Session implements Member {
   #nicknameTimer: Timer | undefined;
   #closeTimer: Timer | undefined;
   #delayTimer: Timer | undefined;
+  /** Bytes taken from the outbox and not yet written. */
+  #unwritten: Uint8Array | undefined;
+  #writerDone = Promise.withResolvers<void>();
 
   /**
    * @param conn The accepted connection; the session owns and closes it.
@@ -110,8 +112,8 @@ export class Session implements Member {
   }
 
   /** @inheritdoc */
-  trySend(bytes: Uint8Array): boolean {
-    return this.#outbox.trySend(bytes);
+  get outbox(): Outbox {
+    return this.#outbox;
   }
 
   /** @inheritdoc */
@@ -127,7 +129,8 @@ export class Session implements Member {
    * @returns When the connection is closed and cleaned up.
    */
   async run(): Promise<void> {
-    const writing = this.#writeLoop();
+    this.#pump();
+    const writing = this.#writerDone.promise;
     try {
       this.#o.log?.info(this.#m.logConnected(this.peer));
       this.#start();
@@ -336,24 +339,43 @@ export class Session implements Member {
     this.#closeTimer ??= setTimeout(() => this.#close(), CLOSE_TIMEOUT_MS);
   }
 
-  async #writeLoop(): Promise<void> {
-    try {
-      while (true) {
-        const bytes = await this.#outbox.take();
-        if (bytes === null) break;
-        await writeAll(this.#conn, bytes);
+  /**
+   * The writer: the only code that writes to the socket. It is a callback chain
+   * rather than an async loop, so that waking it costs no promise of its own: a
+   * connection in a busy room is woken many times a second.
+   */
+  #pump = (): void => {
+    if (this.#closed) return this.#writerDone.resolve();
+    const bytes = this.#unwritten ?? this.#outbox.takeNow();
+    if (bytes === undefined) {
+      if (this.#outbox.closed) {
+        // Everything is sent: tell the peer with a FIN, and let it close its side.
+        this.#conn.closeWrite().then(this.#writerDone.resolve, this.#onWriteError);
+      } else {
+        this.#outbox.onReady(this.#pump);
       }
-      // Everything is sent: tell the peer with a FIN, and let it close its side.
-      if (!this.#closed) await this.#conn.closeWrite();
-    } catch (error) {
-      if (!isDisconnectError(error) && !this.#ending) {
-        this.#reason = `write error: ${error instanceof Error ? error.message : String(error)}`;
-      } else if (!this.#ending) {
-        this.#reason = error instanceof Error ? error.name : "write error";
-      }
-      this.#close();
+      return;
     }
-  }
+    this.#unwritten = bytes;
+    this.#conn.write(bytes).then(this.#onWritten, this.#onWriteError);
+  };
+
+  #onWritten = (written: number): void => {
+    const bytes = this.#unwritten!;
+    // A write may take only part of the bytes.
+    this.#unwritten = written < bytes.length ? bytes.subarray(written) : undefined;
+    this.#pump();
+  };
+
+  #onWriteError = (error: unknown): void => {
+    if (!this.#ending) {
+      this.#reason = isDisconnectError(error)
+        ? error instanceof Error ? error.name : "write error"
+        : `write error: ${error instanceof Error ? error.message : String(error)}`;
+    }
+    this.#close();
+    this.#writerDone.resolve();
+  };
 
   #close(): void {
     if (this.#closed) return;

@@ -1,0 +1,293 @@
+/**
+ * `main.ts server` as a real subprocess: the startup lines, chatting over TCP,
+ * usage errors, help, and SIGTERM. The child's output is printed only when a
+ * test fails.
+ */
+
+import {
+  assert,
+  assertEquals,
+  assertMatch,
+  assertNotEquals,
+  assertStringIncludes,
+} from "@std/assert";
+import { TextLineStream } from "@std/streams/text-line-stream";
+import { LineClient } from "./_server_helpers.ts";
+
+const ROOT = new URL("../", import.meta.url).pathname;
+const PERMISSIONS = ["--allow-net", "--allow-read", "--allow-env=CHAT_PASSWORD"];
+const STARTUP_TIMEOUT_MS = 15_000;
+
+/** Runs `main.ts` to completion and returns its exit code and output. */
+async function runMain(
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", ...PERMISSIONS, "main.ts", ...args],
+    cwd: ROOT,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).output();
+  const decoder = new TextDecoder();
+  return {
+    code: output.code,
+    stdout: decoder.decode(output.stdout),
+    stderr: decoder.decode(output.stderr),
+  };
+}
+
+/** A `main.ts server` child, stopped with SIGTERM at the end of the scope. */
+class ServerProcess implements AsyncDisposable {
+  readonly child: Deno.ChildProcess;
+  /** Every stdout line so far. */
+  readonly lines: string[] = [];
+  #stderr: Promise<string>;
+  #reading: Promise<void>;
+  #changed: (() => void) | undefined;
+  #ended = false;
+  #terminated = false;
+
+  constructor(args: string[]) {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", ...PERMISSIONS, "main.ts", "server", ...args],
+      cwd: ROOT,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+      env: { NO_COLOR: "1" },
+    }).spawn();
+    this.child = child;
+    this.#stderr = new Response(child.stderr).text();
+    this.#reading = (async () => {
+      const lines = child.stdout
+        .pipeThrough(new TextDecoderStream())
+        .pipeThrough(new TextLineStream());
+      for await (const line of lines) {
+        this.lines.push(line);
+        this.#changed?.();
+      }
+      this.#ended = true;
+      this.#changed?.();
+    })();
+  }
+
+  /** Waits for a stdout line that matches and returns it. */
+  async waitForLine(pattern: RegExp, timeoutMs = STARTUP_TIMEOUT_MS): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    while (true) {
+      const line = this.lines.find((l) => pattern.test(l));
+      if (line !== undefined) return line;
+      if (this.#ended) throw new Error(`The server ended before printing ${pattern}`);
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw new Error(`Timed out waiting for ${pattern}`);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await new Promise<void>((resolve) => {
+        this.#changed = resolve;
+        timer = setTimeout(resolve, remaining);
+      });
+      clearTimeout(timer);
+      this.#changed = undefined;
+    }
+  }
+
+  /** Waits for the startup lines and returns the announced port. */
+  async port(): Promise<number> {
+    const line = await this.waitForLine(/에서 실행 중입니다\.$|^Server running on /);
+    const match = line.match(/:(\d+)(에서 실행 중입니다\.|\.)$/);
+    assert(match !== null, `a port in ${JSON.stringify(line)}`);
+    return Number(match[1]);
+  }
+
+  /** Sends SIGTERM, once: a second signal after the server removed its handlers would kill it. */
+  terminate(): void {
+    if (this.#terminated) return;
+    this.#terminated = true;
+    try {
+      this.child.kill("SIGTERM");
+    } catch {
+      // Already exited.
+    }
+  }
+
+  /** Sends SIGTERM (once) and waits for the exit status and all output. */
+  async stop(): Promise<{ status: Deno.CommandStatus; stderr: string }> {
+    this.terminate();
+    const status = await this.child.status;
+    await this.#reading;
+    return { status, stderr: await this.#stderr };
+  }
+
+  /** The child's output, for a failure message. */
+  async describe(): Promise<string> {
+    const { stderr } = await this.stop();
+    return `stdout:\n${this.lines.join("\n")}\nstderr:\n${stderr}`;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+}
+
+/** Runs `fn`; when it throws, adds the child's output to the error. */
+async function withOutput(server: ServerProcess, fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (error) {
+    console.error(await server.describe());
+    throw error;
+  }
+}
+
+Deno.test({
+  name: "main server --port 0 announces its real port and people can chat over TCP",
+  timeout: 30_000,
+  fn: async () => {
+    await using server = new ServerProcess(["--port", "0"]);
+    await withOutput(server, async () => {
+      const port = await server.port();
+      assertNotEquals(port, 0);
+      assertEquals(server.lines.slice(0, 2), [
+        `서버가 127.0.0.1:${port}에서 실행 중입니다.`,
+        "클라이언트 연결을 기다리는 중...",
+      ]);
+      await using alice = await LineClient.connect(port);
+      await using bob = await LineClient.connect(port);
+      await alice.join("alice");
+      await bob.join("밥");
+      await alice.waitFor("밥님이 입장하셨습니다.");
+      await alice.send("안녕, nc로 왔어요");
+      await bob.waitFor("alice> 안녕, nc로 왔어요");
+      await bob.send("@alice 귓속말");
+      await alice.waitFor("[귓속말] 밥> 귓속말");
+      await alice.send("/종료");
+      await alice.waitClosed();
+      await alice.close();
+      await bob.waitFor("alice님이 퇴장하셨습니다.");
+      // The console has a timestamped line for each event.
+      await server.waitForLine(/^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\] alice> 안녕, nc로 왔어요$/);
+      await server.waitForLine(/^\[[^\]]+\] 닉네임 설정: 127\.0\.0\.1:\d+ → 밥$/);
+      await server.waitForLine(/^\[[^\]]+\] 연결 종료: 127\.0\.0\.1:\d+ \(alice\) - quit$/);
+    });
+  },
+});
+
+Deno.test({
+  name: "main server exits 0 on SIGTERM after telling connected clients",
+  timeout: 30_000,
+  fn: async () => {
+    await using server = new ServerProcess(["--port", "0"]);
+    await withOutput(server, async () => {
+      const port = await server.port();
+      await using alice = await LineClient.connect(port);
+      await alice.join("alice");
+      server.terminate();
+      assertEquals(await alice.waitClosed(), ["서버가 종료됩니다."]);
+      await alice.close();
+      const { status, stderr } = await server.stop();
+      assertEquals(status.code, 0);
+      assertEquals(stderr, "");
+      assert(server.lines.includes("서버를 종료합니다..."));
+    });
+  },
+});
+
+Deno.test({
+  name: "main server in the C form 'server 0 -e -b' echoes each line to every client",
+  timeout: 30_000,
+  fn: async () => {
+    await using server = new ServerProcess(["0", "-e", "-b"]);
+    await withOutput(server, async () => {
+      const port = await server.port();
+      await using a = await LineClient.connect(port);
+      await using b = await LineClient.connect(port);
+      await b.send("b is here");
+      await b.waitFor("b is here");
+      await a.send("hello everyone");
+      await a.waitFor("hello everyone");
+      await b.waitFor("hello everyone");
+      assertEquals(a.received.includes("닉네임을 입력하세요:"), false, "no nickname prompt");
+    });
+  },
+});
+
+Deno.test({
+  name: "main server --lang en announces itself in English",
+  timeout: 30_000,
+  fn: async () => {
+    await using server = new ServerProcess(["--port", "0", "--lang", "en"]);
+    await withOutput(server, async () => {
+      const port = await server.port();
+      assertEquals(server.lines.slice(0, 2), [
+        `Server running on 127.0.0.1:${port}.`,
+        "Waiting for clients...",
+      ]);
+      await using c = await LineClient.connect(port);
+      assertEquals(await c.nextLine(), "Enter your nickname:");
+    });
+  },
+});
+
+/** Asserts a usage error: non-zero exit, one line on stderr, no stack trace. */
+function assertOneLineError(
+  result: { code: number; stdout: string; stderr: string },
+  expected: string,
+): void {
+  const context = JSON.stringify(result);
+  assertNotEquals(result.code, 0, context);
+  assertEquals(result.stdout, "", context);
+  const lines = result.stderr.trimEnd().split("\n");
+  assertEquals(lines.length, 1, `one line: ${context}`);
+  assertStringIncludes(lines[0], expected);
+  assert(!/\bat |Stack backtrace|Uncaught/.test(result.stderr), `no stack trace: ${context}`);
+}
+
+Deno.test("main server -b without -e exits non-zero with one line", async () => {
+  const result = await runMain("server", "-b");
+  assertOneLineError(result, "-b option requires -e option");
+  assertOneLineError(await runMain("server", "12345", "-b"), "-b option requires -e option");
+});
+
+Deno.test("main server with a bad port exits non-zero with one line", async () => {
+  assertOneLineError(await runMain("server", "--port", "99999"), "Invalid port");
+  assertOneLineError(await runMain("server", "port"), "Invalid port");
+});
+
+Deno.test("main server with an unknown flag exits non-zero with one line naming it", async () => {
+  assertOneLineError(await runMain("server", "--bogus"), "--bogus");
+});
+
+Deno.test("main server on a port in use exits non-zero with one line", async () => {
+  using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  assertOneLineError(await runMain("server", "--port", String(port)), "already in use");
+});
+
+Deno.test("main server --help explains every flag and exits 0", async () => {
+  const result = await runMain("server", "--help");
+  assertEquals(result.code, 0, result.stderr);
+  assertEquals(result.stderr, "");
+  for (
+    const flag of [
+      "--host",
+      "--port",
+      "-e ",
+      "-b ",
+      "--lang",
+      "--password",
+      "--tls-cert",
+      "--tls-key",
+      "--quiet",
+      "--max-line-bytes",
+      "--max-outbox-bytes",
+      "--max-clients",
+      "--nick-timeout",
+      "--rate",
+      "--burst",
+    ]
+  ) {
+    assertStringIncludes(result.stdout, flag);
+  }
+  assertMatch(result.stdout, /server 12345 -e -b/);
+});
