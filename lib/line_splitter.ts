@@ -11,6 +11,8 @@
 import { LineTooLongError } from "./errors.ts";
 
 const LF = 0x0a;
+/** Decoding without `stream` keeps no state, so every splitter can share one decoder. */
+const DECODER = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true });
 const CR = "\r";
 
 /** Options for {@linkcode LineSplitter}. */
@@ -26,7 +28,6 @@ export interface LineSplitterOptions {
 /** Splits a stream of byte chunks into text lines. */
 export class LineSplitter {
   #maxLineBytes: number;
-  #decoder = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true });
   /** The bytes of an unfinished line, copied out of the caller's buffer. */
   #partial: Uint8Array | undefined;
 
@@ -83,7 +84,7 @@ export class LineSplitter {
     if (rest > max + 1) throw new LineTooLongError(max);
     if (rest > 0) this.#partial = data.slice(lastLf + 1);
     // One decode for all complete lines: `\n` bytes are character boundaries.
-    const lines = this.#decoder.decode(data.subarray(0, lastLf)).split("\n");
+    const lines = DECODER.decode(data.subarray(0, lastLf)).split("\n");
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i];
       if (line.endsWith(CR)) lines[i] = line.slice(0, -1);

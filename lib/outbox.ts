@@ -14,8 +14,11 @@
 
 import type { BroadcastLog } from "./broadcast_log.ts";
 
-/** Below this many bytes, pieces are copied together so that they go in one write. */
-export const MERGE_BYTES = 64 * 1024;
+/**
+ * Lines of this connection's own (and what follows them) are copied together up to
+ * this many bytes, so that they go in one write. A view of the log is never copied.
+ */
+export const MERGE_BYTES = 4 * 1024;
 
 /** A bounded byte queue with one consumer. */
 export class Outbox {
@@ -29,6 +32,8 @@ export class Outbox {
   #ownBytes = 0;
   #closed = false;
   #wake: (() => void) | undefined;
+  /** Whether the last piece `#next` returned was a view of the log. */
+  #fromLog = false;
 
   /**
    * @param limitBytes The most bytes that may wait to be written.
@@ -122,14 +127,16 @@ export class Outbox {
   }
 
   /**
-   * Takes what is waiting, without waiting: one view of the log when that is all
-   * there is (no copy), else small pieces copied into one buffer.
+   * Takes what is waiting, without waiting: a view of the log (no copy), or this
+   * connection's own lines with what follows them, copied into one buffer of at
+   * most {@linkcode MERGE_BYTES}.
    *
    * @returns The bytes to write, or `undefined` when nothing is waiting.
    */
   takeNow(): Uint8Array | undefined {
     const first = this.#next(Infinity);
-    if (first === undefined || first.length >= MERGE_BYTES) return first;
+    // A view of the log goes as it is: copying it would cost memory per recipient.
+    if (first === undefined || this.#fromLog || first.length >= MERGE_BYTES) return first;
     let total = first.length;
     let pieces: Uint8Array[] | undefined;
     for (let piece = this.#next(MERGE_BYTES - total); piece !== undefined;) {
@@ -149,9 +156,9 @@ export class Outbox {
   }
 
   /**
-   * Calls `callback` once, soon, after bytes arrive or the outbox is closed. Wake-ups
-   * are batched: every outbox woken during one turn of the event loop is called in
-   * the next, so a writer behind many broadcasts makes one write, not one each.
+   * Calls `callback` once, after bytes arrive or the outbox is closed. Wake-ups are
+   * batched: every writer woken while the reads of this turn of the event loop are
+   * handled resumes after them, so it sends all of their lines in one write.
    *
    * @param callback The writer's resume function.
    */
@@ -183,9 +190,11 @@ export class Outbox {
       const stop = Math.min(log.end, ownAfter, this.#cursor + maxBytes);
       const piece = log.view(this.#cursor, stop);
       this.#cursor += piece.length;
+      this.#fromLog = true;
       return piece;
     }
     if (this.#own.length === 0 || this.#own[0].length > maxBytes) return undefined;
+    this.#fromLog = false;
     const own = this.#own.shift()!;
     this.#ownAfter.shift();
     this.#ownBytes -= own.length;
@@ -197,12 +206,16 @@ export class Outbox {
     if (wake !== undefined) {
       this.#wake = undefined;
       sleepers.push(wake);
-      if (sleepers.length === 1) setTimeout(wakeAll, 0);
+      if (sleepers.length === 1) queueMicrotask(wakeAll);
     }
   }
 }
 
-/** Writers to resume in the next turn of the event loop. */
+/**
+ * Writers to resume once the current work is done: after every read that
+ * completed in this turn of the event loop has been handled, so that a writer
+ * sends all of that turn's lines in one write.
+ */
 let sleepers: (() => void)[] = [];
 
 function wakeAll(): void {

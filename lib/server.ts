@@ -19,8 +19,11 @@ export const DEFAULT_HOSTNAME = "127.0.0.1";
 export const DEFAULT_PORT = 12345;
 /** Longest line a client may send, in bytes: bounds the memory of a line without `\n`. */
 export const DEFAULT_MAX_LINE_BYTES = 8 * 1024;
-/** Bytes that may wait for one slow client before it is dropped: bounds memory per client. */
-export const DEFAULT_MAX_OUTBOX_BYTES = 256 * 1024;
+/**
+ * Bytes that may wait for one slow client before it is dropped: bounds memory per
+ * client. Room for a full burst of the longest lines (40 × 8 KiB) from one sender.
+ */
+export const DEFAULT_MAX_OUTBOX_BYTES = 512 * 1024;
 /** Connections at once: bounds file descriptors and memory. */
 export const DEFAULT_MAX_CLIENTS = 1000;
 /** Time to send the password and a valid nickname: frees slots held by silent connections. */
@@ -44,7 +47,7 @@ export interface ServeOptions {
   lang?: Lang;
   /** The most bytes one line may take. @default {8192} */
   maxLineBytes?: number;
-  /** The most bytes that may wait for one client before it is dropped. @default {262144} */
+  /** The most bytes that may wait for one client before it is dropped. @default {524288} */
   maxOutboxBytes?: number;
   /** The most connections at once. @default {1000} */
   maxClients?: number;
@@ -85,6 +88,8 @@ export class ChatServer implements AsyncDisposable {
   #log: ConsoleLog;
   #hub: Hub;
   #sessions = new Set<Session>();
+  /** Resolved when the last session closes after shutdown began. */
+  #allClosed = Promise.withResolvers<void>();
   #rejections = new Set<Promise<void>>();
   #options: ResolvedOptions;
   #password: PasswordCheck | undefined;
@@ -171,14 +176,14 @@ export class ChatServer implements AsyncDisposable {
   }
 
   async #serve(): Promise<void> {
-    const running = new Set<Promise<void>>();
-    await this.#acceptLoop(running);
-    await Promise.all([...running, ...this.#rejections]);
+    await this.#acceptLoop();
+    if (this.#sessions.size > 0) await this.#allClosed.promise;
+    await Promise.all(this.#rejections);
     this.#signal?.removeEventListener("abort", this.#onAbort);
     await this.#log.flushed();
   }
 
-  async #acceptLoop(running: Set<Promise<void>>): Promise<void> {
+  async #acceptLoop(): Promise<void> {
     const messages = messagesFor(this.#options.lang);
     let lastError = "";
     while (!this.#closing) {
@@ -214,12 +219,14 @@ export class ChatServer implements AsyncDisposable {
         password: this.#password,
       });
       this.#sessions.add(session);
-      const done = session.run().finally(() => {
-        this.#sessions.delete(session);
-        running.delete(done);
-      });
-      running.add(done);
+      // Not awaited: the loop goes straight back to accept(). run() never rejects.
+      void session.run().then(() => this.#closed(session));
     }
+  }
+
+  #closed(session: Session): void {
+    this.#sessions.delete(session);
+    if (this.#closing && this.#sessions.size === 0) this.#allClosed.resolve();
   }
 
   /** Sends one line to a connection over the limit and closes it, without waiting. */

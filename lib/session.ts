@@ -20,8 +20,13 @@ import { isValidNickname, MAX_NICKNAME_CHARS, parseCommand } from "./protocol.ts
 import { RateLimiter } from "./rate_limiter.ts";
 import { sanitizeText } from "./sanitize.ts";
 
-/** The read buffer of one connection; small, since 10,000 idle clients each hold one. */
-export const READ_BUFFER_BYTES = 1024;
+/** The first read buffer of a connection: small, since 10,000 idle clients each hold one. */
+export const READ_BUFFER_BYTES = 512;
+/**
+ * The read buffer of a busy connection: a read that fills the small buffer
+ * switches to this one, so a sender of many lines needs few reads.
+ */
+export const BUSY_READ_BUFFER_BYTES = 16 * 1024;
 /** How long a closing connection may take to flush its output and see the peer close. */
 export const CLOSE_TIMEOUT_MS = 2_000;
 /** The pause before closing after a wrong password, to slow down guessing. */
@@ -60,15 +65,15 @@ type State = "password" | "nickname" | "chat" | "echo";
 
 /** A connection to one client. */
 export class Session implements Member {
-  /** The peer address, `host:port`. */
-  readonly peer: string;
+  #peer: string | undefined;
   #conn: Deno.Conn;
   #o: SessionOptions;
   #hub: Hub;
   #m: Messages;
   #outbox: Outbox;
   #splitter: LineSplitter;
-  #limiter: RateLimiter;
+  /** Flood control; `undefined` when it is off. */
+  #limiter: RateLimiter | undefined;
   #state: State;
   #nickname: string | undefined;
   #refusedInRow = 0;
@@ -81,7 +86,9 @@ export class Session implements Member {
   #delayTimer: Timer | undefined;
   /** Bytes taken from the outbox and not yet written. */
   #unwritten: Uint8Array | undefined;
-  #writerDone = Promise.withResolvers<void>();
+  /** Set once the writer has stopped; `#onWriterDone` is who waits for that. */
+  #writerDone = false;
+  #onWriterDone: (() => void) | undefined;
 
   /**
    * @param conn The accepted connection; the session owns and closes it.
@@ -92,10 +99,9 @@ export class Session implements Member {
     this.#o = options;
     this.#hub = options.hub;
     this.#m = options.messages;
-    this.peer = formatAddr(conn.remoteAddr);
     this.#outbox = new Outbox(options.maxOutboxBytes);
     this.#splitter = new LineSplitter({ maxLineBytes: options.maxLineBytes });
-    this.#limiter = new RateLimiter({
+    this.#limiter = options.rateLinesPerSecond <= 0 ? undefined : new RateLimiter({
       linesPerSecond: options.rateLinesPerSecond,
       burst: options.rateBurst,
     });
@@ -104,6 +110,11 @@ export class Session implements Member {
       : options.password !== undefined
       ? "password"
       : "nickname";
+  }
+
+  /** The peer address, `host:port`. */
+  get peer(): string {
+    return this.#peer ??= formatAddr(this.#conn.remoteAddr);
   }
 
   /** The nickname, once joined. */
@@ -130,11 +141,44 @@ export class Session implements Member {
    */
   async run(): Promise<void> {
     this.#pump();
-    const writing = this.#writerDone.promise;
     try {
       this.#o.log?.info(this.#m.logConnected(this.peer));
       this.#start();
-      await this.#readLoop();
+      // The read loop: bytes into one reused buffer, lines out.
+      let buffer = new Uint8Array(READ_BUFFER_BYTES);
+      while (true) {
+        let n: number | null;
+        try {
+          n = await this.#conn.read(buffer);
+        } catch (error) {
+          if (!isDisconnectError(error)) throw error;
+          if (!this.#ending) this.#reason = error instanceof Error ? error.name : "error";
+          break;
+        }
+        if (n === null) break;
+        const chunk = buffer.subarray(0, n);
+        if (n === buffer.length && n < BUSY_READ_BUFFER_BYTES) {
+          // The chunk keeps the old buffer alive until it is split below.
+          buffer = new Uint8Array(BUSY_READ_BUFFER_BYTES);
+        }
+        // A closing connection keeps reading (and discarding) so that the peer's
+        // last bytes do not turn our close into a reset that eats our last line.
+        if (this.#ending) continue;
+        let lines: string[];
+        try {
+          lines = this.#splitter.push(chunk);
+        } catch (error) {
+          if (!(error instanceof LineTooLongError)) throw error;
+          this.#hub.send(this, this.#m.lineTooLong(error.maxBytes));
+          this.#end("line too long");
+          continue;
+        }
+        const now = performance.now();
+        for (const line of lines) {
+          this.#handleLine(sanitizeText(line), now);
+          if (this.#ending) break;
+        }
+      }
     } catch (error) {
       this.#reason = `error: ${error instanceof Error ? error.message : String(error)}`;
     } finally {
@@ -143,7 +187,7 @@ export class Session implements Member {
       this.#outbox.close();
       // Output still queued gets a bounded time to reach the peer.
       if (!this.#closed) this.#closeTimer ??= setTimeout(() => this.#close(), CLOSE_TIMEOUT_MS);
-      await writing;
+      if (!this.#writerDone) await new Promise<void>((resolve) => this.#onWriterDone = resolve);
       clearTimeout(this.#nicknameTimer);
       clearTimeout(this.#closeTimer);
       clearTimeout(this.#delayTimer);
@@ -180,38 +224,6 @@ export class Session implements Member {
     this.#hub.send(this, state === "password" ? this.#m.passwordPrompt : this.#m.nicknamePrompt);
   }
 
-  async #readLoop(): Promise<void> {
-    const buffer = new Uint8Array(READ_BUFFER_BYTES);
-    while (true) {
-      let n: number | null;
-      try {
-        n = await this.#conn.read(buffer);
-      } catch (error) {
-        if (!isDisconnectError(error)) throw error;
-        if (!this.#ending) this.#reason = error instanceof Error ? error.name : "error";
-        return;
-      }
-      if (n === null) return;
-      // A closing connection keeps reading (and discarding) so that the peer's
-      // last bytes do not turn our close into a reset that eats our last line.
-      if (this.#ending) continue;
-      let lines: string[];
-      try {
-        lines = this.#splitter.push(buffer.subarray(0, n));
-      } catch (error) {
-        if (!(error instanceof LineTooLongError)) throw error;
-        this.#hub.send(this, this.#m.lineTooLong(error.maxBytes));
-        this.#end("line too long");
-        continue;
-      }
-      const now = performance.now();
-      for (const line of lines) {
-        this.#handleLine(sanitizeText(line), now);
-        if (this.#ending) break;
-      }
-    }
-  }
-
   #handleLine(line: string, now: number): void {
     switch (this.#state) {
       case "chat":
@@ -229,7 +241,7 @@ export class Session implements Member {
 
   /** Flood control: refuses a line over the rate, and ends a client that keeps flooding. */
   #admit(now: number): boolean {
-    if (this.#limiter.tryTake(now)) {
+    if (this.#limiter === undefined || this.#limiter.tryTake(now)) {
       this.#refusedInRow = 0;
       return true;
     }
@@ -345,12 +357,12 @@ export class Session implements Member {
    * connection in a busy room is woken many times a second.
    */
   #pump = (): void => {
-    if (this.#closed) return this.#writerDone.resolve();
+    if (this.#closed) return this.#stopWriter();
     const bytes = this.#unwritten ?? this.#outbox.takeNow();
     if (bytes === undefined) {
       if (this.#outbox.closed) {
         // Everything is sent: tell the peer with a FIN, and let it close its side.
-        this.#conn.closeWrite().then(this.#writerDone.resolve, this.#onWriteError);
+        this.#conn.closeWrite().then(this.#stopWriter, this.#onWriteError);
       } else {
         this.#outbox.onReady(this.#pump);
       }
@@ -374,7 +386,12 @@ export class Session implements Member {
         : `write error: ${error instanceof Error ? error.message : String(error)}`;
     }
     this.#close();
-    this.#writerDone.resolve();
+    this.#stopWriter();
+  };
+
+  #stopWriter = (): void => {
+    this.#writerDone = true;
+    this.#onWriterDone?.();
   };
 
   #close(): void {

@@ -21,6 +21,12 @@ export const BINARY_PERMISSIONS: readonly string[] = [
   "--allow-env=CHAT_PASSWORD",
 ];
 
+/**
+ * The V8 flags of `deno task server`, baked into the binary: a smaller young
+ * generation keeps the heap of a busy server close to what it really holds.
+ */
+export const V8_FLAGS = "--v8-flags=--max-semi-space-size=4";
+
 /** The line printed when the runtime cannot be downloaded. */
 export const DENORT_UNREACHABLE_MESSAGE: string =
   "Cannot compile: deno compile must download its " +
@@ -58,7 +64,7 @@ async function main(args: string[]): Promise<number> {
     return 2;
   }
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["compile", ...BINARY_PERMISSIONS, "-o", output, "main.ts"],
+    args: ["compile", ...BINARY_PERMISSIONS, V8_FLAGS, "-o", output, "main.ts"],
     cwd: ROOT,
     stdin: "null",
     stdout: "inherit",

@@ -103,7 +103,7 @@ Deno.test("outbox take passes on a chunk of at least MERGE_BYTES whole", async (
 });
 
 Deno.test("outbox take merges at most about MERGE_BYTES, and loses nothing", async () => {
-  const outbox = new Outbox(8 * MERGE_BYTES);
+  const outbox = new Outbox(100 * 3010);
   let expected = "";
   for (let i = 0; i < 100; i++) {
     const line = `${i} ${"y".repeat(3000)}\n`;

@@ -1,0 +1,368 @@
+/**
+ * Runs one benchmark case against one server: start the server, start the generator
+ * processes, let them join, measure the phase between `go` and the last result, stop all.
+ *
+ * @module
+ */
+
+import { spawnTracked, stopChild } from "./_children.ts";
+import { percentile } from "./_histogram.ts";
+import { readStreamLines } from "./_io.ts";
+import { readCpuSeconds, readMachineTicks, readMemory } from "./_proc_stats.ts";
+import { startServer } from "./_servers.ts";
+import type {
+  GoMessage,
+  JoinedMessage,
+  PeerName,
+  ResultMessage,
+  WorkerConfig,
+  WorkerMessage,
+} from "./_types.ts";
+
+/**
+ * Joins in progress at once per worker against ncat: it accepts slowly once its announcements
+ * grow, and more pending connects only overflow its listen backlog and wait for SYN retries.
+ */
+const NCAT_JOIN_CONCURRENCY = 4;
+/** Extra time the orchestrator grants a worker beyond its own limits before giving up. */
+const WORKER_GRACE_MS = 15_000;
+
+/** The scenarios of issue 5. */
+export type ScenarioName = "a" | "b" | "c" | "d";
+
+/** One measured configuration (a scenario may have several, e.g. one per client count). */
+export interface CaseSpec {
+  /** Unique id, e.g. `a-100`. */
+  id: string;
+  scenario: ScenarioName;
+  /** Heading of its table. */
+  title: string;
+  /** Clients that read (all of them join). */
+  clients: number;
+  /** Clients `[0, senders)` also send. */
+  senders: number;
+  /** Lines per sender. */
+  lines: number;
+  /** Bytes per line including `\n`. */
+  lineBytes: number;
+  /** Own lines in flight per sender (throughput mode). */
+  window: number;
+  /** Lines per second per sender; 0 = throughput mode. */
+  ratePerSec: number;
+  /** Add one client that joins and never reads. */
+  slowClient: boolean;
+  /** Output buffer hard limit given to ours and Redis. */
+  maxOutboxBytes: number;
+  /** Generator processes. */
+  workers: number;
+  /** Joins in progress at once per worker. */
+  joinConcurrency: number;
+  joinTimeoutMs: number;
+  runTimeoutMs: number;
+  stallMs: number;
+  /** Receive buffer per connection in the generator. */
+  readBufferBytes: number;
+}
+
+/** What one peer did in one case. */
+export interface PeerResult {
+  peer: PeerName;
+  status: "ok" | "skipped" | "failed";
+  /** Why it was skipped or failed, or a remark (e.g. not every client joined). */
+  note?: string;
+  clients: number;
+  joined: number;
+  /** From the first connect to the last join, ms. */
+  joinMs: number;
+  deliveries: number;
+  lost: number;
+  duplicates: number;
+  gaps: number;
+  /** Reading clients whose connection ended during the measured phase. */
+  disconnected: number;
+  /** Whether every receiver got everything, or the phase stalled or hit its deadline. */
+  ending: string;
+  /** Deliveries over the time from the first send to the last delivery. */
+  deliveriesPerSec: number;
+  p50Ms: number | null;
+  p90Ms: number | null;
+  p99Ms: number | null;
+  maxMs: number | null;
+  /** Server user + system CPU during the measured phase. */
+  serverCpuSec: number;
+  serverCpuUsPerDelivery: number | null;
+  /** Server CPU over the measured wall time, in % of one core. */
+  serverCpuPercent: number;
+  rssAfterJoinBytes: number;
+  peakRssBytes: number;
+  /** All generator processes together, measured phase only. */
+  generatorCpuSec: number;
+  generatorCpuPercent: number;
+  /** The busiest generator process, in % of one core. */
+  generatorMaxWorkerPercent: number;
+  /** The whole machine's busy time over the measured phase, in % of all cores. */
+  machineBusyPercent: number;
+  /** From `go` until every worker reported, ms. */
+  wallMs: number;
+  /** Scenario d: whether the server closed the client that never reads. */
+  slowDropped: boolean | null;
+}
+
+/** An empty result for a peer that did not run. */
+export function notRun(peer: PeerName, status: "skipped" | "failed", note: string): PeerResult {
+  return {
+    peer,
+    status,
+    note,
+    clients: 0,
+    joined: 0,
+    joinMs: 0,
+    deliveries: 0,
+    lost: 0,
+    duplicates: 0,
+    gaps: 0,
+    disconnected: 0,
+    ending: "",
+    deliveriesPerSec: 0,
+    p50Ms: null,
+    p90Ms: null,
+    p99Ms: null,
+    maxMs: null,
+    serverCpuSec: 0,
+    serverCpuUsPerDelivery: null,
+    serverCpuPercent: 0,
+    rssAfterJoinBytes: 0,
+    peakRssBytes: 0,
+    generatorCpuSec: 0,
+    generatorCpuPercent: 0,
+    generatorMaxWorkerPercent: 0,
+    machineBusyPercent: 0,
+    wallMs: 0,
+    slowDropped: null,
+  };
+}
+
+const WORKER_PATH = new URL("./worker.ts", import.meta.url).pathname;
+const encoder = new TextEncoder();
+
+interface Worker {
+  child: Deno.ChildProcess;
+  stdin: WritableStreamDefaultWriter<Uint8Array>;
+  messages: AsyncGenerator<string, void>;
+  stderrTail: string[];
+}
+
+function startWorker(config: WorkerConfig): Worker {
+  const child = spawnTracked(Deno.execPath(), {
+    args: ["run", "--allow-net=127.0.0.1", WORKER_PATH, JSON.stringify(config)],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  });
+  const stderrTail: string[] = [];
+  (async () => {
+    for await (const line of readStreamLines(child.stderr)) {
+      stderrTail.push(line);
+      if (stderrTail.length > 10) stderrTail.shift();
+    }
+  })();
+  const stdin = child.stdin.getWriter();
+  return { child, stdin, messages: readStreamLines(child.stdout), stderrTail };
+}
+
+async function nextMessage<K extends WorkerMessage["kind"]>(
+  worker: Worker,
+  kind: K,
+  timeoutMs: number,
+): Promise<Extract<WorkerMessage, { kind: K }>> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<"late">((resolve) =>
+    timer = setTimeout(() => resolve("late"), timeoutMs)
+  );
+  const next = await Promise.race([worker.messages.next(), late]).finally(() =>
+    clearTimeout(timer)
+  );
+  if (next === "late" || next.done) {
+    const why = next === "late" ? `no "${kind}" message in time` : "it exited";
+    throw new Error(`Cannot run the generator: ${why}\n${worker.stderrTail.join("\n")}`);
+  }
+  const message = JSON.parse(next.value) as WorkerMessage;
+  if (message.kind !== kind) throw new Error(`Cannot run the generator: got "${message.kind}"`);
+  return message as Extract<WorkerMessage, { kind: K }>;
+}
+
+function workerConfigs(
+  spec: CaseSpec,
+  peer: PeerName,
+  port: number,
+  baseMs: number,
+): WorkerConfig[] {
+  const count = Math.max(1, Math.min(spec.workers, spec.clients));
+  const configs: WorkerConfig[] = [];
+  for (let w = 0; w < count; w++) {
+    const first = Math.floor((spec.clients * w) / count);
+    const end = Math.floor((spec.clients * (w + 1)) / count);
+    configs.push({
+      peer,
+      port,
+      firstClient: first,
+      clientCount: end - first,
+      senderCount: spec.senders,
+      lines: spec.lines,
+      lineBytes: spec.lineBytes,
+      window: spec.window,
+      ratePerSec: spec.ratePerSec,
+      slowClient: spec.slowClient && w === 0,
+      baseMs,
+      joinConcurrency: peer === "ncat"
+        ? Math.min(spec.joinConcurrency, NCAT_JOIN_CONCURRENCY)
+        : spec.joinConcurrency,
+      joinTimeoutMs: spec.joinTimeoutMs,
+      runTimeoutMs: spec.runTimeoutMs,
+      stallMs: spec.stallMs,
+      readBufferBytes: spec.readBufferBytes,
+    });
+  }
+  return configs;
+}
+
+async function cpuOf(pid: number): Promise<number> {
+  return (await readCpuSeconds(pid)) ?? 0;
+}
+
+/**
+ * Runs one case against one peer. Only one server runs at a time; every child started here
+ * is stopped before this returns or throws.
+ *
+ * @param spec The case.
+ * @param peer The server.
+ * @param program Its executable.
+ * @returns The measurements.
+ */
+export async function runCase(
+  spec: CaseSpec,
+  peer: PeerName,
+  program: string,
+): Promise<PeerResult> {
+  const connectionsPerClient = peer === "redis" ? 2 : 1;
+  const server = await startServer(peer, program, {
+    maxClients: Math.min(19_000, (spec.clients + 10) * connectionsPerClient),
+    maxOutboxBytes: spec.maxOutboxBytes,
+  });
+  const workers: Worker[] = [];
+  try {
+    const baseMs = Date.now();
+    for (const config of workerConfigs(spec, peer, server.port, baseMs)) {
+      workers.push(startWorker(config));
+    }
+    const joinWait = spec.joinTimeoutMs + WORKER_GRACE_MS;
+    const joinedMessages: JoinedMessage[] = await Promise.all(
+      workers.map((w) => nextMessage(w, "joined", joinWait)),
+    );
+    const joined = joinedMessages.reduce((sum, m) => sum + m.joined, 0);
+    const joinedSenders = joinedMessages.reduce((sum, m) => sum + m.joinedSenders, 0);
+    const joinMs = Math.max(...joinedMessages.map((m) => m.endMs)) -
+      Math.min(...joinedMessages.map((m) => m.startMs));
+    const rssAfterJoin = (await readMemory(server.pid))?.rssBytes ?? 0;
+
+    const [serverCpu0, ...workerCpu0] = await Promise.all(
+      [server.pid, ...workers.map((w) => w.child.pid)].map(cpuOf),
+    );
+    const machine0 = await readMachineTicks();
+    const t0 = performance.now();
+    const go: GoMessage = { kind: "go", joinedSenders };
+    for (const w of workers) {
+      await w.stdin.write(encoder.encode(JSON.stringify(go) + "\n"));
+    }
+    const runWait = spec.runTimeoutMs + WORKER_GRACE_MS;
+    const results: ResultMessage[] = await Promise.all(
+      workers.map((w) => nextMessage(w, "result", runWait)),
+    );
+    const wallMs = performance.now() - t0;
+    const [serverCpu1, ...workerCpu1] = await Promise.all(
+      [server.pid, ...workers.map((w) => w.child.pid)].map(cpuOf),
+    );
+    const serverCpuSec = serverCpu1 - serverCpu0;
+    const workerCpu = workerCpu1.map((c, i) => c - workerCpu0[i]);
+    const machine1 = await readMachineTicks();
+    const memory = await readMemory(server.pid);
+
+    const histogram = new Array<number>(results[0].histogram.length).fill(0);
+    for (const r of results) r.histogram.forEach((count, i) => histogram[i] += count);
+    const maxUs = Math.max(...results.map((r) => r.maxUs));
+    const sum = (pick: (r: ResultMessage) => number) => results.reduce((s, r) => s + pick(r), 0);
+    const deliveries = sum((r) => r.deliveries);
+    const firstSend = Math.min(...results.map((r) => r.firstSendMs).filter((t) => t > 0));
+    const lastDelivery = Math.max(...results.map((r) => r.lastDeliveryMs));
+    const spanSec = (lastDelivery - firstSend) / 1000;
+    const toMs = (us: number | null) => us === null ? null : us / 1000;
+    const endings = [...new Set(results.map((r) => r.ending))];
+    const notes: string[] = [];
+    const failed = joinedMessages.reduce((s, m) => s + m.failed, 0);
+    if (failed > 0) {
+      const error = joinedMessages.find((m) => m.error)?.error;
+      notes.push(`${failed} of ${spec.clients} clients did not join${error ? ` (${error})` : ""}`);
+    }
+    const exitCode = server.exitCode();
+    if (exitCode !== null) {
+      notes.push(
+        `the server exited with code ${exitCode}: ${
+          server.outputTail().split("\n").slice(-3).join(" / ")
+        }`,
+      );
+    }
+    const generatorCpuSec = workerCpu.reduce((s, c) => s + c, 0);
+    const slow = results.find((r) => r.slowDropped !== null);
+    return {
+      peer,
+      status: "ok",
+      note: notes.length > 0 ? notes.join("; ") : undefined,
+      clients: spec.clients,
+      joined,
+      joinMs,
+      deliveries,
+      lost: sum((r) => r.lost),
+      duplicates: sum((r) => r.duplicates),
+      gaps: sum((r) => r.gaps),
+      disconnected: sum((r) => r.disconnected),
+      ending: endings.join("+"),
+      deliveriesPerSec: spanSec > 0 && Number.isFinite(spanSec) ? deliveries / spanSec : 0,
+      p50Ms: toMs(percentile(histogram, 0.5, maxUs)),
+      p90Ms: toMs(percentile(histogram, 0.9, maxUs)),
+      p99Ms: toMs(percentile(histogram, 0.99, maxUs)),
+      maxMs: deliveries > 0 ? maxUs / 1000 : null,
+      serverCpuSec,
+      serverCpuUsPerDelivery: deliveries > 0 ? (serverCpuSec * 1e6) / deliveries : null,
+      serverCpuPercent: (serverCpuSec / (wallMs / 1000)) * 100,
+      rssAfterJoinBytes: rssAfterJoin,
+      peakRssBytes: memory?.peakRssBytes ?? 0,
+      generatorCpuSec,
+      generatorCpuPercent: (generatorCpuSec / (wallMs / 1000)) * 100,
+      generatorMaxWorkerPercent: (Math.max(...workerCpu) / (wallMs / 1000)) * 100,
+      machineBusyPercent: machine0 && machine1 && machine1.total > machine0.total
+        ? ((machine1.busy - machine0.busy) / (machine1.total - machine0.total)) * 100
+        : 0,
+      wallMs,
+      slowDropped: slow ? slow.slowDropped : null,
+    };
+  } finally {
+    for (const w of workers) {
+      try {
+        await w.stdin.close();
+      } catch {
+        // Already closed.
+      }
+    }
+    await Promise.all(workers.map((w) => stopAfter(w.child, 5_000)));
+    await server.stop();
+  }
+}
+
+/** Waits for a child to exit by itself, and stops it if it has not after `ms`. */
+async function stopAfter(child: Deno.ChildProcess, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<"late">((resolve) => timer = setTimeout(() => resolve("late"), ms));
+  const outcome = await Promise.race([child.status, late]);
+  clearTimeout(timer);
+  if (outcome === "late") await stopChild(child);
+}

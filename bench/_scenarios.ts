@@ -1,0 +1,157 @@
+/**
+ * The cases of issue 5's scenarios, sized for a full run (a few minutes) or a quick one.
+ *
+ * @module
+ */
+
+import type { CaseSpec, ScenarioName } from "./_run_case.ts";
+
+/** Every scenario, in run order. */
+export const SCENARIOS: readonly ScenarioName[] = ["a", "b", "c", "d"];
+
+/** Knobs of a benchmark run (the command-line flags). */
+export interface BenchOptions {
+  /** Smaller cases (about a third of the time). @default {false} */
+  quick: boolean;
+  /** Scenarios to run. @default {all} */
+  only: ScenarioName[];
+  /** Client counts of scenario a. @default {[10, 100, 1000]} */
+  throughputClients: number[];
+  /** Idle clients of scenario c. @default {10000} */
+  idleClients: number;
+  /** Bytes per line including `\n`. @default {64} */
+  lineBytes: number;
+  /** Own lines in flight per sender in throughput cases. @default {8} */
+  window: number;
+  /** Generator processes. @default {2} */
+  workers: number;
+  /** Output buffer limit of ours and Redis in a, b, c. @default {4 MiB} */
+  maxOutboxBytes: number;
+  /** Output buffer limit of ours and Redis in d, small enough for the drop to happen. @default {256 KiB} */
+  slowOutboxBytes: number;
+}
+
+/**
+ * Deliveries a throughput case aims at per client (capped below), so that the measured phase
+ * lasts a few seconds: long enough for CPU times counted in 10 ms ticks.
+ */
+const THROUGHPUT_DELIVERIES_PER_CLIENT = 200_000;
+const THROUGHPUT_DELIVERIES_CAP = 15_000_000;
+/** Quick runs do a third of that. */
+const QUICK_DIVISOR = 3;
+/** Lines per sender in scenario d: enough to fill the never-reading client's socket buffers and its output limit. */
+const SLOW_LINES = 1_000;
+const QUICK_SLOW_LINES = 700;
+/** Seconds of paced sending in scenario b. */
+const PACED_SECONDS = 3;
+const QUICK_PACED_SECONDS = 2;
+/** Lines per second per sender in scenario b. */
+const PACED_RATE = 10;
+
+/**
+ * The cases to run.
+ *
+ * @param options The run's flags.
+ * @returns Cases in run order.
+ */
+export function buildCases(options: BenchOptions): CaseSpec[] {
+  const quick = options.quick;
+  const base = {
+    lineBytes: options.lineBytes,
+    window: options.window,
+    ratePerSec: 0,
+    slowClient: false,
+    maxOutboxBytes: options.maxOutboxBytes,
+    workers: options.workers,
+    joinConcurrency: 50,
+    joinTimeoutMs: quick ? 10_000 : 20_000,
+    runTimeoutMs: quick ? 10_000 : 15_000,
+    stallMs: 3_000,
+    readBufferBytes: 64 * 1024,
+  };
+  const cases: CaseSpec[] = [];
+  const wanted = new Set(options.only);
+  if (wanted.has("a")) {
+    for (const n of options.throughputClients) {
+      const target = Math.min(THROUGHPUT_DELIVERIES_CAP, THROUGHPUT_DELIVERIES_PER_CLIENT * n) /
+        (quick ? QUICK_DIVISOR : 1);
+      const lines = Math.max(1, Math.round(target / (n * n)));
+      cases.push({
+        ...base,
+        id: `a-${n}`,
+        scenario: "a",
+        title: `a: throughput, ${n} clients each sending ${lines} lines, window ${options.window}`,
+        clients: n,
+        senders: n,
+        lines,
+        readBufferBytes: n >= 1000 ? 32 * 1024 : 64 * 1024,
+      });
+    }
+  }
+  if (wanted.has("b")) {
+    const lines = (quick ? QUICK_PACED_SECONDS : PACED_SECONDS) * PACED_RATE;
+    cases.push({
+      ...base,
+      id: "b-1000x10",
+      scenario: "b",
+      title: `b: latency, 1000 receivers, 10 senders × ${PACED_RATE} lines/s × ${lines} lines`,
+      clients: 1000,
+      senders: 10,
+      lines,
+      window: 0,
+      ratePerSec: PACED_RATE,
+      readBufferBytes: 16 * 1024,
+    });
+    cases.push({
+      ...base,
+      id: "b-100",
+      scenario: "b",
+      title: `b: latency, 100 clients each sending ${PACED_RATE} lines/s × ${lines} lines`,
+      clients: 100,
+      senders: 100,
+      lines,
+      window: 0,
+      ratePerSec: PACED_RATE,
+      readBufferBytes: 16 * 1024,
+    });
+  }
+  if (wanted.has("c")) {
+    const n = options.idleClients;
+    cases.push({
+      ...base,
+      id: `c-${n}`,
+      scenario: "c",
+      title: `c: ${n} idle clients join, then one line reaches all of them`,
+      clients: n,
+      senders: 1,
+      lines: 1,
+      window: 1,
+      joinConcurrency: 100,
+      joinTimeoutMs: quick ? 20_000 : 30_000,
+      readBufferBytes: 8 * 1024,
+    });
+  }
+  if (wanted.has("d")) {
+    const lines = quick ? QUICK_SLOW_LINES : SLOW_LINES;
+    const d = {
+      ...base,
+      scenario: "d" as const,
+      clients: 100,
+      senders: 100,
+      lines,
+      maxOutboxBytes: options.slowOutboxBytes,
+    };
+    cases.push({
+      ...d,
+      id: "d-base",
+      title: `d: baseline, 100 clients each sending ${lines} lines, window ${options.window}`,
+    });
+    cases.push({
+      ...d,
+      id: "d-slow",
+      title: `d: the same plus one joined client that never reads`,
+      slowClient: true,
+    });
+  }
+  return cases;
+}

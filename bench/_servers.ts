@@ -1,0 +1,229 @@
+/**
+ * Starting and stopping the servers under test: ours (`main.ts server`), `ncat --chat` and
+ * `redis-server`. Each runs alone, on a fresh loopback port, with its output drained.
+ *
+ * @module
+ */
+
+import { spawnTracked, stopChild } from "./_children.ts";
+import { readStreamLines } from "./_io.ts";
+import { readCommandLine } from "./_proc_stats.ts";
+import type { PeerName } from "./_types.ts";
+
+/** How long a server may take to accept connections. */
+const STARTUP_TIMEOUT_MS = 20_000;
+/** Lines of server output kept for error reports. */
+const OUTPUT_TAIL_LINES = 20;
+
+/** Settings that every server gets in its own terms. */
+export interface ServerOptions {
+  /** Connections the server must accept. */
+  maxClients: number;
+  /** Per-client output buffer hard limit (ours: `--max-outbox-bytes`, Redis: pubsub limit). */
+  maxOutboxBytes: number;
+}
+
+/** A started server. */
+export interface RunningServer {
+  /** The process that serves (measured for CPU and memory). */
+  pid: number;
+  /** Its port on 127.0.0.1. */
+  port: number;
+  /** The last lines it printed. */
+  outputTail(): string;
+  /** Its exit code if it has exited by itself, else `null`. */
+  exitCode(): number | null;
+  /** Stops it and waits for its exit. */
+  stop(): Promise<void>;
+}
+
+const PROJECT_ROOT = new URL("../", import.meta.url).pathname;
+
+/**
+ * Where a peer's program is, or why it cannot run.
+ *
+ * @returns The executable path, or `null` when it is not installed.
+ */
+export function findPeer(peer: PeerName): string | null {
+  if (peer === "ours") {
+    try {
+      Deno.statSync(`${PROJECT_ROOT}main.ts`);
+      return Deno.execPath();
+    } catch {
+      return null;
+    }
+  }
+  const program = peer === "ncat" ? "ncat" : "redis-server";
+  for (const dir of (Deno.env.get("PATH") ?? "").split(":")) {
+    if (dir === "") continue;
+    try {
+      const info = Deno.statSync(`${dir}/${program}`);
+      if (info.isFile && ((info.mode ?? 0) & 0o111) !== 0) return `${dir}/${program}`;
+    } catch {
+      // Not in this directory.
+    }
+  }
+  return null;
+}
+
+function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  return port;
+}
+
+async function waitForPort(port: number, child: Deno.ChildProcess): Promise<void> {
+  let exited = false;
+  child.status.then(() => exited = true);
+  const deadline = performance.now() + STARTUP_TIMEOUT_MS;
+  while (performance.now() < deadline && !exited) {
+    try {
+      const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+      conn.close();
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  throw new Error(exited ? "it exited" : `port ${port} did not open in time`);
+}
+
+/** Environment of a server: ours must not find a chat password and ask for it. */
+/**
+ * The arguments of `deno task server` after the word `deno`, read from deno.json, so
+ * the benchmark measures the server as users start it.
+ */
+function shippedServerCommand(): string[] {
+  const config = JSON.parse(Deno.readTextFileSync(`${PROJECT_ROOT}deno.json`)) as {
+    tasks: { server: { command: string } };
+  };
+  const words = config.tasks.server.command.split(/\s+/).filter((word) => word !== "");
+  if (words[0] !== "deno" || !words.includes("main.ts")) {
+    throw new Error(`Unexpected server task in deno.json: ${config.tasks.server.command}`);
+  }
+  return words.slice(1);
+}
+
+function serverEnv(): Record<string, string> {
+  const env = Deno.env.toObject();
+  delete env.CHAT_PASSWORD;
+  return env;
+}
+
+/**
+ * Starts a peer and waits until it accepts connections.
+ *
+ * @param peer Which server.
+ * @param program Its executable (from {@linkcode findPeer}).
+ * @param options Client cap and output buffer limit.
+ * @throws When it exits or does not listen in time (with its last output).
+ */
+export async function startServer(
+  peer: PeerName,
+  program: string,
+  options: ServerOptions,
+): Promise<RunningServer> {
+  let args: string[];
+  let port = 0;
+  if (peer === "ours") {
+    // Ours runs exactly as `deno task server` runs it (same Deno flags), plus the
+    // documented flags the benchmark needs.
+    args = [
+      ...shippedServerCommand(),
+      "--port",
+      "0",
+      "--rate",
+      "0",
+      "--max-outbox-bytes",
+      String(options.maxOutboxBytes),
+      "--max-clients",
+      String(options.maxClients),
+      "--nick-timeout",
+      "60",
+      "--quiet",
+    ];
+  } else if (peer === "ncat") {
+    port = freePort();
+    args = ["-l", "--chat", "-m", String(options.maxClients), "127.0.0.1", String(port)];
+  } else {
+    port = freePort();
+    args = [
+      "--port",
+      String(port),
+      "--bind",
+      "127.0.0.1",
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+      "--maxclients",
+      String(options.maxClients),
+      "--client-output-buffer-limit",
+      `pubsub ${options.maxOutboxBytes} 0 0`,
+      "--loglevel",
+      "warning",
+    ];
+  }
+  const child = spawnTracked(program, {
+    args,
+    cwd: PROJECT_ROOT,
+    env: serverEnv(),
+    clearEnv: true,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  });
+  const tail: string[] = [];
+  const keep = (line: string) => {
+    tail.push(line);
+    if (tail.length > OUTPUT_TAIL_LINES) tail.shift();
+  };
+  const announced = Promise.withResolvers<number>();
+  (async () => {
+    for await (const line of readStreamLines(child.stdout)) {
+      keep(line);
+      const match = line.includes("127.0.0.1:") ? line.match(/:(\d+)/) : null;
+      if (match) announced.resolve(Number(match[1]));
+    }
+    announced.reject(new Error("its output ended before it announced a port"));
+  })();
+  (async () => {
+    for await (const line of readStreamLines(child.stderr)) {
+      keep(line);
+    }
+  })();
+  announced.promise.catch(() => {});
+  const stop = () => stopChild(child);
+  try {
+    if (peer === "ours") {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error("it did not announce a port")),
+          STARTUP_TIMEOUT_MS,
+        );
+      });
+      port = await Promise.race([announced.promise, late]).finally(() => clearTimeout(timer));
+    }
+    await waitForPort(port, child);
+  } catch (error) {
+    await stop();
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`Cannot start ${peer}: ${reason}\n${tail.join("\n")}`);
+  }
+  const command = await readCommandLine(child.pid);
+  if (peer === "ours" && !command.includes("main.ts")) {
+    await stop();
+    throw new Error(`Cannot measure ours: pid ${child.pid} runs ${command.join(" ")}`);
+  }
+  let exitCode: number | null = null;
+  child.status.then((status) => exitCode = status.code);
+  return {
+    pid: child.pid,
+    port,
+    outputTail: () => tail.join("\n"),
+    exitCode: () => exitCode,
+    stop,
+  };
+}
