@@ -85,6 +85,14 @@ async function runServer(args: ServerArgs | DefaultServerArgs): Promise<number> 
   const tls = args.tlsCertFile !== undefined && args.tlsKeyFile !== undefined
     ? { cert: await readFile(args.tlsCertFile), key: await readFile(args.tlsKeyFile) }
     : undefined;
+  const password = args.password ?? envPassword();
+  if (password === undefined && !canReadPasswordEnv()) {
+    // Without the permission the variable cannot even be seen: say so rather than
+    // silently open a room its owner meant to close.
+    console.error(
+      `note: ${PASSWORD_ENV} is not read without --allow-env=${PASSWORD_ENV}; the room has no password`,
+    );
+  }
   const controller = new AbortController();
   const stop = () => controller.abort();
   let server;
@@ -100,7 +108,7 @@ async function runServer(args: ServerArgs | DefaultServerArgs): Promise<number> 
       nicknameTimeoutMs: args.nicknameTimeoutMs,
       rateLinesPerSecond: args.rateLinesPerSecond,
       rateBurst: args.rateBurst,
-      password: args.password ?? envPassword(),
+      password,
       tls,
       quiet: args.quiet,
       signal: controller.signal,
@@ -146,9 +154,12 @@ async function startClient(args: ClientArgs, input?: LineInput): Promise<number>
   });
 }
 
+function canReadPasswordEnv(): boolean {
+  return Deno.permissions.querySync({ name: "env", variable: PASSWORD_ENV }).state === "granted";
+}
+
 function envPassword(): string | undefined {
-  const state = Deno.permissions.querySync({ name: "env", variable: PASSWORD_ENV }).state;
-  if (state !== "granted") return undefined;
+  if (!canReadPasswordEnv()) return undefined;
   const value = Deno.env.get(PASSWORD_ENV);
   return value === undefined || value.length === 0 ? undefined : value;
 }

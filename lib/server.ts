@@ -32,7 +32,7 @@ export const DEFAULT_NICKNAME_TIMEOUT_MS = 60_000;
 export const DEFAULT_RATE_LINES_PER_SECOND = 20;
 /** Lines a client may send at once after a quiet spell. */
 export const DEFAULT_RATE_BURST = 40;
-/** The pause after a failed `accept()` (reset before accept, too many open files). */
+/** The pause after `accept()` failed for want of file descriptors or memory. */
 export const ACCEPT_BACKOFF_MS = 50;
 
 /** Options for {@linkcode serve}. Every field is optional. */
@@ -193,11 +193,12 @@ export class ChatServer implements AsyncDisposable {
       } catch (error) {
         if (this.#closing || error instanceof Deno.errors.BadResource) break;
         // A peer that reset before accept, or no file descriptors left: log once
-        // per kind, wait a little, and keep serving everyone else.
+        // per kind and keep serving everyone else. Only exhaustion waits a little
+        // (retrying at once would spin); a reset concerns that peer alone.
         const text = error instanceof Error ? error.message : String(error);
         if (text !== lastError) this.#log.info(messages.logAcceptError(text));
         lastError = text;
-        await this.#pause(ACCEPT_BACKOFF_MS);
+        if (isResourceExhaustion(error)) await this.#pause(ACCEPT_BACKOFF_MS);
         continue;
       }
       lastError = "";
@@ -265,6 +266,23 @@ export class ChatServer implements AsyncDisposable {
       this.#backoff = { timer, resolve };
     });
   }
+}
+
+/**
+ * Tells whether an `accept()` error means the process is out of a resource (file
+ * descriptors, memory), which retrying at once cannot fix. Deno reports these as a
+ * plain `Error` with an errno `code`.
+ *
+ * @param error What `accept()` threw.
+ * @returns `true` for EMFILE, ENFILE, ENOBUFS and ENOMEM.
+ */
+function isResourceExhaustion(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === "string" && ["EMFILE", "ENFILE", "ENOBUFS", "ENOMEM"].includes(code)) {
+    return true;
+  }
+  return error instanceof Error &&
+    /too many open files|no buffer space|out of memory/i.test(error.message);
 }
 
 /**

@@ -29,6 +29,11 @@ export const READ_BUFFER_BYTES = 512;
 export const BUSY_READ_BUFFER_BYTES = 16 * 1024;
 /** How long a closing connection may take to flush its output and see the peer close. */
 export const CLOSE_TIMEOUT_MS = 2_000;
+/**
+ * How much a closing connection reads and discards while its last lines go out:
+ * enough for what a well-behaved peer had in flight, not a stream.
+ */
+export const MAX_DISCARD_BYTES = 1024 * 1024;
 /** The pause before closing after a wrong password, to slow down guessing. */
 export const WRONG_PASSWORD_DELAY_MS = 1_000;
 
@@ -77,6 +82,7 @@ export class Session implements Member {
   #state: State;
   #nickname: string | undefined;
   #refusedInRow = 0;
+  #discardedBytes = 0;
   /** Set once the connection is on its way out: input is read and discarded. */
   #ending = false;
   #closed = false;
@@ -163,7 +169,12 @@ export class Session implements Member {
         }
         // A closing connection keeps reading (and discarding) so that the peer's
         // last bytes do not turn our close into a reset that eats our last line.
-        if (this.#ending) continue;
+        if (this.#ending) {
+          // ...but not without end: a peer that keeps streaming is cut off.
+          this.#discardedBytes += n;
+          if (this.#discardedBytes > MAX_DISCARD_BYTES) this.#close();
+          continue;
+        }
         let lines: string[];
         try {
           lines = this.#splitter.push(chunk);

@@ -1,0 +1,266 @@
+/**
+ * Stress-test fixtures: a `main.ts server` child whose memory can be read from
+ * `/proc/<pid>/status`, and a raw chat client that counts what it receives
+ * without keeping it.
+ *
+ * @module
+ */
+
+import { within } from "../fixtures/raw_client.ts";
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+const LISTENING = /서버가 127\.0\.0\.1:(\d+)에서 실행 중입니다\./;
+const encoder = new TextEncoder();
+
+/** Memory of a process, from `/proc/<pid>/status`, in KiB. */
+export interface Memory {
+  /** Resident set size now (`VmRSS`). */
+  rssKiB: number;
+  /** The highest resident set size so far (`VmHWM`). */
+  peakKiB: number;
+}
+
+/**
+ * Reads a process's resident memory. Deno lets only `--allow-all` read another
+ * process's `/proc` files, so `cat` reads it (`--allow-run`).
+ * @param pid The process.
+ * @returns `VmRSS` and `VmHWM`.
+ */
+export function readMemory(pid: number): Memory {
+  const result = new Deno.Command("cat", { args: [`/proc/${pid}/status`], stderr: "inherit" })
+    .outputSync();
+  if (!result.success) throw new Error(`Cannot read /proc/${pid}/status`);
+  const status = new TextDecoder().decode(result.stdout);
+  const field = (name: string) =>
+    Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(status)![1]);
+  return { rssKiB: field("VmRSS"), peakKiB: field("VmHWM") };
+}
+
+/** Formats KiB as MiB with one decimal. */
+export function mib(kib: number): string {
+  return `${(kib / 1024).toFixed(1)} MiB`;
+}
+
+/** A `main.ts server` child on port 0 (stdout kept for failure messages). */
+export class ServerProcess implements AsyncDisposable {
+  readonly port: number;
+  readonly pid: number;
+  #child: Deno.ChildProcess;
+  #output: string[];
+  #pump: Promise<void>;
+
+  private constructor(
+    child: Deno.ChildProcess,
+    port: number,
+    output: string[],
+    pump: Promise<void>,
+  ) {
+    this.#child = child;
+    this.pid = child.pid;
+    this.port = port;
+    this.#output = output;
+    this.#pump = pump;
+  }
+
+  /**
+   * Starts the server and waits for its listening line.
+   * @param args Server flags after `--port 0`.
+   * @returns The running server.
+   */
+  static async start(args: string[]): Promise<ServerProcess> {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-net", "--allow-read", "main.ts", "server", "--port", "0", ...args],
+      cwd: ROOT,
+      env: { NO_COLOR: "1" },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const output: string[] = [];
+    const listening = Promise.withResolvers<number>();
+    const collect = async (stream: ReadableStream<Uint8Array>) => {
+      for await (const text of stream.pipeThrough(new TextDecoderStream())) {
+        output.push(text);
+        const match = LISTENING.exec(output.join(""));
+        if (match !== null) listening.resolve(Number(match[1]));
+      }
+    };
+    const pump = Promise.all([collect(child.stdout), collect(child.stderr)]).then(() =>
+      listening.reject(new Error(`The server exited before listening:\n${output.join("")}`))
+    );
+    try {
+      const port = await within(listening.promise, "the server to listen", 15_000);
+      return new ServerProcess(child, port, output, pump);
+    } catch (error) {
+      child.kill("SIGKILL");
+      await child.status;
+      await pump;
+      throw error;
+    }
+  }
+
+  /** The server's memory now. */
+  memory(): Memory {
+    return readMemory(this.pid);
+  }
+
+  /** Everything the server printed. */
+  get output(): string {
+    return this.#output.join("");
+  }
+
+  /**
+   * Stops the server with SIGTERM.
+   * @returns Its exit status.
+   */
+  async stop(): Promise<Deno.CommandStatus> {
+    try {
+      this.#child.kill("SIGTERM");
+    } catch {
+      // Exited already.
+    }
+    const status = await within(this.#child.status, "the server to exit", 10_000);
+    await this.#pump;
+    return status;
+  }
+
+  /** @inheritdoc */
+  async [Symbol.asyncDispose](): Promise<void> {
+    try {
+      this.#child.kill("SIGKILL");
+    } catch {
+      // Exited already.
+    }
+    await this.#child.status;
+    await this.#pump;
+  }
+}
+
+/**
+ * A raw chat client that reads everything as fast as it can and counts the
+ * lines from one sender, without keeping them.
+ */
+export class CountingClient implements AsyncDisposable {
+  readonly conn: Deno.Conn;
+  /** Lines that start with the watched prefix. */
+  watchedLines = 0;
+  /** Bytes received since counting started. */
+  bytes = 0;
+  /** Other lines (notices), kept. */
+  readonly notices: string[] = [];
+  #prefix: Uint8Array;
+  #partial = new Uint8Array(0);
+  #listeners = new Set<() => void>();
+  #ended = false;
+  #reading: Promise<void> | undefined;
+
+  private constructor(conn: Deno.Conn, prefix: string) {
+    this.conn = conn;
+    this.#prefix = encoder.encode(prefix);
+  }
+
+  /**
+   * Connects, joins as `nick`, and starts counting the lines that start with `prefix`.
+   * @param port The server port.
+   * @param nick The nickname.
+   * @param prefix The start of a counted line, e.g. `"alice> "`.
+   * @returns The client.
+   */
+  static async join(port: number, nick: string, prefix: string): Promise<CountingClient> {
+    const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+    const client = new CountingClient(conn, prefix);
+    await client.conn.write(encoder.encode(nick + "\n"));
+    client.#reading = client.#readLoop();
+    await client.until(() => client.notices.includes("서버에 연결되었습니다."), `${nick} to join`);
+    return client;
+  }
+
+  /** Whether the server closed the connection. */
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  /**
+   * Sends bytes.
+   * @param bytes What to send.
+   */
+  async write(bytes: Uint8Array): Promise<void> {
+    let offset = 0;
+    while (offset < bytes.length) offset += await this.conn.write(bytes.subarray(offset));
+  }
+
+  /**
+   * Waits until a condition on this client holds.
+   * @param done The condition, checked after every read.
+   * @param what Said on timeout.
+   * @param timeoutMs The safety net.
+   */
+  async until(done: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
+    if (done()) return;
+    const { promise, resolve, reject } = Promise.withResolvers<void>();
+    const check = () => {
+      if (done()) resolve();
+      else if (this.#ended) reject(new Error(`Closed before ${what}; notices ${this.notices}`));
+    };
+    this.#listeners.add(check);
+    try {
+      await within(promise, what, timeoutMs);
+    } finally {
+      this.#listeners.delete(check);
+    }
+  }
+
+  /** Registers a callback called after every read (for flow control). */
+  onProgress(callback: () => void): void {
+    this.#listeners.add(callback);
+  }
+
+  async #readLoop(): Promise<void> {
+    const buffer = new Uint8Array(256 * 1024);
+    const decoder = new TextDecoder();
+    try {
+      while (true) {
+        const n = await this.conn.read(buffer);
+        if (n === null) break;
+        this.bytes += n;
+        let data = buffer.subarray(0, n);
+        if (this.#partial.length > 0) {
+          const joined = new Uint8Array(this.#partial.length + n);
+          joined.set(this.#partial);
+          joined.set(data, this.#partial.length);
+          data = joined;
+        }
+        let start = 0;
+        for (let lf = data.indexOf(0x0a); lf !== -1; lf = data.indexOf(0x0a, start)) {
+          if (this.#startsWithPrefix(data, start)) this.watchedLines++;
+          else this.notices.push(decoder.decode(data.subarray(start, lf)));
+          start = lf + 1;
+        }
+        this.#partial = data.slice(start);
+        for (const listener of [...this.#listeners]) listener();
+      }
+    } catch {
+      // Reset or closed by us: the connection is over either way.
+    } finally {
+      this.#ended = true;
+      for (const listener of [...this.#listeners]) listener();
+    }
+  }
+
+  #startsWithPrefix(data: Uint8Array, start: number): boolean {
+    const prefix = this.#prefix;
+    if (data.length - start < prefix.length) return false;
+    for (let i = 0; i < prefix.length; i++) if (data[start + i] !== prefix[i]) return false;
+    return true;
+  }
+
+  /** @inheritdoc */
+  async [Symbol.asyncDispose](): Promise<void> {
+    try {
+      this.conn.close();
+    } catch {
+      // Closed already.
+    }
+    await this.#reading;
+  }
+}
