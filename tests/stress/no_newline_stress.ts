@@ -1,7 +1,8 @@
 /**
  * Stress (issue 4, item 1): 100 clients stream bytes with no newline as fast as
  * they can into a `main.ts server` child with its default 8 KiB line cap, and
- * keep streaming after the server's error line until it closes them. Every one
+ * keep streaming after the server's error line until it closes them (after at
+ * most MAX_DISCARD_BYTES more). Every one
  * must get the error line and be closed; a normal client must still join and
  * chat; the server's memory (VmRSS and VmHWM from /proc/<pid>/status) must not
  * follow the bytes received.
@@ -66,9 +67,11 @@ Deno.test(
         `${mib(before.rssKiB)} before, ${mib(during.rssKiB)} when all were closed, ` +
         `${mib(after.rssKiB)} after; VmHWM ${mib(after.peakKiB)}`,
     );
-    assertGreater(sentBytes, 256 * 1024 * 1024, "the streamers sent too little to tell");
-    // Buffering the streams would grow memory by about what was sent (hundreds of MiB
-    // at least); what remains is the runtime's own high-water mark.
+    // Each streamer is cut off after the line cap plus what the server discards while
+    // closing (MAX_DISCARD_BYTES) plus the kernel's buffers: a couple of MiB each.
+    assertGreater(sentBytes, 128 * 1024 * 1024, "the streamers sent too little to tell");
+    // Buffering the streams would grow memory by about what was sent (well over
+    // 128 MiB); what remains is the runtime's own high-water mark.
     const growthKiB = after.peakKiB - before.rssKiB;
     assertLess(growthKiB, 64 * 1024, `server memory grew by ${mib(growthKiB)}`);
     await late.close();
