@@ -102,7 +102,9 @@ function progress(spec: CaseSpec, result: PeerResult): void {
 }
 
 async function main(): Promise<void> {
-  const { options, peers, out } = parseOptions(Deno.args);
+  // `deno task bench -- --quick` passes the `--` along: skip it.
+  const args = Deno.args[0] === "--" ? Deno.args.slice(1) : Deno.args;
+  const { options, peers, out } = parseOptions(args);
   const stop = () => {
     killAllChildren();
     console.error("Benchmark interrupted: every child process was killed");
@@ -140,7 +142,7 @@ async function main(): Promise<void> {
   const report: BenchReport = {
     date: started.toISOString(),
     durationSec: (Date.now() - started.getTime()) / 1000,
-    command: `deno task bench${Deno.args.length > 0 ? " " + Deno.args.join(" ") : ""}`,
+    command: `deno task bench${args.length > 0 ? " " + args.join(" ") : ""}`,
     machine: await machineInfo(),
     peers: PEER_NAMES.map((p) => ({
       peer: p,

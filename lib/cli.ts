@@ -133,8 +133,10 @@ Type /종료 or /quit (or press Ctrl-D) to leave.`;
  * @throws {UsageError} On an unknown flag, a bad value or a bad combination.
  */
 export function parseCommandLine(args: string[]): Command {
-  const [first, ...rest] = args;
+  const [first, ...given] = args;
   if (first === undefined) return { kind: "menu" };
+  // `deno task server -- --port 0` passes the `--` along (an npm habit): skip it.
+  const rest = given[0] === "--" ? given.slice(1) : given;
   if (first === "server") return parseServer(rest);
   if (first === "client") return parseClient(rest);
   if (first === "--help" || first === "-h" || first === "help") {

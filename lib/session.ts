@@ -66,7 +66,8 @@ export interface SessionOptions {
 
 type Timer = ReturnType<typeof setTimeout>;
 
-type State = "password" | "nickname" | "chat" | "echo";
+/** Where a connection is: what its next line means ("rejected": nothing, it is closing). */
+type State = "password" | "nickname" | "chat" | "echo" | "rejected";
 
 /** A connection to one client. */
 export class Session implements Member {
@@ -247,6 +248,8 @@ export class Session implements Member {
         return this.#handleNickname(line);
       case "password":
         return this.#handlePassword(line);
+      case "rejected":
+        return;
     }
   }
 
@@ -339,11 +342,10 @@ export class Session implements Member {
     this.#hub.send(this, this.#m.wrongPassword);
     clearTimeout(this.#nicknameTimer);
     this.#nicknameTimer = undefined;
-    this.#ending = true;
-    this.#reason = "wrong password";
+    // One guess per connection: what else it sends is ignored until the pause ends.
+    this.#state = "rejected";
     this.#delayTimer = setTimeout(() => {
       this.#delayTimer = undefined;
-      this.#ending = false;
       this.#end("wrong password");
     }, WRONG_PASSWORD_DELAY_MS);
   }

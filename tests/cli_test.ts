@@ -212,3 +212,11 @@ Deno.test("cli top-level help, version and an unknown command", () => {
   assertEquals(parseCommandLine(["--version"]), { kind: "version" });
   assertStringIncludes(usageError("serve"), "serve");
 });
+
+Deno.test("cli skips the `--` that `deno task server -- --port 0` passes along", () => {
+  const command = parseCommandLine(["server", "--", "--port", "0", "-e"]);
+  assertEquals(command.kind, "server");
+  if (command.kind !== "server") return;
+  assertEquals(command.args.port, 0);
+  assertEquals(command.args.mode, "echo");
+});
