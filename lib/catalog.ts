@@ -170,6 +170,3 @@ export const PROMPTS: {
   nickname: [ko.nicknamePrompt, en.nicknamePrompt],
   password: [ko.passwordPrompt, en.passwordPrompt],
 };
-
-/** The shutdown notice of every language, so that a client can recognise it. */
-export const SHUTDOWN_NOTICES: readonly string[] = [ko.shuttingDown, en.shuttingDown];

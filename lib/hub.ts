@@ -23,8 +23,6 @@ export interface Member {
 export interface HubOptions {
   /** The catalog the join and leave notices come from. */
   messages: Messages;
-  /** Called once for each member dropped because its outbox was full. */
-  onOverflow?: (member: Member, nickname: string | undefined) => void;
 }
 
 /**
@@ -36,7 +34,6 @@ export interface HubOptions {
  */
 export class Hub {
   #messages: Messages;
-  #onOverflow: HubOptions["onOverflow"];
   #encoder = new TextEncoder();
   #log = new BroadcastLog();
   /** Everyone who receives broadcasts, in joining order. */
@@ -47,11 +44,10 @@ export class Hub {
   #flushScheduled = false;
 
   /**
-   * @param options The catalog and the overflow hook.
+   * @param options The catalog.
    */
   constructor(options: HubOptions) {
     this.#messages = options.messages;
-    this.#onOverflow = options.onOverflow;
   }
 
   /** The number of members (joined chat users, or echo-broadcast connections). */
@@ -195,12 +191,10 @@ export class Hub {
 
   #overflow(members: Member[]): void {
     for (const member of members) {
-      const nickname = this.#nicknames.get(member);
       // Dropped: nothing more is sent to it, so nothing is kept for it.
       member.outbox.discard();
       this.remove(member);
       member.drop();
-      this.#onOverflow?.(member, nickname);
     }
   }
 }
