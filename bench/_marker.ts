@@ -76,9 +76,11 @@ export function stampMarker(
 
 function readDigits(buf: Uint8Array, offset: number, width: number): number {
   let v = 0;
-  for (let i = offset; i < offset + width; i++) {
-    const d = buf[i] - ZERO;
-    if (d < 0 || d > 9) return -1;
+  const end = offset + width;
+  for (let i = offset; i < end; i++) {
+    // One unsigned comparison rejects everything but "0".."9" (the hot loop of the receiver).
+    const d = (buf[i] - ZERO) >>> 0;
+    if (d > 9) return -1;
     v = v * 10 + d;
   }
   return v;

@@ -15,6 +15,7 @@ import {
   indexOfBytes,
   MARKER_BYTES,
   MARKER_START,
+  MIN_PAYLOAD_BYTES,
   readMarker,
   stampMarker,
   writePayload,
@@ -81,6 +82,8 @@ const protocol: ClientProtocol = protocolOf(config.peer);
 const payloadBytes = config.lineBytes - 1;
 const prefix = protocol.framePrefix(payloadBytes);
 const frameBytes = prefix.length + payloadBytes + protocol.frameSuffix.length;
+/** From a marker's `@` to the end of its payload, which holds no other `@`. */
+const skipAfterMarker = payloadBytes - (MIN_PAYLOAD_BYTES - MARKER_BYTES);
 const encoder = new TextEncoder();
 
 let phase: Phase = "joining";
@@ -215,7 +218,8 @@ function scan(c: Client, buf: Uint8Array, end: number): number {
     }
     if (now < 0) now = nowUs();
     deliver(c, fields[0], fields[1], fields[2], now);
-    pos = i + MARKER_BYTES;
+    // The rest of this payload is padding: the next marker starts after it.
+    pos = i + skipAfterMarker;
   }
 }
 
