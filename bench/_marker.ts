@@ -1,6 +1,8 @@
 /**
- * The marker every payload carries: `@` then the sender (5 digits), the sequence (8 digits)
- * and the send time in µs since the run's base time (12 digits), all ASCII. Receivers find it
+ * The marker every payload carries: `@` then the sender (3 digits), the sequence (5 digits)
+ * and the send time in µs since the run's base time (7 digits), in base 64 with the digits
+ * `0-9A-Za-z-_` (plain ASCII, none of them special to any server; fewer digits to parse than
+ * decimal, which was a fifth of the receiver's CPU). Receivers find it
  * by scanning raw bytes for `@`, so any prefix or framing a server adds (`nick> `,
  * `<user3> `, a RESP array) is ignored without decoding text.
  *
@@ -15,21 +17,27 @@ const MARKER_OFFSET = 1;
 const LEAD = 0x6d; // "m"
 /** The byte that starts a marker (`@`); no server prefix or notice of the peers contains it. */
 export const MARKER_START = 0x40;
-const SENDER_DIGITS = 5;
-const SEQUENCE_DIGITS = 8;
-const TIME_DIGITS = 12;
+const SENDER_DIGITS = 3;
+const SEQUENCE_DIGITS = 5;
+const TIME_DIGITS = 7;
+const BASE = 64;
+const ALPHABET = new TextEncoder().encode(
+  "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_",
+);
+/** The value of each byte as a digit, or -1. */
+const DIGIT_VALUE = new Int8Array(256).fill(-1);
+ALPHABET.forEach((byte, value) => DIGIT_VALUE[byte] = value);
 /** Length of a marker in bytes. */
 export const MARKER_BYTES = 1 + SENDER_DIGITS + SEQUENCE_DIGITS + TIME_DIGITS;
 /** Largest sender index a marker can hold. */
-export const MAX_SENDER = 10 ** SENDER_DIGITS - 1;
+export const MAX_SENDER = BASE ** SENDER_DIGITS - 1;
 const PAD = 0x2e; // "."
-const ZERO = 0x30;
 
 function writeDigits(buf: Uint8Array, offset: number, width: number, value: number): void {
   let v = value;
   for (let i = offset + width - 1; i >= offset; i--) {
-    const q = Math.floor(v / 10);
-    buf[i] = ZERO + (v - q * 10);
+    const q = Math.floor(v / BASE);
+    buf[i] = ALPHABET[v - q * BASE];
     v = q;
   }
 }
@@ -78,10 +86,9 @@ function readDigits(buf: Uint8Array, offset: number, width: number): number {
   let v = 0;
   const end = offset + width;
   for (let i = offset; i < end; i++) {
-    // One unsigned comparison rejects everything but "0".."9" (the hot loop of the receiver).
-    const d = (buf[i] - ZERO) >>> 0;
-    if (d > 9) return -1;
-    v = v * 10 + d;
+    const d = DIGIT_VALUE[buf[i]];
+    if (d < 0) return -1;
+    v = v * BASE + d;
   }
   return v;
 }

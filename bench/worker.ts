@@ -200,13 +200,27 @@ function deliver(c: Client, sender: number, sequence: number, timeUs: number, no
   }
 }
 
+/** How far past a payload the next marker is looked for byte by byte (a server's prefix). */
+const NEAR_SCAN_BYTES = 24;
+
 /** Finds the markers in `buf[0, end)`; returns how many trailing bytes were kept. */
 function scan(c: Client, buf: Uint8Array, end: number): number {
-  const view = end === buf.length ? buf : buf.subarray(0, end);
   let now = -1;
   let pos = 0;
   while (true) {
-    const i = view.indexOf(MARKER_START, pos);
+    // The next marker is usually a short prefix away: a plain loop beats a call there.
+    let i = -1;
+    const near = Math.min(end, pos + NEAR_SCAN_BYTES);
+    for (let k = pos; k < near; k++) {
+      if (buf[k] === MARKER_START) {
+        i = k;
+        break;
+      }
+    }
+    if (i < 0 && near < end) {
+      i = buf.indexOf(MARKER_START, near);
+      if (i >= end) i = -1;
+    }
     if (i < 0) return 0;
     if (i + MARKER_BYTES > end) {
       buf.copyWithin(0, i, end);
