@@ -30,11 +30,6 @@ export class BroadcastLog {
     return this.#end;
   }
 
-  /** The number of blocks held (for tests and memory checks). */
-  get blockCount(): number {
-    return this.#blocks.length;
-  }
-
   /**
    * Appends text, encoded as UTF-8 straight into the current block. Bytes already
    * appended never change, so views handed out stay valid.
