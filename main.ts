@@ -9,13 +9,13 @@
  */
 
 import denoJson from "./deno.json" with { type: "json" };
-import { messagesFor } from "./lib/catalog.ts";
-import { type ClientArgs, parseCommandLine, type ServerArgs } from "./lib/cli.ts";
-import { INTERRUPTED_EXIT_CODE, runClient } from "./lib/client.ts";
-import { UsageError } from "./lib/errors.ts";
-import { type LineInput, openStdinInput } from "./lib/line_input.ts";
-import { runMenu } from "./lib/menu.ts";
-import { DEFAULT_HOSTNAME, DEFAULT_PORT, serve } from "./lib/server.ts";
+import { messagesFor } from "./lib/catalog/catalog.ts";
+import { type ClientArgs, parseCommandLine, type ServerArgs } from "./lib/cli/command_line.ts";
+import { INTERRUPTED_EXIT_CODE, runClient } from "./lib/client/client.ts";
+import { UsageError } from "./lib/util/errors.ts";
+import { type LineInput, openStdinInput } from "./lib/client/line_input.ts";
+import { runMenu } from "./lib/cli/menu.ts";
+import { DEFAULT_HOSTNAME, DEFAULT_PORT, serve } from "./lib/server/server.ts";
 
 /** Where the room password may come from instead of a flag (keeps it out of `ps`). */
 const PASSWORD_ENV = "CHAT_PASSWORD";

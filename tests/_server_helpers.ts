@@ -5,8 +5,8 @@
  * @module
  */
 
-import { ConsoleLog } from "../lib/console_log.ts";
-import { type ChatServer, serve, type ServeOptions } from "../lib/server.ts";
+import { ConsoleLog } from "../lib/util/console_log.ts";
+import { type ChatServer, serve, type ServeOptions } from "../lib/server/server.ts";
 
 /** How long a test waits for an expected line before failing. */
 export const LINE_TIMEOUT_MS = 5_000;

@@ -1,5 +1,5 @@
 import { assertEquals } from "@std/assert";
-import { messagesFor } from "../lib/catalog.ts";
+import { messagesFor } from "../lib/catalog/catalog.ts";
 import { Child, ROOT, startServer } from "./_helpers.ts";
 
 const ko = messagesFor("ko");

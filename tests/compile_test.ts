@@ -1,5 +1,5 @@
 import { assert, assertEquals } from "@std/assert";
-import { messagesFor } from "../lib/catalog.ts";
+import { messagesFor } from "../lib/catalog/catalog.ts";
 import { DENORT_UNREACHABLE_MESSAGE, isDenortDownloadFailure } from "../scripts/compile.ts";
 import { Child, ROOT, startServer } from "./_helpers.ts";
 

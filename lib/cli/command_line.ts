@@ -5,8 +5,8 @@
  */
 
 import { parseArgs } from "@std/cli/parse-args";
-import { type Lang, LANGS } from "./catalog.ts";
-import { UsageError } from "./errors.ts";
+import { type Lang, LANGS } from "../catalog/catalog.ts";
+import { UsageError } from "../util/errors.ts";
 import {
   DEFAULT_HOSTNAME,
   DEFAULT_MAX_CLIENTS,
@@ -16,8 +16,8 @@ import {
   DEFAULT_PORT,
   DEFAULT_RATE_BURST,
   DEFAULT_RATE_LINES_PER_SECOND,
-} from "./server.ts";
-import type { ServerMode } from "./session.ts";
+} from "../server/server.ts";
+import type { ServerMode } from "../server/session.ts";
 
 /** The server's settings as given on the command line (files not read yet). */
 export interface ServerArgs {

@@ -7,12 +7,12 @@
  */
 
 import { assert, assertEquals, assertFalse, assertGreaterOrEqual } from "@std/assert";
-import { messagesFor } from "../lib/catalog.ts";
-import { PasswordCheck } from "../lib/password.ts";
-import { WRONG_PASSWORD_DELAY_MS } from "../lib/session.ts";
-import { Child, spawnMain, startServer as startServerProcess } from "./_helpers.ts";
-import { LineClient, startServer } from "./_server_helpers.ts";
-import { RawClient } from "./fixtures/raw_client.ts";
+import { messagesFor } from "../../lib/catalog/catalog.ts";
+import { PasswordCheck } from "../../lib/util/password.ts";
+import { WRONG_PASSWORD_DELAY_MS } from "../../lib/server/session.ts";
+import { Child, spawnMain, startServer as startServerProcess } from "../_helpers.ts";
+import { LineClient, startServer } from "../_server_helpers.ts";
+import { RawClient } from "../fixtures/raw_client.ts";
 
 const m = messagesFor("ko");
 const PROMPT = "비밀번호를 입력하세요:";

@@ -11,8 +11,8 @@ import {
   assertStringIncludes,
 } from "@std/assert";
 import net from "node:net";
-import { messagesFor } from "../lib/catalog.ts";
-import { joinAll, LineClient, startServer } from "./_server_helpers.ts";
+import { messagesFor } from "../../lib/catalog/catalog.ts";
+import { joinAll, LineClient, startServer } from "../_server_helpers.ts";
 
 const ko = messagesFor("ko");
 const en = messagesFor("en");

@@ -1,9 +1,9 @@
 import { assert, assertEquals, assertFalse, assertNotEquals } from "@std/assert";
-import { messagesFor } from "../lib/catalog.ts";
-import { INTERRUPTED_EXIT_CODE, runClient } from "../lib/client.ts";
-import { openPlainInput } from "../lib/line_input.ts";
-import { writeAll } from "../lib/write_all.ts";
-import { type Child, LineLog, spawnMain, startServer, TextSink, TypedLines } from "./_helpers.ts";
+import { messagesFor } from "../../lib/catalog/catalog.ts";
+import { INTERRUPTED_EXIT_CODE, runClient } from "../../lib/client/client.ts";
+import { openPlainInput } from "../../lib/client/line_input.ts";
+import { writeAll } from "../../lib/util/write_all.ts";
+import { type Child, LineLog, spawnMain, startServer, TextSink, TypedLines } from "../_helpers.ts";
 
 const ko = messagesFor("ko");
 const TEST_TIMEOUT_MS = 20_000;

@@ -5,8 +5,8 @@
  * @module
  */
 
-import type { Messages } from "./catalog.ts";
-import type { LineInput } from "./line_input.ts";
+import type { Messages } from "../catalog/catalog.ts";
+import type { LineInput } from "../client/line_input.ts";
 
 /** What the user picked in the menu. */
 export type MenuChoice = "server" | "client";

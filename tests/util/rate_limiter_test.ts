@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertFalse } from "@std/assert";
-import { RateLimiter } from "../lib/rate_limiter.ts";
+import { RateLimiter } from "../../lib/util/rate_limiter.ts";
 
 /** Counts how many of `count` lines at one instant pass. */
 function passing(limiter: RateLimiter, count: number, now: number): number {

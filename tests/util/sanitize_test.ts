@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertFalse, assertStrictEquals } from "@std/assert";
-import { hasControlCharacters, sanitizeText } from "../lib/sanitize.ts";
+import { hasControlCharacters, sanitizeText } from "../../lib/util/sanitize.ts";
 
 Deno.test("sanitizeText returns safe text unchanged", () => {
   const text = "hello 안녕 — émoji 😀 [x] {y} ~";

@@ -19,17 +19,21 @@ import {
   assertStringIncludes,
   assertThrows,
 } from "@std/assert";
-import { messagesFor } from "../lib/catalog.ts";
-import { parseCommandLine, SERVER_HELP } from "../lib/cli.ts";
-import { LineTooLongError } from "../lib/errors.ts";
-import { LineSplitter } from "../lib/line_splitter.ts";
-import { RateLimiter } from "../lib/rate_limiter.ts";
-import { serve } from "../lib/server.ts";
-import { Child, MAIN_PERMISSIONS, spawnMain } from "./_helpers.ts";
-import { joinAll, LineClient, MemorySink, startServer } from "./_server_helpers.ts";
-import { ConsoleLog } from "../lib/console_log.ts";
-import { hasProgram, RawClient, SilentReader, within } from "./fixtures/raw_client.ts";
-import { PERL_AVAILABLE, resetBeforeAcceptSync, ResettingClient } from "./fixtures/reset_client.ts";
+import { messagesFor } from "../../lib/catalog/catalog.ts";
+import { parseCommandLine, SERVER_HELP } from "../../lib/cli/command_line.ts";
+import { LineTooLongError } from "../../lib/util/errors.ts";
+import { LineSplitter } from "../../lib/transport/line_splitter.ts";
+import { RateLimiter } from "../../lib/util/rate_limiter.ts";
+import { serve } from "../../lib/server/server.ts";
+import { Child, MAIN_PERMISSIONS, spawnMain } from "../_helpers.ts";
+import { joinAll, LineClient, MemorySink, startServer } from "../_server_helpers.ts";
+import { ConsoleLog } from "../../lib/util/console_log.ts";
+import { hasProgram, RawClient, SilentReader, within } from "../fixtures/raw_client.ts";
+import {
+  PERL_AVAILABLE,
+  resetBeforeAcceptSync,
+  ResettingClient,
+} from "../fixtures/reset_client.ts";
 
 const m = messagesFor("ko");
 const encoder = new TextEncoder();

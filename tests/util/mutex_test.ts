@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertFalse, assertRejects } from "@std/assert";
-import { Mutex } from "../lib/mutex.ts";
+import { Mutex } from "../../lib/util/mutex.ts";
 
 /** A promise settled by hand, to make each task wait where the test says. */
 function gate(): { promise: Promise<void>; open: () => void } {

@@ -9,16 +9,16 @@
  * @module
  */
 
-import type { Messages } from "./catalog.ts";
-import type { ConsoleLog } from "./console_log.ts";
-import { isDisconnectError, LineTooLongError } from "./errors.ts";
-import type { Hub, Member } from "./hub.ts";
-import { LineSplitter } from "./line_splitter.ts";
-import { Outbox } from "./outbox.ts";
-import type { PasswordCheck } from "./password.ts";
-import { isValidNickname, MAX_NICKNAME_CHARS, parseCommand } from "./protocol.ts";
-import { RateLimiter } from "./rate_limiter.ts";
-import { sanitizeText } from "./sanitize.ts";
+import type { Messages } from "../catalog/catalog.ts";
+import type { ConsoleLog } from "../util/console_log.ts";
+import { isDisconnectError, LineTooLongError } from "../util/errors.ts";
+import type { Hub, Member } from "../chat/hub.ts";
+import { LineSplitter } from "../transport/line_splitter.ts";
+import { Outbox } from "../fanout/outbox.ts";
+import type { PasswordCheck } from "../util/password.ts";
+import { isValidNickname, MAX_NICKNAME_CHARS, parseCommand } from "../chat/protocol.ts";
+import { RateLimiter } from "../util/rate_limiter.ts";
+import { sanitizeText } from "../util/sanitize.ts";
 
 /** The first read buffer of a connection: small, since 10,000 idle clients each hold one. */
 export const READ_BUFFER_BYTES = 512;

@@ -1,7 +1,7 @@
 import { assert, assertEquals, assertFalse, assertStrictEquals } from "@std/assert";
-import { messagesFor } from "../lib/catalog.ts";
-import { Hub, type Member } from "../lib/hub.ts";
-import { Outbox } from "../lib/outbox.ts";
+import { messagesFor } from "../../lib/catalog/catalog.ts";
+import { Hub, type Member } from "../../lib/chat/hub.ts";
+import { Outbox } from "../../lib/fanout/outbox.ts";
 
 const decoder = new TextDecoder();
 

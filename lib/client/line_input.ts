@@ -18,8 +18,8 @@ import process from "node:process";
 import * as readline from "node:readline";
 import { Writable } from "node:stream";
 import { TextLineStream } from "@std/streams/text-line-stream";
-import { Mutex } from "./mutex.ts";
-import { writeAll, type Writer } from "./write_all.ts";
+import { Mutex } from "../util/mutex.ts";
+import { writeAll, type Writer } from "../util/write_all.ts";
 
 /** A source of typed lines that can also print lines without garbling the typing. */
 export interface LineInput extends Disposable {

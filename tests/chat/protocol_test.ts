@@ -1,5 +1,10 @@
 import { assert, assertEquals, assertFalse } from "@std/assert";
-import { isValidNickname, MAX_NICKNAME_CHARS, nicknameKey, parseCommand } from "../lib/protocol.ts";
+import {
+  isValidNickname,
+  MAX_NICKNAME_CHARS,
+  nicknameKey,
+  parseCommand,
+} from "../../lib/chat/protocol.ts";
 
 Deno.test("parseCommand treats a plain line as a message, kept verbatim", () => {
   assertEquals(parseCommand("hello world"), { kind: "message", text: "hello world" });

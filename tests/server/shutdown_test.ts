@@ -6,10 +6,10 @@
  */
 
 import { assert, assertEquals, assertLess, assertRejects } from "@std/assert";
-import { messagesFor } from "../lib/catalog.ts";
-import { startServer as startServerProcess } from "./_helpers.ts";
-import { joinAll, LineClient, startServer } from "./_server_helpers.ts";
-import { RawClient, SilentReader, within } from "./fixtures/raw_client.ts";
+import { messagesFor } from "../../lib/catalog/catalog.ts";
+import { startServer as startServerProcess } from "../_helpers.ts";
+import { joinAll, LineClient, startServer } from "../_server_helpers.ts";
+import { RawClient, SilentReader, within } from "../fixtures/raw_client.ts";
 
 const m = messagesFor("ko");
 const NOTICE = "서버가 종료됩니다.";

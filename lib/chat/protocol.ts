@@ -4,7 +4,7 @@
  * @module
  */
 
-import { hasControlCharacters } from "./sanitize.ts";
+import { hasControlCharacters } from "../util/sanitize.ts";
 
 /** The most characters (code points) a nickname may have. */
 export const MAX_NICKNAME_CHARS = 20;

@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertFalse, assertStrictEquals } from "@std/assert";
-import { BroadcastLog } from "../lib/broadcast_log.ts";
-import { MERGE_BYTES, Outbox } from "../lib/outbox.ts";
+import { BroadcastLog } from "../../lib/fanout/broadcast_log.ts";
+import { MERGE_BYTES, Outbox } from "../../lib/fanout/outbox.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

@@ -5,8 +5,8 @@
  */
 
 import { assertEquals, assertFalse } from "@std/assert";
-import { messagesFor } from "../lib/catalog.ts";
-import { MAIN_PERMISSIONS, ROOT, spawnMain, startServer } from "./_helpers.ts";
+import { messagesFor } from "../../lib/catalog/catalog.ts";
+import { MAIN_PERMISSIONS, ROOT, spawnMain, startServer } from "../_helpers.ts";
 
 const ko = messagesFor("ko");
 const TEST_TIMEOUT_MS = 20_000;

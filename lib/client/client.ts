@@ -8,13 +8,13 @@
  * @module
  */
 
-import { type Lang, type Messages, messagesFor, PROMPTS } from "./catalog.ts";
-import { ConnectError, isDisconnectError } from "./errors.ts";
+import { type Lang, type Messages, messagesFor, PROMPTS } from "../catalog/catalog.ts";
+import { ConnectError, isDisconnectError } from "../util/errors.ts";
 import { type LineInput, openStdinInput } from "./line_input.ts";
-import { Mutex } from "./mutex.ts";
-import { parseCommand } from "./protocol.ts";
-import { sanitizeText } from "./sanitize.ts";
-import { writeAll } from "./write_all.ts";
+import { Mutex } from "../util/mutex.ts";
+import { parseCommand } from "../chat/protocol.ts";
+import { sanitizeText } from "../util/sanitize.ts";
+import { writeAll } from "../util/write_all.ts";
 
 /**
  * How long to wait for the server to close after we said goodbye, in milliseconds:

@@ -1,8 +1,8 @@
 import { assertEquals } from "@std/assert";
-import { messagesFor } from "../lib/catalog.ts";
-import { runMenu } from "../lib/menu.ts";
-import { openPlainInput } from "../lib/line_input.ts";
-import { spawnMain, TextSink, TypedLines } from "./_helpers.ts";
+import { messagesFor } from "../../lib/catalog/catalog.ts";
+import { runMenu } from "../../lib/cli/menu.ts";
+import { openPlainInput } from "../../lib/client/line_input.ts";
+import { spawnMain, TextSink, TypedLines } from "../_helpers.ts";
 
 const ko = messagesFor("ko");
 const TEST_TIMEOUT_MS = 20_000;

@@ -7,10 +7,10 @@
  * @module
  */
 
-import { type Lang, messagesFor } from "./catalog.ts";
-import { ConsoleLog } from "./console_log.ts";
-import { Hub } from "./hub.ts";
-import { PasswordCheck } from "./password.ts";
+import { type Lang, messagesFor } from "../catalog/catalog.ts";
+import { ConsoleLog } from "../util/console_log.ts";
+import { Hub } from "../chat/hub.ts";
+import { PasswordCheck } from "../util/password.ts";
 import { formatAddr, type ServerMode, Session } from "./session.ts";
 
 /** The address the server binds by default: this machine only. */

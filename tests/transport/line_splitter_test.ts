@@ -1,6 +1,6 @@
 import { assertEquals, assertThrows } from "@std/assert";
-import { LineTooLongError } from "../lib/errors.ts";
-import { LineSplitter } from "../lib/line_splitter.ts";
+import { LineTooLongError } from "../../lib/util/errors.ts";
+import { LineSplitter } from "../../lib/transport/line_splitter.ts";
 
 const encoder = new TextEncoder();
 const bytes = (text: string) => encoder.encode(text);

@@ -7,11 +7,11 @@
  */
 
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "@std/assert";
-import { messagesFor } from "../lib/catalog.ts";
-import { startServer as startServerProcess } from "./_helpers.ts";
-import { LineClient, startServer } from "./_server_helpers.ts";
-import { RawClient } from "./fixtures/raw_client.ts";
-import { makeTestCert, OPENSSL_AVAILABLE } from "./fixtures/tls_cert.ts";
+import { messagesFor } from "../../lib/catalog/catalog.ts";
+import { startServer as startServerProcess } from "../_helpers.ts";
+import { LineClient, startServer } from "../_server_helpers.ts";
+import { RawClient } from "../fixtures/raw_client.ts";
+import { makeTestCert, OPENSSL_AVAILABLE } from "../fixtures/tls_cert.ts";
 
 const m = messagesFor("ko");
 const TEST_TIMEOUT_MS = 20_000;

@@ -6,8 +6,8 @@ import {
   parseCommandLine,
   SERVER_HELP,
   type ServerArgs,
-} from "../lib/cli.ts";
-import { UsageError } from "../lib/errors.ts";
+} from "../../lib/cli/command_line.ts";
+import { UsageError } from "../../lib/util/errors.ts";
 import {
   DEFAULT_MAX_CLIENTS,
   DEFAULT_MAX_LINE_BYTES,
@@ -15,7 +15,7 @@ import {
   DEFAULT_NICKNAME_TIMEOUT_MS,
   DEFAULT_RATE_BURST,
   DEFAULT_RATE_LINES_PER_SECOND,
-} from "../lib/server.ts";
+} from "../../lib/server/server.ts";
 
 function server(...args: string[]): ServerArgs {
   const command = parseCommandLine(["server", ...args]);

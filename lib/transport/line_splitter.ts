@@ -8,7 +8,7 @@
  * @module
  */
 
-import { LineTooLongError } from "./errors.ts";
+import { LineTooLongError } from "../util/errors.ts";
 
 const LF = 0x0a;
 /** Decoding without `stream` keeps no state, so every splitter can share one decoder. */

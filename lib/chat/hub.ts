@@ -6,9 +6,9 @@
  * @module
  */
 
-import { BroadcastLog } from "./broadcast_log.ts";
-import type { Messages } from "./catalog.ts";
-import type { Outbox } from "./outbox.ts";
+import { BroadcastLog } from "../fanout/broadcast_log.ts";
+import type { Messages } from "../catalog/catalog.ts";
+import type { Outbox } from "../fanout/outbox.ts";
 import { nicknameKey } from "./protocol.ts";
 
 /** What the hub needs of a connection. */
