@@ -9,13 +9,14 @@
  */
 
 import denoJson from "./deno.json" with { type: "json" };
-import { messagesFor } from "./lib/catalog/catalog.ts";
+import { clientText } from "./lib/catalog/client_text.ts";
 import { type ClientArgs, parseCommandLine, type ServerArgs } from "./lib/cli/command_line.ts";
 import { INTERRUPTED_EXIT_CODE, runClient } from "./lib/client/client.ts";
 import { UsageError } from "./lib/util/errors.ts";
 import { type LineInput, openStdinInput } from "./lib/client/line_input.ts";
 import { runMenu } from "./lib/cli/menu.ts";
-import { DEFAULT_HOSTNAME, DEFAULT_PORT, serve } from "./lib/server/server.ts";
+import { DEFAULT_HOSTNAME, DEFAULT_PORT } from "./lib/server/options.ts";
+import { serve } from "./lib/server/server.ts";
 
 /** Where the room password may come from instead of a flag (keeps it out of `ps`). */
 const PASSWORD_ENV = "CHAT_PASSWORD";
@@ -45,7 +46,7 @@ async function main(args: string[]): Promise<number> {
 
 async function runMenuThenTool(): Promise<number> {
   const input = openStdinInput();
-  const choice = await runMenu(input, messagesFor("ko"));
+  const choice = await runMenu(input, clientText("ko"));
   if (choice === "server") {
     input.close();
     return await runServer({

@@ -6,7 +6,8 @@
  */
 
 import { ConsoleLog } from "../lib/util/console_log.ts";
-import { type ChatServer, serve, type ServeOptions } from "../lib/server/server.ts";
+import type { ServeOptions } from "../lib/server/options.ts";
+import { type ChatServer, serve } from "../lib/server/server.ts";
 
 /** How long a test waits for an expected line before failing. */
 export const LINE_TIMEOUT_MS = 5_000;

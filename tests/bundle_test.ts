@@ -1,8 +1,8 @@
 import { assertEquals } from "@std/assert";
-import { messagesFor } from "../lib/catalog/catalog.ts";
+import { userText } from "../lib/catalog/user_text.ts";
 import { Child, ROOT, startServer } from "./_helpers.ts";
 
-const ko = messagesFor("ko");
+const ko = userText("ko");
 
 Deno.test("the bundled file runs a server and a client (deno run --allow-net only)", {
   timeout: 30_000,

@@ -1,9 +1,9 @@
 import { assert, assertEquals } from "@std/assert";
-import { messagesFor } from "../lib/catalog/catalog.ts";
+import { userText } from "../lib/catalog/user_text.ts";
 import { DENORT_UNREACHABLE_MESSAGE, isDenortDownloadFailure } from "../scripts/compile.ts";
 import { Child, ROOT, startServer } from "./_helpers.ts";
 
-const ko = messagesFor("ko");
+const ko = userText("ko");
 const decoder = new TextDecoder();
 const PROBE_TIMEOUT_MS = 30_000;
 

@@ -168,7 +168,7 @@ Deno.test({
       // The console has a timestamped line for each event.
       await server.waitForLine(/^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\] alice> 안녕, nc로 왔어요$/);
       await server.waitForLine(/^\[[^\]]+\] 닉네임 설정: 127\.0\.0\.1:\d+ → 밥$/);
-      await server.waitForLine(/^\[[^\]]+\] 연결 종료: 127\.0\.0\.1:\d+ \(alice\) - quit$/);
+      await server.waitForLine(/^\[[^\]]+\] 연결 종료: 127\.0\.0\.1:\d+ \(alice\) - 종료$/);
     });
   },
 });

@@ -5,7 +5,7 @@
  */
 
 import { parseArgs } from "@std/cli/parse-args";
-import { type Lang, LANGS } from "../catalog/catalog.ts";
+import { isLang, type Lang } from "../catalog/lang.ts";
 import { UsageError } from "../util/errors.ts";
 import {
   DEFAULT_HOSTNAME,
@@ -16,8 +16,8 @@ import {
   DEFAULT_PORT,
   DEFAULT_RATE_BURST,
   DEFAULT_RATE_LINES_PER_SECOND,
-} from "../server/server.ts";
-import type { ServerMode } from "../server/session.ts";
+  type ServerMode,
+} from "../server/options.ts";
 
 /** The server's settings as given on the command line (files not read yet). */
 export interface ServerArgs {
@@ -286,10 +286,10 @@ function port(value: string | undefined, fallback: number, min = 0): number {
 
 function lang(value: unknown): Lang {
   const text = str(value) ?? "ko";
-  if (!(LANGS as readonly string[]).includes(text)) {
+  if (!isLang(text)) {
     throw new UsageError(`Invalid --lang: "${text}" (expected ko or en)`);
   }
-  return text as Lang;
+  return text;
 }
 
 function integer(name: string, value: unknown, fallback: number, min: number): number {

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Messages } from "../catalog/catalog.ts";
+import type { ClientText } from "../catalog/client_text.ts";
 import type { LineInput } from "../client/line_input.ts";
 
 /** What the user picked in the menu. */
@@ -19,7 +19,7 @@ export type MenuChoice = "server" | "client";
  * @param messages The menu's prompt and notice.
  * @returns The choice, or `null` at end of input (Ctrl-D, closed pipe) or Ctrl-C.
  */
-export async function runMenu(input: LineInput, messages: Messages): Promise<MenuChoice | null> {
+export async function runMenu(input: LineInput, messages: ClientText): Promise<MenuChoice | null> {
   for (;;) {
     const line = await input.readLine(messages.menuPrompt);
     if (line === null) return null;

@@ -8,11 +8,13 @@
  * @module
  */
 
-import { type Lang, type Messages, messagesFor, PROMPTS } from "../catalog/catalog.ts";
+import { type ClientText, clientText } from "../catalog/client_text.ts";
+import type { Lang } from "../catalog/lang.ts";
+import { PROMPTS } from "../catalog/user_text.ts";
+import { isQuitCommand } from "../chat/commands/table.ts";
 import { ConnectError, isDisconnectError } from "../util/errors.ts";
 import { type LineInput, openStdinInput } from "./line_input.ts";
 import { Mutex } from "../util/mutex.ts";
-import { parseCommand } from "../chat/protocol.ts";
 import { sanitizeText } from "../util/sanitize.ts";
 import { writeAll } from "../util/write_all.ts";
 
@@ -96,7 +98,7 @@ export interface ClientOptions {
  *   line on stderr, `cannotConnect`), {@linkcode INTERRUPTED_EXIT_CODE} after Ctrl-C.
  */
 export async function runClient(options: ClientOptions): Promise<number> {
-  const messages = messagesFor(options.lang);
+  const messages = clientText(options.lang);
   const input = options.input ?? openStdinInput();
   try {
     let conn: Deno.Conn;
@@ -145,7 +147,7 @@ async function connect(options: ClientOptions): Promise<Deno.Conn> {
 class ClientSession {
   readonly #conn: Deno.Conn;
   readonly #input: LineInput;
-  readonly #messages: Messages;
+  readonly #messages: ClientText;
   readonly #nick: string | undefined;
   readonly #password: string | undefined;
   readonly #encoder = new TextEncoder();
@@ -165,7 +167,7 @@ class ClientSession {
   #interrupted = false;
   #connClosed = false;
 
-  constructor(conn: Deno.Conn, input: LineInput, messages: Messages, options: ClientOptions) {
+  constructor(conn: Deno.Conn, input: LineInput, messages: ClientText, options: ClientOptions) {
     this.#conn = conn;
     this.#input = input;
     this.#messages = messages;
@@ -256,7 +258,7 @@ class ClientSession {
       if (this.#serverGone || this.#leaving) break;
       if (!await this.#send(line)) break;
       // The server's own rule (`/종료`, `/quit`, any case): it closes after this line.
-      if (parseCommand(line).kind === "quit") break;
+      if (isQuitCommand(line)) break;
     }
     if (!this.#serverGone) this.#leaving = true;
   }

@@ -1,82 +1,31 @@
 /**
- * The server: the accept loop and the lifecycle (listen, serve, shut down).
+ * The server: wires a transport (the TCP listener and its connections) to the
+ * chat (or to the echo modes), and owns the lifecycle: listen, serve, shut down.
  *
  * The accept loop never waits on a client: each connection gets its own task
- * ({@linkcode Session.run}), and the loop goes straight back to `accept()`.
+ * ({@linkcode TcpConnection.run}), and the loop goes straight back to `accept()`.
  *
  * @module
  */
 
-import { type Lang, messagesFor } from "../catalog/catalog.ts";
+import { type ConsoleText, consoleText } from "../catalog/console_text.ts";
+import { userText } from "../catalog/user_text.ts";
+import { Chat, type ChatObserver } from "../chat/chat.ts";
+import { Channel } from "../fanout/channel.ts";
+import { formatAddr } from "../transport/address.ts";
+import { TcpConnection } from "../transport/tcp_connection.ts";
+import { TcpListener } from "../transport/tcp_listener.ts";
 import { ConsoleLog } from "../util/console_log.ts";
-import { Hub } from "../chat/hub.ts";
-import { PasswordCheck } from "../util/password.ts";
-import { formatAddr, type ServerMode, Session } from "./session.ts";
+import { type EchoRoom, EchoSession } from "./echo_session.ts";
+import { type ResolvedServeOptions, resolveServeOptions, type ServeOptions } from "./options.ts";
+import { TextFormat } from "./text_format.ts";
+import { TextPeer } from "./text_peer.ts";
 
-/** The address the server binds by default: this machine only. */
-export const DEFAULT_HOSTNAME = "127.0.0.1";
-/** The port of the original `main.py`. */
-export const DEFAULT_PORT = 12345;
-/** Longest line a client may send, in bytes: bounds the memory of a line without `\n`. */
-export const DEFAULT_MAX_LINE_BYTES = 8 * 1024;
-/**
- * Bytes that may wait for one slow client before it is dropped: bounds memory per
- * client. Room for a full burst of the longest lines (40 × 8 KiB) from one sender.
- */
-export const DEFAULT_MAX_OUTBOX_BYTES = 512 * 1024;
-/** Connections at once: bounds file descriptors and memory. */
-export const DEFAULT_MAX_CLIENTS = 1000;
-/** Time to send the password and a valid nickname: frees slots held by silent connections. */
-export const DEFAULT_NICKNAME_TIMEOUT_MS = 60_000;
-/** Lines per second a client may send on average. */
-export const DEFAULT_RATE_LINES_PER_SECOND = 20;
-/** Lines a client may send at once after a quiet spell. */
-export const DEFAULT_RATE_BURST = 40;
-/** The pause after `accept()` failed for want of file descriptors or memory. */
-export const ACCEPT_BACKOFF_MS = 50;
-
-/** Options for {@linkcode serve}. Every field is optional. */
-export interface ServeOptions {
-  /** The address to bind. @default {"127.0.0.1"} */
-  hostname?: string;
-  /** The port to bind; `0` picks a free one. @default {12345} */
-  port?: number;
-  /** Chat (the Python original), or echo to the sender / to everyone (the C original). @default {"chat"} */
-  mode?: ServerMode;
-  /** The language of every line sent and logged. @default {"ko"} */
-  lang?: Lang;
-  /** The most bytes one line may take. @default {8192} */
-  maxLineBytes?: number;
-  /** The most bytes that may wait for one client before it is dropped. @default {524288} */
-  maxOutboxBytes?: number;
-  /** The most connections at once. @default {1000} */
-  maxClients?: number;
-  /** Milliseconds to send the password and a valid nickname; `0` waits forever. @default {60000} */
-  nicknameTimeoutMs?: number;
-  /** Lines per second per client; `0` turns flood control off. @default {20} */
-  rateLinesPerSecond?: number;
-  /** Lines at once per client. @default {40} */
-  rateBurst?: number;
-  /** The room password; clients must send it before their nickname. @default {undefined} */
-  password?: string;
-  /** PEM certificate chain and key: serve TLS instead of plain TCP. @default {undefined} */
-  tls?: { cert: string; key: string };
-  /** Log only start and shutdown, not each connection and message. @default {false} */
-  quiet?: boolean;
-  /** The console. @default {a ConsoleLog on Deno.stdout} */
-  log?: ConsoleLog;
-  /** Aborting it shuts the server down. @default {undefined} */
-  signal?: AbortSignal;
-  /**
-   * Called once listening. The default logs the two startup lines of the original.
-   * @default {undefined}
-   */
-  onListen?: (addr: Deno.NetAddr) => void;
+/** What the server needs of each connection it serves. */
+interface Served {
+  /** Tells the client the server is stopping, then closes after flushing. */
+  shutdown(): void;
 }
-
-type ResolvedOptions = Required<
-  Omit<ServeOptions, "password" | "tls" | "log" | "signal" | "onListen">
->;
 
 /** A running chat server. */
 export class ChatServer implements AsyncDisposable {
@@ -84,66 +33,78 @@ export class ChatServer implements AsyncDisposable {
   readonly addr: Deno.NetAddr;
   /** Settles when the server has stopped and every connection is closed. */
   readonly finished: Promise<void>;
-  #listener: Deno.Listener;
+  #listener: TcpListener;
   #log: ConsoleLog;
-  #hub: Hub;
-  #sessions = new Set<Session>();
-  /** Resolved when the last session closes after shutdown began. */
+  #text: ConsoleText;
+  #options: ResolvedServeOptions;
+  #chat: Chat;
+  #format: TextFormat;
+  #echo: EchoRoom;
+  #served = new Set<Served>();
+  /** Resolved when the last connection closes after shutdown began. */
   #allClosed = Promise.withResolvers<void>();
   #rejections = new Set<Promise<void>>();
-  #options: ResolvedOptions;
-  #password: PasswordCheck | undefined;
   #closing = false;
-  #backoff: { timer: ReturnType<typeof setTimeout>; resolve: () => void } | undefined;
-  #signal: AbortSignal | undefined;
   #onAbort = () => void this.shutdown();
 
   /**
    * Prefer {@linkcode serve}.
    *
    * @param options The settings.
+   * @throws {Deno.errors.AddrInUse} When the port is taken.
    */
   constructor(options: ServeOptions = {}) {
-    const o = {
-      hostname: options.hostname ?? DEFAULT_HOSTNAME,
-      port: options.port ?? DEFAULT_PORT,
-      mode: options.mode ?? "chat",
-      lang: options.lang ?? "ko",
-      maxLineBytes: options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
-      maxOutboxBytes: options.maxOutboxBytes ?? DEFAULT_MAX_OUTBOX_BYTES,
-      maxClients: options.maxClients ?? DEFAULT_MAX_CLIENTS,
-      nicknameTimeoutMs: options.nicknameTimeoutMs ?? DEFAULT_NICKNAME_TIMEOUT_MS,
-      rateLinesPerSecond: options.rateLinesPerSecond ?? DEFAULT_RATE_LINES_PER_SECOND,
-      rateBurst: options.rateBurst ?? DEFAULT_RATE_BURST,
-      quiet: options.quiet ?? false,
-    };
+    const o = resolveServeOptions(options);
     this.#options = o;
-    const messages = messagesFor(o.lang);
+    this.#text = consoleText(o.lang);
     this.#log = options.log ?? new ConsoleLog();
-    this.#password = options.password === undefined
-      ? undefined
-      : new PasswordCheck(options.password);
-    // A client dropped for a full outbox is logged by its session, with the reason.
-    this.#hub = new Hub({ messages });
-    this.#listener = options.tls === undefined
-      ? Deno.listen({ hostname: o.hostname, port: o.port })
-      : Deno.listenTls({ hostname: o.hostname, port: o.port, ...options.tls });
-    this.addr = this.#listener.addr as Deno.NetAddr;
-    if (options.onListen !== undefined) {
-      options.onListen(this.addr);
+    const observer = o.quiet ? undefined : this.#consoleObserver();
+    this.#chat = new Chat({
+      historyLimit: o.historyLimit,
+      maxRooms: o.maxRooms,
+      password: o.password,
+      opPassword: o.opPassword,
+      motd: o.motd,
+      nicknameTimeoutMs: o.nicknameTimeoutMs,
+      rateLinesPerSecond: o.rateLinesPerSecond,
+      rateBurst: o.rateBurst,
+    }, { observer });
+    this.#format = new TextFormat(o.lang);
+    this.#echo = {
+      channel: o.mode === "echo-broadcast" ? new Channel<string>() : undefined,
+      text: userText(o.lang),
+      consoleText: this.#text,
+      log: o.quiet ? undefined : this.#log,
+      rateLinesPerSecond: o.rateLinesPerSecond,
+      rateBurst: o.rateBurst,
+    };
+    this.#listener = new TcpListener({
+      hostname: o.hostname,
+      port: o.port,
+      tls: o.tls,
+      onConnection: (conn) => this.#accept(conn),
+      onAcceptError: (message) => this.#log.info(this.#text.logAcceptError(message)),
+    });
+    this.addr = this.#listener.addr;
+    if (o.onListen !== undefined) {
+      o.onListen(this.addr);
     } else {
-      this.#log.plain(messages.listening(this.addr.hostname, this.addr.port));
-      this.#log.plain(messages.waiting);
+      this.#log.plain(this.#text.listening(this.addr.hostname, this.addr.port));
+      this.#log.plain(this.#text.waiting);
     }
-    this.#signal = options.signal;
-    this.#signal?.addEventListener("abort", this.#onAbort, { once: true });
+    o.signal?.addEventListener("abort", this.#onAbort, { once: true });
     this.finished = this.#serve();
-    if (this.#signal?.aborted) void this.shutdown();
+    if (o.signal?.aborted) void this.shutdown();
   }
 
   /** The number of open connections. */
   get connections(): number {
-    return this.#sessions.size;
+    return this.#served.size;
+  }
+
+  /** The chat (rooms, users, bans) this server serves. */
+  get chat(): Chat {
+    return this.#chat;
   }
 
   /**
@@ -155,17 +116,9 @@ export class ChatServer implements AsyncDisposable {
   shutdown(): Promise<void> {
     if (!this.#closing) {
       this.#closing = true;
-      this.#log.plain(messagesFor(this.#options.lang).logShutdown);
-      try {
-        this.#listener.close();
-      } catch {
-        // Already closed.
-      }
-      if (this.#backoff !== undefined) {
-        clearTimeout(this.#backoff.timer);
-        this.#backoff.resolve();
-      }
-      for (const session of this.#sessions) session.shutdown();
+      this.#log.plain(this.#text.logShutdown);
+      this.#listener.close();
+      for (const served of this.#served) served.shutdown();
     }
     return this.finished;
   }
@@ -176,58 +129,61 @@ export class ChatServer implements AsyncDisposable {
   }
 
   async #serve(): Promise<void> {
-    await this.#acceptLoop();
-    if (this.#sessions.size > 0) await this.#allClosed.promise;
+    await this.#listener.finished;
+    if (this.#served.size > 0) await this.#allClosed.promise;
     await Promise.all(this.#rejections);
-    this.#signal?.removeEventListener("abort", this.#onAbort);
+    this.#options.signal?.removeEventListener("abort", this.#onAbort);
     await this.#log.flushed();
   }
 
-  async #acceptLoop(): Promise<void> {
-    const messages = messagesFor(this.#options.lang);
-    let lastError = "";
-    while (!this.#closing) {
-      let conn: Deno.Conn;
-      try {
-        conn = await this.#listener.accept();
-      } catch (error) {
-        if (this.#closing || error instanceof Deno.errors.BadResource) break;
-        // A peer that reset before accept, or no file descriptors left: log once
-        // per kind and keep serving everyone else. Only exhaustion waits a little
-        // (retrying at once would spin); a reset concerns that peer alone.
-        const text = error instanceof Error ? error.message : String(error);
-        if (text !== lastError) this.#log.info(messages.logAcceptError(text));
-        lastError = text;
-        if (isResourceExhaustion(error)) await this.#pause(ACCEPT_BACKOFF_MS);
-        continue;
-      }
-      lastError = "";
-      if ("setNoDelay" in conn) (conn as Deno.TcpConn).setNoDelay(true);
-      if (this.#sessions.size >= this.#options.maxClients) {
-        this.#reject(conn, messages.serverFull(this.#options.maxClients));
-        continue;
-      }
-      const session = new Session(conn, {
-        hub: this.#hub,
-        mode: this.#options.mode,
-        messages,
-        log: this.#options.quiet ? undefined : this.#log,
-        maxLineBytes: this.#options.maxLineBytes,
-        maxOutboxBytes: this.#options.maxOutboxBytes,
-        nicknameTimeoutMs: this.#options.nicknameTimeoutMs,
-        rateLinesPerSecond: this.#options.rateLinesPerSecond,
-        rateBurst: this.#options.rateBurst,
-        password: this.#password,
-      });
-      this.#sessions.add(session);
-      // Not awaited: the loop goes straight back to accept(). run() never rejects.
-      void session.run().then(() => this.#closed(session));
+  #accept(conn: Deno.Conn): void {
+    const o = this.#options;
+    if (this.#closing) {
+      // Accepted while the listener was closing: nobody will serve it.
+      this.#reject(conn, userText(o.lang).shuttingDown);
+      return;
+    }
+    if (this.#served.size >= o.maxClients) {
+      this.#reject(conn, userText(o.lang).serverFull(o.maxClients));
+      return;
+    }
+    const connection = new TcpConnection(conn, {
+      maxLineBytes: o.maxLineBytes,
+      maxOutboxBytes: o.maxOutboxBytes,
+    });
+    if (!o.quiet) this.#log.info(this.#text.logConnected(connection.peer));
+    if (o.mode === "chat") {
+      const peer = new TextPeer(connection, this.#chat, this.#format);
+      this.#run(connection, peer, peer.session, () => peer.session.nickname);
+      peer.session.start();
+    } else {
+      const echo = new EchoSession(connection, this.#echo);
+      this.#run(connection, echo, echo, () => undefined);
+      echo.start();
     }
   }
 
-  #closed(session: Session): void {
-    this.#sessions.delete(session);
-    if (this.#closing && this.#sessions.size === 0) this.#allClosed.resolve();
+  #run(
+    connection: TcpConnection,
+    handler: Parameters<TcpConnection["run"]>[0],
+    served: Served,
+    nickname: () => string | undefined,
+  ): void {
+    this.#served.add(served);
+    // Not awaited: the accept loop goes straight back to accept(). run() never rejects.
+    void connection.run(handler).then(() => {
+      if (!this.#options.quiet) {
+        this.#log.info(
+          this.#text.logDisconnected(
+            connection.peer,
+            nickname(),
+            this.#text.reason(connection.reason),
+          ),
+        );
+      }
+      this.#served.delete(served);
+      if (this.#closing && this.#served.size === 0) this.#allClosed.resolve();
+    });
   }
 
   /** Sends one line to a connection over the limit and closes it, without waiting. */
@@ -248,41 +204,27 @@ export class ChatServer implements AsyncDisposable {
     this.#rejections.add(done);
     if (!this.#options.quiet) {
       this.#log.info(
-        messagesFor(this.#options.lang).logDisconnected(
+        this.#text.logDisconnected(
           formatAddr(conn.remoteAddr),
           undefined,
-          "server full",
+          this.#text.reason("serverFull"),
         ),
       );
     }
   }
 
-  #pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.#backoff = undefined;
-        resolve();
-      }, ms);
-      this.#backoff = { timer, resolve };
-    });
+  #consoleObserver(): ChatObserver {
+    const log = this.#log;
+    const text = this.#text;
+    const user = userText(this.#options.lang);
+    return {
+      nickname: (peer, nick) => log.info(text.logNickname(peer, nick)),
+      roomEvent: (event) => {
+        if (event.type === "message") log.info(user.message(event.nick, event.text));
+      },
+      whisper: (from, to, whisper) => log.info(`${user.message(from, `@${to}`)} ${whisper}`),
+    };
   }
-}
-
-/**
- * Tells whether an `accept()` error means the process is out of a resource (file
- * descriptors, memory), which retrying at once cannot fix. Deno reports these as a
- * plain `Error` with an errno `code`.
- *
- * @param error What `accept()` threw.
- * @returns `true` for EMFILE, ENFILE, ENOBUFS and ENOMEM.
- */
-function isResourceExhaustion(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === "string" && ["EMFILE", "ENFILE", "ENOBUFS", "ENOMEM"].includes(code)) {
-    return true;
-  }
-  return error instanceof Error &&
-    /too many open files|no buffer space|out of memory/i.test(error.message);
 }
 
 /**

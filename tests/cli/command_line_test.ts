@@ -15,7 +15,7 @@ import {
   DEFAULT_NICKNAME_TIMEOUT_MS,
   DEFAULT_RATE_BURST,
   DEFAULT_RATE_LINES_PER_SECOND,
-} from "../../lib/server/server.ts";
+} from "../../lib/server/options.ts";
 
 function server(...args: string[]): ServerArgs {
   const command = parseCommandLine(["server", ...args]);

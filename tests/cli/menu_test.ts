@@ -1,10 +1,12 @@
 import { assertEquals } from "@std/assert";
-import { messagesFor } from "../../lib/catalog/catalog.ts";
+import { clientText } from "../../lib/catalog/client_text.ts";
+import { consoleText } from "../../lib/catalog/console_text.ts";
+import { userText } from "../../lib/catalog/user_text.ts";
 import { runMenu } from "../../lib/cli/menu.ts";
 import { openPlainInput } from "../../lib/client/line_input.ts";
 import { spawnMain, TextSink, TypedLines } from "../_helpers.ts";
 
-const ko = messagesFor("ko");
+const ko = { ...userText("ko"), ...clientText("ko"), ...consoleText("ko") };
 const TEST_TIMEOUT_MS = 20_000;
 /** The menu starts both tools on the default port; it cannot be chosen. */
 const DEFAULT_PORT = 12345;

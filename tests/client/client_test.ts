@@ -1,11 +1,13 @@
 import { assert, assertEquals, assertFalse, assertNotEquals } from "@std/assert";
-import { messagesFor } from "../../lib/catalog/catalog.ts";
+import { clientText } from "../../lib/catalog/client_text.ts";
+import { consoleText } from "../../lib/catalog/console_text.ts";
+import { userText } from "../../lib/catalog/user_text.ts";
 import { INTERRUPTED_EXIT_CODE, runClient } from "../../lib/client/client.ts";
 import { openPlainInput } from "../../lib/client/line_input.ts";
 import { writeAll } from "../../lib/util/write_all.ts";
 import { type Child, LineLog, spawnMain, startServer, TextSink, TypedLines } from "../_helpers.ts";
 
-const ko = messagesFor("ko");
+const ko = { ...userText("ko"), ...clientText("ko"), ...consoleText("ko") };
 const TEST_TIMEOUT_MS = 20_000;
 const encoder = new TextEncoder();
 

@@ -5,10 +5,12 @@
  */
 
 import { assertEquals, assertFalse } from "@std/assert";
-import { messagesFor } from "../../lib/catalog/catalog.ts";
+import { clientText } from "../../lib/catalog/client_text.ts";
+import { consoleText } from "../../lib/catalog/console_text.ts";
+import { userText } from "../../lib/catalog/user_text.ts";
 import { MAIN_PERMISSIONS, ROOT, spawnMain, startServer } from "../_helpers.ts";
 
-const ko = messagesFor("ko");
+const ko = { ...userText("ko"), ...clientText("ko"), ...consoleText("ko") };
 const TEST_TIMEOUT_MS = 20_000;
 const SCREEN_TIMEOUT_MS = 10_000;
 const POLL_INTERVAL_MS = 25;

@@ -19,7 +19,7 @@ import {
   assertStringIncludes,
   assertThrows,
 } from "@std/assert";
-import { messagesFor } from "../../lib/catalog/catalog.ts";
+import { userText } from "../../lib/catalog/user_text.ts";
 import { parseCommandLine, SERVER_HELP } from "../../lib/cli/command_line.ts";
 import { LineTooLongError } from "../../lib/util/errors.ts";
 import { LineSplitter } from "../../lib/transport/line_splitter.ts";
@@ -35,7 +35,7 @@ import {
   ResettingClient,
 } from "../fixtures/reset_client.ts";
 
-const m = messagesFor("ko");
+const m = userText("ko");
 const encoder = new TextEncoder();
 /** Every test here must end well within this, or it is reported as hung. */
 const TEST_TIMEOUT_MS = 20_000;
@@ -366,7 +366,7 @@ Deno.test(
     const { bytes, endedBy } = await slow.drain();
     assert(endedBy === "eof" || endedBy === "ConnectionReset", endedBy);
     assertLess(bytes, sent * 1024, "the slow client was sent everything, so never dropped");
-    assertStringIncludes(s.sink.text, "(slow) - output buffer full");
+    assertStringIncludes(s.sink.text, "(slow) - 출력 버퍼 가득 참");
   },
 );
 
@@ -614,7 +614,10 @@ Deno.test({
     assertEquals(count(bob.received, m.left("mallory")), 1);
     const logged = s.sink.text.split("\n").filter((l) => l.includes("(mallory) - "));
     assertEquals(logged.length, 1, s.sink.text);
-    assertFalse(logged[0].endsWith(" - EOF"), `the server saw a FIN, not a reset: ${logged[0]}`);
+    assertFalse(
+      logged[0].endsWith(" - 연결 끊김"),
+      `the server saw a FIN, not a reset: ${logged[0]}`,
+    );
     await using carol = await LineClient.connect(s.port);
     await carol.join("carol");
   },

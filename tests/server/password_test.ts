@@ -7,14 +7,14 @@
  */
 
 import { assert, assertEquals, assertFalse, assertGreaterOrEqual } from "@std/assert";
-import { messagesFor } from "../../lib/catalog/catalog.ts";
+import { userText } from "../../lib/catalog/user_text.ts";
 import { PasswordCheck } from "../../lib/util/password.ts";
-import { WRONG_PASSWORD_DELAY_MS } from "../../lib/server/session.ts";
+import { WRONG_PASSWORD_DELAY_MS } from "../../lib/chat/chat_session.ts";
 import { Child, spawnMain, startServer as startServerProcess } from "../_helpers.ts";
 import { LineClient, startServer } from "../_server_helpers.ts";
 import { RawClient } from "../fixtures/raw_client.ts";
 
-const m = messagesFor("ko");
+const m = userText("ko");
 const PROMPT = "비밀번호를 입력하세요:";
 const WRONG = "비밀번호가 틀렸습니다.";
 const PASSWORD = "s3cret";
@@ -138,7 +138,7 @@ Deno.test(
     await bob.waitFor("alice> sync");
     assertEquals(bob.received.filter((l) => l.includes("mallory") || l.includes("outside")), []);
     await bob.send("/who");
-    await bob.waitFor(m.who(["alice", "bob"]));
+    await bob.waitFor("접속자 2명: alice, bob");
   },
 );
 

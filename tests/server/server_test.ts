@@ -11,11 +11,12 @@ import {
   assertStringIncludes,
 } from "@std/assert";
 import net from "node:net";
-import { messagesFor } from "../../lib/catalog/catalog.ts";
+import { userText } from "../../lib/catalog/user_text.ts";
+import { COMMANDS } from "../../lib/chat/commands/table.ts";
 import { joinAll, LineClient, startServer } from "../_server_helpers.ts";
 
-const ko = messagesFor("ko");
-const en = messagesFor("en");
+const ko = userText("ko");
+const en = userText("en");
 const PROMPT = "닉네임을 입력하세요:";
 const WELCOME = "서버에 연결되었습니다.";
 
@@ -347,9 +348,14 @@ Deno.test("server: /help and /도움말 list the commands to the sender only", a
   await alice.waitFor("bob님이 입장하셨습니다.");
   for (const command of ["/help", "/도움말"]) {
     await alice.send(command);
-    for (const line of ko.help) await assertNext(alice, line);
+    for (const line of ko.helpIntro) await assertNext(alice, line);
+    const lines: string[] = [];
+    for (const _ of COMMANDS) lines.push((await alice.nextLine())!);
+    // One line per command of the table, naming the command and all its aliases.
+    for (const [i, command] of COMMANDS.entries()) {
+      for (const name of command.names) assertStringIncludes(lines[i], name);
+    }
   }
-  assertStringIncludes(ko.help.join("\n"), "/종료");
   await assertNothingElse(alice, "alice", bob);
 });
 
@@ -425,7 +431,7 @@ Deno.test("server: a client whose connection resets is announced as gone once", 
   await assertNothingElse(bob, "bob", bob);
   await bob.close();
   await s.server.shutdown();
-  assertMatch(s.sink.text, /^연결 종료: 127\.0\.0\.1:\d+ \(eve\) - ConnectionReset$/m);
+  assertMatch(s.sink.text, /^연결 종료: 127\.0\.0\.1:\d+ \(eve\) - 연결 재설정$/m);
 });
 
 Deno.test("server: a client that leaves before choosing a nickname is not announced", async () => {
@@ -438,7 +444,7 @@ Deno.test("server: a client that leaves before choosing a nickname is not announ
   await assertNothingElse(bob, "bob", bob);
   await bob.close();
   await s.server.shutdown();
-  assertMatch(s.sink.text, /^연결 종료: 127\.0\.0\.1:\d+ - EOF$/m);
+  assertMatch(s.sink.text, /^연결 종료: 127\.0\.0\.1:\d+ - 연결 끊김$/m);
   assertEquals(s.sink.text.match(/^연결 종료: /gm)?.length, 2);
 });
 
@@ -473,7 +479,7 @@ Deno.test("server: a client dropped for a full outbox is announced once and logg
   await s.server.shutdown();
   const slowLines = s.sink.text.split("\n").filter((l) => l.includes("(slow)"));
   assertEquals(slowLines.length, 1, `one disconnect line for slow: ${JSON.stringify(slowLines)}`);
-  assertMatch(slowLines[0], /^연결 종료: 127\.0\.0\.1:\d+ \(slow\) - output buffer full$/);
+  assertMatch(slowLines[0], /^연결 종료: 127\.0\.0\.1:\d+ \(slow\) - 출력 버퍼 가득 참$/);
 });
 
 // --- Echo modes ------------------------------------------------------------------------
@@ -565,8 +571,8 @@ Deno.test("server: the console logs connections, nicknames, messages and disconn
   assertMatch(log, new RegExp(`^닉네임 설정: ${peer} → alice$`, "m"));
   assertMatch(log, new RegExp(`^닉네임 설정: ${peer} → bob$`, "m"));
   assertMatch(log, /^alice> 로그에 남길 말$/m);
-  assertMatch(log, new RegExp(`^연결 종료: ${peer} \\(alice\\) - quit$`, "m"));
-  assertMatch(log, new RegExp(`^연결 종료: ${peer} \\(bob\\) - shutdown$`, "m"));
+  assertMatch(log, new RegExp(`^연결 종료: ${peer} \\(alice\\) - 종료$`, "m"));
+  assertMatch(log, new RegExp(`^연결 종료: ${peer} \\(bob\\) - 서버 종료$`, "m"));
   assertEquals(log.match(/^연결됨: /gm)?.length, 2);
   assertEquals(log.match(/^연결 종료: /gm)?.length, 2, "one disconnect line per connection");
   assert(log.endsWith("\n"));

@@ -6,12 +6,13 @@
  */
 
 import { assert, assertEquals, assertLess, assertRejects } from "@std/assert";
-import { messagesFor } from "../../lib/catalog/catalog.ts";
+import { consoleText } from "../../lib/catalog/console_text.ts";
+import { userText } from "../../lib/catalog/user_text.ts";
 import { startServer as startServerProcess } from "../_helpers.ts";
 import { joinAll, LineClient, startServer } from "../_server_helpers.ts";
 import { RawClient, SilentReader, within } from "../fixtures/raw_client.ts";
 
-const m = messagesFor("ko");
+const m = { ...userText("ko"), ...consoleText("ko") };
 const NOTICE = "서버가 종료됩니다.";
 const TEST_TIMEOUT_MS = 20_000;
 /** "Exits within a few seconds", even with a client that never reads. */

@@ -7,13 +7,13 @@
  */
 
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "@std/assert";
-import { messagesFor } from "../../lib/catalog/catalog.ts";
+import { userText } from "../../lib/catalog/user_text.ts";
 import { startServer as startServerProcess } from "../_helpers.ts";
 import { LineClient, startServer } from "../_server_helpers.ts";
 import { RawClient } from "../fixtures/raw_client.ts";
 import { makeTestCert, OPENSSL_AVAILABLE } from "../fixtures/tls_cert.ts";
 
-const m = messagesFor("ko");
+const m = userText("ko");
 const TEST_TIMEOUT_MS = 20_000;
 const SKIPPED = OPENSSL_AVAILABLE ? "" : " (skipped: openssl not found)";
 

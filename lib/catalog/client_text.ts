@@ -1,0 +1,45 @@
+/**
+ * What the client and the start menu say themselves (not what the server sends),
+ * in Korean and English.
+ *
+ * @module
+ */
+
+import type { Lang } from "./lang.ts";
+
+/** The client's and the menu's own lines. */
+export interface ClientText {
+  readonly menuPrompt: string;
+  readonly menuInvalid: string;
+  readonly connectionClosed: string;
+  cannotConnect(host: string, port: number, reason: string): string;
+  readonly passwordInputPrompt: string;
+}
+
+const ko: ClientText = {
+  menuPrompt: "서버를 시작하려면 1, 클라이언트를 시작하려면 2를 입력하세요: ",
+  menuInvalid: "잘못된 선택입니다. 1 또는 2를 입력하세요.",
+  connectionClosed: "서버와의 연결이 종료되었습니다.",
+  cannotConnect: (host, port, reason) => `서버에 연결할 수 없습니다 (${host}:${port}): ${reason}`,
+  passwordInputPrompt: "비밀번호:",
+};
+
+const en: ClientText = {
+  menuPrompt: "Enter 1 to start the server, 2 to start the client: ",
+  menuInvalid: "Invalid choice. Enter 1 or 2.",
+  connectionClosed: "The connection to the server was closed.",
+  cannotConnect: (host, port, reason) => `Cannot connect to ${host}:${port}: ${reason}`,
+  passwordInputPrompt: "Password:",
+};
+
+const TEXTS: Record<Lang, ClientText> = { ko, en };
+
+/**
+ * Returns the client's own lines in one language.
+ *
+ * @param lang The language.
+ * @returns The catalog.
+ */
+export function clientText(lang: Lang): ClientText {
+  return TEXTS[lang];
+}

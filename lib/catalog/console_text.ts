@@ -1,0 +1,99 @@
+/**
+ * What the server writes on its own console, in Korean and English: start-up,
+ * connections, what was said, and why each connection ended.
+ *
+ * @module
+ */
+
+import type { CloseReason } from "../util/close_reason.ts";
+import type { Lang } from "./lang.ts";
+
+/** The server console's lines. */
+export interface ConsoleText {
+  listening(host: string, port: number): string;
+  readonly waiting: string;
+  logConnected(peer: string): string;
+  logNickname(peer: string, nick: string): string;
+  logDisconnected(peer: string, nick: string | undefined, reason: string): string;
+  logEcho(peer: string, text: string): string;
+  logAcceptError(message: string): string;
+  readonly logShutdown: string;
+  /** Why a connection ended, in a few words. */
+  reason(reason: CloseReason): string;
+}
+
+const KO_REASONS: Record<CloseReason, string> = {
+  eof: "연결 끊김",
+  reset: "연결 재설정",
+  writeError: "쓰기 오류",
+  outboxFull: "출력 버퍼 가득 참",
+  serverFull: "서버 가득 참",
+  error: "오류",
+  quit: "종료",
+  lineTooLong: "줄이 너무 김",
+  nicknameTimeout: "닉네임 시간 초과",
+  wrongPassword: "비밀번호 틀림",
+  flooding: "도배",
+  kicked: "강퇴",
+  banned: "차단됨",
+  opPassword: "운영자 비밀번호 3회 틀림",
+  unavailable: "채팅 사용 불가",
+  shutdown: "서버 종료",
+};
+
+const EN_REASONS: Record<CloseReason, string> = {
+  eof: "EOF",
+  reset: "connection reset",
+  writeError: "write error",
+  outboxFull: "output buffer full",
+  serverFull: "server full",
+  error: "error",
+  quit: "quit",
+  lineTooLong: "line too long",
+  nicknameTimeout: "nickname timeout",
+  wrongPassword: "wrong password",
+  flooding: "flooding",
+  kicked: "kicked",
+  banned: "banned",
+  opPassword: "wrong operator password three times",
+  unavailable: "chat unavailable",
+  shutdown: "shutdown",
+};
+
+const ko: ConsoleText = {
+  listening: (host, port) => `서버가 ${host}:${port}에서 실행 중입니다.`,
+  waiting: "클라이언트 연결을 기다리는 중...",
+  logConnected: (peer) => `연결됨: ${peer}`,
+  logNickname: (peer, nick) => `닉네임 설정: ${peer} → ${nick}`,
+  logDisconnected: (peer, nick, reason) =>
+    `연결 종료: ${peer}${nick === undefined ? "" : ` (${nick})`} - ${reason}`,
+  logEcho: (peer, text) => `${peer}> ${text}`,
+  logAcceptError: (message) => `연결 수락 실패: ${message}`,
+  logShutdown: "서버를 종료합니다...",
+  reason: (reason) => KO_REASONS[reason],
+};
+
+const en: ConsoleText = {
+  listening: (host, port) => `Server running on ${host}:${port}.`,
+  waiting: "Waiting for clients...",
+  logConnected: (peer) => `connected: ${peer}`,
+  logNickname: (peer, nick) => `nickname: ${peer} → ${nick}`,
+  logDisconnected: (peer, nick, reason) =>
+    `disconnected: ${peer}${nick === undefined ? "" : ` (${nick})`} - ${reason}`,
+  logEcho: (peer, text) => `${peer}> ${text}`,
+  logAcceptError: (message) => `accept failed: ${message}`,
+  logShutdown: "Shutting down...",
+  reason: (reason) => EN_REASONS[reason],
+};
+
+const TEXTS: Record<Lang, ConsoleText> = { ko, en };
+
+/**
+ * Returns the server console's lines in one language.
+ *
+ * @param lang The language.
+ * @returns The catalog.
+ */
+export function consoleText(lang: Lang): ConsoleText {
+  return TEXTS[lang];
+}

@@ -1,0 +1,241 @@
+/**
+ * What the server says to people: every line a chat or echo client receives, in
+ * Korean (the default, with the original program's exact strings) and English.
+ *
+ * @module
+ */
+
+import type { Lang } from "./lang.ts";
+
+/** The lines the server sends to clients. */
+export interface UserText {
+  readonly nicknamePrompt: string;
+  readonly passwordPrompt: string;
+  readonly wrongPassword: string;
+  joined(nick: string): string;
+  readonly connected: string;
+  left(nick: string): string;
+  message(nick: string, text: string): string;
+  action(nick: string, text: string): string;
+  whisperReceived(from: string, text: string): string;
+  whisperSent(to: string, text: string): string;
+  noSuchUser(nick: string): string;
+  readonly whisperUsage: string;
+  unknownCommand(command: string): string;
+  usage(usage: string): string;
+  who(entries: readonly { nick: string; away: boolean }[]): string;
+  rooms(entries: readonly { name: string; count: number }[]): string;
+  /** The first lines of `/help`: the header, then plain messages and whispers. */
+  readonly helpIntro: readonly string[];
+  /** What marks an operator command in `/help`. */
+  readonly helpOpMark: string;
+  nicknameInvalid(maxChars: number): string;
+  nicknameTaken(nick: string): string;
+  lineTooLong(maxBytes: number): string;
+  serverFull(maxClients: number): string;
+  readonly nicknameTimeout: string;
+  readonly rateLimited: string;
+  readonly flooding: string;
+  readonly shuttingDown: string;
+  history(count: number): string;
+  renamed(from: string, to: string): string;
+  readonly markedAway: string;
+  readonly welcomeBack: string;
+  readonly notAway: string;
+  away(nick: string, reason: string | undefined): string;
+  topic(text: string): string;
+  readonly noTopic: string;
+  topicSet(nick: string, text: string): string;
+  readonly opGranted: string;
+  readonly opWrong: string;
+  readonly opOnly: string;
+  readonly opUnset: string;
+  kickedYou(by: string, reason: string | undefined): string;
+  kicked(nick: string, by: string, reason: string | undefined): string;
+  readonly banned: string;
+  readonly cannotKickSelf: string;
+  banAdded(nick: string, address: string, minutes: number): string;
+  unbanned(address: string): string;
+  notBanned(address: string): string;
+  bans(entries: readonly { address: string; minutesLeft: number | undefined }[]): string;
+  readonly noBans: string;
+  roomInvalid(maxChars: number): string;
+  roomsFull(max: number): string;
+  alreadyInRoom(room: string): string;
+  readonly unavailable: string;
+}
+
+const ko: UserText = {
+  nicknamePrompt: "닉네임을 입력하세요:",
+  passwordPrompt: "비밀번호를 입력하세요:",
+  wrongPassword: "비밀번호가 틀렸습니다.",
+  joined: (nick) => `${nick}님이 입장하셨습니다.`,
+  connected: "서버에 연결되었습니다.",
+  left: (nick) => `${nick}님이 퇴장하셨습니다.`,
+  message: (nick, text) => `${nick}> ${text}`,
+  action: (nick, text) => `* ${nick} ${text}`,
+  whisperReceived: (from, text) => `[귓속말] ${from}> ${text}`,
+  whisperSent: (to, text) => `[귓속말 전송] ${to}에게: ${text}`,
+  noSuchUser: () => "해당 닉네임의 사용자가 없습니다.",
+  whisperUsage: "사용법: @닉네임 메시지",
+  unknownCommand: (command) => `알 수 없는 명령어입니다: ${command} (도움말: /help)`,
+  usage: (usage) => `사용법: ${usage}`,
+  who: (entries) =>
+    `접속자 ${entries.length}명: ${
+      entries.map((e) => e.away ? `${e.nick} (자리비움)` : e.nick).join(", ")
+    }`,
+  rooms: (entries) => `방 목록: ${entries.map((e) => `${e.name} (${e.count})`).join(", ")}`,
+  helpIntro: [
+    "명령어:",
+    "  메시지                  모두에게 보내기",
+    "  @닉네임 메시지          귓속말",
+  ],
+  helpOpMark: " (운영자)",
+  nicknameInvalid: (max) =>
+    `닉네임은 1~${max}자의 글자, 숫자, _, -만 쓸 수 있습니다. 다른 닉네임을 입력하세요.`,
+  nicknameTaken: (nick) => `이미 사용 중인 닉네임입니다: ${nick}`,
+  lineTooLong: (max) => `한 줄이 너무 깁니다 (최대 ${max}바이트). 연결을 종료합니다.`,
+  serverFull: (max) => `서버가 가득 찼습니다 (최대 ${max}명). 나중에 다시 접속하세요.`,
+  nicknameTimeout: "닉네임 입력 시간이 지났습니다. 연결을 종료합니다.",
+  rateLimited: "메시지를 너무 빨리 보내고 있습니다. 이 메시지는 전송되지 않았습니다.",
+  flooding: "메시지를 너무 많이 보내 연결을 종료합니다.",
+  shuttingDown: "서버가 종료됩니다.",
+  history: (n) => `-- 최근 메시지 ${n}개 --`,
+  renamed: (from, to) => `${from}님의 닉네임이 ${to}(으)로 바뀌었습니다.`,
+  markedAway: "자리 비움으로 표시되었습니다.",
+  welcomeBack: "다시 오신 것을 환영합니다.",
+  notAway: "자리 비움 상태가 아닙니다.",
+  away: (nick, reason) =>
+    reason === undefined
+      ? `${nick}님은 자리 비움 중입니다.`
+      : `${nick}님은 자리 비움 중입니다: ${reason}`,
+  topic: (text) => `주제: ${text}`,
+  noTopic: "설정된 주제가 없습니다.",
+  topicSet: (nick, text) => `${nick}님이 주제를 설정했습니다: ${text}`,
+  opGranted: "운영자가 되었습니다.",
+  opWrong: "운영자 비밀번호가 틀렸습니다.",
+  opOnly: "운영자만 할 수 있습니다.",
+  opUnset: "이 서버에는 운영자 비밀번호가 설정되어 있지 않습니다.",
+  kickedYou: (by, reason) =>
+    `${by}님에 의해 강퇴되었습니다.${reason === undefined ? "" : ` 사유: ${reason}`}`,
+  kicked: (nick, by) => `${nick}님이 ${by}님에 의해 강퇴되었습니다.`,
+  banned: "이 서버에서 차단되었습니다.",
+  cannotKickSelf: "자기 자신은 강퇴할 수 없습니다.",
+  banAdded: (nick, address, minutes) =>
+    minutes === 0
+      ? `${nick}님(${address})을 서버가 멈출 때까지 차단했습니다.`
+      : `${nick}님(${address})을 ${minutes}분 동안 차단했습니다.`,
+  unbanned: (address) => `${address}의 차단을 풀었습니다.`,
+  notBanned: (address) => `${address}는 차단되어 있지 않습니다.`,
+  bans: (entries) =>
+    `차단 목록: ${
+      entries.map((e) =>
+        e.minutesLeft === undefined
+          ? `${e.address} (서버 종료까지)`
+          : `${e.address} (${e.minutesLeft}분 남음)`
+      ).join(", ")
+    }`,
+  noBans: "차단된 주소가 없습니다.",
+  roomInvalid: (max) => `방 이름은 1~${max}자의 글자, 숫자, _, -만 쓸 수 있습니다.`,
+  roomsFull: (max) => `방을 더 만들 수 없습니다 (최대 ${max}개). 있는 방에 들어가세요.`,
+  alreadyInRoom: (room) => `이미 ${room} 방에 있습니다.`,
+  unavailable: "채팅을 잠시 사용할 수 없습니다. 잠시 후 다시 시도하세요.",
+};
+
+const en: UserText = {
+  nicknamePrompt: "Enter your nickname:",
+  passwordPrompt: "Enter the password:",
+  wrongPassword: "Wrong password.",
+  joined: (nick) => `${nick} has joined.`,
+  connected: "Connected to the server.",
+  left: (nick) => `${nick} has left.`,
+  message: (nick, text) => `${nick}> ${text}`,
+  action: (nick, text) => `* ${nick} ${text}`,
+  whisperReceived: (from, text) => `[whisper] ${from}> ${text}`,
+  whisperSent: (to, text) => `[whisper sent] to ${to}: ${text}`,
+  noSuchUser: () => "No user with that nickname.",
+  whisperUsage: "Usage: @nickname message",
+  unknownCommand: (command) => `Unknown command: ${command} (help: /help)`,
+  usage: (usage) => `Usage: ${usage}`,
+  who: (entries) =>
+    `${entries.length} online: ${
+      entries.map((e) => e.away ? `${e.nick} (away)` : e.nick).join(", ")
+    }`,
+  rooms: (entries) => `Rooms: ${entries.map((e) => `${e.name} (${e.count})`).join(", ")}`,
+  helpIntro: [
+    "Commands:",
+    "  message                 send to everyone in your room",
+    "  @nickname message       whisper",
+  ],
+  helpOpMark: " (operators)",
+  nicknameInvalid: (max) =>
+    `A nickname is 1 to ${max} letters, digits, _ or -. Enter another nickname.`,
+  nicknameTaken: (nick) => `Nickname already taken: ${nick}`,
+  lineTooLong: (max) => `Line too long (at most ${max} bytes). Closing the connection.`,
+  serverFull: (max) => `The server is full (at most ${max} clients). Try again later.`,
+  nicknameTimeout: "Took too long to choose a nickname. Closing the connection.",
+  rateLimited: "You are sending too fast. This message was not sent.",
+  flooding: "Too many messages. Closing the connection.",
+  shuttingDown: "The server is shutting down.",
+  history: (n) => `-- ${n} recent ${n === 1 ? "message" : "messages"} --`,
+  renamed: (from, to) => `${from} is now known as ${to}.`,
+  markedAway: "You are marked as away.",
+  welcomeBack: "Welcome back.",
+  notAway: "You are not marked as away.",
+  away: (nick, reason) => reason === undefined ? `${nick} is away.` : `${nick} is away: ${reason}`,
+  topic: (text) => `Topic: ${text}`,
+  noTopic: "No topic is set.",
+  topicSet: (nick, text) => `${nick} set the topic: ${text}`,
+  opGranted: "You are now an operator.",
+  opWrong: "Wrong operator password.",
+  opOnly: "Only operators can do that.",
+  opUnset: "No operator password is set on this server.",
+  kickedYou: (by, reason) =>
+    `You were kicked by ${by}.${reason === undefined ? "" : ` Reason: ${reason}`}`,
+  kicked: (nick, by) => `${nick} was kicked by ${by}.`,
+  banned: "You are banned from this server.",
+  cannotKickSelf: "You cannot kick yourself.",
+  banAdded: (nick, address, minutes) =>
+    minutes === 0
+      ? `Banned ${nick} (${address}) until the server stops.`
+      : `Banned ${nick} (${address}) for ${minutes} ${minutes === 1 ? "minute" : "minutes"}.`,
+  unbanned: (address) => `Unbanned ${address}.`,
+  notBanned: (address) => `${address} is not banned.`,
+  bans: (entries) =>
+    `Bans: ${
+      entries.map((e) =>
+        e.minutesLeft === undefined
+          ? `${e.address} (until the server stops)`
+          : `${e.address} (${e.minutesLeft} min left)`
+      ).join(", ")
+    }`,
+  noBans: "No addresses are banned.",
+  roomInvalid: (max) => `A room name is 1 to ${max} letters, digits, _ or -.`,
+  roomsFull: (max) => `No more rooms can be made (at most ${max}). Join an existing room.`,
+  alreadyInRoom: (room) => `You are already in ${room}.`,
+  unavailable: "The chat is temporarily unavailable, try again shortly.",
+};
+
+const TEXTS: Record<Lang, UserText> = { ko, en };
+
+/**
+ * Returns what the server says to people, in one language.
+ *
+ * @param lang The language.
+ * @returns The catalog.
+ */
+export function userText(lang: Lang): UserText {
+  return TEXTS[lang];
+}
+
+/**
+ * The nickname and password prompts of every language, so that a client can answer
+ * a server that speaks another language than itself.
+ */
+export const PROMPTS: {
+  readonly nickname: readonly string[];
+  readonly password: readonly string[];
+} = {
+  nickname: [ko.nicknamePrompt, en.nicknamePrompt],
+  password: [ko.passwordPrompt, en.passwordPrompt],
+};

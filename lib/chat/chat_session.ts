@@ -1,0 +1,429 @@
+/**
+ * One connection's life in the chat, whatever carries it: the password and
+ * nickname steps, flood control, and what each line means once joined. It talks
+ * to its connection only through a {@linkcode Peer}, so it is tested with a fake
+ * one and no socket.
+ *
+ * @module
+ */
+
+import type { Format } from "../fanout/channel.ts";
+import type { Outbox } from "../fanout/outbox.ts";
+import type { CloseReason } from "../util/close_reason.ts";
+import { RateLimiter } from "../util/rate_limiter.ts";
+import { sanitizeText } from "../util/sanitize.ts";
+import type { Chat } from "./chat.ts";
+import type { CommandContext, CommandSession } from "./commands/command.ts";
+import { COMMANDS, findCommand } from "./commands/table.ts";
+import { type Notice, notice, type RoomEvent, type UserEvent } from "./events.ts";
+import { isValidNickname, MAX_NICKNAME_CHARS, normalizeNickname } from "./nickname.ts";
+import { parseLine, words } from "./parse_line.ts";
+import { LOBBY } from "./room_name.ts";
+import { User, type UserHost } from "./user.ts";
+
+/** The pause before closing after a wrong password, to slow down guessing. */
+export const WRONG_PASSWORD_DELAY_MS = 1_000;
+/** Wrong operator passwords one connection may send; the next one disconnects. */
+export const MAX_OP_PASSWORD_FAILURES = 2;
+/**
+ * Lines that may wait while the session finishes an earlier one (a cluster
+ * round trip): a client past it is flooding.
+ */
+export const MAX_PENDING_LINES = 200;
+
+/** What a session needs of its connection: the edge of one transport. */
+export interface Peer {
+  /** The peer for the console (`host:port`). */
+  readonly label: string;
+  /** The peer's IP address, as bans compare it. */
+  readonly address: string;
+  /** Where the room's log is read from; only the connection's writer takes from it. */
+  readonly outbox: Outbox;
+  /** How room events are written to this connection (shared by its kind). */
+  readonly format: Format<RoomEvent>;
+  /**
+   * Renders an event for this connection alone and queues it.
+   *
+   * @returns `false` when the output is full; nothing was queued.
+   */
+  send(event: UserEvent): boolean;
+  /**
+   * Ends the connection after what is queued has been sent.
+   *
+   * @param reason Why, for the console.
+   */
+  end(reason: CloseReason): void;
+  /**
+   * Closes the connection at once.
+   *
+   * @param reason Why, for the console.
+   */
+  drop(reason: CloseReason): void;
+}
+
+type State = "password" | "nickname" | "chat" | "rejected" | "ended";
+
+/** A connection's chat state machine. */
+export class ChatSession implements UserHost, CommandSession {
+  #chat: Chat;
+  #peer: Peer;
+  #state: State;
+  #user: User | undefined;
+  /** The last nickname the connection had, for the console after it left. */
+  #nickname: string | undefined;
+  /** Flood control; `undefined` when it is off. */
+  #limiter: RateLimiter | undefined;
+  #refusedInRow = 0;
+  #opFailures = 0;
+  #nicknameTimer: ReturnType<typeof setTimeout> | undefined;
+  #delayTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Set while an earlier line is still being handled (a cluster round trip). */
+  #busy = false;
+  #pending: { line: string; now: number }[] = [];
+
+  /**
+   * @param chat The chat to join.
+   * @param peer The connection.
+   */
+  constructor(chat: Chat, peer: Peer) {
+    this.#chat = chat;
+    this.#peer = peer;
+    const config = chat.config;
+    this.#limiter = config.rateLinesPerSecond <= 0 ? undefined : new RateLimiter({
+      linesPerSecond: config.rateLinesPerSecond,
+      burst: config.rateBurst,
+    });
+    this.#state = chat.password !== undefined ? "password" : "nickname";
+  }
+
+  /** The nickname, once joined (kept after leaving, for the console). */
+  get nickname(): string | undefined {
+    return this.#user?.nickname ?? this.#nickname;
+  }
+
+  /** The user, once joined. */
+  get user(): User | undefined {
+    return this.#user;
+  }
+
+  /** @inheritdoc */
+  get address(): string {
+    return this.#peer.address;
+  }
+
+  /** @inheritdoc */
+  get outbox(): Outbox {
+    return this.#peer.outbox;
+  }
+
+  /** @inheritdoc */
+  get format(): Format<RoomEvent> {
+    return this.#peer.format;
+  }
+
+  /**
+   * Greets the connection: a banned address is told and closed before any prompt;
+   * anyone else gets the first prompt and the time limit to join.
+   */
+  start(): void {
+    if (this.#chat.bans.has(this.#peer.address)) {
+      this.#sendOwn(notice({ code: "banned" }));
+      this.#end("banned");
+      return;
+    }
+    const timeout = this.#chat.config.nicknameTimeoutMs;
+    if (timeout > 0) {
+      this.#nicknameTimer = setTimeout(() => {
+        this.#nicknameTimer = undefined;
+        this.#sendOwn(notice({ code: "nicknameTimeout" }));
+        this.#end("nicknameTimeout");
+      }, timeout);
+    }
+    this.#sendOwn({ type: "prompt", prompt: this.#state === "password" ? "password" : "nickname" });
+  }
+
+  /**
+   * Handles the lines of one read, in order.
+   *
+   * @param lines The lines, not yet sanitized.
+   * @param now `performance.now()` when they were read.
+   */
+  lines(lines: readonly string[], now: number): void {
+    for (const raw of lines) {
+      if (this.#state === "ended") return;
+      const line = sanitizeText(raw);
+      if (this.#busy) {
+        this.#pending.push({ line, now });
+        if (this.#pending.length > MAX_PENDING_LINES) this.#flooding();
+        continue;
+      }
+      this.#handle(line, now);
+    }
+  }
+
+  /**
+   * A line passed the cap: the user is told (the connection then ends).
+   *
+   * @param maxBytes The cap.
+   */
+  lineTooLong(maxBytes: number): void {
+    this.#sendOwn(notice({ code: "lineTooLong", maxBytes }));
+  }
+
+  /**
+   * The connection is ending, for any reason: leave the room (the others are told
+   * once) and free the nickname. Idempotent.
+   */
+  ended(): void {
+    if (this.#state === "ended") return;
+    this.#state = "ended";
+    this.#clearTimers();
+    this.#leave("left");
+  }
+
+  /**
+   * The server is stopping: the user is told, nobody is told it left (everyone
+   * is leaving), and the connection ends after flushing.
+   */
+  shutdown(): void {
+    if (this.#state === "ended") return;
+    this.#leave("quiet");
+    this.#sendOwn(notice({ code: "shuttingDown" }));
+    this.#end("shutdown");
+  }
+
+  /** @inheritdoc */
+  send(event: UserEvent): boolean {
+    return this.#peer.send(event);
+  }
+
+  /** @inheritdoc */
+  overflowed(): void {
+    if (this.#state === "ended") return;
+    // Dropped: nothing more is sent to it, so nothing is kept for it.
+    this.#peer.outbox.discard();
+    this.#state = "ended";
+    this.#clearTimers();
+    this.#leave("left");
+    this.#peer.drop("outboxFull");
+  }
+
+  /** @inheritdoc */
+  kick(by: string, reason: string | undefined): void {
+    const user = this.#user;
+    if (user === undefined || this.#state === "ended") return;
+    user.send({ type: "kicked", by, reason });
+    this.#leave({ by, reason });
+    this.#end("kicked");
+  }
+
+  /** @inheritdoc */
+  quit(): void {
+    this.#end("quit");
+  }
+
+  /** @inheritdoc */
+  opPasswordFailed(): boolean {
+    this.#opFailures++;
+    if (this.#opFailures <= MAX_OP_PASSWORD_FAILURES) return false;
+    this.#end("opPassword");
+    return true;
+  }
+
+  #handle(line: string, now: number): void {
+    let result: void | Promise<void>;
+    switch (this.#state) {
+      case "chat":
+        if (!this.#admit(now)) return;
+        result = this.#chatLine(line);
+        break;
+      case "nickname":
+        result = this.#nicknameLine(line);
+        break;
+      case "password":
+        this.#passwordLine(line);
+        return;
+      case "rejected":
+      case "ended":
+        return;
+    }
+    if (result instanceof Promise) {
+      // Later lines wait, so that each is handled after the one before it.
+      this.#busy = true;
+      result.catch(() => {}).finally(() => {
+        this.#busy = false;
+        while (!this.#busy && this.#pending.length > 0 && this.#state !== "ended") {
+          const next = this.#pending.shift()!;
+          this.#handle(next.line, next.now);
+        }
+      });
+    }
+  }
+
+  /** Flood control: refuses a line over the rate, and ends a client that keeps flooding. */
+  #admit(now: number): boolean {
+    if (this.#limiter === undefined || this.#limiter.tryTake(now)) {
+      this.#refusedInRow = 0;
+      return true;
+    }
+    this.#refusedInRow++;
+    if (this.#refusedInRow > this.#chat.config.rateBurst) this.#flooding();
+    else this.#sendOwn(notice({ code: "rateLimited" }));
+    return false;
+  }
+
+  #flooding(): void {
+    this.#sendOwn(notice({ code: "flooding" }));
+    this.#end("flooding");
+  }
+
+  #passwordLine(line: string): void {
+    if (this.#chat.password!.matches(line)) {
+      this.#state = "nickname";
+      this.#sendOwn({ type: "prompt", prompt: "nickname" });
+      return;
+    }
+    this.#sendOwn(notice({ code: "wrongPassword" }));
+    clearTimeout(this.#nicknameTimer);
+    this.#nicknameTimer = undefined;
+    // One guess per connection: what else it sends is ignored until the pause ends.
+    this.#state = "rejected";
+    this.#delayTimer = setTimeout(() => {
+      this.#delayTimer = undefined;
+      this.#end("wrongPassword");
+    }, WRONG_PASSWORD_DELAY_MS);
+  }
+
+  #nicknameLine(line: string): void {
+    const nickname = normalizeNickname(line);
+    if (nickname.length === 0) return;
+    if (!isValidNickname(nickname)) {
+      this.#sendOwn(notice({ code: "nicknameInvalid", maxChars: MAX_NICKNAME_CHARS }));
+      this.#sendOwn({ type: "prompt", prompt: "nickname" });
+      return;
+    }
+    const user = new User(nickname, this);
+    if (!this.#chat.register(user)) {
+      this.#sendOwn(notice({ code: "nicknameTaken", nick: nickname }));
+      this.#sendOwn({ type: "prompt", prompt: "nickname" });
+      return;
+    }
+    clearTimeout(this.#nicknameTimer);
+    this.#nicknameTimer = undefined;
+    this.#user = user;
+    this.#state = "chat";
+    this.#chat.observer?.nickname(this.#peer.label, nickname);
+    this.#chat.enter(user, LOBBY, () => {
+      user.send({ type: "welcome", nick: user.nickname });
+      const motd = this.#chat.config.motd;
+      if (motd.length > 0) user.send({ type: "motd", lines: motd });
+    });
+  }
+
+  #chatLine(line: string): void | Promise<void> {
+    const user = this.#user!;
+    const parsed = parseLine(line);
+    switch (parsed.kind) {
+      case "empty":
+        return;
+      case "message":
+        return this.#say(user, parsed.text);
+      case "whisper":
+        return this.#whisper(user, parsed.target, parsed.text);
+      case "whisperUsage":
+        user.send(notice({ code: "whisperUsage" }));
+        return;
+      case "command":
+        return this.#command(user, parsed.word, parsed.args);
+    }
+  }
+
+  #say(user: User, text: string): void {
+    const room = user.room;
+    if (room === undefined) return;
+    const event: RoomEvent = {
+      type: "message",
+      room: room.name,
+      nick: user.nickname,
+      text,
+      time: Date.now(),
+    };
+    if (!this.#chat.publish(user, event)) user.send(notice({ code: "unavailable" }));
+  }
+
+  #whisper(user: User, targetName: string, text: string): void {
+    const target = this.#chat.findUser(targetName);
+    if (target === undefined) {
+      user.send(notice({ code: "noSuchUser", nick: targetName }));
+      return;
+    }
+    target.send({ type: "whisper", from: user.nickname, text });
+    user.send({ type: "whisperSent", to: target.nickname, text });
+    if (target.away !== undefined) {
+      user.send({ type: "away", nick: target.nickname, reason: target.away || undefined });
+    }
+    this.#chat.observer?.whisper(user.nickname, target.nickname, text);
+  }
+
+  #command(user: User, word: string, args: string): void | Promise<void> {
+    const command = findCommand(word);
+    if (command === undefined) {
+      user.send(notice({ code: "unknownCommand", command: word }));
+      return;
+    }
+    if (command.op === true && !user.operator) {
+      user.send(
+        notice({ code: this.#chat.opPassword === undefined ? "opUnset" : "opOnly" }),
+      );
+      return;
+    }
+    if (words(args).length < (command.minArgs ?? 0)) {
+      user.send(notice({ code: "usage", usage: command.usage }));
+      return;
+    }
+    const ctx: CommandContext = {
+      chat: this.#chat,
+      user,
+      session: this,
+      args,
+      commands: COMMANDS,
+      reply: (event: UserEvent) => user.send(event),
+      notice: (n: Notice) => user.send(notice(n)),
+    };
+    return command.run(ctx);
+  }
+
+  /** Leaves the room and frees the nickname, once. */
+  #leave(how: Parameters<Chat["leave"]>[1]): void {
+    const user = this.#user;
+    if (user === undefined) return;
+    this.#user = undefined;
+    this.#nickname = user.nickname;
+    this.#chat.leave(user, how);
+    this.#chat.unregister(user);
+  }
+
+  /** Sends to this connection, a member or not; a full output drops it. */
+  #sendOwn(event: UserEvent): void {
+    if (this.#user !== undefined) {
+      this.#user.send(event);
+      return;
+    }
+    if (!this.#peer.send(event)) this.#peer.drop("outboxFull");
+  }
+
+  #end(reason: CloseReason): void {
+    if (this.#state === "ended") return;
+    this.#leave("left");
+    this.#state = "ended";
+    this.#clearTimers();
+    this.#peer.end(reason);
+  }
+
+  #clearTimers(): void {
+    clearTimeout(this.#nicknameTimer);
+    clearTimeout(this.#delayTimer);
+    this.#nicknameTimer = undefined;
+    this.#delayTimer = undefined;
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * The chat's typed events. The core emits them; each transport renders them at
+ * its edge (text lines in the server's language, JSON for the web page), once per
+ * event and format, never once per recipient.
+ *
+ * @module
+ */
+
+/** An event that every member of a room receives, in one order. */
+export type RoomEvent =
+  | { type: "message"; room: string; nick: string; text: string; time: number }
+  | { type: "action"; room: string; nick: string; text: string; time: number }
+  | { type: "joined"; room: string; nick: string; time: number }
+  | { type: "left"; room: string; nick: string; time: number }
+  | { type: "renamed"; room: string; from: string; to: string; time: number }
+  | { type: "topic"; room: string; nick: string; text: string; time: number }
+  | {
+    type: "kicked";
+    room: string;
+    nick: string;
+    by: string;
+    reason: string | undefined;
+    time: number;
+  };
+
+/** The events a room keeps as history: what people said. */
+export type HistoryEvent = Extract<RoomEvent, { type: "message" | "action" }>;
+
+/**
+ * Tells whether a room event belongs in the room's history.
+ *
+ * @param event The event.
+ * @returns `true` for messages and actions.
+ */
+export function isHistoryEvent(event: RoomEvent): event is HistoryEvent {
+  return event.type === "message" || event.type === "action";
+}
+
+/** One line of `/who`. */
+export interface WhoEntry {
+  /** The nickname. */
+  nick: string;
+  /** Whether the user is away. */
+  away: boolean;
+}
+
+/** One room of `/rooms`. */
+export interface RoomEntry {
+  /** The room's name as it was created. */
+  name: string;
+  /** Its members. */
+  count: number;
+}
+
+/** One ban of `/bans`. */
+export interface BanEntry {
+  /** The banned IP address. */
+  address: string;
+  /** When it ends (`Date.now()` time), or `undefined` until the server stops. */
+  until: number | undefined;
+}
+
+/** One command of `/help`. */
+export interface HelpEntry {
+  /** The command and its aliases, `/join` first. */
+  names: readonly string[];
+  /** How to call it, per language (`/join ROOM`). */
+  usage: { readonly ko: string; readonly en: string };
+  /** What it does, per language, one line. */
+  help: { readonly ko: string; readonly en: string };
+  /** Whether it is for operators. */
+  op: boolean;
+}
+
+/** A reply or notice for one user, with no data of its own beyond its parameters. */
+export type Notice =
+  | { code: "nicknameInvalid"; maxChars: number }
+  | { code: "nicknameTaken"; nick: string }
+  | { code: "noSuchUser"; nick: string }
+  | { code: "whisperUsage" }
+  | { code: "unknownCommand"; command: string }
+  | { code: "usage"; usage: { readonly ko: string; readonly en: string } }
+  | { code: "lineTooLong"; maxBytes: number }
+  | { code: "nicknameTimeout" }
+  | { code: "rateLimited" }
+  | { code: "flooding" }
+  | { code: "shuttingDown" }
+  | { code: "wrongPassword" }
+  | { code: "markedAway" }
+  | { code: "welcomeBack" }
+  | { code: "notAway" }
+  | { code: "noTopic" }
+  | { code: "opGranted" }
+  | { code: "opWrong" }
+  | { code: "opOnly" }
+  | { code: "opUnset" }
+  | { code: "banned" }
+  | { code: "roomInvalid"; maxChars: number }
+  | { code: "roomsFull"; max: number }
+  | { code: "alreadyInRoom"; room: string }
+  | { code: "banAdded"; nick: string; address: string; minutes: number }
+  | { code: "unbanned"; address: string }
+  | { code: "notBanned"; address: string }
+  | { code: "noBans" }
+  | { code: "cannotKickSelf" }
+  | { code: "unavailable" };
+
+/** The code of a {@linkcode Notice}. */
+export type NoticeCode = Notice["code"];
+
+/** An event for one user alone. */
+export type UserEvent =
+  | { type: "prompt"; prompt: "password" | "nickname" }
+  | { type: "welcome"; nick: string }
+  | { type: "notice"; notice: Notice }
+  | { type: "motd"; lines: readonly string[] }
+  | { type: "history"; room: string; events: readonly HistoryEvent[] }
+  | { type: "whisper"; from: string; text: string }
+  | { type: "whisperSent"; to: string; text: string }
+  | { type: "away"; nick: string; reason: string | undefined }
+  | { type: "who"; room: string; users: readonly WhoEntry[] }
+  | { type: "rooms"; rooms: readonly RoomEntry[] }
+  | { type: "topic"; room: string; text: string }
+  | { type: "bans"; bans: readonly BanEntry[] }
+  | { type: "help"; commands: readonly HelpEntry[] }
+  | { type: "kicked"; by: string; reason: string | undefined }
+  | { type: "renamed"; from: string; to: string }
+  | { type: "room"; room: string };
+
+/**
+ * Makes a notice event.
+ *
+ * @param notice The notice.
+ * @returns The event.
+ */
+export function notice(notice: Notice): UserEvent {
+  return { type: "notice", notice };
+}

@@ -1,0 +1,83 @@
+/**
+ * A room: its members on this server, its topic, and the channel that fans its
+ * events out to them.
+ *
+ * @module
+ */
+
+import { Channel } from "../fanout/channel.ts";
+import type { RoomEvent } from "./events.ts";
+import { roomKey } from "./room_name.ts";
+import type { User } from "./user.ts";
+
+/** A room as this server sees it. */
+export class Room {
+  /** The name as it was created. */
+  readonly name: string;
+  /** The name's comparison key. */
+  readonly key: string;
+  /** Fan-out of the room's events to its members here. */
+  readonly channel: Channel<RoomEvent> = new Channel();
+  /** The members on this server, in the order they came. */
+  readonly members: Set<User> = new Set();
+  #topic: string | undefined;
+  #observe: ((event: RoomEvent) => void) | undefined;
+
+  /**
+   * @param name A valid room name.
+   * @param observe Called with every event the room shows (the server console).
+   */
+  constructor(name: string, observe?: (event: RoomEvent) => void) {
+    this.name = name;
+    this.key = roomKey(name);
+    this.#observe = observe;
+  }
+
+  /** The topic, as the last topic event set it. */
+  get topic(): string | undefined {
+    return this.#topic;
+  }
+
+  /**
+   * Shows an event that came back through the bus to every member here, and
+   * applies what it changes.
+   *
+   * @param event The event.
+   */
+  deliver = (event: RoomEvent): void => {
+    if (event.type === "topic") this.#topic = event.text;
+    this.channel.publish(event);
+    this.#observe?.(event);
+  };
+
+  /**
+   * Sets the topic without an event (what a cluster stored before this server came).
+   *
+   * @param text The topic.
+   */
+  restoreTopic(text: string | undefined): void {
+    this.#topic = text;
+  }
+
+  /**
+   * Adds a member: it receives the room's events from now on.
+   *
+   * @param user The user.
+   */
+  add(user: User): void {
+    this.members.add(user);
+    this.channel.add(user);
+    user.room = this;
+  }
+
+  /**
+   * Removes a member: what was published before still reaches it.
+   *
+   * @param user The user.
+   */
+  remove(user: User): void {
+    this.members.delete(user);
+    this.channel.remove(user);
+    if (user.room === this) user.room = undefined;
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * A user: one joined connection, the one owner of its nickname, in one room at a
+ * time.
+ *
+ * @module
+ */
+
+import type { Format, Subscriber } from "../fanout/channel.ts";
+import type { Outbox } from "../fanout/outbox.ts";
+import type { RoomEvent, UserEvent } from "./events.ts";
+import { nicknameKey } from "./nickname.ts";
+import type { Room } from "./room.ts";
+
+/** What a user needs of the connection behind it (its session). */
+export interface UserHost {
+  /** The peer's IP address, as bans compare it. */
+  readonly address: string;
+  /** Where the room's log is read from. */
+  readonly outbox: Outbox;
+  /** The wire format of the connection. */
+  readonly format: Format<RoomEvent>;
+  /**
+   * Sends an event to this user alone.
+   *
+   * @returns `false` when its output is full.
+   */
+  send(event: UserEvent): boolean;
+  /** Its output passed the limit: leave, and close the connection at once. */
+  overflowed(): void;
+  /**
+   * An operator removes the user: it is told, its room is told, the connection ends.
+   *
+   * @param by The operator's nickname.
+   * @param reason The operator's reason.
+   */
+  kick(by: string, reason: string | undefined): void;
+}
+
+/** A joined user. */
+export class User implements Subscriber<RoomEvent> {
+  #nickname: string;
+  #key: string;
+  #host: UserHost;
+  /** The room the user is in (none between rooms, and after leaving). */
+  room: Room | undefined;
+  /** The away reason (`""` without one), or `undefined` when present. */
+  away: string | undefined;
+  /** Whether the user gave the operator password. */
+  operator = false;
+
+  /**
+   * @param nickname A valid nickname, already claimed.
+   * @param host The connection behind the user.
+   */
+  constructor(nickname: string, host: UserHost) {
+    this.#nickname = nickname;
+    this.#key = nicknameKey(nickname);
+    this.#host = host;
+  }
+
+  /** The nickname as registered. */
+  get nickname(): string {
+    return this.#nickname;
+  }
+
+  /** The nickname's comparison key. */
+  get key(): string {
+    return this.#key;
+  }
+
+  /** The peer's IP address. */
+  get address(): string {
+    return this.#host.address;
+  }
+
+  /** @inheritdoc */
+  get outbox(): Outbox {
+    return this.#host.outbox;
+  }
+
+  /** @inheritdoc */
+  get format(): Format<RoomEvent> {
+    return this.#host.format;
+  }
+
+  /**
+   * Changes the nickname (the caller has claimed the new one).
+   *
+   * @param nickname The new nickname.
+   */
+  rename(nickname: string): void {
+    this.#nickname = nickname;
+    this.#key = nicknameKey(nickname);
+  }
+
+  /**
+   * Sends an event to this user alone, after every room event published before.
+   * A user whose output is full is dropped.
+   *
+   * @param event The event.
+   */
+  send(event: UserEvent): void {
+    this.room?.channel.flush();
+    if (!this.#host.send(event)) this.#host.overflowed();
+  }
+
+  /** @inheritdoc */
+  overflowed(): void {
+    this.#host.overflowed();
+  }
+
+  /**
+   * Removes the user from the chat on an operator's word.
+   *
+   * @param by The operator's nickname.
+   * @param reason The reason given.
+   */
+  kick(by: string, reason: string | undefined): void {
+    this.#host.kick(by, reason);
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * The echo modes of the C original: each line goes back to its sender (`-e`), or
+ * to every connected client, the sender included (`-e -b`). No nicknames, no
+ * notices but the limits'.
+ *
+ * @module
+ */
+
+import type { ConsoleText } from "../catalog/console_text.ts";
+import type { UserText } from "../catalog/user_text.ts";
+import type { BroadcastLog } from "../fanout/broadcast_log.ts";
+import type { Channel, Format, Subscriber } from "../fanout/channel.ts";
+import type { Outbox } from "../fanout/outbox.ts";
+import type { ConnectionHandler, TcpConnection } from "../transport/tcp_connection.ts";
+import type { ConsoleLog } from "../util/console_log.ts";
+import { RateLimiter } from "../util/rate_limiter.ts";
+import { sanitizeText } from "../util/sanitize.ts";
+
+/** Lines as they are: the echo-broadcast channel's format. */
+export const RAW_LINES: Format<string> = {
+  append(log: BroadcastLog, lines: readonly string[]): void {
+    log.append(lines.join("\n") + "\n");
+  },
+};
+
+/** What every echo connection of a server shares. */
+export interface EchoRoom {
+  /** Every line to everyone (`-e -b`), or `undefined` (`-e`: back to the sender). */
+  channel: Channel<string> | undefined;
+  /** The lines the limits send. */
+  text: UserText;
+  /** The console's lines. */
+  consoleText: ConsoleText;
+  /** The console, or `undefined` under `--quiet`. */
+  log: ConsoleLog | undefined;
+  /** Lines per second per client; `0`: no limit. */
+  rateLinesPerSecond: number;
+  /** Lines at once per client. */
+  rateBurst: number;
+}
+
+/** One echo connection. */
+export class EchoSession implements ConnectionHandler, Subscriber<string> {
+  readonly #conn: TcpConnection;
+  readonly #room: EchoRoom;
+  readonly #limiter: RateLimiter | undefined;
+  #refusedInRow = 0;
+  #ended = false;
+
+  /**
+   * @param conn The connection.
+   * @param room What the server's echo connections share.
+   */
+  constructor(conn: TcpConnection, room: EchoRoom) {
+    this.#conn = conn;
+    this.#room = room;
+    this.#limiter = room.rateLinesPerSecond <= 0 ? undefined : new RateLimiter({
+      linesPerSecond: room.rateLinesPerSecond,
+      burst: room.rateBurst,
+    });
+  }
+
+  /** @inheritdoc */
+  get outbox(): Outbox {
+    return this.#conn.outbox;
+  }
+
+  /** @inheritdoc */
+  readonly format: Format<string> = RAW_LINES;
+
+  /** Starts receiving the others' lines (echo-broadcast). */
+  start(): void {
+    this.#room.channel?.add(this);
+  }
+
+  /** @inheritdoc */
+  lines(lines: string[], now: number): void {
+    for (const raw of lines) {
+      if (this.#ended) return;
+      if (!this.#admit(now)) continue;
+      const line = sanitizeText(raw);
+      this.#room.log?.info(this.#room.consoleText.logEcho(this.#conn.peer, line));
+      if (this.#room.channel !== undefined) this.#room.channel.publish(line);
+      else this.#own(line);
+    }
+  }
+
+  /** @inheritdoc */
+  lineTooLong(maxBytes: number): void {
+    this.#own(this.#room.text.lineTooLong(maxBytes));
+  }
+
+  /** @inheritdoc */
+  ended(): void {
+    this.#ended = true;
+    this.#room.channel?.remove(this);
+  }
+
+  /** @inheritdoc */
+  overflowed(): void {
+    this.#ended = true;
+    this.#conn.drop("outboxFull");
+  }
+
+  /** The server is stopping: tell the client, flush, close. */
+  shutdown(): void {
+    if (this.#ended) return;
+    this.#room.channel?.remove(this);
+    this.#own(this.#room.text.shuttingDown);
+    this.#conn.end("shutdown");
+  }
+
+  #admit(now: number): boolean {
+    if (this.#limiter === undefined || this.#limiter.tryTake(now)) {
+      this.#refusedInRow = 0;
+      return true;
+    }
+    this.#refusedInRow++;
+    if (this.#refusedInRow > this.#room.rateBurst) {
+      this.#own(this.#room.text.flooding);
+      this.#conn.end("flooding");
+    } else {
+      this.#own(this.#room.text.rateLimited);
+    }
+    return false;
+  }
+
+  #own(line: string): void {
+    this.#room.channel?.flush();
+    if (!this.#conn.sendText(line + "\n")) {
+      this.#room.channel?.remove(this);
+      this.#conn.outbox.discard();
+      this.overflowed();
+    }
+  }
+}

@@ -1,0 +1,232 @@
+/**
+ * The text edge: chat events as the lines a terminal client (ours, `nc`,
+ * `telnet`) receives, in the server's language. A room event is rendered once for
+ * all of its recipients; a user event once, for its one recipient.
+ *
+ * @module
+ */
+
+import type { Lang } from "../catalog/lang.ts";
+import { type UserText, userText } from "../catalog/user_text.ts";
+import type { HelpEntry, Notice, RoomEvent, UserEvent } from "../chat/events.ts";
+import type { Format } from "../fanout/channel.ts";
+import type { BroadcastLog } from "../fanout/broadcast_log.ts";
+
+/** The width of the usage column of `/help`. */
+const HELP_USAGE_WIDTH = 24;
+
+/** Chat events as text lines in one language. */
+export class TextFormat implements Format<RoomEvent> {
+  readonly #t: UserText;
+  readonly #lang: Lang;
+
+  /**
+   * @param lang The language of every line.
+   */
+  constructor(lang: Lang) {
+    this.#lang = lang;
+    this.#t = userText(lang);
+  }
+
+  /** The catalog this format renders with. */
+  get text(): UserText {
+    return this.#t;
+  }
+
+  /** @inheritdoc */
+  append(log: BroadcastLog, events: readonly RoomEvent[]): void {
+    const parts: string[] = [];
+    for (const event of events) parts.push(this.roomLine(event), "\n");
+    log.append(parts.join(""));
+  }
+
+  /**
+   * Renders a room event as one line.
+   *
+   * @param event The event.
+   * @returns The line, without `\n`.
+   */
+  roomLine(event: RoomEvent): string {
+    const t = this.#t;
+    switch (event.type) {
+      case "message":
+        return t.message(event.nick, event.text);
+      case "action":
+        return t.action(event.nick, event.text);
+      case "joined":
+        return t.joined(event.nick);
+      case "left":
+        return t.left(event.nick);
+      case "renamed":
+        return t.renamed(event.from, event.to);
+      case "topic":
+        return t.topicSet(event.nick, event.text);
+      case "kicked":
+        return t.kicked(event.nick, event.by, event.reason);
+    }
+  }
+
+  /**
+   * Renders a user event as the text sent to its one recipient.
+   *
+   * @param event The event.
+   * @returns Lines, each ending in `\n` (`""` for an event the text protocol does
+   *   not show).
+   */
+  userText(event: UserEvent): string {
+    const lines = this.userLines(event);
+    return lines.length === 0 ? "" : lines.join("\n") + "\n";
+  }
+
+  /**
+   * Renders a user event as lines.
+   *
+   * @param event The event.
+   * @returns The lines, without `\n` (none for an event the text protocol does not show).
+   */
+  userLines(event: UserEvent): string[] {
+    const t = this.#t;
+    switch (event.type) {
+      case "prompt":
+        return [event.prompt === "password" ? t.passwordPrompt : t.nicknamePrompt];
+      case "welcome":
+        return [t.connected];
+      case "notice":
+        return [this.notice(event.notice)];
+      case "motd":
+        return [...event.lines];
+      case "history":
+        return [
+          t.history(event.events.length),
+          ...event.events.map((e) => `[${clock(e.time)}] ${this.roomLine(e)}`),
+        ];
+      case "whisper":
+        return [t.whisperReceived(event.from, event.text)];
+      case "whisperSent":
+        return [t.whisperSent(event.to, event.text)];
+      case "away":
+        return [t.away(event.nick, event.reason)];
+      case "who":
+        return [t.who(event.users)];
+      case "rooms":
+        return [t.rooms(event.rooms)];
+      case "topic":
+        return [t.topic(event.text)];
+      case "bans": {
+        if (event.bans.length === 0) return [t.noBans];
+        const now = Date.now();
+        return [t.bans(event.bans.map((ban) => ({
+          address: ban.address,
+          minutesLeft: ban.until === undefined
+            ? undefined
+            : Math.max(1, Math.ceil((ban.until - now) / 60_000)),
+        })))];
+      }
+      case "help":
+        return [...t.helpIntro, ...event.commands.map((entry) => this.#helpLine(entry))];
+      case "kicked":
+        return [t.kickedYou(event.by, event.reason)];
+      case "renamed":
+      case "room":
+        // The text protocol shows these through room events.
+        return [];
+    }
+  }
+
+  /**
+   * Renders a notice.
+   *
+   * @param notice The notice.
+   * @returns The line.
+   */
+  notice(notice: Notice): string {
+    const t = this.#t;
+    switch (notice.code) {
+      case "nicknameInvalid":
+        return t.nicknameInvalid(notice.maxChars);
+      case "nicknameTaken":
+        return t.nicknameTaken(notice.nick);
+      case "noSuchUser":
+        return t.noSuchUser(notice.nick);
+      case "whisperUsage":
+        return t.whisperUsage;
+      case "unknownCommand":
+        return t.unknownCommand(notice.command);
+      case "usage":
+        return t.usage(this.#localized(notice.usage));
+      case "lineTooLong":
+        return t.lineTooLong(notice.maxBytes);
+      case "nicknameTimeout":
+        return t.nicknameTimeout;
+      case "rateLimited":
+        return t.rateLimited;
+      case "flooding":
+        return t.flooding;
+      case "shuttingDown":
+        return t.shuttingDown;
+      case "wrongPassword":
+        return t.wrongPassword;
+      case "markedAway":
+        return t.markedAway;
+      case "welcomeBack":
+        return t.welcomeBack;
+      case "notAway":
+        return t.notAway;
+      case "noTopic":
+        return t.noTopic;
+      case "opGranted":
+        return t.opGranted;
+      case "opWrong":
+        return t.opWrong;
+      case "opOnly":
+        return t.opOnly;
+      case "opUnset":
+        return t.opUnset;
+      case "banned":
+        return t.banned;
+      case "roomInvalid":
+        return t.roomInvalid(notice.maxChars);
+      case "roomsFull":
+        return t.roomsFull(notice.max);
+      case "alreadyInRoom":
+        return t.alreadyInRoom(notice.room);
+      case "banAdded":
+        return t.banAdded(notice.nick, notice.address, notice.minutes);
+      case "unbanned":
+        return t.unbanned(notice.address);
+      case "notBanned":
+        return t.notBanned(notice.address);
+      case "noBans":
+        return t.noBans;
+      case "cannotKickSelf":
+        return t.cannotKickSelf;
+      case "unavailable":
+        return t.unavailable;
+    }
+  }
+
+  #helpLine(entry: HelpEntry): string {
+    const usage = this.#localized(entry.usage);
+    const aliases = entry.names.filter((name) => !usage.startsWith(name + " ") && name !== usage);
+    const head = aliases.length === 0 ? usage : `${usage}, ${aliases.join(", ")}`;
+    const mark = entry.op ? this.#t.helpOpMark : "";
+    return `  ${head.padEnd(HELP_USAGE_WIDTH - 2)}${this.#localized(entry.help)}${mark}`;
+  }
+
+  #localized(text: { readonly ko: string; readonly en: string }): string {
+    return text[this.#lang];
+  }
+}
+
+/**
+ * Formats a time as the local `HH:MM`.
+ *
+ * @param time A `Date.now()` time.
+ * @returns The clock text.
+ */
+export function clock(time: number): string {
+  const date = new Date(time);
+  return `${String(date.getHours()).padStart(2, "0")}:${
+    String(date.getMinutes()).padStart(2, "0")
+  }`;
+}

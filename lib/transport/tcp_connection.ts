@@ -1,0 +1,273 @@
+/**
+ * One TCP (or TLS) connection carrying text lines: its read loop, its single
+ * writer, and its close. It knows nothing of chat: it hands complete lines to a
+ * {@linkcode ConnectionHandler} and writes what is queued in its
+ * {@linkcode Outbox}.
+ *
+ * Only the writer touches the socket for writing, and it writes whatever is
+ * queued in one go. The read loop never waits on anyone else's socket. Cleanup
+ * happens once, in the `finally` of {@linkcode TcpConnection.run}.
+ *
+ * @module
+ */
+
+import { Outbox } from "../fanout/outbox.ts";
+import type { CloseReason } from "../util/close_reason.ts";
+import { isDisconnectError, LineTooLongError } from "../util/errors.ts";
+import { formatAddr, hostOf } from "./address.ts";
+import { LineSplitter } from "./line_splitter.ts";
+
+/** The first read buffer of a connection: small, since 10,000 idle clients each hold one. */
+export const READ_BUFFER_BYTES = 512;
+/**
+ * The read buffer of a busy connection: a read that fills the small buffer
+ * switches to this one, so a sender of many lines needs few reads.
+ */
+export const BUSY_READ_BUFFER_BYTES = 16 * 1024;
+/** How long a closing connection may take to flush its output and see the peer close. */
+export const CLOSE_TIMEOUT_MS = 2_000;
+/**
+ * How much a closing connection reads and discards while its last lines go out:
+ * enough for what a well-behaved peer had in flight, not a stream.
+ */
+export const MAX_DISCARD_BYTES = 1024 * 1024;
+
+/** What a connection tells its owner. Calls never overlap; none may throw. */
+export interface ConnectionHandler {
+  /**
+   * Complete lines, in order, without their line endings (not sanitized).
+   *
+   * @param lines The lines of one read.
+   * @param now `performance.now()` when they were read.
+   */
+  lines(lines: string[], now: number): void;
+  /**
+   * A line passed the cap; the connection reads nothing more of it.
+   *
+   * @param maxBytes The cap.
+   */
+  lineTooLong(maxBytes: number): void;
+  /**
+   * The connection is ending, for whatever reason; called once. Output already
+   * queued may still be flushed.
+   *
+   * @param reason Why.
+   */
+  ended(reason: CloseReason): void;
+}
+
+/** Options for {@linkcode TcpConnection}. */
+export interface TcpConnectionOptions {
+  /** The most bytes one line may take. */
+  maxLineBytes: number;
+  /** The most bytes that may wait to be sent. */
+  maxOutboxBytes: number;
+}
+
+const encoder = new TextEncoder();
+
+/** A line-based connection over TCP or TLS. */
+export class TcpConnection {
+  /** Bytes waiting to be sent: the room's log through a cursor, and lines of its own. */
+  readonly outbox: Outbox;
+  #conn: Deno.Conn;
+  #splitter: LineSplitter;
+  #handler: ConnectionHandler | undefined;
+  #peer: string | undefined;
+  #address: string | undefined;
+  #discardedBytes = 0;
+  /** Set once the connection is on its way out: input is read and discarded. */
+  #ending = false;
+  #endedTold = false;
+  #closed = false;
+  #reason: CloseReason = "eof";
+  #closeTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Bytes taken from the outbox and not yet written. */
+  #unwritten: Uint8Array | undefined;
+  /** Set once the writer has stopped; `#onWriterDone` is who waits for that. */
+  #writerDone = false;
+  #onWriterDone: (() => void) | undefined;
+
+  /**
+   * @param conn The accepted connection; this object owns and closes it.
+   * @param options The line cap and the output limit.
+   */
+  constructor(conn: Deno.Conn, options: TcpConnectionOptions) {
+    this.#conn = conn;
+    this.outbox = new Outbox(options.maxOutboxBytes);
+    this.#splitter = new LineSplitter({ maxLineBytes: options.maxLineBytes });
+  }
+
+  /** The peer, `host:port`, for the console. */
+  get peer(): string {
+    return this.#peer ??= formatAddr(this.#conn.remoteAddr);
+  }
+
+  /** The peer's IP address, as bans compare it. */
+  get address(): string {
+    return this.#address ??= hostOf(this.#conn.remoteAddr);
+  }
+
+  /** Whether the connection is ending (see {@linkcode TcpConnection.end}). */
+  get ending(): boolean {
+    return this.#ending;
+  }
+
+  /** Why the connection ended (or is ending). */
+  get reason(): CloseReason {
+    return this.#reason;
+  }
+
+  /**
+   * Queues text for this connection alone, after everything queued before.
+   *
+   * @param text Lines, each ending in `\n`.
+   * @returns `false` when the outbox is closed or full; nothing is queued then.
+   */
+  sendText(text: string): boolean {
+    return this.outbox.trySend(encoder.encode(text));
+  }
+
+  /**
+   * Serves the connection until it ends; never rejects.
+   *
+   * @param handler Who gets the lines.
+   * @returns When the connection is closed and cleaned up.
+   */
+  async run(handler: ConnectionHandler): Promise<void> {
+    this.#handler = handler;
+    this.#pump();
+    try {
+      // The read loop: bytes into one reused buffer, lines out.
+      let buffer = new Uint8Array(READ_BUFFER_BYTES);
+      while (true) {
+        let n: number | null;
+        try {
+          n = await this.#conn.read(buffer);
+        } catch (error) {
+          if (!isDisconnectError(error)) throw error;
+          if (!this.#ending) this.#reason = "reset";
+          break;
+        }
+        if (n === null) break;
+        const chunk = buffer.subarray(0, n);
+        if (n === buffer.length && n < BUSY_READ_BUFFER_BYTES) {
+          // The chunk keeps the old buffer alive until it is split below.
+          buffer = new Uint8Array(BUSY_READ_BUFFER_BYTES);
+        }
+        // A closing connection keeps reading (and discarding) so that the peer's
+        // last bytes do not turn our close into a reset that eats our last line.
+        if (this.#ending) {
+          // ...but not without end: a peer that keeps streaming is cut off.
+          this.#discardedBytes += n;
+          if (this.#discardedBytes > MAX_DISCARD_BYTES) this.#close();
+          continue;
+        }
+        let lines: string[];
+        try {
+          lines = this.#splitter.push(chunk);
+        } catch (error) {
+          if (!(error instanceof LineTooLongError)) throw error;
+          handler.lineTooLong(error.maxBytes);
+          this.end("lineTooLong");
+          continue;
+        }
+        if (lines.length > 0) handler.lines(lines, performance.now());
+      }
+    } catch {
+      this.#reason = "error";
+    } finally {
+      this.#ending = true;
+      this.#tellEnded();
+      this.outbox.close();
+      // Output still queued gets a bounded time to reach the peer.
+      if (!this.#closed) this.#closeTimer ??= setTimeout(() => this.#close(), CLOSE_TIMEOUT_MS);
+      if (!this.#writerDone) await new Promise<void>((resolve) => this.#onWriterDone = resolve);
+      clearTimeout(this.#closeTimer);
+      this.#close();
+    }
+  }
+
+  /**
+   * Ends the connection in order: the handler is told, what is queued is flushed,
+   * our side is half-closed, and the socket closes once the peer closes too or
+   * {@linkcode CLOSE_TIMEOUT_MS} passes. Later lines are read and discarded.
+   *
+   * @param reason Why, for the console.
+   */
+  end(reason: CloseReason): void {
+    if (this.#ending) return;
+    this.#ending = true;
+    this.#reason = reason;
+    this.#tellEnded();
+    this.outbox.close();
+    this.#closeTimer ??= setTimeout(() => this.#close(), CLOSE_TIMEOUT_MS);
+  }
+
+  /**
+   * Closes the connection at once, without flushing (a client that stopped reading).
+   *
+   * @param reason Why, for the console.
+   */
+  drop(reason: CloseReason): void {
+    if (!this.#ending) this.#reason = reason;
+    this.#ending = true;
+    this.#tellEnded();
+    this.#close();
+  }
+
+  #tellEnded(): void {
+    if (this.#endedTold) return;
+    this.#endedTold = true;
+    this.#handler?.ended(this.#reason);
+  }
+
+  /**
+   * The writer: the only code that writes to the socket. It is a callback chain
+   * rather than an async loop, so that waking it costs no promise of its own: a
+   * connection in a busy room is woken many times a second.
+   */
+  #pump = (): void => {
+    if (this.#closed) return this.#stopWriter();
+    const bytes = this.#unwritten ?? this.outbox.takeNow();
+    if (bytes === undefined) {
+      if (this.outbox.closed) {
+        // Everything is sent: tell the peer with a FIN, and let it close its side.
+        this.#conn.closeWrite().then(this.#stopWriter, this.#onWriteError);
+      } else {
+        this.outbox.onReady(this.#pump);
+      }
+      return;
+    }
+    this.#unwritten = bytes;
+    this.#conn.write(bytes).then(this.#onWritten, this.#onWriteError);
+  };
+
+  #onWritten = (written: number): void => {
+    const bytes = this.#unwritten!;
+    // A write may take only part of the bytes.
+    this.#unwritten = written < bytes.length ? bytes.subarray(written) : undefined;
+    this.#pump();
+  };
+
+  #onWriteError = (error: unknown): void => {
+    if (!this.#ending) this.#reason = isDisconnectError(error) ? "reset" : "writeError";
+    this.#close();
+    this.#stopWriter();
+  };
+
+  #stopWriter = (): void => {
+    this.#writerDone = true;
+    this.#onWriterDone?.();
+  };
+
+  #close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      this.#conn.close();
+    } catch {
+      // Already closed by the runtime: nothing left to release.
+    }
+  }
+}
