@@ -1,25 +1,36 @@
 /**
  * The entry point: the menu (1 = server, 2 = client), or a subcommand.
  *
- * Parses the command line, reads the files it names, calls into `lib/`, and owns
- * the exit status. A user mistake ends with one line on stderr, never a stack
- * trace.
+ * Parses the command line, reads the files and variables it names, calls into
+ * `lib/`, and owns the exit status. A user mistake ends with one line on stderr,
+ * never a stack trace.
  *
  * @module
  */
 
 import denoJson from "./deno.json" with { type: "json" };
 import { clientText } from "./lib/catalog/client_text.ts";
-import { type ClientArgs, parseCommandLine, type ServerArgs } from "./lib/cli/command_line.ts";
-import { INTERRUPTED_EXIT_CODE, runClient } from "./lib/client/client.ts";
-import { UsageError } from "./lib/util/errors.ts";
-import { type LineInput, openStdinInput } from "./lib/client/line_input.ts";
+import { consoleText } from "./lib/catalog/console_text.ts";
+import type { Lang } from "./lib/catalog/lang.ts";
+import {
+  type ClientArgs,
+  defaultClientArgs,
+  defaultServerArgs,
+  parseCommandLine,
+  type ServerArgs,
+} from "./lib/cli/command_line.ts";
 import { runMenu } from "./lib/cli/menu.ts";
-import { DEFAULT_HOSTNAME, DEFAULT_PORT } from "./lib/server/options.ts";
+import { INTERRUPTED_EXIT_CODE, runClient } from "./lib/client/client.ts";
+import { type LineInput, openStdinInput } from "./lib/client/line_input.ts";
+import { MAX_MOTD_LINES } from "./lib/server/options.ts";
 import { serve } from "./lib/server/server.ts";
+import { UsageError } from "./lib/util/errors.ts";
+import { sanitizeText } from "./lib/util/sanitize.ts";
 
-/** Where the room password may come from instead of a flag (keeps it out of `ps`). */
+/** Where the server password may come from instead of a flag (keeps it out of `ps`). */
 const PASSWORD_ENV = "CHAT_PASSWORD";
+/** Where the operator password may come from instead of a flag. */
+const OP_PASSWORD_ENV = "CHAT_OP_PASSWORD";
 
 /** A problem the user can fix (a missing file, a busy port): one line, exit 1. */
 class FatalError extends Error {
@@ -40,60 +51,33 @@ async function main(args: string[]): Promise<number> {
     case "client":
       return await startClient(command.args);
     case "menu":
-      return await runMenuThenTool();
+      return await runMenuThenTool(command.lang);
   }
 }
 
-async function runMenuThenTool(): Promise<number> {
+async function runMenuThenTool(lang: Lang): Promise<number> {
   const input = openStdinInput();
-  const choice = await runMenu(input, clientText("ko"));
+  const choice = await runMenu(input, clientText(lang));
   if (choice === "server") {
     input.close();
-    return await runServer({
-      hostname: DEFAULT_HOSTNAME,
-      port: DEFAULT_PORT,
-      mode: "chat",
-      lang: "ko",
-      maxLineBytes: undefined,
-      maxOutboxBytes: undefined,
-      maxClients: undefined,
-      nicknameTimeoutMs: undefined,
-      rateLinesPerSecond: undefined,
-      rateBurst: undefined,
-      password: envPassword(),
-      tlsCertFile: undefined,
-      tlsKeyFile: undefined,
-      quiet: false,
-    });
+    return await runServer(defaultServerArgs(lang));
   }
   if (choice === "client") {
-    return await startClient({
-      hostname: DEFAULT_HOSTNAME,
-      port: DEFAULT_PORT,
-      lang: "ko",
-      nick: undefined,
-      password: undefined,
-      tls: false,
-      caFile: undefined,
-    }, input);
+    return await startClient(defaultClientArgs(lang), input);
   }
   input.close();
   // Ctrl-C at the menu reports 130, as shells do; end of input is a clean exit.
   return input.interrupted ? INTERRUPTED_EXIT_CODE : 0;
 }
 
-async function runServer(args: ServerArgs | DefaultServerArgs): Promise<number> {
+async function runServer(args: ServerArgs): Promise<number> {
   const tls = args.tlsCertFile !== undefined && args.tlsKeyFile !== undefined
     ? { cert: await readFile(args.tlsCertFile), key: await readFile(args.tlsKeyFile) }
     : undefined;
-  const password = args.password ?? envPassword();
-  if (password === undefined && !canReadPasswordEnv()) {
-    // Without the permission the variable cannot even be seen: say so rather than
-    // silently open a room its owner meant to close.
-    console.error(
-      `note: ${PASSWORD_ENV} is not read without --allow-env=${PASSWORD_ENV}; the room has no password`,
-    );
-  }
+  const motd = args.motdFile === undefined ? [] : motdLines(await readFile(args.motdFile));
+  const notes = consoleText(args.lang);
+  const password = args.password ?? envSecret(PASSWORD_ENV, notes.envNotRead);
+  const opPassword = args.opPassword ?? envSecret(OP_PASSWORD_ENV, notes.envNotRead);
   const controller = new AbortController();
   const stop = () => controller.abort();
   let server;
@@ -109,7 +93,11 @@ async function runServer(args: ServerArgs | DefaultServerArgs): Promise<number> 
       nicknameTimeoutMs: args.nicknameTimeoutMs,
       rateLinesPerSecond: args.rateLinesPerSecond,
       rateBurst: args.rateBurst,
+      historyLimit: args.historyLimit,
+      maxRooms: args.maxRooms,
       password,
+      opPassword,
+      motd,
       tls,
       quiet: args.quiet,
       signal: controller.signal,
@@ -130,18 +118,6 @@ async function runServer(args: ServerArgs | DefaultServerArgs): Promise<number> 
   return 0;
 }
 
-/** The menu starts the server with every limit at its default. */
-type DefaultServerArgs = {
-  [K in keyof ServerArgs]: ServerArgs[K] | (K extends LimitKey ? undefined : never);
-};
-type LimitKey =
-  | "maxLineBytes"
-  | "maxOutboxBytes"
-  | "maxClients"
-  | "nicknameTimeoutMs"
-  | "rateLinesPerSecond"
-  | "rateBurst";
-
 async function startClient(args: ClientArgs, input?: LineInput): Promise<number> {
   const caCerts = args.caFile === undefined ? undefined : [await readFile(args.caFile)];
   return await runClient({
@@ -149,19 +125,42 @@ async function startClient(args: ClientArgs, input?: LineInput): Promise<number>
     port: args.port,
     lang: args.lang,
     nick: args.nick,
-    password: args.password ?? envPassword(),
+    password: args.password ?? envSecret(PASSWORD_ENV),
     tls: args.tls ? { caCerts } : undefined,
+    timestamps: args.timestamps,
+    color: args.color,
+    bell: args.bell,
     input,
   });
 }
 
-function canReadPasswordEnv(): boolean {
-  return Deno.permissions.querySync({ name: "env", variable: PASSWORD_ENV }).state === "granted";
+/** The message of the day: its first lines, made safe for every terminal. */
+function motdLines(text: string): string[] {
+  const lines = text.replace(/\r?\n$/, "").split(/\r?\n/).map(sanitizeText);
+  return text.length === 0 ? [] : lines.slice(0, MAX_MOTD_LINES);
 }
 
-function envPassword(): string | undefined {
-  if (!canReadPasswordEnv()) return undefined;
-  const value = Deno.env.get(PASSWORD_ENV);
+/**
+ * Reads a secret from the environment. Deno sees a variable only with
+ * `--allow-env` for it (the documented commands grant it), and nothing, not even
+ * `/proc/self/environ`, tells whether it is set without that. A secret its owner
+ * set must never be silently ignored, so without the permission: on a terminal
+ * Deno asks the user; elsewhere one line says the variable was not read and names
+ * the flag (`note`, in the server's language), or nothing when there is no one to
+ * tell (`note` undefined: the client asks for the password when it is needed).
+ */
+function envSecret(name: string, note?: (name: string) => string): string | undefined {
+  const descriptor = { name: "env", variable: name } as const;
+  let state = Deno.permissions.querySync(descriptor).state;
+  if (state === "prompt" && Deno.stdin.isTerminal() && Deno.stderr.isTerminal()) {
+    state = Deno.permissions.requestSync(descriptor).state;
+  }
+  if (state !== "granted") {
+    // "denied" is the user's own choice (--deny-env): nothing to point out.
+    if (state === "prompt" && note !== undefined) console.error(note(name));
+    return undefined;
+  }
+  const value = Deno.env.get(name);
   return value === undefined || value.length === 0 ? undefined : value;
 }
 

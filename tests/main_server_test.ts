@@ -15,7 +15,7 @@ import { TextLineStream } from "@std/streams/text-line-stream";
 import { LineClient } from "./_server_helpers.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
-const PERMISSIONS = ["--allow-net", "--allow-read", "--allow-env=CHAT_PASSWORD"];
+const PERMISSIONS = ["--allow-net", "--allow-read", "--allow-env=CHAT_PASSWORD,CHAT_OP_PASSWORD"];
 const STARTUP_TIMEOUT_MS = 15_000;
 
 /** Runs `main.ts` to completion and returns its exit code and output. */

@@ -18,6 +18,8 @@ export interface ConsoleText {
   logEcho(peer: string, text: string): string;
   logAcceptError(message: string): string;
   readonly logShutdown: string;
+  /** A secret's variable that Deno may not read (no `--allow-env` for it). */
+  envNotRead(name: string): string;
   /** Why a connection ended, in a few words. */
   reason(reason: CloseReason): string;
 }
@@ -70,6 +72,8 @@ const ko: ConsoleText = {
   logEcho: (peer, text) => `${peer}> ${text}`,
   logAcceptError: (message) => `연결 수락 실패: ${message}`,
   logShutdown: "서버를 종료합니다...",
+  envNotRead: (name) =>
+    `참고: --allow-env=${name} 없이는 ${name} 환경 변수를 읽을 수 없어 사용하지 않습니다.`,
   reason: (reason) => KO_REASONS[reason],
 };
 
@@ -83,6 +87,7 @@ const en: ConsoleText = {
   logEcho: (peer, text) => `${peer}> ${text}`,
   logAcceptError: (message) => `accept failed: ${message}`,
   logShutdown: "Shutting down...",
+  envNotRead: (name) => `note: ${name} is not read without --allow-env=${name}; it is not used.`,
   reason: (reason) => EN_REASONS[reason],
 };
 

@@ -8,10 +8,12 @@ import { parseArgs } from "@std/cli/parse-args";
 import { isLang, type Lang } from "../catalog/lang.ts";
 import { UsageError } from "../util/errors.ts";
 import {
+  DEFAULT_HISTORY,
   DEFAULT_HOSTNAME,
   DEFAULT_MAX_CLIENTS,
   DEFAULT_MAX_LINE_BYTES,
   DEFAULT_MAX_OUTBOX_BYTES,
+  DEFAULT_MAX_ROOMS,
   DEFAULT_NICKNAME_TIMEOUT_MS,
   DEFAULT_PORT,
   DEFAULT_RATE_BURST,
@@ -31,11 +33,20 @@ export interface ServerArgs {
   nicknameTimeoutMs: number;
   rateLinesPerSecond: number;
   rateBurst: number;
+  historyLimit: number;
+  maxRooms: number;
   password: string | undefined;
+  opPassword: string | undefined;
+  motdFile: string | undefined;
   tlsCertFile: string | undefined;
   tlsKeyFile: string | undefined;
   quiet: boolean;
 }
+
+/** When the client shows colours. */
+export type ColorMode = "auto" | "always" | "never";
+/** When the client rings the terminal bell. */
+export type BellMode = "off" | "mention" | "all";
 
 /** The client's settings as given on the command line (files not read yet). */
 export interface ClientArgs {
@@ -46,11 +57,14 @@ export interface ClientArgs {
   password: string | undefined;
   tls: boolean;
   caFile: string | undefined;
+  timestamps: boolean;
+  color: ColorMode;
+  bell: BellMode;
 }
 
 /** What the command line asks for. */
 export type Command =
-  | { kind: "menu" }
+  | { kind: "menu"; lang: Lang }
   | { kind: "help"; text: string }
   | { kind: "version" }
   | { kind: "server"; args: ServerArgs }
@@ -60,7 +74,7 @@ export type Command =
 export const MAIN_HELP = `tcp-chat: a multi-client TCP chat server and its client
 
 Usage:
-  main.ts                   show the menu (1 = server, 2 = client)
+  main.ts [--lang ko|en]    show the menu (1 = server, 2 = client)
   main.ts server [options]  start the server       (main.ts server --help)
   main.ts client [options]  start the client       (main.ts client --help)
   main.ts --help | --version
@@ -80,8 +94,14 @@ Options:
   -e                      echo mode: send each line back to its sender only
   -b                      with -e: send each line to every client, sender included
   --lang ko|en            language of every line (default ko)
-  --password PASSWORD     room password, asked before the nickname (or set CHAT_PASSWORD;
+  --password PASSWORD     server password, asked before the nickname (or set CHAT_PASSWORD;
                           the variable keeps it out of the process list)
+  --op-password PASSWORD  operator password for /op (or set CHAT_OP_PASSWORD); operators
+                          may /kick, /ban and set topics
+  --history N             messages each room keeps and shows to newcomers (default ${DEFAULT_HISTORY};
+                          0 = none)
+  --max-rooms N           rooms at once, the lobby included (default ${DEFAULT_MAX_ROOMS})
+  --motd FILE             message of the day: its first lines are sent after the welcome
   --tls-cert FILE         PEM certificate chain: serve TLS (needs --tls-key)
   --tls-key FILE          PEM private key
   --quiet                 log only start and shutdown, not each connection and message
@@ -122,6 +142,10 @@ Options:
   --tls                connect with TLS
   --ca FILE            PEM certificate to trust (for a self-signed server)
   --lang ko|en         language of the client's own messages (default ko)
+  --no-timestamps      no [HH:MM] before each line
+  --color WHEN         auto (default: on a terminal, unless NO_COLOR is set), always, never
+  --bell WHEN          ring the terminal bell: mention (default: mentions of your
+                       nickname and whispers), all (every line), off
 
 Type /종료 or /quit (or press Ctrl-D) to leave.`;
 
@@ -134,7 +158,8 @@ Type /종료 or /quit (or press Ctrl-D) to leave.`;
  */
 export function parseCommandLine(args: string[]): Command {
   const [first, ...given] = args;
-  if (first === undefined) return { kind: "menu" };
+  if (first === undefined) return { kind: "menu", lang: "ko" };
+  if (first === "--lang" || first.startsWith("--lang=")) return parseMenu(args);
   // `deno task server -- --port 0` passes the `--` along (an npm habit): skip it.
   const rest = given[0] === "--" ? given.slice(1) : given;
   if (first === "server") return parseServer(rest);
@@ -146,6 +171,39 @@ export function parseCommandLine(args: string[]): Command {
   throw new UsageError(
     `Unknown command: ${first} (expected "server" or "client"; see --help)`,
   );
+}
+
+/**
+ * The server's settings when no flag is given (what the menu starts).
+ *
+ * @param lang The language.
+ * @returns Every default.
+ */
+export function defaultServerArgs(lang: Lang): ServerArgs {
+  const command = parseServer(["--lang", lang]);
+  if (command.kind !== "server") throw new Error("Cannot take the server's defaults");
+  return command.args;
+}
+
+/**
+ * The client's settings when no flag is given (what the menu starts).
+ *
+ * @param lang The language.
+ * @returns Every default.
+ */
+export function defaultClientArgs(lang: Lang): ClientArgs {
+  const command = parseClient(["--lang", lang]);
+  if (command.kind !== "client") throw new Error("Cannot take the client's defaults");
+  return command.args;
+}
+
+function parseMenu(args: string[]): Command {
+  const flags = parse(args, { string: ["lang"], boolean: [] });
+  const positionals = flags._.map(String);
+  if (positionals.length > 0) {
+    throw new UsageError(`Unexpected argument: ${positionals[0]} (see --help)`);
+  }
+  return { kind: "menu", lang: lang(flags.lang) };
 }
 
 function parseServer(args: string[]): Command {
@@ -163,6 +221,10 @@ function parseServer(args: string[]): Command {
       "nick-timeout",
       "rate",
       "burst",
+      "history",
+      "max-rooms",
+      "op-password",
+      "motd",
     ],
     boolean: ["e", "b", "quiet", "help"],
   });
@@ -204,7 +266,11 @@ function parseServer(args: string[]): Command {
       ) * 1000,
       rateLinesPerSecond: number("--rate", flags.rate, DEFAULT_RATE_LINES_PER_SECOND),
       rateBurst: integer("--burst", flags.burst, DEFAULT_RATE_BURST, 1),
+      historyLimit: integer("--history", flags.history, DEFAULT_HISTORY, 0),
+      maxRooms: integer("--max-rooms", flags["max-rooms"], DEFAULT_MAX_ROOMS, 1),
       password: nonEmpty("--password", flags.password),
+      opPassword: nonEmpty("--op-password", flags["op-password"]),
+      motdFile: nonEmpty("--motd", flags.motd),
       tlsCertFile,
       tlsKeyFile,
       quiet: flags.quiet === true,
@@ -214,8 +280,10 @@ function parseServer(args: string[]): Command {
 
 function parseClient(args: string[]): Command {
   const flags = parse(args, {
-    string: ["host", "port", "nick", "lang", "password", "ca"],
-    boolean: ["tls", "help"],
+    string: ["host", "port", "nick", "lang", "password", "ca", "color", "bell"],
+    boolean: ["tls", "help", "timestamps"],
+    negatable: ["timestamps"],
+    default: { timestamps: true },
   });
   if (flags.help === true) return { kind: "help", text: CLIENT_HELP };
   const positionals = flags._.map(String);
@@ -239,12 +307,35 @@ function parseClient(args: string[]): Command {
       password: nonEmpty("--password", flags.password),
       tls: flags.tls === true || caFile !== undefined,
       caFile,
+      timestamps: flags.timestamps !== false,
+      color: choice("--color", flags.color, ["auto", "always", "never"], "auto"),
+      bell: choice("--bell", flags.bell, ["off", "mention", "all"], "mention"),
     },
   };
 }
 
-function parse(args: string[], options: { string: string[]; boolean: string[] }) {
+function parse(
+  args: string[],
+  options: {
+    string: string[];
+    boolean: string[];
+    negatable?: string[];
+    default?: Record<string, unknown>;
+  },
+) {
   const unknown: string[] = [];
+  // `--port -1`: a value that looks like a flag is still the value, so that the
+  // error names the flag and what it expects.
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const name = args[i].startsWith("--") ? args[i].slice(2) : undefined;
+    if (name !== undefined && options.string.includes(name) && /^-\d/.test(args[i + 1] ?? "")) {
+      joined.push(`${args[i]}=${args[++i]}`);
+    } else {
+      joined.push(args[i]);
+    }
+  }
+  args = joined;
   const flags = parseArgs(args, {
     ...options,
     alias: { h: "help" },
@@ -268,6 +359,20 @@ function parse(args: string[], options: { string: string[]; boolean: string[] })
 
 function str(value: unknown): string | undefined {
   return typeof value === "string" ? value : undefined;
+}
+
+function choice<T extends string>(
+  name: string,
+  value: unknown,
+  choices: readonly T[],
+  fallback: T,
+): T {
+  const text = str(value);
+  if (text === undefined) return fallback;
+  if (!(choices as readonly string[]).includes(text)) {
+    throw new UsageError(`Invalid ${name}: "${text}" (expected ${choices.join(", ")})`);
+  }
+  return text as T;
 }
 
 function hostname(value: unknown): string {

@@ -71,6 +71,15 @@ export interface ClientOptions {
    * @default {undefined} (plain TCP)
    */
   tls?: { caCerts?: string[] };
+  /** Show the local time `[HH:MM]` before each live line. @default {true} */
+  timestamps?: boolean;
+  /**
+   * Colours: `auto` on a terminal unless `NO_COLOR` is set, `always`, or `never`.
+   * @default {"auto"}
+   */
+  color?: "auto" | "always" | "never";
+  /** Ring the terminal bell on mentions and whispers, on every line, or never. @default {"mention"} */
+  bell?: "off" | "mention" | "all";
   /**
    * Where typed lines come from and where output goes. The client takes it over
    * and closes it before returning (that is how it stops waiting for the keyboard

@@ -9,9 +9,11 @@ import {
 } from "../../lib/cli/command_line.ts";
 import { UsageError } from "../../lib/util/errors.ts";
 import {
+  DEFAULT_HISTORY,
   DEFAULT_MAX_CLIENTS,
   DEFAULT_MAX_LINE_BYTES,
   DEFAULT_MAX_OUTBOX_BYTES,
+  DEFAULT_MAX_ROOMS,
   DEFAULT_NICKNAME_TIMEOUT_MS,
   DEFAULT_RATE_BURST,
   DEFAULT_RATE_LINES_PER_SECOND,
@@ -37,7 +39,8 @@ function usageError(...args: string[]): string {
 }
 
 Deno.test("cli with no arguments shows the menu", () => {
-  assertEquals(parseCommandLine([]), { kind: "menu" });
+  assertEquals(parseCommandLine([]), { kind: "menu", lang: "ko" });
+  assertEquals(parseCommandLine(["--lang", "en"]), { kind: "menu", lang: "en" });
 });
 
 Deno.test("cli server defaults: 127.0.0.1:12345, chat mode, Korean, every limit", () => {
@@ -52,7 +55,11 @@ Deno.test("cli server defaults: 127.0.0.1:12345, chat mode, Korean, every limit"
     nicknameTimeoutMs: DEFAULT_NICKNAME_TIMEOUT_MS,
     rateLinesPerSecond: DEFAULT_RATE_LINES_PER_SECOND,
     rateBurst: DEFAULT_RATE_BURST,
+    historyLimit: DEFAULT_HISTORY,
+    maxRooms: DEFAULT_MAX_ROOMS,
     password: undefined,
+    opPassword: undefined,
+    motdFile: undefined,
     tlsCertFile: undefined,
     tlsKeyFile: undefined,
     quiet: false,
@@ -164,9 +171,34 @@ Deno.test("cli server --help returns a help text that lists every flag", () => {
       "--nick-timeout",
       "--rate",
       "--burst",
+      "--history",
+      "--max-rooms",
+      "--op-password",
+      "--motd",
     ]
   ) {
     assertStringIncludes(SERVER_HELP, flag);
+  }
+});
+
+Deno.test("cli server: rooms, history, operators and the message of the day", () => {
+  const args = server("--history", "0", "--max-rooms", "5", "--op-password", "pw", "--motd", "m");
+  assertEquals(
+    [args.historyLimit, args.maxRooms, args.opPassword, args.motdFile],
+    [0, 5, "pw", "m"],
+  );
+  assertStringIncludes(usageError("server", "--max-rooms", "0"), "--max-rooms");
+  assertStringIncludes(usageError("server", "--history", "-1"), "--history");
+  assertStringIncludes(usageError("server", "--op-password="), "--op-password");
+});
+
+Deno.test("cli client display options: timestamps, colour, bell", () => {
+  const args = client("--no-timestamps", "--color", "never", "--bell", "all");
+  assertEquals([args.timestamps, args.color, args.bell], [false, "never", "all"]);
+  assertStringIncludes(usageError("client", "--color", "pink"), "--color");
+  assertStringIncludes(usageError("client", "--bell", "loud"), "--bell");
+  for (const flag of ["--no-timestamps", "--color", "--bell"]) {
+    assertStringIncludes(CLIENT_HELP, flag);
   }
 });
 
@@ -179,6 +211,9 @@ Deno.test("cli client defaults and the positional form host port", () => {
     password: undefined,
     tls: false,
     caFile: undefined,
+    timestamps: true,
+    color: "auto",
+    bell: "mention",
   });
   const args = client("127.0.0.1", "12345");
   assertEquals([args.hostname, args.port], ["127.0.0.1", 12345]);
