@@ -100,6 +100,7 @@ async function runServer(args: ServerArgs): Promise<number> {
       motd,
       tls,
       quiet: args.quiet,
+      logWhispers: args.logWhispers,
       signal: controller.signal,
     });
   } catch (error) {

@@ -12,6 +12,7 @@ import {
   assertStringIncludes,
 } from "@std/assert";
 import { TextLineStream } from "@std/streams/text-line-stream";
+import { spawnMain, startServer as startServerProcess } from "./_helpers.ts";
 import { LineClient } from "./_server_helpers.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
@@ -159,16 +160,21 @@ Deno.test({
       await alice.waitFor("밥님이 입장하셨습니다.");
       await alice.send("안녕, nc로 왔어요");
       await bob.waitFor("alice> 안녕, nc로 왔어요");
-      await bob.send("@alice 귓속말");
-      await alice.waitFor("[귓속말] 밥> 귓속말");
+      await bob.send("@alice 비밀 이야기");
+      await alice.waitFor("[귓속말] 밥> 비밀 이야기");
       await alice.send("/종료");
       await alice.waitClosed();
       await alice.close();
       await bob.waitFor("alice님이 퇴장하셨습니다.");
       // The console has a timestamped line for each event.
-      await server.waitForLine(/^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\] alice> 안녕, nc로 왔어요$/);
+      await server.waitForLine(
+        /^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\] \[lobby\] alice> 안녕, nc로 왔어요$/,
+      );
+      // A whisper is logged as sent, never with what it said.
+      await server.waitForLine(/^\[[^\]]+\] 귓속말: 밥 → alice$/);
       await server.waitForLine(/^\[[^\]]+\] 닉네임 설정: 127\.0\.0\.1:\d+ → 밥$/);
       await server.waitForLine(/^\[[^\]]+\] 연결 종료: 127\.0\.0\.1:\d+ \(alice\) - 종료$/);
+      assert(!server.lines.some((line) => line.includes("비밀 이야기")), "whisper text logged");
     });
   },
 });
@@ -290,4 +296,35 @@ Deno.test("main server --help explains every flag and exits 0", async () => {
     assertStringIncludes(result.stdout, flag);
   }
   assertMatch(result.stdout, /server 12345 -e -b/);
+});
+
+Deno.test({
+  name:
+    "main server --motd FILE sends its first 20 lines, made safe, and CHAT_OP_PASSWORD sets /op",
+  timeout: 30_000,
+  fn: async () => {
+    const dir = await Deno.makeTempDir({ prefix: "chat-motd-" });
+    try {
+      const file = `${dir}/motd.txt`;
+      const lines = [
+        "Welcome \x1b[31mred\x1b[0m",
+        ...[...Array(24).keys()].map((i) => `rule ${i}`),
+      ];
+      await Deno.writeTextFile(file, lines.join("\n") + "\n");
+      const { child, port } = await startServerProcess(
+        ["--motd", file, "--quiet"],
+        (args) => spawnMain(args, "main.ts", { env: { CHAT_OP_PASSWORD: "teach" } }),
+      );
+      await using _child = child;
+      await using alice = await LineClient.connect(port);
+      await alice.join("alice");
+      await alice.waitFor("rule 18");
+      assertEquals(alice.received.slice(3, 5), ["Welcome \ufffd[31mred\ufffd[0m", "rule 0"]);
+      await alice.send("/op teach");
+      await alice.waitFor("운영자가 되었습니다.");
+      assertEquals(alice.received.filter((l) => l.startsWith("rule ")).length, 19);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
 });

@@ -16,6 +16,10 @@ export interface ConsoleText {
   logNickname(peer: string, nick: string): string;
   logDisconnected(peer: string, nick: string | undefined, reason: string): string;
   logEcho(peer: string, text: string): string;
+  /** A room event as the room's members saw it (`line`), with the room. */
+  logRoom(room: string, line: string): string;
+  /** A whisper was sent; its text only with `--log-whispers`. */
+  logWhisper(from: string, to: string, text: string | undefined): string;
   logAcceptError(message: string): string;
   readonly logShutdown: string;
   /** A secret's variable that Deno may not read (no `--allow-env` for it). */
@@ -70,6 +74,8 @@ const ko: ConsoleText = {
   logDisconnected: (peer, nick, reason) =>
     `연결 종료: ${peer}${nick === undefined ? "" : ` (${nick})`} - ${reason}`,
   logEcho: (peer, text) => `${peer}> ${text}`,
+  logRoom: (room, line) => `[${room}] ${line}`,
+  logWhisper: (from, to, text) => `귓속말: ${from} → ${to}${text === undefined ? "" : `: ${text}`}`,
   logAcceptError: (message) => `연결 수락 실패: ${message}`,
   logShutdown: "서버를 종료합니다...",
   envNotRead: (name) =>
@@ -85,6 +91,9 @@ const en: ConsoleText = {
   logDisconnected: (peer, nick, reason) =>
     `disconnected: ${peer}${nick === undefined ? "" : ` (${nick})`} - ${reason}`,
   logEcho: (peer, text) => `${peer}> ${text}`,
+  logRoom: (room, line) => `[${room}] ${line}`,
+  logWhisper: (from, to, text) =>
+    `whisper: ${from} → ${to}${text === undefined ? "" : `: ${text}`}`,
   logAcceptError: (message) => `accept failed: ${message}`,
   logShutdown: "Shutting down...",
   envNotRead: (name) => `note: ${name} is not read without --allow-env=${name}; it is not used.`,

@@ -41,6 +41,7 @@ export interface ServerArgs {
   tlsCertFile: string | undefined;
   tlsKeyFile: string | undefined;
   quiet: boolean;
+  logWhispers: boolean;
 }
 
 /** When the client shows colours. */
@@ -105,6 +106,7 @@ Options:
   --tls-cert FILE         PEM certificate chain: serve TLS (needs --tls-key)
   --tls-key FILE          PEM private key
   --quiet                 log only start and shutdown, not each connection and message
+  --log-whispers          log what whispers say (by default only that one was sent)
 
 Limits (each protects everyone else from one client):
   --max-line-bytes N      longest line in bytes (default ${DEFAULT_MAX_LINE_BYTES}); a longer line
@@ -226,7 +228,7 @@ function parseServer(args: string[]): Command {
       "op-password",
       "motd",
     ],
-    boolean: ["e", "b", "quiet", "help"],
+    boolean: ["e", "b", "quiet", "log-whispers", "help"],
   });
   if (flags.help === true) return { kind: "help", text: SERVER_HELP };
   const positionals = flags._.map(String);
@@ -274,6 +276,7 @@ function parseServer(args: string[]): Command {
       tlsCertFile,
       tlsKeyFile,
       quiet: flags.quiet === true,
+      logWhispers: flags["log-whispers"] === true,
     },
   };
 }

@@ -28,7 +28,7 @@ export const DEFAULT_RATE_LINES_PER_SECOND = 20;
 /** Lines a client may send at once after a quiet spell. */
 export const DEFAULT_RATE_BURST = 40;
 /** Messages and actions each room keeps for newcomers. */
-export const DEFAULT_HISTORY = 0;
+export const DEFAULT_HISTORY = 50;
 /** Rooms at once, the lobby included: bounds memory against a user who makes rooms in a loop. */
 export const DEFAULT_MAX_ROOMS = 100;
 /** The most lines of a message of the day that are sent. */
@@ -73,6 +73,8 @@ export interface ServeOptions {
   tls?: { cert: string; key: string };
   /** Log only start and shutdown, not each connection and message. @default {false} */
   quiet?: boolean;
+  /** Log what whispers say, not only that they were sent. @default {false} */
+  logWhispers?: boolean;
   /** The console. @default {a ConsoleLog on Deno.stdout} */
   log?: ConsoleLog;
   /** Aborting it shuts the server down. @default {undefined} */
@@ -113,6 +115,7 @@ export function resolveServeOptions(options: ServeOptions): ResolvedServeOptions
     maxRooms: options.maxRooms ?? DEFAULT_MAX_ROOMS,
     motd: (options.motd ?? []).slice(0, MAX_MOTD_LINES),
     quiet: options.quiet ?? false,
+    logWhispers: options.logWhispers ?? false,
     password: options.password,
     opPassword: options.opPassword,
     tls: options.tls,

@@ -216,13 +216,13 @@ export class ChatServer implements AsyncDisposable {
   #consoleObserver(): ChatObserver {
     const log = this.#log;
     const text = this.#text;
-    const user = userText(this.#options.lang);
+    const logWhispers = this.#options.logWhispers;
     return {
       nickname: (peer, nick) => log.info(text.logNickname(peer, nick)),
-      roomEvent: (event) => {
-        if (event.type === "message") log.info(user.message(event.nick, event.text));
-      },
-      whisper: (from, to, whisper) => log.info(`${user.message(from, `@${to}`)} ${whisper}`),
+      roomEvent: (event) => log.info(text.logRoom(event.room, this.#format.roomLine(event))),
+      // Whispers are private: the console says that one was sent, not what it said.
+      whisper: (from, to, whisper) =>
+        log.info(text.logWhisper(from, to, logWhispers ? whisper : undefined)),
     };
   }
 }

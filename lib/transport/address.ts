@@ -4,6 +4,8 @@
  * @module
  */
 
+import { normalizeAddress } from "../util/ip_address.ts";
+
 /**
  * Formats a peer address as `host:port` (`[host]:port` for IPv6), for the console.
  *
@@ -27,18 +29,5 @@ export function formatAddr(addr: Deno.Addr): string {
  */
 export function hostOf(addr: Deno.Addr): string {
   if (addr.transport !== "tcp" && addr.transport !== "udp") return addr.transport;
-  return normalizeHost(addr.hostname);
-}
-
-/**
- * Writes an IP address the way bans compare it: lower case, IPv4-mapped IPv6 as
- * plain IPv4.
- *
- * @param host An IP address.
- * @returns The same address, normalised.
- */
-export function normalizeHost(host: string): string {
-  const lower = host.toLowerCase();
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
-  return mapped === null ? lower : mapped[1];
+  return normalizeAddress(addr.hostname);
 }

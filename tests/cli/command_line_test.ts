@@ -63,6 +63,7 @@ Deno.test("cli server defaults: 127.0.0.1:12345, chat mode, Korean, every limit"
     tlsCertFile: undefined,
     tlsKeyFile: undefined,
     quiet: false,
+    logWhispers: false,
   });
 });
 

@@ -312,6 +312,9 @@ Deno.test("server: a Korean nickname is accepted and 20 characters fit but 21 do
   await assertNext(c, ko.nicknameInvalid(20));
   await assertNext(c, PROMPT);
   await c.send("가".repeat(20));
+  // The room's history comes first (issue 8), then the join notice.
+  await assertNext(c, "-- 최근 메시지 1개 --");
+  assertMatch((await c.nextLine())!, /^\[\d\d:\d\d\] 민수> 반가워요$/);
   await assertNext(c, `${"가".repeat(20)}님이 입장하셨습니다.`);
   await assertNext(c, WELCOME);
 });
@@ -570,7 +573,7 @@ Deno.test("server: the console logs connections, nicknames, messages and disconn
   assertMatch(log, new RegExp(`^연결됨: ${peer}$`, "m"));
   assertMatch(log, new RegExp(`^닉네임 설정: ${peer} → alice$`, "m"));
   assertMatch(log, new RegExp(`^닉네임 설정: ${peer} → bob$`, "m"));
-  assertMatch(log, /^alice> 로그에 남길 말$/m);
+  assertMatch(log, /^\[lobby\] alice> 로그에 남길 말$/m);
   assertMatch(log, new RegExp(`^연결 종료: ${peer} \\(alice\\) - 종료$`, "m"));
   assertMatch(log, new RegExp(`^연결 종료: ${peer} \\(bob\\) - 서버 종료$`, "m"));
   assertEquals(log.match(/^연결됨: /gm)?.length, 2);

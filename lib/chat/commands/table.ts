@@ -5,13 +5,41 @@
  * @module
  */
 
+import { away } from "./away.ts";
+import { back } from "./back.ts";
+import { ban } from "./ban.ts";
+import { bans } from "./bans.ts";
 import type { Command } from "./command.ts";
 import { help } from "./help.ts";
+import { join } from "./join.ts";
+import { kick } from "./kick.ts";
+import { me } from "./me.ts";
+import { nick } from "./nick.ts";
+import { op } from "./op.ts";
 import { quit } from "./quit.ts";
+import { rooms } from "./rooms.ts";
+import { topic } from "./topic.ts";
+import { unban } from "./unban.ts";
 import { who } from "./who.ts";
 
-/** Every command, in the order `/help` lists them. */
-export const COMMANDS: readonly Command[] = [who, help, quit];
+/** Every command, in the order `/help` lists them: everyone's first, then the operators'. */
+export const COMMANDS: readonly Command[] = [
+  join,
+  rooms,
+  who,
+  nick,
+  me,
+  away,
+  back,
+  topic,
+  help,
+  quit,
+  op,
+  kick,
+  ban,
+  unban,
+  bans,
+];
 
 const BY_NAME = new Map<string, Command>(
   COMMANDS.flatMap((command) => command.names.map((name) => [name.toLowerCase(), command])),

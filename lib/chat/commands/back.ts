@@ -1,0 +1,18 @@
+/** `/back`: no longer away. @module */
+
+import type { Command } from "./command.ts";
+
+/** `/back` (`/복귀`). */
+export const back: Command = {
+  names: ["/back", "/복귀"],
+  usage: { ko: "/back", en: "/back" },
+  help: { ko: "자리 비움 해제", en: "you are back" },
+  run(ctx) {
+    if (ctx.user.away === undefined) {
+      ctx.notice({ code: "notAway" });
+      return;
+    }
+    ctx.user.away = undefined;
+    ctx.notice({ code: "welcomeBack" });
+  },
+};

@@ -1,0 +1,39 @@
+/** `/ban NICK [MINUTES]`: kick a user and refuse its address (operators). @module */
+
+import { words } from "../parse_line.ts";
+import type { Command } from "./command.ts";
+
+/** Minutes a ban lasts when none are given. */
+export const DEFAULT_BAN_MINUTES = 60;
+
+/** `/ban` (`/차단`). */
+export const ban: Command = {
+  names: ["/ban", "/차단"],
+  usage: { ko: "/ban 닉네임 [분]", en: "/ban NICK [MINUTES]" },
+  help: {
+    ko: `강퇴하고 그 주소를 막기 (기본 ${DEFAULT_BAN_MINUTES}분, 0 = 서버가 멈출 때까지)`,
+    en: `kick and refuse the address (default ${DEFAULT_BAN_MINUTES} min, 0 = until restart)`,
+  },
+  op: true,
+  minArgs: 1,
+  run(ctx) {
+    const [name, given, ...rest] = words(ctx.args);
+    if (rest.length > 0 || (given !== undefined && !/^\d{1,7}$/.test(given))) {
+      ctx.notice({ code: "usage", usage: ban.usage });
+      return;
+    }
+    const minutes = given === undefined ? DEFAULT_BAN_MINUTES : Number(given);
+    const target = ctx.chat.findUser(name);
+    if (target === undefined) {
+      ctx.notice({ code: "noSuchUser", nick: name });
+      return;
+    }
+    if (target === ctx.user) {
+      ctx.notice({ code: "cannotKickSelf" });
+      return;
+    }
+    ctx.chat.bans.add(target.address, minutes);
+    ctx.notice({ code: "banAdded", nick: target.nickname, address: target.address, minutes });
+    target.kick(ctx.user.nickname, undefined);
+  },
+};

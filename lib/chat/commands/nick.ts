@@ -1,0 +1,34 @@
+/** `/nick NEW`: change your nickname. @module */
+
+import { isValidNickname, MAX_NICKNAME_CHARS, normalizeNickname } from "../nickname.ts";
+import type { Command } from "./command.ts";
+
+/** `/nick` (`/닉네임`). */
+export const nick: Command = {
+  names: ["/nick", "/닉네임"],
+  usage: { ko: "/nick 새닉네임", en: "/nick NEW" },
+  help: { ko: "닉네임 바꾸기", en: "change your nickname" },
+  minArgs: 1,
+  run(ctx) {
+    const user = ctx.user;
+    const wanted = normalizeNickname(ctx.args);
+    if (!isValidNickname(wanted)) {
+      ctx.notice({ code: "nicknameInvalid", maxChars: MAX_NICKNAME_CHARS });
+      return;
+    }
+    const old = user.nickname;
+    if (wanted === old) return;
+    if (!ctx.chat.rename(user, wanted)) {
+      ctx.notice({ code: "nicknameTaken", nick: wanted });
+      return;
+    }
+    ctx.reply({ type: "renamed", from: old, to: wanted });
+    ctx.chat.publish(user, {
+      type: "renamed",
+      room: user.room?.name ?? "",
+      from: old,
+      to: wanted,
+      time: Date.now(),
+    });
+  },
+};

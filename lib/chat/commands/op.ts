@@ -1,0 +1,25 @@
+/** `/op PASSWORD`: become an operator. @module */
+
+import type { Command } from "./command.ts";
+
+/** `/op` (`/운영자`). */
+export const op: Command = {
+  names: ["/op", "/운영자"],
+  usage: { ko: "/op 운영자비밀번호", en: "/op PASSWORD" },
+  help: { ko: "운영자 되기", en: "become an operator" },
+  minArgs: 1,
+  run(ctx) {
+    const check = ctx.chat.opPassword;
+    if (check === undefined) {
+      ctx.notice({ code: "opUnset" });
+      return;
+    }
+    if (check.matches(ctx.args)) {
+      ctx.user.operator = true;
+      ctx.notice({ code: "opGranted" });
+      return;
+    }
+    ctx.notice({ code: "opWrong" });
+    ctx.session.opPasswordFailed();
+  },
+};

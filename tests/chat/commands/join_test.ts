@@ -1,0 +1,76 @@
+import { assertEquals, assertMatch } from "@std/assert";
+import { EN_FORMAT, join, say, setup } from "./_setup.ts";
+
+Deno.test("/join moves a user: the old room sees it leave, the new room sees it come", async () => {
+  const { chat, peers: [alice, bob, carol] } = await setup(["alice", "bob", "carol"]);
+  await say(carol, "/join math");
+  assertEquals(alice.take(), ["carol has left."]);
+  assertEquals(bob.take(), ["carol has left."]);
+  assertEquals(carol.take(), ["carol has joined."]);
+  await say(bob, "/join #Math");
+  assertEquals(carol.take(), ["bob has joined."], "# is ignored and case does not matter");
+  assertEquals(bob.take(), ["bob has joined."]);
+  assertEquals(alice.take(), ["bob has left."]);
+  assertEquals(chat.rooms(), [{ name: "math", count: 2 }, { name: "lobby", count: 1 }]);
+});
+
+Deno.test("/join: two rooms never see each other's lines", async () => {
+  const { peers: [alice, bob, carol, dave] } = await setup(["alice", "bob", "carol", "dave"]);
+  await say(carol, "/join math");
+  await say(dave, "/join math");
+  for (const p of [alice, bob, carol, dave]) p.take();
+  await say(alice, "in the lobby");
+  await say(carol, "in math");
+  await say(carol, "/me thinks");
+  assertEquals(alice.take(), ["alice> in the lobby"]);
+  assertEquals(bob.take(), ["alice> in the lobby"]);
+  assertEquals(carol.take(), ["carol> in math", "* carol thinks"]);
+  assertEquals(dave.take(), ["carol> in math", "* carol thinks"]);
+});
+
+Deno.test("/join gives the mover the room's history, then the join notice, then the topic", async () => {
+  const { peers: [alice, bob] } = await setup(["alice", "bob"]);
+  await say(alice, "/join math", "one", "/me two", "/topic Fractions");
+  bob.take();
+  await say(bob, "/join math");
+  const lines = bob.take();
+  assertEquals(lines[0], "-- 2 recent messages --");
+  assertMatch(lines[1], /^\[\d\d:\d\d\] alice> one$/);
+  assertMatch(lines[2], /^\[\d\d:\d\d\] \* alice two$/);
+  assertEquals(lines.slice(3), ["bob has joined.", "Topic: Fractions"]);
+});
+
+Deno.test("/join refuses bad names, the room you are in, and rooms past the limit", async () => {
+  const { peers: [alice] } = await setup(["alice"], { maxRooms: 2 });
+  await say(alice, "/join bad.name", "/join", "/join lobby", "/join LOBBY");
+  assertEquals(alice.take(), [
+    "A room name is 1 to 20 letters, digits, _ or -.",
+    "Usage: /join ROOM",
+    "You are already in lobby.",
+    "You are already in lobby.",
+  ]);
+  await say(alice, "/join two");
+  assertEquals(alice.take(), ["alice has joined."]);
+  await say(alice, "/join three");
+  assertEquals(alice.take(), [
+    "No more rooms can be made (at most 2). Join an existing room.",
+  ]);
+});
+
+Deno.test("/join: a room other than the lobby vanishes when empty, with its history", async () => {
+  const { chat, peers: [alice] } = await setup(["alice"]);
+  await say(alice, "/join math", "secret plan", "/join lobby");
+  assertEquals(chat.rooms(), [{ name: "lobby", count: 1 }]);
+  alice.take();
+  await say(alice, "/join math");
+  assertEquals(alice.take(), ["alice has joined."], "a new math, with no history");
+});
+
+Deno.test("/방 is the Korean /join", async () => {
+  const { chat } = await setup([]);
+  const minsu = await join(chat, "민수", { format: EN_FORMAT });
+  minsu.take();
+  await say(minsu, "/방 수학");
+  assertEquals(minsu.take(), ["민수 has joined."]);
+  assertEquals(chat.rooms(), [{ name: "수학", count: 1 }]);
+});

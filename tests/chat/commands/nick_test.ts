@@ -1,0 +1,45 @@
+import { assertEquals } from "@std/assert";
+import { join, microtasks, say, setup } from "./_setup.ts";
+import { EN_FORMAT } from "../_fake_peer.ts";
+
+Deno.test("/nick renames: the room is told, the old nickname is free at once", async () => {
+  const { chat, peers: [alice, bob] } = await setup(["alice", "bob"]);
+  await say(alice, "/nick alicia");
+  assertEquals(bob.take(), ["alice is now known as alicia."]);
+  assertEquals(alice.take(), ["alice is now known as alicia."]);
+  await say(alice, "hi");
+  assertEquals(bob.take(), ["alicia> hi"]);
+  const newcomer = await join(chat, "alice", { format: EN_FORMAT });
+  assertEquals(newcomer.take().at(-1), "Connected to the server.", "alice is free again");
+});
+
+Deno.test("/nick refuses like the join does, without the prompt; a case change of one's own is fine", async () => {
+  const { peers: [alice, bob] } = await setup(["alice", "bob"]);
+  await say(alice, "/nick BOB", "/nick no way", "/nick bad!", "/nick");
+  assertEquals(alice.take(), [
+    "Nickname already taken: BOB",
+    "A nickname is 1 to 20 letters, digits, _ or -. Enter another nickname.",
+    "A nickname is 1 to 20 letters, digits, _ or -. Enter another nickname.",
+    "Usage: /nick NEW",
+  ]);
+  await say(alice, "/nick Alice");
+  await microtasks();
+  assertEquals(bob.take(), ["alice is now known as Alice."]);
+});
+
+Deno.test("/nick racing a whisper: the whisper reaches the user under one name or the other", async () => {
+  const { peers: [alice, bob] } = await setup(["alice", "bob"]);
+  // In one turn: bob renames, and alice whispers to the old and the new name.
+  bob.type("/nick robert");
+  alice.type("@bob first", "@robert second");
+  await microtasks();
+  const bobLines = bob.take();
+  const aliceLines = alice.take();
+  assertEquals(bobLines, ["bob is now known as robert.", "[whisper] alice> second"]);
+  // Every line alice gets comes after the rename she could see: one order for everyone.
+  assertEquals(aliceLines, [
+    "bob is now known as robert.",
+    "No user with that nickname.",
+    "[whisper sent] to robert: second",
+  ]);
+});
