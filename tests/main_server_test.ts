@@ -149,8 +149,10 @@ Deno.test({
     await withOutput(server, async () => {
       const port = await server.port();
       assertNotEquals(port, 0);
-      assertEquals(server.lines.slice(0, 2), [
+      await server.waitForLine(/^클라이언트 연결을 기다리는 중\.\.\.$/);
+      assertEquals(server.lines.slice(0, 3), [
         `서버가 127.0.0.1:${port}에서 실행 중입니다.`,
+        "채팅 모드 · 이 컴퓨터에서만 접속할 수 있습니다 (다른 컴퓨터에 열려면 --host 0.0.0.0)",
         "클라이언트 연결을 기다리는 중...",
       ]);
       await using alice = await LineClient.connect(port);
@@ -225,8 +227,10 @@ Deno.test({
     await using server = new ServerProcess(["--port", "0", "--lang", "en"]);
     await withOutput(server, async () => {
       const port = await server.port();
-      assertEquals(server.lines.slice(0, 2), [
+      await server.waitForLine(/^Waiting for clients\.\.\.$/);
+      assertEquals(server.lines.slice(0, 3), [
         `Server running on 127.0.0.1:${port}.`,
+        "chat mode · this machine only (--host 0.0.0.0 opens it to other machines)",
         "Waiting for clients...",
       ]);
       await using c = await LineClient.connect(port);
@@ -255,9 +259,22 @@ Deno.test("main server -b without -e exits non-zero with one line", async () => 
   assertOneLineError(await runMain("server", "12345", "-b"), "-b option requires -e option");
 });
 
+Deno.test("main server and client --version print the version", async () => {
+  for (const sub of ["server", "client"]) {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", ...PERMISSIONS, "main.ts", sub, "--version"],
+      cwd: ROOT,
+    }).output();
+    assertEquals(out.code, 0);
+    assertMatch(new TextDecoder().decode(out.stdout), /^tcp-chat \d+\.\d+\.\d+ \(deno /);
+  }
+});
+
 Deno.test("main server with a bad port exits non-zero with one line", async () => {
   assertOneLineError(await runMain("server", "--port", "99999"), "Invalid port");
   assertOneLineError(await runMain("server", "port"), "Invalid port");
+  // A negative number is still the port, not an unknown flag.
+  assertOneLineError(await runMain("server", "--port", "-1"), "Invalid port");
 });
 
 Deno.test("main server with an unknown flag exits non-zero with one line naming it", async () => {

@@ -12,6 +12,17 @@ import type { Lang } from "./lang.ts";
 export interface ConsoleText {
   listening(host: string, port: number): string;
   readonly waiting: string;
+  /**
+   * What the server is: its mode, TLS, and who can reach it (the addresses others
+   * use when it listens on every interface; `undefined` when it listens on one
+   * address; `[]` when they cannot be listed).
+   */
+  serving(
+    mode: "chat" | "echo" | "echo-broadcast",
+    tls: boolean,
+    reach: "local" | "all" | "one",
+    addresses: readonly string[],
+  ): string;
   logConnected(peer: string): string;
   logNickname(peer: string, nick: string): string;
   logDisconnected(peer: string, nick: string | undefined, reason: string): string;
@@ -69,6 +80,22 @@ const EN_REASONS: Record<CloseReason, string> = {
 const ko: ConsoleText = {
   listening: (host, port) => `서버가 ${host}:${port}에서 실행 중입니다.`,
   waiting: "클라이언트 연결을 기다리는 중...",
+  serving: (mode, tls, reach, addresses) =>
+    [
+      {
+        chat: "채팅 모드",
+        echo: "에코 모드 (보낸 사람에게)",
+        "echo-broadcast": "에코 모드 (모두에게)",
+      }[mode],
+      ...(tls ? ["TLS"] : []),
+      reach === "local"
+        ? "이 컴퓨터에서만 접속할 수 있습니다 (다른 컴퓨터에 열려면 --host 0.0.0.0)"
+        : reach === "all"
+        ? addresses.length > 0
+          ? `다른 컴퓨터에서 접속할 주소: ${addresses.join(", ")}`
+          : "모든 네트워크 주소에서 접속을 받습니다"
+        : undefined,
+    ].filter((part) => part !== undefined).join(" · "),
   logConnected: (peer) => `연결됨: ${peer}`,
   logNickname: (peer, nick) => `닉네임 설정: ${peer} → ${nick}`,
   logDisconnected: (peer, nick, reason) =>
@@ -86,6 +113,22 @@ const ko: ConsoleText = {
 const en: ConsoleText = {
   listening: (host, port) => `Server running on ${host}:${port}.`,
   waiting: "Waiting for clients...",
+  serving: (mode, tls, reach, addresses) =>
+    [
+      {
+        chat: "chat mode",
+        echo: "echo mode (to the sender)",
+        "echo-broadcast": "echo mode (to everyone)",
+      }[mode],
+      ...(tls ? ["TLS"] : []),
+      reach === "local"
+        ? "this machine only (--host 0.0.0.0 opens it to other machines)"
+        : reach === "all"
+        ? addresses.length > 0
+          ? `others connect to: ${addresses.join(", ")}`
+          : "listening on every network address"
+        : undefined,
+    ].filter((part) => part !== undefined).join(" · "),
   logConnected: (peer) => `connected: ${peer}`,
   logNickname: (peer, nick) => `nickname: ${peer} → ${nick}`,
   logDisconnected: (peer, nick, reason) =>

@@ -228,9 +228,10 @@ function parseServer(args: string[]): Command {
       "op-password",
       "motd",
     ],
-    boolean: ["e", "b", "quiet", "log-whispers", "help"],
+    boolean: ["e", "b", "quiet", "log-whispers", "help", "version"],
   });
   if (flags.help === true) return { kind: "help", text: SERVER_HELP };
+  if (flags.version === true) return { kind: "version" };
   const positionals = flags._.map(String);
   if (positionals.length > 1) {
     throw new UsageError(`Unexpected argument: ${positionals[1]} (see server --help)`);
@@ -284,11 +285,12 @@ function parseServer(args: string[]): Command {
 function parseClient(args: string[]): Command {
   const flags = parse(args, {
     string: ["host", "port", "nick", "lang", "password", "ca", "color", "bell"],
-    boolean: ["tls", "help", "timestamps"],
+    boolean: ["tls", "help", "timestamps", "version"],
     negatable: ["timestamps"],
     default: { timestamps: true },
   });
   if (flags.help === true) return { kind: "help", text: CLIENT_HELP };
+  if (flags.version === true) return { kind: "version" };
   const positionals = flags._.map(String);
   if (positionals.length > 2) {
     throw new UsageError(`Unexpected argument: ${positionals[2]} (see client --help)`);

@@ -90,6 +90,7 @@ export class ChatServer implements AsyncDisposable {
       o.onListen(this.addr);
     } else {
       this.#log.plain(this.#text.listening(this.addr.hostname, this.addr.port));
+      this.#log.plain(this.#text.serving(o.mode, o.tls !== undefined, ...reachOf(this.addr)));
       this.#log.plain(this.#text.waiting);
     }
     o.signal?.addEventListener("abort", this.#onAbort, { once: true });
@@ -224,6 +225,29 @@ export class ChatServer implements AsyncDisposable {
       whisper: (from, to, whisper) =>
         log.info(text.logWhisper(from, to, logWhispers ? whisper : undefined)),
     };
+  }
+}
+
+/**
+ * Who can reach a server bound to an address: this machine only (loopback), every
+ * machine (a wildcard address: the addresses others can use, when the
+ * `networkInterfaces` permission lets us list them), or the one address given.
+ *
+ * @param addr The bound address.
+ * @returns The reach and, for a wildcard, the `host:port` others can use.
+ */
+export function reachOf(addr: Deno.NetAddr): ["local" | "all" | "one", string[]] {
+  const host = addr.hostname;
+  if (host === "127.0.0.1" || host === "::1" || host.startsWith("127.")) return ["local", []];
+  if (host !== "0.0.0.0" && host !== "::") return ["one", []];
+  try {
+    const addresses = Deno.networkInterfaces()
+      .filter((i) => i.family === "IPv4" && !i.address.startsWith("127."))
+      .map((i) => `${i.address}:${addr.port}`);
+    return ["all", [...new Set(addresses)]];
+  } catch {
+    // No permission to list the interfaces: say only that every address listens.
+    return ["all", []];
   }
 }
 
