@@ -31,7 +31,8 @@ export interface UserText {
   readonly helpOpMark: string;
   nicknameInvalid(maxChars: number): string;
   nicknameTaken(nick: string): string;
-  lineTooLong(maxBytes: number): string;
+  /** A line over the cap: dropped, or (`closing`) the stream went on and is cut off. */
+  lineTooLong(maxBytes: number, closing: boolean): string;
   serverFull(maxClients: number): string;
   readonly nicknameTimeout: string;
   readonly rateLimited: string;
@@ -94,10 +95,13 @@ const ko: UserText = {
   nicknameInvalid: (max) =>
     `닉네임은 1~${max}자의 글자, 숫자, _, -만 쓸 수 있습니다. 다른 닉네임을 입력하세요.`,
   nicknameTaken: (nick) => `이미 사용 중인 닉네임입니다: ${nick}`,
-  lineTooLong: (max) => `한 줄이 너무 깁니다 (최대 ${max}바이트). 연결을 종료합니다.`,
+  lineTooLong: (max, closing) =>
+    `한 줄이 너무 깁니다 (최대 ${max}바이트). ${
+      closing ? "연결을 종료합니다." : "이 줄은 전송되지 않았습니다."
+    }`,
   serverFull: (max) => `서버가 가득 찼습니다 (최대 ${max}명). 나중에 다시 접속하세요.`,
   nicknameTimeout: "닉네임 입력 시간이 지났습니다. 연결을 종료합니다.",
-  rateLimited: "메시지를 너무 빨리 보내고 있습니다. 이 메시지는 전송되지 않았습니다.",
+  rateLimited: "메시지를 너무 빨리 보내고 있어 조금씩 나누어 전달합니다.",
   flooding: "메시지를 너무 많이 보내 연결을 종료합니다.",
   shuttingDown: "서버가 종료됩니다.",
   history: (n) => `-- 최근 메시지 ${n}개 --`,
@@ -171,10 +175,13 @@ const en: UserText = {
   nicknameInvalid: (max) =>
     `A nickname is 1 to ${max} letters, digits, _ or -. Enter another nickname.`,
   nicknameTaken: (nick) => `Nickname already taken: ${nick}`,
-  lineTooLong: (max) => `Line too long (at most ${max} bytes). Closing the connection.`,
+  lineTooLong: (max, closing) =>
+    `Line too long (at most ${max} bytes). ${
+      closing ? "Closing the connection." : "This line was not sent."
+    }`,
   serverFull: (max) => `The server is full (at most ${max} clients). Try again later.`,
   nicknameTimeout: "Took too long to choose a nickname. Closing the connection.",
-  rateLimited: "You are sending too fast. This message was not sent.",
+  rateLimited: "You are sending fast: your lines go out a little later.",
   flooding: "Too many messages. Closing the connection.",
   shuttingDown: "The server is shutting down.",
   history: (n) => `-- ${n} recent ${n === 1 ? "message" : "messages"} --`,

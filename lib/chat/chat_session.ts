@@ -10,7 +10,7 @@
 import type { Format } from "../fanout/channel.ts";
 import type { Outbox } from "../fanout/outbox.ts";
 import type { CloseReason } from "../util/close_reason.ts";
-import { RateLimiter } from "../util/rate_limiter.ts";
+import { LinePacer } from "../util/line_pacer.ts";
 import { sanitizeText } from "../util/sanitize.ts";
 import type { Chat } from "./chat.ts";
 import type { CommandContext, CommandSession } from "./commands/command.ts";
@@ -25,11 +25,6 @@ import { User, type UserHost } from "./user.ts";
 export const WRONG_PASSWORD_DELAY_MS = 1_000;
 /** Wrong operator passwords one connection may send; the next one disconnects. */
 export const MAX_OP_PASSWORD_FAILURES = 2;
-/**
- * Lines that may wait while the session finishes an earlier one (a cluster
- * round trip): a client past it is flooding.
- */
-export const MAX_PENDING_LINES = 200;
 
 /** What a session needs of its connection: the edge of one transport. */
 export interface Peer {
@@ -71,15 +66,11 @@ export class ChatSession implements UserHost, CommandSession {
   #user: User | undefined;
   /** The last nickname the connection had, for the console after it left. */
   #nickname: string | undefined;
-  /** Flood control; `undefined` when it is off. */
-  #limiter: RateLimiter | undefined;
-  #refusedInRow = 0;
+  /** Flood control, and the order of lines while one is still being handled. */
+  #pacer: LinePacer;
   #opFailures = 0;
   #nicknameTimer: ReturnType<typeof setTimeout> | undefined;
   #delayTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Set while an earlier line is still being handled (a cluster round trip). */
-  #busy = false;
-  #pending: { line: string; now: number }[] = [];
 
   /**
    * @param chat The chat to join.
@@ -89,9 +80,14 @@ export class ChatSession implements UserHost, CommandSession {
     this.#chat = chat;
     this.#peer = peer;
     const config = chat.config;
-    this.#limiter = config.rateLinesPerSecond <= 0 ? undefined : new RateLimiter({
+    this.#pacer = new LinePacer({
       linesPerSecond: config.rateLinesPerSecond,
       burst: config.rateBurst,
+      run: (line) => this.#handle(line),
+      // Only chat lines are paced: a password or a nickname never waits.
+      paced: () => this.#state === "chat",
+      delayed: () => this.#sendOwn(notice({ code: "rateLimited" })),
+      flooding: () => this.#flooding(),
     });
     this.#state = chat.password !== undefined ? "password" : "nickname";
   }
@@ -149,25 +145,18 @@ export class ChatSession implements UserHost, CommandSession {
    * @param now `performance.now()` when they were read.
    */
   lines(lines: readonly string[], now: number): void {
-    for (const raw of lines) {
-      if (this.#state === "ended") return;
-      const line = sanitizeText(raw);
-      if (this.#busy) {
-        this.#pending.push({ line, now });
-        if (this.#pending.length > MAX_PENDING_LINES) this.#flooding();
-        continue;
-      }
-      this.#handle(line, now);
-    }
+    if (this.#state === "ended") return;
+    this.#pacer.push(lines.map(sanitizeText), now);
   }
 
   /**
-   * A line passed the cap: the user is told (the connection then ends).
+   * A line passed the cap and was dropped: the user is told.
    *
    * @param maxBytes The cap.
+   * @param closing Whether the connection is being cut off for it.
    */
-  lineTooLong(maxBytes: number): void {
-    this.#sendOwn(notice({ code: "lineTooLong", maxBytes }));
+  lineTooLong(maxBytes: number, closing = false): void {
+    this.#sendOwn(notice({ code: "lineTooLong", maxBytes, closing }));
   }
 
   /**
@@ -230,46 +219,19 @@ export class ChatSession implements UserHost, CommandSession {
     return true;
   }
 
-  #handle(line: string, now: number): void {
-    let result: void | Promise<void>;
+  /** Handles one line in the current state; a promise holds the next lines until it settles. */
+  #handle(line: string): void | Promise<void> {
     switch (this.#state) {
       case "chat":
-        if (!this.#admit(now)) return;
-        result = this.#chatLine(line);
-        break;
+        return this.#chatLine(line);
       case "nickname":
-        result = this.#nicknameLine(line);
-        break;
+        return this.#nicknameLine(line);
       case "password":
-        this.#passwordLine(line);
-        return;
+        return this.#passwordLine(line);
       case "rejected":
       case "ended":
         return;
     }
-    if (result instanceof Promise) {
-      // Later lines wait, so that each is handled after the one before it.
-      this.#busy = true;
-      result.catch(() => {}).finally(() => {
-        this.#busy = false;
-        while (!this.#busy && this.#pending.length > 0 && this.#state !== "ended") {
-          const next = this.#pending.shift()!;
-          this.#handle(next.line, next.now);
-        }
-      });
-    }
-  }
-
-  /** Flood control: refuses a line over the rate, and ends a client that keeps flooding. */
-  #admit(now: number): boolean {
-    if (this.#limiter === undefined || this.#limiter.tryTake(now)) {
-      this.#refusedInRow = 0;
-      return true;
-    }
-    this.#refusedInRow++;
-    if (this.#refusedInRow > this.#chat.config.rateBurst) this.#flooding();
-    else this.#sendOwn(notice({ code: "rateLimited" }));
-    return false;
   }
 
   #flooding(): void {
@@ -421,6 +383,7 @@ export class ChatSession implements UserHost, CommandSession {
   }
 
   #clearTimers(): void {
+    this.#pacer.close();
     clearTimeout(this.#nicknameTimer);
     clearTimeout(this.#delayTimer);
     this.#nicknameTimer = undefined;

@@ -80,7 +80,7 @@ export type Notice =
   | { code: "whisperUsage" }
   | { code: "unknownCommand"; command: string }
   | { code: "usage"; usage: { readonly ko: string; readonly en: string } }
-  | { code: "lineTooLong"; maxBytes: number }
+  | { code: "lineTooLong"; maxBytes: number; closing: boolean }
   | { code: "nicknameTimeout" }
   | { code: "rateLimited" }
   | { code: "flooding" }

@@ -13,7 +13,7 @@ import type { Channel, Format, Subscriber } from "../fanout/channel.ts";
 import type { Outbox } from "../fanout/outbox.ts";
 import type { ConnectionHandler, TcpConnection } from "../transport/tcp_connection.ts";
 import type { ConsoleLog } from "../util/console_log.ts";
-import { RateLimiter } from "../util/rate_limiter.ts";
+import { LinePacer } from "../util/line_pacer.ts";
 import { sanitizeText } from "../util/sanitize.ts";
 
 /** Lines as they are: the echo-broadcast channel's format. */
@@ -43,8 +43,7 @@ export interface EchoRoom {
 export class EchoSession implements ConnectionHandler, Subscriber<string> {
   readonly #conn: TcpConnection;
   readonly #room: EchoRoom;
-  readonly #limiter: RateLimiter | undefined;
-  #refusedInRow = 0;
+  readonly #pacer: LinePacer;
   #ended = false;
 
   /**
@@ -54,9 +53,15 @@ export class EchoSession implements ConnectionHandler, Subscriber<string> {
   constructor(conn: TcpConnection, room: EchoRoom) {
     this.#conn = conn;
     this.#room = room;
-    this.#limiter = room.rateLinesPerSecond <= 0 ? undefined : new RateLimiter({
+    this.#pacer = new LinePacer({
       linesPerSecond: room.rateLinesPerSecond,
       burst: room.rateBurst,
+      run: (line) => this.#echo(line),
+      delayed: () => this.#own(room.text.rateLimited),
+      flooding: () => {
+        this.#own(room.text.flooding);
+        this.#conn.end("flooding");
+      },
     });
   }
 
@@ -75,30 +80,25 @@ export class EchoSession implements ConnectionHandler, Subscriber<string> {
 
   /** @inheritdoc */
   lines(lines: string[], now: number): void {
-    for (const raw of lines) {
-      if (this.#ended) return;
-      if (!this.#admit(now)) continue;
-      const line = sanitizeText(raw);
-      this.#room.log?.info(this.#room.consoleText.logEcho(this.#conn.peer, line));
-      if (this.#room.channel !== undefined) this.#room.channel.publish(line);
-      else this.#own(line);
-    }
+    if (!this.#ended) this.#pacer.push(lines.map(sanitizeText), now);
   }
 
   /** @inheritdoc */
-  lineTooLong(maxBytes: number): void {
-    this.#own(this.#room.text.lineTooLong(maxBytes));
+  lineTooLong(maxBytes: number, closing: boolean): void {
+    this.#own(this.#room.text.lineTooLong(maxBytes, closing));
   }
 
   /** @inheritdoc */
   ended(): void {
     this.#ended = true;
+    this.#pacer.close();
     this.#room.channel?.remove(this);
   }
 
   /** @inheritdoc */
   overflowed(): void {
     this.#ended = true;
+    this.#pacer.close();
     this.#conn.drop("outboxFull");
   }
 
@@ -110,19 +110,11 @@ export class EchoSession implements ConnectionHandler, Subscriber<string> {
     this.#conn.end("shutdown");
   }
 
-  #admit(now: number): boolean {
-    if (this.#limiter === undefined || this.#limiter.tryTake(now)) {
-      this.#refusedInRow = 0;
-      return true;
-    }
-    this.#refusedInRow++;
-    if (this.#refusedInRow > this.#room.rateBurst) {
-      this.#own(this.#room.text.flooding);
-      this.#conn.end("flooding");
-    } else {
-      this.#own(this.#room.text.rateLimited);
-    }
-    return false;
+  #echo(line: string): void {
+    if (this.#ended) return;
+    this.#room.log?.info(this.#room.consoleText.logEcho(this.#conn.peer, line));
+    if (this.#room.channel !== undefined) this.#room.channel.publish(line);
+    else this.#own(line);
   }
 
   #own(line: string): void {

@@ -155,7 +155,7 @@ export class TextFormat implements Format<RoomEvent> {
       case "usage":
         return t.usage(this.#localized(notice.usage));
       case "lineTooLong":
-        return t.lineTooLong(notice.maxBytes);
+        return t.lineTooLong(notice.maxBytes, notice.closing);
       case "nicknameTimeout":
         return t.nicknameTimeout;
       case "rateLimited":

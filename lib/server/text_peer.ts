@@ -73,8 +73,8 @@ export class TextPeer implements Peer, ConnectionHandler {
   }
 
   /** @inheritdoc */
-  lineTooLong(maxBytes: number): void {
-    this.session.lineTooLong(maxBytes);
+  lineTooLong(maxBytes: number, closing: boolean): void {
+    this.session.lineTooLong(maxBytes, closing);
   }
 
   /** @inheritdoc */

@@ -15,7 +15,7 @@ import { Outbox } from "../fanout/outbox.ts";
 import type { CloseReason } from "../util/close_reason.ts";
 import { isDisconnectError, LineTooLongError } from "../util/errors.ts";
 import { formatAddr, hostOf } from "./address.ts";
-import { LineSplitter } from "./line_splitter.ts";
+import { LineSplitter, REFUSED_LINE, type SplitLine } from "./line_splitter.ts";
 
 /** The first read buffer of a connection: small, since 10,000 idle clients each hold one. */
 export const READ_BUFFER_BYTES = 512;
@@ -31,6 +31,12 @@ export const CLOSE_TIMEOUT_MS = 2_000;
  * enough for what a well-behaved peer had in flight, not a stream.
  */
 export const MAX_DISCARD_BYTES = 1024 * 1024;
+/**
+ * How long a peer that has never sent a `\n` may pause before its pending bytes
+ * are taken as one message: the Python original's client sends each message as
+ * one write with no newline, and its server took each read as a message.
+ */
+export const UNFRAMED_PAUSE_MS = 300;
 
 /** What a connection tells its owner. Calls never overlap; none may throw. */
 export interface ConnectionHandler {
@@ -42,11 +48,13 @@ export interface ConnectionHandler {
    */
   lines(lines: string[], now: number): void;
   /**
-   * A line passed the cap; the connection reads nothing more of it.
+   * A line passed the cap and was dropped; the connection goes on with the next
+   * line, unless the peer kept streaming without a `\n` (then it is ending).
    *
    * @param maxBytes The cap.
+   * @param closing Whether the connection is being cut off for it.
    */
-  lineTooLong(maxBytes: number): void;
+  lineTooLong(maxBytes: number, closing: boolean): void;
   /**
    * The connection is ending, for whatever reason; called once. Output already
    * queued may still be flushed.
@@ -82,6 +90,8 @@ export class TcpConnection {
   #closed = false;
   #reason: CloseReason = "eof";
   #closeTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Ends the message of a peer that does not frame its lines (see {@linkcode UNFRAMED_PAUSE_MS}). */
+  #pauseTimer: ReturnType<typeof setTimeout> | undefined;
   /** Bytes taken from the outbox and not yet written. */
   #unwritten: Uint8Array | undefined;
   /** Set once the writer has stopped; `#onWriterDone` is who waits for that. */
@@ -163,16 +173,17 @@ export class TcpConnection {
           if (this.#discardedBytes > MAX_DISCARD_BYTES) this.#close();
           continue;
         }
-        let lines: string[];
+        let lines: SplitLine[];
         try {
           lines = this.#splitter.push(chunk);
         } catch (error) {
           if (!(error instanceof LineTooLongError)) throw error;
-          handler.lineTooLong(error.maxBytes);
+          handler.lineTooLong(error.maxBytes, true);
           this.end("lineTooLong");
           continue;
         }
-        if (lines.length > 0) handler.lines(lines, performance.now());
+        if (lines.length > 0) this.#deliver(lines);
+        if (!this.#splitter.framed) this.#armPause();
       }
     } catch {
       this.#reason = "error";
@@ -184,8 +195,47 @@ export class TcpConnection {
       if (!this.#closed) this.#closeTimer ??= setTimeout(() => this.#close(), CLOSE_TIMEOUT_MS);
       if (!this.#writerDone) await new Promise<void>((resolve) => this.#onWriterDone = resolve);
       clearTimeout(this.#closeTimer);
+      clearTimeout(this.#pauseTimer);
       this.#close();
     }
+  }
+
+  /** Hands lines to the handler in order, a refused line as its notice. */
+  #deliver(lines: SplitLine[]): void {
+    const handler = this.#handler!;
+    const now = performance.now();
+    if (!lines.includes(REFUSED_LINE)) {
+      handler.lines(lines as string[], now);
+      return;
+    }
+    let run: string[] = [];
+    for (const line of lines) {
+      if (this.#ending) return;
+      if (line !== REFUSED_LINE) {
+        run.push(line);
+        continue;
+      }
+      if (run.length > 0) handler.lines(run, now);
+      run = [];
+      handler.lineTooLong(this.#splitter.maxLineBytes, false);
+    }
+    if (run.length > 0 && !this.#ending) handler.lines(run, now);
+  }
+
+  /**
+   * A peer that has never sent a `\n` and pauses has its pending bytes taken as
+   * one message. A peer that frames its lines is never cut by a pause.
+   */
+  #armPause(): void {
+    clearTimeout(this.#pauseTimer);
+    this.#pauseTimer = undefined;
+    if (this.#splitter.bufferedBytes === 0 || this.#ending) return;
+    this.#pauseTimer = setTimeout(() => {
+      this.#pauseTimer = undefined;
+      if (this.#ending || this.#splitter.framed) return;
+      const line = this.#splitter.takePartial();
+      if (line !== undefined) this.#handler!.lines([line], performance.now());
+    }, UNFRAMED_PAUSE_MS);
   }
 
   /**

@@ -43,11 +43,27 @@ export class RateLimiter {
    */
   tryTake(now: number = performance.now()): boolean {
     if (this.#rate <= 0) return true;
-    const elapsed = now - this.#last;
-    this.#last = now;
-    this.#tokens = Math.min(this.#burst, this.#tokens + (elapsed * this.#rate) / 1000);
+    this.#refill(now);
     if (this.#tokens < 1) return false;
     this.#tokens -= 1;
     return true;
+  }
+
+  /**
+   * How long until a token is there.
+   *
+   * @param now The current time in milliseconds.
+   * @returns Milliseconds; `0` when one is there now.
+   */
+  msUntilNext(now: number = performance.now()): number {
+    if (this.#rate <= 0) return 0;
+    this.#refill(now);
+    return this.#tokens >= 1 ? 0 : Math.ceil(((1 - this.#tokens) * 1000) / this.#rate);
+  }
+
+  #refill(now: number): void {
+    const elapsed = Math.max(0, now - this.#last);
+    this.#last = now;
+    this.#tokens = Math.min(this.#burst, this.#tokens + (elapsed * this.#rate) / 1000);
   }
 }

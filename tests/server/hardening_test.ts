@@ -22,7 +22,12 @@ import {
 import { userText } from "../../lib/catalog/user_text.ts";
 import { parseCommandLine, SERVER_HELP } from "../../lib/cli/command_line.ts";
 import { LineTooLongError } from "../../lib/util/errors.ts";
-import { LineSplitter } from "../../lib/transport/line_splitter.ts";
+import {
+  LineSplitter,
+  MAX_REFUSED_LINE_BYTES,
+  REFUSED_LINE,
+} from "../../lib/transport/line_splitter.ts";
+import { MAX_QUEUED_LINES } from "../../lib/util/line_pacer.ts";
 import { RateLimiter } from "../../lib/util/rate_limiter.ts";
 import { serve } from "../../lib/server/server.ts";
 import { Child, MAIN_PERMISSIONS, spawnMain } from "../_helpers.ts";
@@ -75,7 +80,7 @@ function bulk(prefix: string, n: number, bytes: number): { text: string; last: s
 // ---------------------------------------------------------------------------
 
 Deno.test(
-  "line cap: a line of exactly maxLineBytes passes; one byte more gets one lineTooLong line, the connection closes and the others see the leave notice",
+  "line cap: a line of exactly maxLineBytes passes; one byte more is refused with one notice, and the connection goes on",
   { timeout: TEST_TIMEOUT_MS },
   async () => {
     await using s = startServer({ maxLineBytes: 1024 });
@@ -89,17 +94,25 @@ Deno.test(
     await bob.waitFor(`alice> ${ascii}`);
     await bob.waitFor(`alice> ${korean}`);
 
-    await alice.send("x".repeat(1025));
-    await alice.waitFor(m.lineTooLong(1024));
-    assertEquals(await alice.waitClosed(), [], "nothing after the error line");
-    assertEquals(count(alice.received, m.lineTooLong(1024)), 1);
-    await bob.waitFor(m.left("alice"));
+    // A long line between two good ones, in one write: refused in its place.
+    await alice.write(`before\n${"x".repeat(1025)}\nafter\n`);
+    await alice.waitFor("alice> before");
+    assertEquals(await alice.nextLine(), m.lineTooLong(1024, false));
+    assertEquals(await alice.nextLine(), "alice> after");
+    await bob.waitFor("alice> after");
+    assertEquals(count(alice.received, m.lineTooLong(1024, false)), 1);
     assertFalse(bob.received.some((l) => l.startsWith("alice> x")), "the long line was relayed");
+    // A pasted paragraph far over the cap, then more: still one notice, still connected.
+    await alice.write("y".repeat(300 * 1024));
+    await alice.write("z".repeat(300 * 1024) + "\nstill here\n");
+    await bob.waitFor("alice> still here");
+    assertEquals(count(alice.received, m.lineTooLong(1024, false)), 2);
+    assertFalse(bob.received.includes(m.left("alice")));
   },
 );
 
 Deno.test(
-  "line cap: a client streaming bytes with no newline is disconnected at the cap, its error line intact",
+  "line cap: a client streaming bytes with no newline is cut off after MAX_REFUSED_LINE_BYTES, its last line intact",
   { timeout: TEST_TIMEOUT_MS },
   async () => {
     await using s = startServer({ maxLineBytes: 1024 });
@@ -124,8 +137,9 @@ Deno.test(
     await streamer.waitClosed();
     await streaming;
     assertEquals(streamer.endedBy, "eof", "closed with a FIN after the error line, not reset");
-    assertEquals(streamer.lines.slice(-1), [m.lineTooLong(1024)]);
+    assertEquals(streamer.lines.slice(-2), [m.lineTooLong(1024, false), m.lineTooLong(1024, true)]);
     assertLess(sent, 64 * 1024 * 1024);
+    assertGreaterOrEqual(sent, MAX_REFUSED_LINE_BYTES, "cut off only after the bound");
     await bob.waitFor(m.left("streamer"));
   },
 );
@@ -138,7 +152,7 @@ Deno.test(
     await using streamer = await RawClient.connect(s.port);
     await streamer.join("streamer");
     await streamer.write(new Uint8Array(2048).fill(0x61));
-    await streamer.waitForText(m.lineTooLong(1024));
+    await streamer.waitForText(m.lineTooLong(1024, false));
     // Ignore the FIN and keep writing until the server closes for good. Without a
     // bound on what a closing connection discards, it reads for CLOSE_TIMEOUT_MS
     // (gigabytes on loopback).
@@ -160,15 +174,17 @@ Deno.test("line splitter: an unfinished line never holds more than maxLineBytes 
   const splitter = new LineSplitter({ maxLineBytes: 1000 });
   const chunk = new Uint8Array(100).fill(0x61);
   let pushes = 0;
+  let refusedAt = -1;
   assertThrows(() => {
-    while (pushes < 1_000) {
-      splitter.push(chunk);
+    while (pushes < 100_000) {
+      const out = splitter.push(chunk);
+      if (out.includes(REFUSED_LINE)) refusedAt = pushes;
       pushes++;
       assertLessOrEqual(splitter.bufferedBytes, 1001);
     }
   }, LineTooLongError);
-  assertEquals(pushes, 10, "the 11th chunk (1,100 bytes without a newline) is refused");
-  assertLessOrEqual(splitter.bufferedBytes, 1001);
+  assertEquals(refusedAt, 10, "the 11th chunk (1,100 bytes without a newline) is refused");
+  assertEquals(pushes, Math.floor(MAX_REFUSED_LINE_BYTES / 100), "then dropped, up to the bound");
 });
 
 Deno.test("line splitter: an oversized line is refused before any of it is decoded", () => {
@@ -182,11 +198,11 @@ Deno.test("line splitter: an oversized line is refused before any of it is decod
     const noNewline = new Uint8Array(4 * 1024 * 1024).fill(0xff);
     assertThrows(() => new LineSplitter({ maxLineBytes: 8192 }).push(noNewline), LineTooLongError);
     const lastLineTooLong = concat("ok\n", new Uint8Array(9000).fill(0x62), "\n");
-    assertThrows(
-      () => new LineSplitter({ maxLineBytes: 8192 }).push(lastLineTooLong),
-      LineTooLongError,
-    );
-    assertEquals(decoded, [], "bytes were decoded before the cap was checked");
+    assertEquals(new LineSplitter({ maxLineBytes: 8192 }).push(lastLineTooLong), [
+      "ok",
+      REFUSED_LINE,
+    ]);
+    assertEquals(decoded, [2], "only the good line was decoded");
   } finally {
     TextDecoder.prototype.decode = original;
   }
@@ -487,42 +503,62 @@ Deno.test(
 // ---------------------------------------------------------------------------
 
 Deno.test(
-  "flood control: of 8 lines sent at once at 5 lines/s with a burst of 5, 5 are delivered and each of the 3 others gets a rateLimited notice",
+  "flood control: a paste of 60 lines at the default rate arrives whole, in order, with one notice",
   { timeout: TEST_TIMEOUT_MS },
   async () => {
-    await using s = startServer({ rateLinesPerSecond: 5, rateBurst: 5 });
-    const [alice, bob, carol] = await joinAll(s.port, "alice", "bob", "carol");
+    // Defaults: 20 lines/s, a burst of 40: 40 go at once, 20 wait about a second.
+    await using s = startServer({ rateLinesPerSecond: undefined, rateBurst: undefined });
+    const [alice, bob] = await joinAll(s.port, "alice", "bob");
     await using _a = alice;
     await using _b = bob;
-    await using _c = carol;
-    const sent = Array.from({ length: 8 }, (_, i) => `m${i + 1}`);
+    const sent = Array.from({ length: 60 }, (_, i) => `p${i + 1}`);
     await alice.write(sent.map((l) => l + "\n").join(""));
-    for (let i = 0; i < 3; i++) await alice.waitFor(m.rateLimited);
-    // alice's lines are all handled; carol's line marks the end of what bob gets.
-    await carol.send("sync");
-    await bob.waitFor("carol> sync");
+    await bob.waitFor("alice> p60");
     const relayed = bob.received.filter((l) => l.startsWith("alice> "));
-    assertEquals(relayed, sent.slice(0, 5).map((l) => `alice> ${l}`));
-    assertEquals(count(alice.received, m.rateLimited), 3, "every refused line gets a notice");
+    assertEquals(relayed, sent.map((l) => `alice> ${l}`), "nothing lost, nothing reordered");
+    await alice.waitFor("alice> p60");
+    assertEquals(count(alice.received, m.rateLimited), 1, "one notice for the whole burst");
     assertFalse(alice.closed);
   },
 );
 
 Deno.test(
-  "flood control: a client refused more than burst lines in a row is disconnected with the flooding line",
+  "flood control: lines over the rate wait their turn rather than being refused",
+  { timeout: TEST_TIMEOUT_MS },
+  async () => {
+    await using s = startServer({ rateLinesPerSecond: 10, rateBurst: 5 });
+    const [alice, bob, carol] = await joinAll(s.port, "alice", "bob", "carol");
+    await using _a = alice;
+    await using _b = bob;
+    await using _c = carol;
+    await alice.write(Array.from({ length: 8 }, (_, i) => `m${i + 1}\n`).join(""));
+    await alice.waitFor(m.rateLimited);
+    // carol is not slowed down by alice's queue.
+    await carol.send("meanwhile");
+    await bob.waitFor("carol> meanwhile");
+    await bob.waitFor("alice> m8");
+    const relayed = bob.received.filter((l) => l.startsWith("alice> "));
+    assertEquals(relayed.length, 8);
+    // alice's last three waited for tokens: carol's line came before them.
+    assertLess(bob.received.indexOf("carol> meanwhile"), bob.received.indexOf("alice> m8"));
+  },
+);
+
+Deno.test(
+  "flood control: a client past the queue's bound is disconnected with the flooding line",
   { timeout: TEST_TIMEOUT_MS },
   async () => {
     await using s = startServer({ rateLinesPerSecond: 5, rateBurst: 5 });
     const [alice, bob] = await joinAll(s.port, "alice", "bob");
     await using _a = alice;
     await using _b = bob;
-    await alice.write(Array.from({ length: 20 }, (_, i) => `f${i + 1}\n`).join(""));
+    const lines = MAX_QUEUED_LINES + 10;
+    await alice.write(Array.from({ length: lines }, (_, i) => `f${i + 1}\n`).join(""));
     await alice.waitClosed();
-    assertEquals(count(alice.received, m.rateLimited), 5);
     assertEquals(alice.received.at(-1), m.flooding);
     await bob.waitFor(m.left("alice"));
     const relayed = bob.received.filter((l) => l.startsWith("alice> "));
-    assertEquals(relayed, ["f1", "f2", "f3", "f4", "f5"].map((l) => `alice> ${l}`));
+    assertLess(relayed.length, lines);
   },
 );
 

@@ -1,0 +1,100 @@
+/**
+ * The original clients against our server, byte for byte: the Python `main.py`
+ * client (messages with no newline) and the C `echo-client`.
+ *
+ * @module
+ */
+
+import { assertEquals } from "@std/assert";
+import { UNFRAMED_PAUSE_MS } from "../../lib/transport/tcp_connection.ts";
+import { spawnMain } from "../_helpers.ts";
+import { joinAll, startServer } from "../_server_helpers.ts";
+import { OriginalEchoClient, OriginalPythonClient } from "../fixtures/original_clients.ts";
+
+Deno.test("originals: the Python client (no newlines) joins, chats, whispers and quits", async () => {
+  await using s = startServer();
+  const [alice] = await joinAll(s.port, "alice");
+  await using _a = alice;
+  await using py = await OriginalPythonClient.connect(s.port);
+  await py.waitFor("닉네임을 입력하세요:");
+  await py.sendMessage("파이썬");
+  await py.waitFor("서버에 연결되었습니다.");
+  await alice.waitFor("파이썬님이 입장하셨습니다.");
+  await py.sendMessage("안녕하세요");
+  await alice.waitFor("파이썬> 안녕하세요");
+  await py.waitFor("파이썬> 안녕하세요");
+  await py.sendMessage("@alice 비밀");
+  await alice.waitFor("[귓속말] 파이썬> 비밀");
+  await alice.send("@파이썬 답장");
+  await py.waitFor("[귓속말] alice> 답장");
+  await py.sendMessage("/종료");
+  await py.waitClosed();
+  await alice.waitFor("파이썬님이 퇴장하셨습니다.");
+});
+
+Deno.test("originals: a client that sent a newline is never cut by a pause", async () => {
+  await using s = startServer();
+  const [alice, bob] = await joinAll(s.port, "alice", "bob");
+  await using _a = alice;
+  await using _b = bob;
+  await alice.write("hel");
+  // A pause longer than the unframed one, on purpose: the stimulus, not a wait for an event.
+  await new Promise((resolve) => setTimeout(resolve, 2 * UNFRAMED_PAUSE_MS));
+  await alice.write("lo\n");
+  await bob.waitFor("alice> hello");
+  assertEquals(bob.received.filter((l) => l.startsWith("alice> ")), ["alice> hello"]);
+});
+
+Deno.test("originals: the C echo-client gets its lines back from -e, and everyone's from -e -b", async () => {
+  {
+    await using s = startServer({ mode: "echo" });
+    await using c = await OriginalEchoClient.connect(s.port);
+    await c.typeLine("hello echo");
+    await c.waitFor("hello echo");
+    await c.typeLine("안녕");
+    await c.waitFor("안녕");
+  }
+  {
+    await using s = startServer({ mode: "echo-broadcast" });
+    await using a = await OriginalEchoClient.connect(s.port);
+    await using b = await OriginalEchoClient.connect(s.port);
+    // b is counted once a line of a reaches it; then each gets the other's.
+    await a.typeLine("first");
+    await a.waitFor("first");
+    await b.typeLine("from b");
+    await a.waitFor("from b");
+    await b.waitFor("from b");
+    await a.typeLine("from a");
+    await b.waitFor("from a");
+  }
+});
+
+Deno.test({
+  name: "originals: the Python client and our client chat in one room on our server",
+  timeout: 30_000,
+  fn: async () => {
+    await using s = startServer();
+    await using py = await OriginalPythonClient.connect(s.port);
+    await py.waitFor("닉네임을 입력하세요:");
+    await py.sendMessage("py");
+    await py.waitFor("서버에 연결되었습니다.");
+    await using ours = spawnMain([
+      "client",
+      "--port",
+      String(s.port),
+      "--nick",
+      "deno",
+      "--color",
+      "never",
+      "--no-timestamps",
+    ]);
+    await py.waitFor("deno님이 입장하셨습니다.");
+    await py.sendMessage("hello from python");
+    await ours.stdout.waitFor((l) => l.endsWith("py> hello from python"));
+    await ours.send("hello from deno");
+    await py.waitFor("deno> hello from deno");
+    await ours.send("/quit");
+    await py.waitFor("deno님이 퇴장하셨습니다.");
+    assertEquals((await ours.exit()).code, 0);
+  },
+});
