@@ -28,7 +28,7 @@ const NCAT_JOIN_CONCURRENCY = 4;
 const WORKER_GRACE_MS = 15_000;
 
 /** The scenarios of issue 5. */
-export type ScenarioName = "a" | "b" | "c" | "d";
+export type ScenarioName = "a" | "b" | "c" | "d" | "e";
 
 /** One measured configuration (a scenario may have several, e.g. one per client count). */
 export interface CaseSpec {
@@ -62,6 +62,8 @@ export interface CaseSpec {
   stallMs: number;
   /** Receive buffer per connection in the generator. */
   readBufferBytes: number;
+  /** Rooms the clients are spread over evenly (1: everyone in one room). */
+  rooms: number;
 }
 
 /** What one peer did in one case. */
@@ -221,6 +223,7 @@ function workerConfigs(
       runTimeoutMs: spec.runTimeoutMs,
       stallMs: spec.stallMs,
       readBufferBytes: spec.readBufferBytes,
+      rooms: spec.rooms,
     });
   }
   return configs;
@@ -270,7 +273,11 @@ export async function runCase(
     );
     const machine0 = await readMachineTicks();
     const t0 = performance.now();
-    const go: GoMessage = { kind: "go", joinedSenders };
+    const joinedSendersByRoom = new Array<number>(spec.rooms).fill(0);
+    for (const m of joinedMessages) {
+      m.joinedSendersByRoom.forEach((count, room) => joinedSendersByRoom[room] += count);
+    }
+    const go: GoMessage = { kind: "go", joinedSenders, joinedSendersByRoom };
     for (const w of workers) {
       await w.stdin.write(encoder.encode(JSON.stringify(go) + "\n"));
     }

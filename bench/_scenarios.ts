@@ -7,7 +7,7 @@
 import type { CaseSpec, ScenarioName } from "./_run_case.ts";
 
 /** Every scenario, in run order. */
-export const SCENARIOS: readonly ScenarioName[] = ["a", "b", "c", "d"];
+export const SCENARIOS: readonly ScenarioName[] = ["a", "b", "c", "d", "e"];
 
 /** Knobs of a benchmark run (the command-line flags). */
 export interface BenchOptions {
@@ -47,6 +47,9 @@ const PACED_SECONDS = 3;
 const QUICK_PACED_SECONDS = 2;
 /** Lines per second per sender in scenario b. */
 const PACED_RATE = 10;
+/** Scenario e: rooms, and clients in each. */
+const ROOMS = 10;
+const CLIENTS_PER_ROOM = 100;
 
 /**
  * The cases to run.
@@ -68,6 +71,7 @@ export function buildCases(options: BenchOptions): CaseSpec[] {
     runTimeoutMs: quick ? 10_000 : 15_000,
     stallMs: 3_000,
     readBufferBytes: 64 * 1024,
+    rooms: 1,
   };
   const cases: CaseSpec[] = [];
   const wanted = new Set(options.only);
@@ -151,6 +155,26 @@ export function buildCases(options: BenchOptions): CaseSpec[] {
       id: "d-slow",
       title: `d: the same plus one joined client that never reads`,
       slowClient: true,
+    });
+  }
+  if (wanted.has("e")) {
+    // Every client talks, each line reaches the 100 of its room: the deliveries of a-1000
+    // spread over rooms, so the same cap on the case's size applies.
+    const rooms = ROOMS;
+    const perRoom = CLIENTS_PER_ROOM;
+    const target = THROUGHPUT_DELIVERIES_CAP / (quick ? QUICK_DIVISOR : 1);
+    const lines = Math.max(1, Math.round(target / (rooms * perRoom * perRoom)));
+    cases.push({
+      ...base,
+      id: `e-${rooms}x${perRoom}`,
+      scenario: "e",
+      title:
+        `e: ${rooms} rooms of ${perRoom} clients, everyone sending ${lines} lines to their room at once, window ${options.window}`,
+      clients: rooms * perRoom,
+      senders: rooms * perRoom,
+      lines,
+      rooms,
+      readBufferBytes: 32 * 1024,
     });
   }
   return cases;

@@ -108,6 +108,7 @@ function shippedServerCommand(): string[] {
 function serverEnv(): Record<string, string> {
   const env = Deno.env.toObject();
   delete env.CHAT_PASSWORD;
+  delete env.CHAT_OP_PASSWORD;
   return env;
 }
 

@@ -45,6 +45,8 @@ export interface WorkerConfig {
   stallMs: number;
   /** Receive buffer per connection. */
   readBufferBytes: number;
+  /** Rooms the clients are spread over (client `i` is in room `i % rooms`); 1: one room. */
+  rooms: number;
 }
 
 /** First message of a worker: its join phase is over. */
@@ -54,6 +56,8 @@ export interface JoinedMessage {
   joined: number;
   /** Of those, how many are senders. */
   joinedSenders: number;
+  /** Joined senders per room (index = room). */
+  joinedSendersByRoom: number[];
   /** Clients that failed or timed out (their sockets are closed). */
   failed: number;
   /** Epoch ms when this worker started connecting and when its last client joined. */
@@ -68,6 +72,8 @@ export interface GoMessage {
   kind: "go";
   /** Joined senders over all workers: what every receiver expects lines from. */
   joinedSenders: number;
+  /** Joined senders per room over all workers: what a receiver in that room expects. */
+  joinedSendersByRoom: number[];
 }
 
 /** Second message of a worker: the measured phase is over. */

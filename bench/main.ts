@@ -14,13 +14,14 @@ import { type BenchReport, renderMarkdown } from "./_report.ts";
 import { type CaseSpec, notRun, type PeerResult, runCase, type ScenarioName } from "./_run_case.ts";
 import { type BenchOptions, buildCases, SCENARIOS } from "./_scenarios.ts";
 import { readProcText } from "./_proc_stats.ts";
+import { protocolOf } from "./_protocols.ts";
 import { findPeer } from "./_servers.ts";
 import { PEER_NAMES, type PeerName } from "./_types.ts";
 
 const USAGE = `Usage: deno task bench [options]
 
   --quick               smaller cases (about a third of the time)
-  --only a,b,c,d        scenarios to run (default: all)
+  --only a,b,c,d,e      scenarios to run (default: all)
   --peers ours,ncat,redis
                         servers to run (default: all; missing ones are listed as skipped)
   --clients 10,100,1000 client counts of scenario a
@@ -60,7 +61,7 @@ function parseOptions(args: string[]): { options: BenchOptions; peers: PeerName[
   const only = list(flags.only, SCENARIOS.join(","));
   for (const s of only) {
     if (!SCENARIOS.includes(s as ScenarioName)) {
-      throw new Error(`Cannot run the benchmark: unknown scenario "${s}" (use a, b, c, d)`);
+      throw new Error(`Cannot run the benchmark: unknown scenario "${s}" (use a, b, c, d, e)`);
     }
   }
   const peers = list(flags.peers, PEER_NAMES.join(","));
@@ -125,7 +126,9 @@ async function main(): Promise<void> {
         let result: PeerResult;
         if (!peers.includes(peer)) result = notRun(peer, "skipped", "not selected (--peers)");
         else if (program === null) result = notRun(peer, "skipped", "not installed");
-        else {
+        else if (spec.rooms > 1 && !protocolOf(peer).rooms) {
+          result = notRun(peer, "skipped", "no rooms");
+        } else {
           try {
             result = await runCase(spec, peer, program);
           } catch (error) {

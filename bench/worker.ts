@@ -20,7 +20,7 @@ import {
   stampMarker,
   writePayload,
 } from "./_marker.ts";
-import { type ClientProtocol, protocolOf } from "./_protocols.ts";
+import { type ClientProtocol, type HandshakeStep, protocolOf } from "./_protocols.ts";
 import type {
   GoMessage,
   JoinedMessage,
@@ -44,6 +44,14 @@ class Client {
   readonly nick: string;
   readonly isSender: boolean;
   readonly slow: boolean;
+  /** Its room: `index % rooms`. */
+  readonly room: number;
+  /** The room's name on the wire, or `undefined` in a one-room case. */
+  readonly roomName: string | undefined;
+  readonly steps: HandshakeStep[];
+  /** What goes before each of its payloads (Redis names the channel). */
+  readonly prefix: Uint8Array;
+  readonly frameBytes: number;
   conn: Deno.TcpConn | null = null;
   /** Redis: the connection that publishes; otherwise the same as `conn`. */
   out: Deno.TcpConn | null = null;
@@ -67,6 +75,12 @@ class Client {
     this.nick = nick;
     this.isSender = isSender;
     this.slow = slow;
+    const rooms = config!.rooms;
+    this.room = rooms > 1 ? Math.max(0, index) % rooms : 0;
+    this.roomName = rooms > 1 ? `r${this.room}` : undefined;
+    this.steps = protocol.steps(nick, this.roomName);
+    this.prefix = protocol.framePrefix(payloadBytes, this.roomName);
+    this.frameBytes = this.prefix.length + payloadBytes + protocol.frameSuffix.length;
   }
 }
 
@@ -80,8 +94,6 @@ if (config === null) {
 const protocol: ClientProtocol = protocolOf(config.peer);
 /** The payload is the line without its `\n` (Redis frames it instead of ending it). */
 const payloadBytes = config.lineBytes - 1;
-const prefix = protocol.framePrefix(payloadBytes);
-const frameBytes = prefix.length + payloadBytes + protocol.frameSuffix.length;
 /** From a marker's `@` to the end of its payload, which holds no other `@`. */
 const skipAfterMarker = payloadBytes - (MIN_PAYLOAD_BYTES - MARKER_BYTES);
 const encoder = new TextEncoder();
@@ -154,13 +166,13 @@ function pump(c: Client): void {
   const now = nowUs();
   if (firstSendUs === 0) firstSendUs = now;
   for (let j = 0; j < count; j++) {
-    stampMarker(buffer, j * frameBytes + prefix.length, c.index, c.nextSequence + j, now);
+    stampMarker(buffer, j * c.frameBytes + c.prefix.length, c.index, c.nextSequence + j, now);
   }
   c.nextSequence += count;
   c.inflight += count;
   sent += count;
   c.writing = true;
-  writeAll(c.out, buffer.subarray(0, count * frameBytes)).then(
+  writeAll(c.out, buffer.subarray(0, count * c.frameBytes)).then(
     () => {
       c.writing = false;
       pump(c);
@@ -247,20 +259,20 @@ async function readLoop(c: Client, conn: Deno.TcpConn): Promise<void> {
       if (n === null) throw new Error("the server closed the connection before the join");
       const end = carry + n;
       let from = 0;
-      while (step < protocol.steps.length) {
-        const { expect, reply } = protocol.steps[step];
+      while (step < c.steps.length) {
+        const { expect, reply } = c.steps[step];
         const at = indexOfBytes(buf, end, expect, from);
         if (at < 0) break;
         from = at + expect.length;
         step++;
-        if (reply) await writeAll(conn, reply(c.nick));
+        if (reply) await writeAll(conn, reply);
       }
-      if (step === protocol.steps.length) {
+      if (step === c.steps.length) {
         c.joined = true;
         c.joinedSignal.resolve();
         break;
       }
-      const keep = Math.min(end - from, protocol.steps[step].expect.length - 1);
+      const keep = Math.min(end - from, c.steps[step].expect.length - 1);
       buf.copyWithin(0, end - keep, end);
       carry = keep;
     }
@@ -315,7 +327,8 @@ async function joinClient(c: Client, deadline: number): Promise<void> {
       c.out = conn;
     }
     readLoop(c, conn);
-    if (protocol.greeting) await writeAll(conn, protocol.greeting);
+    const greeting = protocol.greeting(c.roomName);
+    if (greeting !== null) await writeAll(conn, greeting);
     await c.joinedSignal.promise;
   })();
   connect.catch(() => {});
@@ -351,6 +364,7 @@ async function joinAll(): Promise<JoinedMessage> {
   const endMs = Date.now();
   let joined = 0;
   let joinedSenders = 0;
+  const joinedSendersByRoom = new Array<number>(config!.rooms).fill(0);
   for (const c of allClients) {
     // A late client stays connected but takes no part: closing a connection that ncat has not
     // accepted yet makes ncat quit ("getpeername ... failed").
@@ -361,13 +375,25 @@ async function joinAll(): Promise<JoinedMessage> {
     if (c.slow) continue;
     c.next = new Int32Array(config!.senderCount);
     joined++;
-    if (c.isSender) joinedSenders++;
+    if (c.isSender) {
+      joinedSenders++;
+      joinedSendersByRoom[c.room]++;
+    }
     if (observer === null) observer = c;
     else if (backupObserver === null) backupObserver = c;
   }
   const failed = allClients.length - joined - (slowClient?.joined ? 1 : 0);
   if (slowClient && !slowClient.joined) error ??= "the slow client did not join";
-  return { kind: "joined", joined, joinedSenders, failed, startMs, endMs, error };
+  return {
+    kind: "joined",
+    joined,
+    joinedSenders,
+    joinedSendersByRoom,
+    failed,
+    startMs,
+    endMs,
+    error,
+  };
 }
 
 async function pacedSender(c: Client): Promise<void> {
@@ -380,10 +406,10 @@ async function pacedSender(c: Client): Promise<void> {
     if (phase !== "running") return;
     const now = nowUs();
     if (firstSendUs === 0 || now < firstSendUs) firstSendUs = now;
-    stampMarker(buffer, prefix.length, c.index, k, now);
+    stampMarker(buffer, c.prefix.length, c.index, k, now);
     sent++;
     try {
-      await writeAll(c.out, buffer.subarray(0, frameBytes));
+      await writeAll(c.out, buffer.subarray(0, c.frameBytes));
     } catch {
       return;
     }
@@ -395,17 +421,17 @@ async function run(go: GoMessage): Promise<ResultMessage["ending"]> {
   for (const c of clients) {
     if (c.next === null) continue;
     const own = c.isSender && !protocol.echo ? lines : 0;
-    c.expected = go.joinedSenders * lines - own;
+    c.expected = go.joinedSendersByRoom[c.room] * lines - own;
     readersJoined++;
     if (c.received >= c.expected) completeReceivers++;
     if (c.isSender) {
       const slots = config!.ratePerSec > 0 ? 1 : config!.window;
-      c.sendBuffer = new Uint8Array(slots * frameBytes);
+      c.sendBuffer = new Uint8Array(slots * c.frameBytes);
       for (let j = 0; j < slots; j++) {
-        const at = j * frameBytes;
-        c.sendBuffer.set(prefix, at);
-        writePayload(c.sendBuffer, at + prefix.length, payloadBytes);
-        c.sendBuffer.set(protocol.frameSuffix, at + prefix.length + payloadBytes);
+        const at = j * c.frameBytes;
+        c.sendBuffer.set(c.prefix, at);
+        writePayload(c.sendBuffer, at + c.prefix.length, payloadBytes);
+        c.sendBuffer.set(protocol.frameSuffix, at + c.prefix.length + payloadBytes);
       }
     }
   }
