@@ -9,26 +9,43 @@
  * @module
  */
 
+import type { MaybePromise } from "../util/maybe_async.ts";
 import type { HistoryEvent, RoomEvent } from "./events.ts";
+import type { Room } from "./room.ts";
 
-/** Where a room's events travel. */
+/** A room's recent messages, read for a newcomer. */
+export interface HistoryRead {
+  /** The messages and actions, oldest first, up to the last event this server has shown. */
+  readonly events: readonly HistoryEvent[];
+  /**
+   * Lets the room show its later events again. Until it is called, no event of the
+   * room is shown here, so that a newcomer added in between misses none and sees
+   * none twice.
+   */
+  resume(): void;
+}
+
+/** Where rooms' events travel. */
 export interface Bus {
+  /** Whether other servers share the rooms: a stopping server then tells them its users left. */
+  readonly shared: boolean;
   /**
    * Sends an event to a room. Its members, here and elsewhere, see it when it
-   * comes back through the function given to {@linkcode Bus.open}.
+   * comes back through {@linkcode Room.deliver}.
    *
    * @param room The room's key.
    * @param event The event.
-   * @returns `false` when it cannot be sent now (a cluster that is unreachable).
+   * @returns `false` when it cannot be sent (a cluster that is unreachable), at once
+   *   or once that is known.
    */
-  publish(room: string, event: RoomEvent): boolean;
+  publish(room: string, event: RoomEvent): MaybePromise<boolean>;
   /**
    * Starts delivering a room's events to this server (its first member here came).
    *
-   * @param room The room's key.
-   * @param deliver Called with each event, in order.
+   * @param room The room.
+   * @returns When the room's events reach it from now on.
    */
-  open(room: string, deliver: (event: RoomEvent) => void): void;
+  open(room: Room): MaybePromise<void>;
   /**
    * Stops delivering a room's events to this server (its last member here left).
    *
@@ -36,11 +53,12 @@ export interface Bus {
    */
   close(room: string): void;
   /**
-   * The room's most recent messages and actions, oldest first.
+   * Reads the room's most recent messages and actions for a newcomer, and holds
+   * the room's later events until {@linkcode HistoryRead.resume}.
    *
    * @param room The room's key.
    * @param limit The most to return.
-   * @returns The events (at once in one process).
+   * @returns The events and the resume switch.
    */
-  history(room: string, limit: number): readonly HistoryEvent[] | Promise<readonly HistoryEvent[]>;
+  history(room: string, limit: number): MaybePromise<HistoryRead>;
 }

@@ -1,17 +1,23 @@
 /**
- * The chat: who is here (the one registry of nicknames), the rooms, the bans, and
- * the moves between rooms. It knows nothing of sockets: users reach it through
- * their sessions, and rooms' events travel through a {@linkcode Bus}.
+ * The chat: the rooms of this server, the moves between rooms, and the seams to
+ * the rest of the world: where rooms' events travel (the {@linkcode Bus}) and
+ * where users are (the {@linkcode Directory}). It knows nothing of sockets: users
+ * reach it through their sessions.
+ *
+ * On one server every step runs at once; in a cluster some wait for Redis, so the
+ * methods that may wait return a value or a promise of it ({@linkcode MaybePromise}).
  *
  * @module
  */
 
+import { type MaybePromise, whenReady } from "../util/maybe_async.ts";
 import { PasswordCheck } from "../util/password.ts";
-import { Bans } from "./bans.ts";
+import type { Bans } from "./bans.ts";
 import type { Bus } from "./bus.ts";
+import type { Directory, UserRef } from "./directory.ts";
 import { notice, type RoomEntry, type RoomEvent, type WhoEntry } from "./events.ts";
 import { LocalBus } from "./local_bus.ts";
-import { nicknameKey } from "./nickname.ts";
+import { LocalDirectory } from "./local_directory.ts";
 import { Room } from "./room.ts";
 import {
   isValidRoomName,
@@ -42,7 +48,7 @@ export interface ChatConfig {
   rateBurst: number;
 }
 
-/** What the chat tells the server console. Every method is optional to act on. */
+/** What the chat tells the server console. */
 export interface ChatObserver {
   /** A connection chose its nickname. */
   nickname(peer: string, nick: string): void;
@@ -52,30 +58,43 @@ export interface ChatObserver {
   whisper(from: string, to: string, text: string): void;
 }
 
+/** The seams of a chat that is shared with other servers. */
+export interface ChatCluster {
+  /** Where rooms' events travel. */
+  bus: Bus;
+  /** Where users are. */
+  directory: Directory;
+}
+
 /** The shared state of one server's chat. */
 export class Chat {
   /** The settings. */
   readonly config: Readonly<ChatConfig>;
   /** Where rooms' events travel. */
   readonly bus: Bus;
-  /** Addresses that may not connect. */
-  readonly bans: Bans = new Bans();
+  /** Where users are. */
+  readonly directory: Directory;
   /** The server password check, when there is one. */
   readonly password: PasswordCheck | undefined;
   /** The operator password check, when there is one. */
   readonly opPassword: PasswordCheck | undefined;
   /** The console, when it wants to know. */
   readonly observer: ChatObserver | undefined;
-  #users = new Map<string, User>();
   #rooms = new Map<string, Room>();
+  #users = new Set<User>();
 
   /**
    * @param config The settings.
-   * @param options The bus (default: in this process) and the console.
+   * @param options A cluster to share the chat with (default: this process alone),
+   *   and the console.
    */
-  constructor(config: ChatConfig, options: { bus?: Bus; observer?: ChatObserver } = {}) {
+  constructor(
+    config: ChatConfig,
+    options: { cluster?: ChatCluster; observer?: ChatObserver } = {},
+  ) {
     this.config = config;
-    this.bus = options.bus ?? new LocalBus(config.historyLimit);
+    this.bus = options.cluster?.bus ?? new LocalBus(config.historyLimit);
+    this.directory = options.cluster?.directory ?? new LocalDirectory(() => this.#rooms.values());
     this.observer = options.observer;
     this.password = config.password === undefined ? undefined : new PasswordCheck(config.password);
     this.opPassword = config.opPassword === undefined
@@ -83,19 +102,24 @@ export class Chat {
       : new PasswordCheck(config.opPassword);
   }
 
-  /** The number of joined users. */
+  /** The addresses that may not connect. */
+  get bans(): Bans {
+    return this.directory.bans;
+  }
+
+  /** The number of users joined on this server. */
   get userCount(): number {
     return this.#users.size;
   }
 
   /**
-   * Finds a user by nickname, ignoring case.
+   * Finds a user by nickname, ignoring case, on any server.
    *
    * @param nickname The nickname.
    * @returns The user, or `undefined`.
    */
-  findUser(nickname: string): User | undefined {
-    return this.#users.get(nicknameKey(nickname));
+  findUser(nickname: string): MaybePromise<UserRef | undefined> {
+    return this.directory.find(nickname);
   }
 
   /**
@@ -103,20 +127,23 @@ export class Chat {
    *
    * @param user A user whose nickname is valid.
    * @returns `false` when the nickname is taken (compared ignoring case).
+   * @throws {UnavailableError} (a rejected promise) When a cluster cannot be reached.
    */
-  register(user: User): boolean {
-    if (this.#users.has(user.key)) return false;
-    this.#users.set(user.key, user);
-    return true;
+  register(user: User): MaybePromise<boolean> {
+    return whenReady(this.directory.claim(user), (claimed) => {
+      if (claimed) this.#users.add(user);
+      return claimed;
+    });
   }
 
   /**
-   * Frees a user's nickname at once.
+   * Frees a user's nickname at once; the user is gone.
    *
    * @param user The user.
    */
   unregister(user: User): void {
-    if (this.#users.get(user.key) === user) this.#users.delete(user.key);
+    user.gone = true;
+    if (this.#users.delete(user)) this.directory.release(user);
   }
 
   /**
@@ -126,14 +153,8 @@ export class Chat {
    * @param nickname A valid nickname.
    * @returns `false` when another user has it.
    */
-  rename(user: User, nickname: string): boolean {
-    const key = nicknameKey(nickname);
-    const holder = this.#users.get(key);
-    if (holder !== undefined && holder !== user) return false;
-    this.#users.delete(user.key);
-    user.rename(nickname);
-    this.#users.set(key, user);
-    return true;
+  rename(user: User, nickname: string): MaybePromise<boolean> {
+    return this.directory.rename(user, nickname);
   }
 
   /**
@@ -141,11 +162,8 @@ export class Chat {
    *
    * @returns The rooms and their counts.
    */
-  rooms(): RoomEntry[] {
-    return [...this.#rooms.values()]
-      .filter((room) => room.members.size > 0)
-      .map((room) => ({ name: room.name, count: room.members.size }))
-      .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
+  rooms(): MaybePromise<RoomEntry[]> {
+    return this.directory.rooms();
   }
 
   /**
@@ -154,11 +172,8 @@ export class Chat {
    * @param room The room.
    * @returns Their nicknames and away flags.
    */
-  who(room: Room): WhoEntry[] {
-    return [...room.members].map((user) => ({
-      nick: user.nickname,
-      away: user.away !== undefined,
-    }));
+  who(room: Room): MaybePromise<WhoEntry[]> {
+    return this.directory.who(room);
   }
 
   /**
@@ -169,39 +184,66 @@ export class Chat {
    * @param user The user.
    * @param typedName The room's name as typed (`#math` and `Math` are `math`).
    * @param greet Runs right after the joined notice (the welcome of a first join).
+   * @returns When the user is in the room (at once on one server).
    */
-  enter(user: User, typedName: string, greet?: () => void): void {
+  enter(user: User, typedName: string, greet?: () => void): MaybePromise<void> {
     const name = normalizeRoomName(typedName);
     if (!isValidRoomName(name)) {
       user.send(notice({ code: "roomInvalid", maxChars: MAX_ROOM_NAME_CHARS }));
       return;
     }
     const key = roomKey(name);
-    let room = this.#rooms.get(key);
-    if (room !== undefined && room === user.room) {
-      user.send(notice({ code: "alreadyInRoom", room: room.name }));
+    const existing = this.#rooms.get(key);
+    if (existing !== undefined && existing === user.room) {
+      user.send(notice({ code: "alreadyInRoom", room: existing.name }));
       return;
     }
-    if (room === undefined && this.#rooms.size >= this.config.maxRooms) {
-      user.send(notice({ code: "roomsFull", max: this.config.maxRooms }));
+    return whenReady(this.#mayOpen(key), (allowed) => {
+      if (user.gone) return;
+      if (!allowed) {
+        user.send(notice({ code: "roomsFull", max: this.config.maxRooms }));
+        return;
+      }
+      this.leave(user, "left");
+      const room = this.#rooms.get(key) ?? this.#open(name);
+      room.entering++;
+      let entered: MaybePromise<void>;
+      try {
+        entered = whenReady(
+          room.opened,
+          () =>
+            whenReady(this.bus.history(room.key, this.config.historyLimit), (read) => {
+              try {
+                if (user.gone) return;
+                if (read.events.length > 0) {
+                  user.send({ type: "history", room: room.name, events: read.events });
+                }
+                room.add(user);
+                this.directory.changed(user);
+                user.send({ type: "room", room: room.name });
+                this.bus.publish(room.key, {
+                  type: "joined",
+                  room: room.name,
+                  nick: user.nickname,
+                  time: Date.now(),
+                });
+                greet?.();
+                if (room.topic !== undefined) {
+                  user.send({ type: "topic", room: room.name, text: room.topic });
+                }
+              } finally {
+                read.resume();
+              }
+            }),
+        );
+      } catch (error) {
+        this.#entered(room);
+        throw error;
+      }
+      if (entered instanceof Promise) return entered.finally(() => this.#entered(room));
+      this.#entered(room);
       return;
-    }
-    this.leave(user, "left");
-    room ??= this.#open(name);
-    const history = this.bus.history(room.key, this.config.historyLimit);
-    if (!(history instanceof Promise) && history.length > 0) {
-      user.send({ type: "history", room: room.name, events: history });
-    }
-    room.add(user);
-    user.send({ type: "room", room: room.name });
-    this.bus.publish(room.key, {
-      type: "joined",
-      room: room.name,
-      nick: user.nickname,
-      time: Date.now(),
     });
-    greet?.();
-    if (room.topic !== undefined) user.send({ type: "topic", room: room.name, text: room.topic });
   }
 
   /**
@@ -231,10 +273,7 @@ export class Chat {
         time,
       });
     }
-    if (room.members.size === 0 && room.key !== LOBBY) {
-      this.#rooms.delete(room.key);
-      this.bus.close(room.key);
-    }
+    this.#closeIfEmpty(room);
   }
 
   /**
@@ -242,18 +281,42 @@ export class Chat {
    *
    * @param user The user.
    * @param event The event (its room is the user's).
-   * @returns `false` when it could not be sent now.
+   * @returns `false` when it could not be sent, at once or once that is known.
    */
-  publish(user: User, event: RoomEvent): boolean {
+  publish(user: User, event: RoomEvent): MaybePromise<boolean> {
     const room = user.room;
     if (room === undefined) return true;
     return this.bus.publish(room.key, event);
   }
 
+  /** Whether a room may be entered: it exists, or there is room for one more. */
+  #mayOpen(key: string): MaybePromise<boolean> {
+    if (this.#rooms.has(key)) return true;
+    if (!this.bus.shared) return this.#rooms.size < this.config.maxRooms;
+    // In a cluster the rooms with members anywhere count, the lobby always.
+    return whenReady(this.directory.rooms(), (rooms) => {
+      const keys = new Set(rooms.map((room) => roomKey(room.name)));
+      keys.add(LOBBY);
+      return keys.has(key) || keys.size < this.config.maxRooms;
+    });
+  }
+
   #open(name: string): Room {
     const room = new Room(name, this.observer && ((event) => this.observer!.roomEvent(event)));
     this.#rooms.set(room.key, room);
-    this.bus.open(room.key, room.deliver);
+    room.opened = this.bus.open(room);
     return room;
+  }
+
+  #entered(room: Room): void {
+    room.entering--;
+    this.#closeIfEmpty(room);
+  }
+
+  #closeIfEmpty(room: Room): void {
+    if (room.members.size > 0 || room.entering > 0 || room.key === LOBBY) return;
+    if (this.#rooms.get(room.key) !== room) return;
+    this.#rooms.delete(room.key);
+    this.bus.close(room.key);
   }
 }

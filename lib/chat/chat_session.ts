@@ -10,7 +10,9 @@
 import type { Format } from "../fanout/channel.ts";
 import type { Outbox } from "../fanout/outbox.ts";
 import type { CloseReason } from "../util/close_reason.ts";
+import { UnavailableError } from "../util/errors.ts";
 import { LinePacer } from "../util/line_pacer.ts";
+import { type MaybePromise, whenReady } from "../util/maybe_async.ts";
 import { sanitizeText } from "../util/sanitize.ts";
 import type { Chat } from "./chat.ts";
 import type { CommandContext, CommandSession } from "./commands/command.ts";
@@ -176,7 +178,8 @@ export class ChatSession implements UserHost, CommandSession {
    */
   shutdown(): void {
     if (this.#state === "ended") return;
-    this.#leave("quiet");
+    // Alone, everyone is leaving; in a cluster the others stay and must be told.
+    this.#leave(this.#chat.bus.shared ? "left" : "quiet");
     this.#sendOwn(notice({ code: "shuttingDown" }));
     this.#end("shutdown");
   }
@@ -220,7 +223,18 @@ export class ChatSession implements UserHost, CommandSession {
   }
 
   /** Handles one line in the current state; a promise holds the next lines until it settles. */
-  #handle(line: string): void | Promise<void> {
+  #handle(line: string): MaybePromise<void> {
+    let result: MaybePromise<void>;
+    try {
+      result = this.#handleState(line);
+    } catch (error) {
+      this.#failed(error);
+      return;
+    }
+    return result instanceof Promise ? result.catch((error) => this.#failed(error)) : result;
+  }
+
+  #handleState(line: string): MaybePromise<void> {
     switch (this.#state) {
       case "chat":
         return this.#chatLine(line);
@@ -232,6 +246,19 @@ export class ChatSession implements UserHost, CommandSession {
       case "ended":
         return;
     }
+  }
+
+  /**
+   * A line could not be handled: a cluster that cannot be reached is said so (a
+   * newcomer is turned away); anything else is a bug, reported and survived.
+   */
+  #failed(error: unknown): void {
+    if (!(error instanceof UnavailableError)) {
+      console.error(`Cannot handle a line: ${error instanceof Error ? error.stack : error}`);
+      return;
+    }
+    this.#sendOwn(notice({ code: "unavailable" }));
+    if (this.#state !== "chat") this.#end("unavailable");
   }
 
   #flooding(): void {
@@ -256,7 +283,7 @@ export class ChatSession implements UserHost, CommandSession {
     }, WRONG_PASSWORD_DELAY_MS);
   }
 
-  #nicknameLine(line: string): void {
+  #nicknameLine(line: string): MaybePromise<void> {
     const nickname = normalizeNickname(line);
     if (nickname.length === 0) return;
     if (!isValidNickname(nickname)) {
@@ -265,24 +292,31 @@ export class ChatSession implements UserHost, CommandSession {
       return;
     }
     const user = new User(nickname, this);
-    if (!this.#chat.register(user)) {
-      this.#sendOwn(notice({ code: "nicknameTaken", nick: nickname }));
-      this.#sendOwn({ type: "prompt", prompt: "nickname" });
-      return;
-    }
-    clearTimeout(this.#nicknameTimer);
-    this.#nicknameTimer = undefined;
-    this.#user = user;
-    this.#state = "chat";
-    this.#chat.observer?.nickname(this.#peer.label, nickname);
-    this.#chat.enter(user, LOBBY, () => {
-      user.send({ type: "welcome", nick: user.nickname });
-      const motd = this.#chat.config.motd;
-      if (motd.length > 0) user.send({ type: "motd", lines: motd });
+    return whenReady(this.#chat.register(user), (claimed) => {
+      if (this.#state !== "nickname") {
+        // The connection ended while the claim was on its way.
+        if (claimed) this.#chat.unregister(user);
+        return;
+      }
+      if (!claimed) {
+        this.#sendOwn(notice({ code: "nicknameTaken", nick: nickname }));
+        this.#sendOwn({ type: "prompt", prompt: "nickname" });
+        return;
+      }
+      clearTimeout(this.#nicknameTimer);
+      this.#nicknameTimer = undefined;
+      this.#user = user;
+      this.#state = "chat";
+      this.#chat.observer?.nickname(this.#peer.label, nickname);
+      return this.#chat.enter(user, LOBBY, () => {
+        user.send({ type: "welcome", nick: user.nickname });
+        const motd = this.#chat.config.motd;
+        if (motd.length > 0) user.send({ type: "motd", lines: motd });
+      });
     });
   }
 
-  #chatLine(line: string): void | Promise<void> {
+  #chatLine(line: string): MaybePromise<void> {
     const user = this.#user!;
     const parsed = parseLine(line);
     switch (parsed.kind) {
@@ -310,24 +344,41 @@ export class ChatSession implements UserHost, CommandSession {
       text,
       time: Date.now(),
     };
-    if (!this.#chat.publish(user, event)) user.send(notice({ code: "unavailable" }));
+    // Not waited for: the next line may go at once (one connection to a cluster keeps
+    // them in order); a line that could not be sent is said so.
+    const sent = this.#chat.publish(user, event);
+    if (sent === false) user.send(notice({ code: "unavailable" }));
+    else if (sent instanceof Promise) {
+      sent.then((ok) => ok || user.gone || user.send(notice({ code: "unavailable" })));
+    }
   }
 
-  #whisper(user: User, targetName: string, text: string): void {
-    const target = this.#chat.findUser(targetName);
-    if (target === undefined) {
-      user.send(notice({ code: "noSuchUser", nick: targetName }));
-      return;
-    }
-    target.send({ type: "whisper", from: user.nickname, text });
-    user.send({ type: "whisperSent", to: target.nickname, text });
-    if (target.away !== undefined) {
-      user.send({ type: "away", nick: target.nickname, reason: target.away || undefined });
-    }
-    this.#chat.observer?.whisper(user.nickname, target.nickname, text);
+  #whisper(user: User, targetName: string, text: string): MaybePromise<void> {
+    return whenReady(this.#chat.findUser(targetName), (target) => {
+      if (user.gone) return;
+      if (target === undefined) {
+        user.send(notice({ code: "noSuchUser", nick: targetName }));
+        return;
+      }
+      return whenReady(
+        this.#chat.directory.deliver(target, { type: "whisper", from: user.nickname, text }),
+        (delivered) => {
+          if (user.gone) return;
+          if (!delivered) {
+            user.send(notice({ code: "unavailable" }));
+            return;
+          }
+          user.send({ type: "whisperSent", to: target.nickname, text });
+          if (target.away !== undefined) {
+            user.send({ type: "away", nick: target.nickname, reason: target.away || undefined });
+          }
+          this.#chat.observer?.whisper(user.nickname, target.nickname, text);
+        },
+      );
+    });
   }
 
-  #command(user: User, word: string, args: string): void | Promise<void> {
+  #command(user: User, word: string, args: string): MaybePromise<void> {
     const command = findCommand(word);
     if (command === undefined) {
       user.send(notice({ code: "unknownCommand", command: word }));

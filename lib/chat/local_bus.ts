@@ -5,17 +5,22 @@
  * @module
  */
 
-import type { Bus } from "./bus.ts";
+import type { Bus, HistoryRead } from "./bus.ts";
 import { type HistoryEvent, isHistoryEvent, type RoomEvent } from "./events.ts";
 import { History } from "./history.ts";
+import type { Room } from "./room.ts";
 
 interface OpenRoom {
-  deliver: (event: RoomEvent) => void;
+  room: Room;
   history: History<HistoryEvent>;
 }
 
+const NOTHING_TO_RESUME = (): void => {};
+
 /** A bus for one server alone. */
 export class LocalBus implements Bus {
+  /** @inheritdoc */
+  readonly shared = false;
   #rooms = new Map<string, OpenRoom>();
   #historyLimit: number;
 
@@ -31,15 +36,15 @@ export class LocalBus implements Bus {
     const open = this.#rooms.get(room);
     if (open === undefined) return true;
     if (isHistoryEvent(event)) open.history.push(event);
-    open.deliver(event);
+    open.room.deliver(event);
     return true;
   }
 
   /** @inheritdoc */
-  open(room: string, deliver: (event: RoomEvent) => void): void {
-    const open = this.#rooms.get(room);
-    if (open !== undefined) open.deliver = deliver;
-    else this.#rooms.set(room, { deliver, history: new History(this.#historyLimit) });
+  open(room: Room): void {
+    const open = this.#rooms.get(room.key);
+    if (open !== undefined) open.room = room;
+    else this.#rooms.set(room.key, { room, history: new History(this.#historyLimit) });
   }
 
   /** @inheritdoc */
@@ -49,7 +54,9 @@ export class LocalBus implements Bus {
   }
 
   /** @inheritdoc */
-  history(room: string, limit: number): readonly HistoryEvent[] {
-    return this.#rooms.get(room)?.history.last(limit) ?? [];
+  history(room: string, limit: number): HistoryRead {
+    // Everything happens in one turn here: nothing can come between.
+    const events = this.#rooms.get(room)?.history.last(limit) ?? [];
+    return { events, resume: NOTHING_TO_RESUME };
   }
 }

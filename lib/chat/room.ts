@@ -6,6 +6,7 @@
  */
 
 import { Channel } from "../fanout/channel.ts";
+import type { MaybePromise } from "../util/maybe_async.ts";
 import type { RoomEvent } from "./events.ts";
 import { roomKey } from "./room_name.ts";
 import type { User } from "./user.ts";
@@ -20,6 +21,10 @@ export class Room {
   readonly channel: Channel<RoomEvent> = new Channel();
   /** The members on this server, in the order they came. */
   readonly members: Set<User> = new Set();
+  /** Users on their way in (waiting for the room's history): the room must not vanish. */
+  entering = 0;
+  /** Settles when the room's events reach this server (at once on one server). */
+  opened: MaybePromise<void> = undefined;
   #topic: string | undefined;
   #observe: ((event: RoomEvent) => void) | undefined;
 

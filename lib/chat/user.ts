@@ -47,6 +47,8 @@ export class User implements Subscriber<RoomEvent> {
   away: string | undefined;
   /** Whether the user gave the operator password. */
   operator = false;
+  /** Set once the user has left the chat: what was still on its way is dropped. */
+  gone = false;
 
   /**
    * @param nickname A valid nickname, already claimed.

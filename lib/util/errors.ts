@@ -25,6 +25,11 @@ export class LineTooLongError extends Error {
   }
 }
 
+/** The shared state of a cluster (Redis) cannot be reached now; try again shortly. */
+export class UnavailableError extends Error {
+  override name = "UnavailableError";
+}
+
 /** The client could not reach the server. */
 export class ConnectError extends Error {
   override name = "ConnectError";

@@ -9,6 +9,7 @@ export const away: Command = {
   help: { ko: "자리 비움으로 표시", en: "mark yourself away" },
   run(ctx) {
     ctx.user.away = ctx.args;
+    ctx.chat.directory.changed(ctx.user);
     ctx.notice({ code: "markedAway" });
   },
 };

@@ -13,6 +13,7 @@ export const back: Command = {
       return;
     }
     ctx.user.away = undefined;
+    ctx.chat.directory.changed(ctx.user);
     ctx.notice({ code: "welcomeBack" });
   },
 };

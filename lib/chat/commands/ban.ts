@@ -1,5 +1,6 @@
 /** `/ban NICK [MINUTES]`: kick a user and refuse its address (operators). @module */
 
+import { whenReady } from "../../util/maybe_async.ts";
 import { words } from "../parse_line.ts";
 import type { Command } from "./command.ts";
 
@@ -23,17 +24,18 @@ export const ban: Command = {
       return;
     }
     const minutes = given === undefined ? DEFAULT_BAN_MINUTES : Number(given);
-    const target = ctx.chat.findUser(name);
-    if (target === undefined) {
-      ctx.notice({ code: "noSuchUser", nick: name });
-      return;
-    }
-    if (target === ctx.user) {
-      ctx.notice({ code: "cannotKickSelf" });
-      return;
-    }
-    ctx.chat.bans.add(target.address, minutes);
-    ctx.notice({ code: "banAdded", nick: target.nickname, address: target.address, minutes });
-    target.kick(ctx.user.nickname, undefined);
+    return whenReady(ctx.chat.findUser(name), (target) => {
+      if (target === undefined) {
+        ctx.notice({ code: "noSuchUser", nick: name });
+        return;
+      }
+      if (target.nickname === ctx.user.nickname) {
+        ctx.notice({ code: "cannotKickSelf" });
+        return;
+      }
+      ctx.chat.directory.ban(target.address, minutes);
+      ctx.notice({ code: "banAdded", nick: target.nickname, address: target.address, minutes });
+      ctx.chat.directory.kick(target, ctx.user.nickname, undefined);
+    });
   },
 };

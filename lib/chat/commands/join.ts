@@ -9,6 +9,6 @@ export const join: Command = {
   help: { ko: "다른 방으로 옮기기 (없으면 만들기)", en: "move to another room (made if new)" },
   minArgs: 1,
   run(ctx) {
-    ctx.chat.enter(ctx.user, ctx.args);
+    return ctx.chat.enter(ctx.user, ctx.args);
   },
 };

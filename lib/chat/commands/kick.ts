@@ -1,5 +1,6 @@
 /** `/kick NICK [REASON]`: remove a user (operators). @module */
 
+import { whenReady } from "../../util/maybe_async.ts";
 import type { Command } from "./command.ts";
 
 /** `/kick` (`/강퇴`). */
@@ -12,15 +13,16 @@ export const kick: Command = {
   run(ctx) {
     const [name] = ctx.args.split(/\s/, 1);
     const reason = ctx.args.slice(name.length).trim() || undefined;
-    const target = ctx.chat.findUser(name);
-    if (target === undefined) {
-      ctx.notice({ code: "noSuchUser", nick: name });
-      return;
-    }
-    if (target === ctx.user) {
-      ctx.notice({ code: "cannotKickSelf" });
-      return;
-    }
-    target.kick(ctx.user.nickname, reason);
+    return whenReady(ctx.chat.findUser(name), (target) => {
+      if (target === undefined) {
+        ctx.notice({ code: "noSuchUser", nick: name });
+        return;
+      }
+      if (target.nickname === ctx.user.nickname) {
+        ctx.notice({ code: "cannotKickSelf" });
+        return;
+      }
+      ctx.chat.directory.kick(target, ctx.user.nickname, reason);
+    });
   },
 };

@@ -1,5 +1,6 @@
 /** `/nick NEW`: change your nickname. @module */
 
+import { whenReady } from "../../util/maybe_async.ts";
 import { isValidNickname, MAX_NICKNAME_CHARS, normalizeNickname } from "../nickname.ts";
 import type { Command } from "./command.ts";
 
@@ -18,17 +19,19 @@ export const nick: Command = {
     }
     const old = user.nickname;
     if (wanted === old) return;
-    if (!ctx.chat.rename(user, wanted)) {
-      ctx.notice({ code: "nicknameTaken", nick: wanted });
-      return;
-    }
-    ctx.reply({ type: "renamed", from: old, to: wanted });
-    ctx.chat.publish(user, {
-      type: "renamed",
-      room: user.room?.name ?? "",
-      from: old,
-      to: wanted,
-      time: Date.now(),
+    return whenReady(ctx.chat.rename(user, wanted), (renamed) => {
+      if (!renamed) {
+        ctx.notice({ code: "nicknameTaken", nick: wanted });
+        return;
+      }
+      ctx.reply({ type: "renamed", from: old, to: wanted });
+      ctx.chat.publish(user, {
+        type: "renamed",
+        room: user.room?.name ?? "",
+        from: old,
+        to: wanted,
+        time: Date.now(),
+      });
     });
   },
 };

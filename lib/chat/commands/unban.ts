@@ -12,7 +12,7 @@ export const unban: Command = {
   minArgs: 1,
   run(ctx) {
     const address = normalizeAddress(ctx.args.split(/\s/, 1)[0]);
-    if (ctx.chat.bans.remove(address)) ctx.notice({ code: "unbanned", address });
+    if (ctx.chat.directory.unban(address)) ctx.notice({ code: "unbanned", address });
     else ctx.notice({ code: "notBanned", address });
   },
 };

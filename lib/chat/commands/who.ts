@@ -1,5 +1,6 @@
 /** `/who`: the members of your room. @module */
 
+import { whenReady } from "../../util/maybe_async.ts";
 import type { Command } from "./command.ts";
 
 /** `/who` (`/접속자`). */
@@ -10,6 +11,9 @@ export const who: Command = {
   run(ctx) {
     const room = ctx.user.room;
     if (room === undefined) return;
-    ctx.reply({ type: "who", room: room.name, users: ctx.chat.who(room) });
+    return whenReady(
+      ctx.chat.who(room),
+      (users) => ctx.reply({ type: "who", room: room.name, users }),
+    );
   },
 };

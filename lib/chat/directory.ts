@@ -1,0 +1,110 @@
+/**
+ * The seam between the chat and where its users are: who holds which nickname,
+ * who is in which room, who is banned, and how to reach a user.
+ *
+ * On one server the {@linkcode LocalDirectory} answers at once from memory. In a
+ * cluster the answers come from Redis, and a user may be on another server: it is
+ * then reached through that server.
+ *
+ * @module
+ */
+
+import type { MaybePromise } from "../util/maybe_async.ts";
+import type { Bans } from "./bans.ts";
+import type { RoomEntry, UserEvent, WhoEntry } from "./events.ts";
+import type { Room } from "./room.ts";
+import type { User } from "./user.ts";
+
+/** A user somewhere in the chat: on this server, or on another one. */
+export interface UserRef {
+  /** The nickname as registered. */
+  readonly nickname: string;
+  /** The away reason (`""` without one), or `undefined` when present. */
+  readonly away: string | undefined;
+  /** The user's IP address, as bans compare it. */
+  readonly address: string;
+}
+
+/** Where the chat's users are. */
+export interface Directory {
+  /** The bans in force, as this server knows them (kept up to date in a cluster). */
+  readonly bans: Bans;
+  /**
+   * Registers a user's nickname, unless someone has it (compared ignoring case).
+   *
+   * @param user A user whose nickname is valid.
+   * @returns `false` when it is taken.
+   */
+  claim(user: User): MaybePromise<boolean>;
+  /**
+   * Renames a user: the new nickname is claimed and the old one freed in one step.
+   * Changing only the case of one's own nickname is allowed.
+   *
+   * @param user The user.
+   * @param nickname A valid nickname.
+   * @returns `false` when someone else has it.
+   */
+  rename(user: User, nickname: string): MaybePromise<boolean>;
+  /**
+   * Frees a user's nickname at once (it left).
+   *
+   * @param user The user.
+   */
+  release(user: User): void;
+  /**
+   * The user's room or away state changed: others who ask must see it.
+   *
+   * @param user The user.
+   */
+  changed(user: User): void;
+  /**
+   * Finds a user by nickname, ignoring case, on any server.
+   *
+   * @param nickname The nickname.
+   * @returns The user, or `undefined`.
+   */
+  find(nickname: string): MaybePromise<UserRef | undefined>;
+  /**
+   * Sends an event to a user wherever it is (a whisper).
+   *
+   * @param to The user.
+   * @param event The event.
+   * @returns `false` when it cannot be sent now (a cluster that is unreachable).
+   */
+  deliver(to: UserRef, event: UserEvent): MaybePromise<boolean>;
+  /**
+   * Removes a user on an operator's word, wherever it is.
+   *
+   * @param target The user.
+   * @param by The operator's nickname.
+   * @param reason The reason given.
+   */
+  kick(target: UserRef, by: string, reason: string | undefined): void;
+  /**
+   * The members of a room, on every server, in the order they came.
+   *
+   * @param room The room.
+   * @returns Their nicknames and away flags.
+   */
+  who(room: Room): MaybePromise<WhoEntry[]>;
+  /**
+   * The rooms with members anywhere, busiest first (then by name).
+   *
+   * @returns The rooms and their counts.
+   */
+  rooms(): MaybePromise<RoomEntry[]>;
+  /**
+   * Bans an address on every server.
+   *
+   * @param address The IP address.
+   * @param minutes How long; `0` until the server stops.
+   */
+  ban(address: string, minutes: number): void;
+  /**
+   * Lifts a ban on every server.
+   *
+   * @param address The IP address.
+   * @returns `false` when it was not banned.
+   */
+  unban(address: string): boolean;
+}

@@ -1,0 +1,129 @@
+/**
+ * The directory of one server alone: every user is here, every answer is in
+ * memory and comes at once.
+ *
+ * @module
+ */
+
+import { Bans } from "./bans.ts";
+import type { Directory, UserRef } from "./directory.ts";
+import type { RoomEntry, UserEvent, WhoEntry } from "./events.ts";
+import { nicknameKey } from "./nickname.ts";
+import type { Room } from "./room.ts";
+import { User } from "./user.ts";
+
+/** Users and bans of one server, in memory. */
+export class LocalDirectory implements Directory {
+  /** @inheritdoc */
+  readonly bans: Bans = new Bans();
+  #users = new Map<string, User>();
+  #rooms: () => Iterable<Room>;
+
+  /**
+   * @param rooms The server's rooms (for `/rooms`).
+   */
+  constructor(rooms: () => Iterable<Room>) {
+    this.#rooms = rooms;
+  }
+
+  /** The number of users. */
+  get size(): number {
+    return this.#users.size;
+  }
+
+  /**
+   * Finds a user of this server at once.
+   *
+   * @param nickname The nickname, any case.
+   * @returns The user, or `undefined`.
+   */
+  local(nickname: string): User | undefined {
+    return this.#users.get(nicknameKey(nickname));
+  }
+
+  /** Every user of this server. */
+  users(): IterableIterator<User> {
+    return this.#users.values();
+  }
+
+  /** @inheritdoc */
+  claim(user: User): boolean {
+    if (this.#users.has(user.key)) return false;
+    this.#users.set(user.key, user);
+    return true;
+  }
+
+  /** @inheritdoc */
+  rename(user: User, nickname: string): boolean {
+    const key = nicknameKey(nickname);
+    const holder = this.#users.get(key);
+    if (holder !== undefined && holder !== user) return false;
+    this.#users.delete(user.key);
+    user.rename(nickname);
+    this.#users.set(key, user);
+    return true;
+  }
+
+  /** @inheritdoc */
+  release(user: User): void {
+    if (this.#users.get(user.key) === user) this.#users.delete(user.key);
+  }
+
+  /** @inheritdoc */
+  changed(): void {
+    // Everyone who asks reads the users themselves.
+  }
+
+  /** @inheritdoc */
+  find(nickname: string): UserRef | undefined {
+    return this.local(nickname);
+  }
+
+  /** @inheritdoc */
+  deliver(to: UserRef, event: UserEvent): boolean {
+    if (to instanceof User) to.send(event);
+    return true;
+  }
+
+  /** @inheritdoc */
+  kick(target: UserRef, by: string, reason: string | undefined): void {
+    if (target instanceof User) target.kick(by, reason);
+  }
+
+  /** @inheritdoc */
+  who(room: Room): WhoEntry[] {
+    return [...room.members].map((user) => ({
+      nick: user.nickname,
+      away: user.away !== undefined,
+    }));
+  }
+
+  /** @inheritdoc */
+  rooms(): RoomEntry[] {
+    return sortRooms(
+      [...this.#rooms()]
+        .filter((room) => room.members.size > 0)
+        .map((room) => ({ name: room.name, count: room.members.size })),
+    );
+  }
+
+  /** @inheritdoc */
+  ban(address: string, minutes: number): void {
+    this.bans.add(address, minutes);
+  }
+
+  /** @inheritdoc */
+  unban(address: string): boolean {
+    return this.bans.remove(address);
+  }
+}
+
+/**
+ * Orders rooms for `/rooms`: busiest first, then by name.
+ *
+ * @param rooms The rooms and their counts.
+ * @returns The same array, sorted.
+ */
+export function sortRooms(rooms: RoomEntry[]): RoomEntry[] {
+  return rooms.sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
+}
