@@ -13,7 +13,10 @@ export interface ClientText {
   readonly menuInvalid: string;
   readonly connectionClosed: string;
   cannotConnect(host: string, port: number, reason: string): string;
-  readonly passwordInputPrompt: string;
+  /** A typed line over the server's cap went as several messages. */
+  lineSplit(messages: number, maxBytes: number): string;
+  /** A typed command over the server's cap was not sent (a command cannot be split). */
+  commandTooLong(maxBytes: number): string;
 }
 
 const ko: ClientText = {
@@ -21,7 +24,9 @@ const ko: ClientText = {
   menuInvalid: "잘못된 선택입니다. 1 또는 2를 입력하세요.",
   connectionClosed: "서버와의 연결이 종료되었습니다.",
   cannotConnect: (host, port, reason) => `서버에 연결할 수 없습니다 (${host}:${port}): ${reason}`,
-  passwordInputPrompt: "비밀번호:",
+  lineSplit: (messages, max) =>
+    `줄이 너무 길어 ${messages}개의 메시지로 나누어 보냅니다 (메시지 하나에 최대 ${max}바이트).`,
+  commandTooLong: (max) => `명령어가 너무 길어 보내지 않았습니다 (최대 ${max}바이트).`,
 };
 
 const en: ClientText = {
@@ -29,7 +34,9 @@ const en: ClientText = {
   menuInvalid: "Invalid choice. Enter 1 or 2.",
   connectionClosed: "The connection to the server was closed.",
   cannotConnect: (host, port, reason) => `Cannot connect to ${host}:${port}: ${reason}`,
-  passwordInputPrompt: "Password:",
+  lineSplit: (messages, max) =>
+    `Line too long: sending it as ${messages} messages (at most ${max} bytes each).`,
+  commandTooLong: (max) => `Command too long (at most ${max} bytes): not sent.`,
 };
 
 const TEXTS: Record<Lang, ClientText> = { ko, en };

@@ -1,9 +1,11 @@
 /**
  * The chat client: relays typed lines to a server and the server's lines to the
  * user, with two concurrent readers (socket and keyboard) as the originals' two
- * threads. It understands the chat protocol only as far as it must: it can answer
- * the nickname and password prompts by itself. Against an echo server it works as
- * the C echo-client.
+ * threads. It understands the chat protocol as far as its display needs: it answers
+ * the nickname and password prompts by itself, follows our nickname, room and its
+ * members (`ChatState`), and shows each line with the time, colours and bell
+ * (`LineRenderer`). It works with both originals: the Python chat server, which
+ * frames nothing, and the C echo server, against which it is the C echo-client.
  *
  * @module
  */
@@ -11,12 +13,20 @@
 import { type ClientText, clientText } from "../catalog/client_text.ts";
 import type { Lang } from "../catalog/lang.ts";
 import { PROMPTS } from "../catalog/user_text.ts";
-import { isQuitCommand } from "../chat/commands/table.ts";
+import { COMMANDS, findCommand, isQuitCommand } from "../chat/commands/table.ts";
+import { parseLine } from "../chat/parse_line.ts";
+import { DEFAULT_MAX_LINE_BYTES } from "../server/options.ts";
 import { ConnectError, isDisconnectError } from "../util/errors.ts";
-import { type LineInput, openStdinInput } from "./line_input.ts";
 import { Mutex } from "../util/mutex.ts";
 import { sanitizeText } from "../util/sanitize.ts";
 import { writeAll } from "../util/write_all.ts";
+import { ChatState } from "./chat_state.ts";
+import { completeInput } from "./complete_input.ts";
+import { type LineInput, openStdinInput } from "./line_input.ts";
+import { type BellMode, LineRenderer, type RenderedLine } from "./line_renderer.ts";
+import { parseHistoryLine, parseServerLine } from "./server_line.ts";
+import { ShownLineSplitter } from "./shown_line_splitter.ts";
+import { splitMessage } from "./split_message.ts";
 
 /**
  * How long to wait for the server to close after we said goodbye, in milliseconds:
@@ -26,11 +36,36 @@ import { writeAll } from "../util/write_all.ts";
 export const QUIT_WAIT_MS = 2_000;
 
 /**
- * How long typed lines wait for the automatic nickname/password answers to go
- * first, in milliseconds. A server that never prompts (an echo server) gets them
- * after this delay.
+ * How long typed lines wait for a silent server to speak first, in milliseconds. A
+ * chat server greets at once (a prompt); a server that has said nothing by then is
+ * an echo server (the C original's, or ours with `-e`), which never speaks first.
  */
-export const AUTO_ANSWER_WAIT_MS = 2_000;
+export const SILENT_SERVER_WAIT_MS = 1_000;
+
+/**
+ * How long the unfinished last line from the server waits for its `\n` before it is
+ * shown anyway, in milliseconds: a prompt from a server that ends nothing with a
+ * newline (the Python original) appears, the way telnet shows partial lines, while
+ * one of our lines that arrives in two reads is still shown whole.
+ */
+export const PROMPT_PAUSE_MS = 200;
+
+/**
+ * The pause after each message to a server that frames nothing, in milliseconds.
+ * The Python original reads each `recv(1024)` as one message: two writes closer
+ * together could arrive in one read and be taken as one message.
+ */
+export const UNFRAMED_MESSAGE_GAP_MS = 100;
+
+/**
+ * The most bytes of one message the Python original reads (`recv(1024)`): a longer
+ * one would be cut in two messages, maybe inside a character (which its `decode()`
+ * then refuses), so the client splits it first.
+ */
+export const ORIGINAL_MESSAGE_BYTES = 1024;
+
+/** The Python original's quit word: the only one it knows. */
+export const ORIGINAL_QUIT_COMMAND = "/종료";
 
 /**
  * The most bytes of one server line held before it is shown anyway, in pieces, so
@@ -43,6 +78,9 @@ export const MAX_SHOWN_LINE_BYTES = 64 * 1024;
 export const INTERRUPTED_EXIT_CODE = 130;
 
 const READ_BUFFER_BYTES = 16 * 1024;
+const BELL = "\x07";
+/** What a read raced against the pause resolves to when the pause wins. */
+const PAUSED: unique symbol = Symbol("paused");
 
 /** Options for {@linkcode runClient}. */
 export interface ClientOptions {
@@ -71,15 +109,26 @@ export interface ClientOptions {
    * @default {undefined} (plain TCP)
    */
   tls?: { caCerts?: string[] };
-  /** Show the local time `[HH:MM]` before each live line. @default {true} */
+  /**
+   * Show the local time `[HH:MM]` before each live line (history lines bring their
+   * own). Only when the output is a terminal: a program reading a pipe gets the
+   * server's lines as they are.
+   * @default {true}
+   */
   timestamps?: boolean;
   /**
-   * Colours: `auto` on a terminal unless `NO_COLOR` is set, `always`, or `never`.
+   * Colours (nicknames, dimmed notices, whispers, mentions): `auto` when the output
+   * is a terminal and `NO_COLOR` is not set, `always`, or `never`.
    * @default {"auto"}
    */
   color?: "auto" | "always" | "never";
-  /** Ring the terminal bell on mentions and whispers, on every line, or never. @default {"mention"} */
-  bell?: "off" | "mention" | "all";
+  /**
+   * Ring the terminal bell on mentions of our nickname and whispers to us
+   * (`mention`), on every line someone else said (`all`), or never (`off`). Only
+   * when the output is a terminal.
+   * @default {"mention"}
+   */
+  bell?: BellMode;
   /**
    * Where typed lines come from and where output goes. The client takes it over
    * and closes it before returning (that is how it stops waiting for the keyboard
@@ -93,15 +142,23 @@ export interface ClientOptions {
  * Connects to a server and relays lines until the user leaves or the server goes
  * away.
  *
- * Leaving: `/종료` or `/quit` is sent, then our side of the connection is shut
- * down (half-close) and the client waits up to {@linkcode QUIT_WAIT_MS} for the
- * server to close, showing its last lines. End of input (Ctrl-D, end of a pipe)
- * sends nothing and only half-closes: a chat server treats that as leaving, an
- * echo server sends back what it still had and closes, so
- * `printf 'hi\n' | chat client` prints the echo before exiting. Ctrl-C (or SIGINT)
- * closes the connection at once.
+ * What the server is decides a few things, with no flag: a server that prompts for
+ * a nickname or password is a chat server; one that prompts without a newline is
+ * the Python original, which gets our lines without one too, one message per write
+ * (as its own client sends them); one that says nothing first is an echo server,
+ * where `q`, `Q`, `/종료` and `/quit` end the client without being sent (the C
+ * echo-client's rule).
  *
- * @param options Where to connect and how to answer the prompts.
+ * Leaving a chat server: `/종료` or `/quit` is sent, then our side of the connection
+ * is shut down (half-close) and the client waits up to {@linkcode QUIT_WAIT_MS} for
+ * the server to close, showing its last lines. End of input (Ctrl-D, end of a pipe)
+ * sends nothing and only half-closes: a chat server treats that as leaving, an echo
+ * server sends back what it still had and closes, so `printf 'hi\n' | chat client`
+ * prints the echo before exiting. The Python original is never half-closed (an
+ * empty read sends it into a loop): it gets `/종료` first, whichever way the user
+ * leaves. Ctrl-C (or SIGINT) closes the connection at once.
+ *
+ * @param options Where to connect, how to answer the prompts, how to show lines.
  * @returns The exit code: 0 when the user left or the server closed the connection
  *   (after printing `connectionClosed`), 1 when the server cannot be reached (one
  *   line on stderr, `cannotConnect`), {@linkcode INTERRUPTED_EXIT_CODE} after Ctrl-C.
@@ -152,6 +209,13 @@ async function connect(options: ClientOptions): Promise<Deno.Conn> {
   }
 }
 
+/** A prompt the user answers with the next line typed. */
+interface Question {
+  kind: "nickname" | "password";
+  /** The server's prompt, trimmed. */
+  prompt: string;
+}
+
 /** One connection's life: two readers, one writer, one exit. */
 class ClientSession {
   readonly #conn: Deno.Conn;
@@ -160,15 +224,30 @@ class ClientSession {
   readonly #nick: string | undefined;
   readonly #password: string | undefined;
   readonly #encoder = new TextEncoder();
+  readonly #state = new ChatState();
+  readonly #renderer: LineRenderer;
   // Typed lines and automatic answers come from two tasks; two write loops on one
   // socket would interleave their bytes, so each line is written whole under the lock.
   readonly #writeLock = new Mutex();
   /** Resolved once typed lines may be sent (see #holdTypedLines). */
   readonly #typedLinesMayGo = Promise.withResolvers<void>();
-  #typedLinesTimer: ReturnType<typeof setTimeout> | undefined;
+  #silenceTimer: ReturnType<typeof setTimeout> | undefined;
+  /** A nickname or password prompt came: a chat server, not an echo server. */
+  #prompted = false;
+  /** That prompt came without `\n`: the Python original, which frames nothing. */
+  #unframed = false;
   #nickSent = false;
   #passwordSent = false;
+  /** A nickname went to the server: from now on the original must get a goodbye. */
+  #nicknameDone = false;
+  #goodbyeSent = false;
+  /** A prompt the next typed line answers. */
+  #question: Question | undefined;
   #secretRead: Promise<void> | undefined;
+  /** Lines of the history block still to come (they carry their own time). */
+  #historyLeft = 0;
+  /** The server's line cap, once a refusal told it. */
+  #maxLineBytes: number | undefined;
   /** The user started leaving: the server closing is expected, not news. */
   #leaving = false;
   /** The server ended the connection first. */
@@ -182,71 +261,114 @@ class ClientSession {
     this.#messages = messages;
     this.#nick = options.nick;
     this.#password = options.password;
-    if (this.#nick === undefined && this.#password === undefined) {
-      this.#letTypedLinesGo();
-    } else {
-      this.#typedLinesTimer = setTimeout(() => this.#letTypedLinesGo(), AUTO_ANSWER_WAIT_MS);
-    }
+    const terminal = input.outputIsTerminal;
+    const color = options.color ?? "auto";
+    this.#renderer = new LineRenderer({
+      color: color === "always" || (color === "auto" && terminal && !Deno.noColor),
+      // Decorations are for people: a program reading a pipe gets the server's lines.
+      timestamps: terminal && (options.timestamps ?? true),
+      bell: terminal ? options.bell ?? "mention" : "off",
+    });
+    this.#silenceTimer = setTimeout(() => this.#letTypedLinesGo(), SILENT_SERVER_WAIT_MS);
   }
 
   async run(): Promise<number> {
     const onSigint = () => this.#interrupt();
     Deno.addSignalListener("SIGINT", onSigint);
+    // The server shows back what we send: the typed line need not stay.
+    this.#input.eraseEntered = true;
+    this.#input.setCompleter((line) => this.#complete(line));
     try {
       const reading = this.#readSocket();
       const typing = this.#readKeyboard();
       await Promise.race([reading, typing]);
-      if (!this.#serverGone) {
-        // The user leaves first: say so, then give the server a bounded moment to
-        // close, showing what it still sends.
-        this.#leaving = true;
-        if (this.#interrupted) {
-          this.#closeConn();
-        } else {
-          await this.#shutdownWrite();
-          let timer: ReturnType<typeof setTimeout> | undefined;
-          const timeout = new Promise<void>((resolve) => {
-            timer = setTimeout(resolve, QUIT_WAIT_MS);
-          });
-          await Promise.race([reading, timeout]);
-          clearTimeout(timer);
-          this.#closeConn();
-        }
-      }
+      if (!this.#serverGone) await this.#leave(reading);
       // Ends a keyboard read still pending (the server went away).
       this.#input.close();
       await Promise.all([reading, typing, this.#secretRead]);
       return this.#interrupted ? INTERRUPTED_EXIT_CODE : 0;
     } finally {
       Deno.removeSignalListener("SIGINT", onSigint);
-      clearTimeout(this.#typedLinesTimer);
+      clearTimeout(this.#silenceTimer);
+      this.#input.setCompleter(undefined);
       this.#closeConn();
     }
+  }
+
+  /**
+   * The user leaves first: say so, then give the server a bounded moment to close,
+   * showing what it still sends.
+   */
+  async #leave(reading: Promise<void>): Promise<void> {
+    this.#leaving = true;
+    if (this.#owesGoodbye()) {
+      // The original takes an empty read (our end of input) for an endless run of
+      // empty messages: it must see its quit word first.
+      this.#goodbyeSent = true;
+      await this.#send(ORIGINAL_QUIT_COMMAND);
+    }
+    if (this.#interrupted || (this.#unframed && !this.#goodbyeSent)) {
+      this.#closeConn();
+      return;
+    }
+    // A half-close tells a framed server we are done; the original closes by itself
+    // after its quit word.
+    if (!this.#unframed) await this.#shutdownWrite();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, QUIT_WAIT_MS);
+    });
+    await Promise.race([reading, timeout]);
+    clearTimeout(timer);
+    this.#closeConn();
+  }
+
+  #owesGoodbye(): boolean {
+    return this.#unframed && this.#nicknameDone && !this.#goodbyeSent && !this.#connClosed;
   }
 
   /** Socket → screen, until the server closes or we close. Never rejects. */
   async #readSocket(): Promise<void> {
     const buffer = new Uint8Array(READ_BUFFER_BYTES);
     const splitter = new ShownLineSplitter(MAX_SHOWN_LINE_BYTES);
+    let read: Promise<number | null> | undefined;
     try {
       for (;;) {
-        let n: number | null;
+        read ??= this.#conn.read(buffer);
+        let n: number | null | typeof PAUSED;
         try {
-          n = await this.#conn.read(buffer);
+          // An unfinished line waits for its `\n` only so long: then it is shown.
+          n = splitter.hasPartial ? await raceWithPause(read) : await read;
         } catch (error) {
           // FIN, reset, or our own close: the connection is over either way.
           if (!isDisconnectError(error) && !this.#connClosed) this.#report(error);
           break;
         }
+        if (n === PAUSED) {
+          const partial = splitter.takePartial();
+          if (partial !== undefined) await this.#onServerLine(partial, false);
+          // (Only part of a character came: the server spoke, so it is no echo server.)
+          else this.#letTypedLinesGo();
+          continue;
+        }
+        read = undefined;
         if (n === null) break;
-        for (const line of splitter.push(buffer.subarray(0, n))) await this.#onServerLine(line);
+        clearTimeout(this.#silenceTimer);
+        for (const line of splitter.push(buffer.subarray(0, n))) {
+          await this.#onServerLine(line, true);
+        }
+        if (this.#unframed) {
+          // The original sends no `\n`: each read is what it sent, shown as it came.
+          const rest = splitter.takePartial();
+          if (rest !== undefined) await this.#onServerLine(rest, false);
+        }
       }
       const rest = splitter.flush();
-      if (rest !== undefined) await this.#onServerLine(rest);
+      if (rest !== undefined) await this.#onServerLine(rest, true);
     } finally {
       if (!this.#leaving) {
         this.#serverGone = true;
-        await this.#input.printAbove(this.#messages.connectionClosed);
+        await this.#input.printAbove(this.#renderer.notice(this.#messages.connectionClosed));
         // Stop waiting for the keyboard: the process must exit now, not at the next Enter.
         this.#input.close();
       }
@@ -265,46 +387,166 @@ class ClientSession {
       if (this.#serverGone || this.#leaving) break;
       await this.#holdTypedLines();
       if (this.#serverGone || this.#leaving) break;
-      if (!await this.#send(line)) break;
-      // The server's own rule (`/종료`, `/quit`, any case): it closes after this line.
-      if (isQuitCommand(line)) break;
+      if (!await this.#onTypedLine(line)) break;
     }
     if (!this.#serverGone) this.#leaving = true;
   }
 
-  async #onServerLine(raw: string): Promise<void> {
+  /**
+   * Acts on one typed line.
+   *
+   * @returns `false` when the client leaves (or the connection is gone).
+   */
+  async #onTypedLine(line: string): Promise<boolean> {
+    if (!this.#prompted) {
+      // An echo server: as the C echo-client, `q` or `Q` ends the client, and so does
+      // a quit command, which an echo server would only send back.
+      if (line === "q" || line === "Q" || isQuitCommand(line)) return false;
+      return await this.#send(line);
+    }
+    // The server's own rule (`/종료`, `/quit`, any case): it closes after this line.
+    if (isQuitCommand(line)) {
+      if (!this.#unframed) {
+        await this.#send(line);
+      } else if (this.#nicknameDone) {
+        // The original knows only its own word, exactly.
+        this.#goodbyeSent = true;
+        await this.#send(ORIGINAL_QUIT_COMMAND);
+      }
+      return false;
+    }
+    const question = this.#question;
+    if (question !== undefined) {
+      this.#question = undefined;
+      if (this.#input.isTerminal) {
+        // The answer stays on the prompt's row, as an automatic answer is shown.
+        this.#input.setPrompt("");
+        if (question.kind === "nickname") {
+          await this.#input.printAbove(`${question.prompt} ${line}`);
+        }
+      }
+      if (question.kind === "nickname") this.#state.nicknameSent(line);
+      const sent = await this.#send(line);
+      if (question.kind === "nickname") this.#nicknameDone = true;
+      return sent;
+    }
+    this.#state.typed(line);
+    return await this.#sendMessage(line);
+  }
+
+  /** Sends a chat line, split into pieces within the server's line cap when it is over. */
+  async #sendMessage(line: string): Promise<boolean> {
+    const cap = this.#lineCap();
+    if (cap === undefined || this.#encoder.encode(line).length <= cap) {
+      return await this.#send(line);
+    }
+    const parsed = parseLine(line);
+    let prefix = "";
+    let body = line;
+    let badStart: ((char: string) => boolean) | undefined;
+    switch (parsed.kind) {
+      case "message":
+        // A piece must not turn into a command or a whisper.
+        badStart = (char) => char === "/" || char === "@";
+        break;
+      case "whisper":
+        prefix = `@${parsed.target} `;
+        body = parsed.text;
+        break;
+      case "command":
+        if (isActionCommand(parsed.word)) {
+          prefix = `${parsed.word} `;
+          body = parsed.args;
+          break;
+        }
+        await this.#notice(this.#messages.commandTooLong(cap));
+        return true;
+      default:
+        return await this.#send(line);
+    }
+    const room = cap - this.#encoder.encode(prefix).length;
+    if (room < MIN_PIECE_BYTES) {
+      await this.#notice(this.#messages.commandTooLong(cap));
+      return true;
+    }
+    const pieces = splitMessage(body, room, { badStart });
+    await this.#notice(this.#messages.lineSplit(pieces.length, cap));
+    for (const piece of pieces) {
+      if (!await this.#send(prefix + piece)) return false;
+    }
+    return true;
+  }
+
+  /** The most bytes one line may take on this server, when the client knows it. */
+  #lineCap(): number | undefined {
+    if (this.#unframed) return ORIGINAL_MESSAGE_BYTES;
+    // An echo server's cap is not known (ours has one, the C original none).
+    if (!this.#prompted) return this.#maxLineBytes;
+    return this.#maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  }
+
+  async #onServerLine(raw: string, framed: boolean): Promise<void> {
     const line = sanitizeText(raw);
-    const prompt = raw.trimEnd();
-    if (this.#nick !== undefined && !this.#nickSent && PROMPTS.nickname.includes(prompt)) {
+    const prompt = line.trimEnd();
+    if (PROMPTS.nickname.includes(prompt)) return await this.#onPrompt("nickname", prompt, framed);
+    if (PROMPTS.password.includes(prompt)) return await this.#onPrompt("password", prompt, framed);
+    // A line we do not answer ourselves: what the user types now is meant for the
+    // server as it is.
+    this.#letTypedLinesGo();
+    if (this.#historyLeft > 0) {
+      this.#historyLeft--;
+      const entry = parseHistoryLine(line);
+      if (entry !== undefined) {
+        await this.#show(this.#renderer.history(entry, this.#state.nick));
+        return;
+      }
+      this.#historyLeft = 0;
+    }
+    const parsed = parseServerLine(line);
+    const change = this.#state.observe(parsed);
+    if (parsed.kind === "historyHeader") this.#historyLeft = parsed.count;
+    if (parsed.kind === "lineTooLong") this.#maxLineBytes = parsed.maxBytes;
+    if (this.#prompted && (parsed.kind === "connected" || change.room)) {
+      this.#input.setPrompt(`[${this.#state.room}] `);
+    }
+    await this.#show(this.#renderer.live(parsed, this.#state.nick));
+  }
+
+  /** A nickname or password prompt: answered by the client, or asked of the user. */
+  async #onPrompt(kind: Question["kind"], prompt: string, framed: boolean): Promise<void> {
+    this.#prompted = true;
+    if (!framed) this.#unframed = true;
+    if (kind === "nickname" && this.#nick !== undefined && !this.#nickSent) {
       this.#nickSent = true;
-      await this.#input.printAbove(`${line} ${this.#nick}`);
+      await this.#input.printAbove(`${prompt} ${this.#nick}`);
+      this.#state.nicknameSent(this.#nick);
       await this.#send(this.#nick);
+      this.#nicknameDone = true;
       this.#afterAutoAnswer();
       return;
     }
-    if (PROMPTS.password.includes(prompt)) {
-      if (this.#password !== undefined && !this.#passwordSent) {
-        this.#passwordSent = true;
-        await this.#input.printAbove(line);
-        await this.#send(this.#password);
-        this.#afterAutoAnswer();
-        return;
-      }
-      if (this.#input.isTerminal && this.#secretRead === undefined) {
-        await this.#input.printAbove(line);
-        // Not awaited: the socket must keep being read while the user types.
-        this.#secretRead = this.#readPassword();
-        return;
-      }
+    if (kind === "password" && this.#password !== undefined && !this.#passwordSent) {
+      this.#passwordSent = true;
+      await this.#input.printAbove(prompt);
+      await this.#send(this.#password);
+      this.#afterAutoAnswer();
+      return;
     }
-    // A line we do not answer ourselves (a prompt for the user, or anything else):
-    // what the user types now is meant for the server as it is.
+    if (kind === "password" && this.#input.isTerminal) {
+      // The server's prompt is the input's prompt, and nothing typed is shown.
+      // Not awaited: the socket must keep being read while the user types.
+      this.#secretRead ??= this.#readPassword(`${prompt} `);
+      return;
+    }
+    this.#question = { kind, prompt };
+    // On a terminal the user answers on the prompt's row; on a pipe it is a line.
+    if (this.#input.isTerminal) this.#input.setPrompt(`${prompt} `);
+    else await this.#input.printAbove(prompt);
     this.#letTypedLinesGo();
-    await this.#input.printAbove(line);
   }
 
-  async #readPassword(): Promise<void> {
-    const password = await this.#input.readSecret(this.#messages.passwordInputPrompt);
+  async #readPassword(prompt: string): Promise<void> {
+    const password = await this.#input.readSecret(prompt);
     if (password !== null && !this.#serverGone && !this.#leaving) await this.#send(password);
     // A later prompt (wrong password, asked again) gets a fresh secret read.
     this.#secretRead = undefined;
@@ -316,25 +558,44 @@ class ClientSession {
     if (nickDone && passwordDone) this.#letTypedLinesGo();
   }
 
+  /** Tab: commands and nicknames on a chat server, nothing on an echo server. */
+  #complete(line: string): [string[], string] {
+    if (!this.#prompted) return [[], line];
+    return completeInput(line, {
+      commands: this.#unframed ? [ORIGINAL_QUIT_COMMAND] : COMMANDS.flatMap((c) => c.names),
+      nicks: this.#state.members,
+    });
+  }
+
+  async #show(rendered: RenderedLine): Promise<void> {
+    await this.#input.printAbove(rendered.bell ? rendered.text + BELL : rendered.text);
+  }
+
+  async #notice(text: string): Promise<void> {
+    await this.#input.printAbove(this.#renderer.notice(text));
+  }
+
   /**
-   * Typed lines wait while an automatic answer is still expected: the server reads
-   * its first lines as password and nickname, so `echo hi | chat client --nick bob`
-   * must send "bob" before "hi". They go once the answers are sent, when a line
-   * arrives that we do not answer ourselves, when the connection ends, or after
-   * {@linkcode AUTO_ANSWER_WAIT_MS}.
+   * Typed lines wait while the server's greeting is not known yet: a chat server
+   * reads its first lines as password and nickname, so `echo hi | chat client --nick
+   * bob` must send "bob" before "hi", and `q` means "quit" only to an echo server.
+   * They go once the automatic answers are sent, when a line arrives that we do not
+   * answer ourselves, when the connection ends, or after
+   * {@linkcode SILENT_SERVER_WAIT_MS} of silence (an echo server).
    */
   #holdTypedLines(): Promise<void> {
     return this.#typedLinesMayGo.promise;
   }
 
   #letTypedLinesGo(): void {
-    clearTimeout(this.#typedLinesTimer);
-    this.#typedLinesTimer = undefined;
+    clearTimeout(this.#silenceTimer);
+    this.#silenceTimer = undefined;
     this.#typedLinesMayGo.resolve();
   }
 
   /**
-   * Sends one line.
+   * Sends one line: with `\n`, or to the original as one write of its own, followed
+   * by a pause ({@linkcode UNFRAMED_MESSAGE_GAP_MS}) before the next.
    *
    * @returns `false` when the connection is gone.
    */
@@ -342,7 +603,13 @@ class ClientSession {
     using _held = await this.#writeLock.acquire();
     if (this.#connClosed) return false;
     try {
-      await writeAll(this.#conn, this.#encoder.encode(text + "\n"));
+      if (!this.#unframed) {
+        await writeAll(this.#conn, this.#encoder.encode(text + "\n"));
+      } else if (text !== "") {
+        // (An empty send() sends nothing: the original's own client sends no message.)
+        await writeAll(this.#conn, this.#encoder.encode(text));
+        await new Promise((resolve) => setTimeout(resolve, UNFRAMED_MESSAGE_GAP_MS));
+      }
       return true;
     } catch (error) {
       if (!isDisconnectError(error)) this.#report(error);
@@ -364,8 +631,10 @@ class ClientSession {
   #interrupt(): void {
     this.#interrupted = true;
     this.#leaving = true;
-    this.#closeConn();
+    // The original still gets its goodbye (run() sends it, then closes).
+    if (!this.#owesGoodbye()) this.#closeConn();
     this.#input.close();
+    this.#letTypedLinesGo();
   }
 
   #closeConn(): void {
@@ -384,66 +653,26 @@ class ClientSession {
   }
 }
 
-const LF = 0x0a;
+/** The fewest bytes a piece of a split line may hold: one character. */
+const MIN_PIECE_BYTES = 4;
 
-/**
- * Splits the server's bytes into lines before decoding, so a UTF-8 character split
- * across reads is decoded whole. Unlike the server's splitter it never fails: a
- * line longer than the cap is shown in pieces cut at character boundaries.
- */
-class ShownLineSplitter {
-  readonly #maxBytes: number;
-  readonly #decoder = new TextDecoder("utf-8", { ignoreBOM: true });
-  #pending: Uint8Array = new Uint8Array(0);
-
-  constructor(maxBytes: number) {
-    this.#maxBytes = maxBytes;
-  }
-
-  /** Returns the lines `chunk` completes; the chunk may be reused afterwards. */
-  push(chunk: Uint8Array): string[] {
-    const lines: string[] = [];
-    let start = 0;
-    for (let lf = chunk.indexOf(LF); lf !== -1; lf = chunk.indexOf(LF, start)) {
-      lines.push(this.#decode(this.#take(chunk.subarray(start, lf))));
-      start = lf + 1;
-    }
-    this.#pending = concat(this.#pending, chunk.subarray(start));
-    while (this.#pending.length > this.#maxBytes) {
-      let cut = this.#maxBytes;
-      // Back up over continuation bytes (10xxxxxx) to a character's first byte.
-      while (cut > 0 && (this.#pending[cut] & 0xc0) === 0x80) cut--;
-      if (cut === 0) cut = this.#maxBytes;
-      lines.push(this.#decode(this.#pending.subarray(0, cut)));
-      this.#pending = this.#pending.slice(cut);
-    }
-    return lines;
-  }
-
-  /** Returns the unfinished last line, if any (the server closed without `\n`). */
-  flush(): string | undefined {
-    if (this.#pending.length === 0) return undefined;
-    return this.#decode(this.#take(new Uint8Array(0)));
-  }
-
-  /** The pending bytes followed by `tail`; empties the pending buffer. */
-  #take(tail: Uint8Array): Uint8Array {
-    const bytes = concat(this.#pending, tail);
-    this.#pending = new Uint8Array(0);
-    return bytes;
-  }
-
-  #decode(bytes: Uint8Array): string {
-    const text = this.#decoder.decode(bytes);
-    return text.endsWith("\r") ? text.slice(0, -1) : text;
-  }
+/** Whether a command word is `/me` (or an alias of it in the command table). */
+function isActionCommand(word: string): boolean {
+  if (word.toLowerCase() === "/me") return true;
+  return findCommand(word)?.names.includes("/me") ?? false;
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  if (a.length === 0) return b.slice();
-  if (b.length === 0) return a;
-  const joined = new Uint8Array(a.length + b.length);
-  joined.set(a);
-  joined.set(b, a.length);
-  return joined;
+/** Waits for a read, or for {@linkcode PROMPT_PAUSE_MS}, whichever comes first. */
+async function raceWithPause(
+  read: Promise<number | null>,
+): Promise<number | null | typeof PAUSED> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const pause = new Promise<typeof PAUSED>((resolve) => {
+    timer = setTimeout(() => resolve(PAUSED), PROMPT_PAUSE_MS);
+  });
+  try {
+    return await Promise.race([read, pause]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

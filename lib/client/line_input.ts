@@ -7,8 +7,11 @@
  *
  * Two implementations, chosen by {@linkcode openStdinInput}:
  * - on a terminal (stdin and stdout both), `node:readline` edits the line (Korean
- *   double-width characters, backspace, arrows, history) and a line printed from
- *   elsewhere appears above the line being typed, which is redrawn intact;
+ *   double-width characters, backspace, arrows, history, Tab completion) after a
+ *   prompt that the client sets (`[lobby] `); a line printed from elsewhere appears
+ *   above the line being typed, which is redrawn intact; an entered line can be
+ *   erased, for the server's echo to take its place; a paste costs time in
+ *   proportion to its length (`keystroke_input.ts`, `linear_append.ts`);
  * - otherwise plain lines: no escape codes at all, prompts as plain text.
  *
  * @module
@@ -20,6 +23,8 @@ import { Writable } from "node:stream";
 import { TextLineStream } from "@std/streams/text-line-stream";
 import { Mutex } from "../util/mutex.ts";
 import { writeAll, type Writer } from "../util/write_all.ts";
+import { KeystrokeInput } from "./keystroke_input.ts";
+import { installLinearAppend } from "./linear_append.ts";
 
 /** A source of typed lines that can also print lines without garbling the typing. */
 export interface LineInput extends Disposable {
@@ -27,6 +32,18 @@ export interface LineInput extends Disposable {
   readonly isTerminal: boolean;
   /** Whether input ended because the user pressed Ctrl-C (terminal only). */
   readonly interrupted: boolean;
+  /**
+   * Whether printed lines go to a terminal (a person reads them: times, colours on
+   * `auto`, the bell), rather than to a pipe or a file (a program reads them).
+   */
+  readonly outputIsTerminal: boolean;
+  /**
+   * Whether a line typed on a terminal is erased from the screen once entered,
+   * because what it causes is shown instead (a chat server shows our message back).
+   * The line stays in the history (up arrow). Ignored on a pipe, where nothing is
+   * echoed. @default {false}
+   */
+  eraseEntered: boolean;
   /**
    * Reads the next line, without its line ending.
    *
@@ -45,9 +62,24 @@ export interface LineInput extends Disposable {
    */
   readSecret(prompt: string): Promise<string | null>;
   /**
+   * Sets the prompt shown before the line being typed, from now on (`[lobby] `, or
+   * a server's question); a read's own prompt goes first while that read waits.
+   * Ignored on a pipe.
+   *
+   * @param prompt The prompt (`""` for none).
+   */
+  setPrompt(prompt: string): void;
+  /**
+   * Sets what Tab completes on a terminal. Ignored on a pipe.
+   *
+   * @param completer Gives the completions of the line up to the cursor, or
+   *   `undefined` for no completion.
+   */
+  setCompleter(completer: Completer | undefined): void;
+  /**
    * Prints one line of text; on a terminal it appears above the line being typed,
    * which is redrawn under it with its cursor. The text must hold no control
-   * characters (see `sanitizeText`).
+   * characters (see `sanitizeText`) but the client's own colours (SGR) and bell.
    *
    * @param line The text, without a line ending.
    */
@@ -59,6 +91,12 @@ export interface LineInput extends Disposable {
    */
   close(): void;
 }
+
+/**
+ * Tab completion, as readline's `completer` takes it: the completions of the line up
+ * to the cursor, and the part of it they replace.
+ */
+export type Completer = (line: string) => [string[], string];
 
 /**
  * Opens the line input over the process's stdin and stdout: the terminal editor when
@@ -93,7 +131,11 @@ export interface PlainInputOptions {
  * @returns The input; close it when done.
  */
 export function openPlainInput(options: PlainInputOptions = {}): LineInput {
-  return new PlainInput(options.readable ?? Deno.stdin.readable, options.writer ?? Deno.stdout);
+  return new PlainInput(
+    options.readable ?? Deno.stdin.readable,
+    options.writer ?? Deno.stdout,
+    options.writer === undefined && Deno.stdout.isTerminal(),
+  );
 }
 
 const encoder = new TextEncoder();
@@ -102,6 +144,8 @@ const decoder = new TextDecoder();
 class PlainInput implements LineInput {
   readonly isTerminal = false;
   readonly interrupted = false;
+  readonly outputIsTerminal: boolean;
+  eraseEntered = false;
   readonly #reader: ReadableStreamDefaultReader<string>;
   readonly #writer: Writer;
   // Writes are partial and asynchronous: the lock keeps each line whole when the
@@ -109,7 +153,8 @@ class PlainInput implements LineInput {
   readonly #outputLock = new Mutex();
   #closed = false;
 
-  constructor(readable: ReadableStream<Uint8Array>, writer: Writer) {
+  constructor(readable: ReadableStream<Uint8Array>, writer: Writer, outputIsTerminal: boolean) {
+    this.outputIsTerminal = outputIsTerminal;
     this.#reader = readable
       .pipeThrough(new TextDecoderStream())
       .pipeThrough(new TextLineStream())
@@ -134,6 +179,14 @@ class PlainInput implements LineInput {
 
   readSecret(prompt: string): Promise<string | null> {
     return this.readLine(prompt);
+  }
+
+  setPrompt(_prompt: string): void {
+    // Lines on a pipe have no prompt to show: a program reads them.
+  }
+
+  setCompleter(_completer: Completer | undefined): void {
+    // Nobody presses Tab on a pipe.
   }
 
   printAbove(line: string): Promise<void> {
@@ -162,27 +215,62 @@ class PlainInput implements LineInput {
 }
 
 /**
- * readline's output: forwards to stdout synchronously, so its writes and ours reach
- * the terminal in call order, and drops them while a secret is typed.
+ * readline's output, on its way to stdout. What readline writes during one
+ * synchronous run (the echo of every key of one read from the terminal: a whole
+ * paste) goes out in one write at the end of the run: one write per key would
+ * make a paste cost a system call per character. Our own writes go through
+ * {@linkcode TerminalOutput.write}, after what readline has pending, so the
+ * terminal gets everything in call order. Output is dropped while a secret is typed.
  */
 class TerminalOutput extends Writable {
   muted = false;
   #captured: string[] | undefined;
+  #pending: string[] = [];
+  #flushQueued = false;
 
   constructor() {
     super({
       decodeStrings: false,
       write: (chunk: Uint8Array | string, _encoding, callback) => {
+        const text = typeof chunk === "string" ? chunk : decoder.decode(chunk);
         if (this.muted) {
           // Dropped: the secret being typed.
         } else if (this.#captured !== undefined) {
-          this.#captured.push(typeof chunk === "string" ? chunk : decoder.decode(chunk));
+          this.#captured.push(text);
         } else {
-          process.stdout.write(chunk);
+          this.#pending.push(text);
+          if (!this.#flushQueued) {
+            this.#flushQueued = true;
+            queueMicrotask(() => this.flush());
+          }
         }
         callback();
       },
     });
+  }
+
+  /**
+   * Writes our own text to stdout, after what readline has pending.
+   *
+   * @param text The text.
+   * @returns `false` when stdout's buffer is full (wait for `drain`).
+   */
+  writeOwn(text: string): boolean {
+    this.#pending.push(text);
+    return this.flush();
+  }
+
+  /**
+   * Sends what is pending to stdout now.
+   *
+   * @returns `false` when stdout's buffer is full (wait for `drain`).
+   */
+  flush(): boolean {
+    this.#flushQueued = false;
+    if (this.#pending.length === 0) return true;
+    const text = this.#pending.join("");
+    this.#pending = [];
+    return process.stdout.write(text);
   }
 
   /**
@@ -211,7 +299,10 @@ interface Waiter {
 
 class TerminalInput implements LineInput {
   readonly isTerminal = true;
+  readonly outputIsTerminal = true;
+  eraseEntered = false;
   readonly #output = new TerminalOutput();
+  readonly #keys = new KeystrokeInput();
   readonly #rl: readline.Interface;
   // The lock orders whole print sequences among our own callers (socket reader,
   // client notices): each holds it until stdout has drained, so a burst of server
@@ -225,6 +316,11 @@ class TerminalInput implements LineInput {
   /** Secret reads go first: the next line typed after a password prompt is the password. */
   readonly #secretWaiters: Waiter[] = [];
   #secretPrompt = "";
+  /** The prompt shown from now on (see setPrompt). */
+  #basePrompt = "";
+  /** A read's own prompt (the menu's question), shown until its line is entered. */
+  #readPrompt: string | undefined;
+  #completer: Completer | undefined;
   #closed = false;
   /** Set by close(), to tell our close from readline's own (Ctrl-D). */
   #closing = false;
@@ -232,11 +328,16 @@ class TerminalInput implements LineInput {
 
   constructor() {
     this.#rl = readline.createInterface({
-      input: process.stdin,
+      input: this.#keys as unknown as typeof process.stdin,
       output: this.#output,
       terminal: true,
       prompt: "",
+      completer: (line: string) => this.#complete(line),
     });
+    // A paste: handed to readline whole when it can be, and each insertion at the
+    // end of the line O(1) when it cannot (one keypress per character).
+    this.#keys.attach(this.#rl);
+    installLinearAppend(this.#rl);
     this.#rl.on("line", (line: string) => this.#onLine(line));
     this.#rl.on("close", () => this.#onClose());
     // Raw mode turns Ctrl-C into a key; treat it as "leave now".
@@ -256,8 +357,8 @@ class TerminalInput implements LineInput {
     if (queued !== undefined) return Promise.resolve(queued);
     const { promise, resolve } = Promise.withResolvers<string | null>();
     this.#waiters.push({ resolve });
-    this.#rl.setPrompt(prompt);
-    if (!this.#output.muted) this.#rl.prompt(true);
+    if (prompt !== "") this.#readPrompt = prompt;
+    this.#showPrompt();
     return promise;
   }
 
@@ -270,10 +371,19 @@ class TerminalInput implements LineInput {
       this.#rl.write("", { ctrl: true, name: "e" });
       this.#rl.write("", { ctrl: true, name: "u" });
       this.#secretPrompt = prompt;
-      process.stdout.write(`\r\x1b[J${prompt}`);
+      this.#output.writeOwn(`${this.#eraseInput()}${prompt}`);
       this.#output.muted = true;
     }
     return promise;
+  }
+
+  setPrompt(prompt: string): void {
+    this.#basePrompt = prompt;
+    if (this.#readPrompt === undefined) this.#showPrompt();
+  }
+
+  setCompleter(completer: Completer | undefined): void {
+    this.#completer = completer;
   }
 
   async printAbove(line: string): Promise<void> {
@@ -297,7 +407,7 @@ class TerminalInput implements LineInput {
       // but the input not yet redrawn.
       sequence += this.#output.capture(() => this.#rl.prompt(true));
     }
-    const flushed = process.stdout.write(sequence);
+    const flushed = this.#output.writeOwn(sequence);
     if (!flushed) await new Promise<void>((resolve) => process.stdout.once("drain", resolve));
   }
 
@@ -306,13 +416,24 @@ class TerminalInput implements LineInput {
     this.#closing = true;
     // Erase the prompt and the unsent half-typed input: the screen ends with what
     // was sent and shown.
-    process.stdout.write(this.#output.muted ? "\r\x1b[2K" : this.#eraseInput());
+    this.#output.writeOwn(this.#output.muted ? "\r\x1b[2K" : this.#eraseInput());
     this.#output.muted = false;
     this.#rl.close();
   }
 
   [Symbol.dispose](): void {
     this.close();
+  }
+
+  /** Sets readline's prompt to the one in force and redraws prompt and input. */
+  #showPrompt(): void {
+    if (this.#closed) return;
+    this.#rl.setPrompt(this.#readPrompt ?? this.#basePrompt);
+    if (!this.#output.muted) this.#rl.prompt(true);
+  }
+
+  #complete(line: string): [string[], string] {
+    return this.#completer?.(line) ?? [[], line];
   }
 
   #onLine(line: string): void {
@@ -322,17 +443,36 @@ class TerminalInput implements LineInput {
       if (this.#secretWaiters.length === 0) {
         // readline's own newline was muted.
         this.#output.muted = false;
-        process.stdout.write("\n");
+        this.#output.writeOwn("\n");
       }
       secret.resolve(line);
       return;
     }
+    const typedAfter = this.#rl.getPrompt();
+    // A read's own prompt belonged to that read: from now on, the base prompt.
+    this.#readPrompt = undefined;
+    this.#rl.setPrompt(this.#basePrompt);
+    if (this.eraseEntered) {
+      // readline ended the line with "\r\n", so the cursor is on the row under it:
+      // go up over every row prompt and line took, clear, and draw the prompt there.
+      const rows = this.#rowsBelowStart(typedAfter + line) + 1;
+      this.#output.writeOwn(
+        `\x1b[${rows}A\r\x1b[J${this.#output.capture(() => this.#rl.prompt(true))}`,
+      );
+    }
     const waiter = this.#waiters.shift();
-    // The prompt belongs to the read it was shown for: lines printed until the
-    // next read are redrawn without it.
-    this.#rl.setPrompt("");
     if (waiter !== undefined) waiter.resolve(line);
     else this.#lines.push(line);
+  }
+
+  /** How many rows below its first one the end of `text` lies, as readline wraps it. */
+  #rowsBelowStart(text: string): number {
+    // `_getDisplayPos` is readline's own measure (Node's and Deno's alike), not in
+    // its typings; without it, count one row.
+    const measure = (this.#rl as unknown as {
+      _getDisplayPos?: (text: string) => { rows: number };
+    })._getDisplayPos;
+    return typeof measure === "function" ? measure.call(this.#rl, text).rows : 0;
   }
 
   /** How many rows readline's next redraw moves up before drawing. */
@@ -351,10 +491,16 @@ class TerminalInput implements LineInput {
 
   #onClose(): void {
     this.#closed = true;
-    // Closed by readline itself (Ctrl-D on an empty line): end the prompt's row, so
-    // the next output starts on a fresh one.
-    if (!this.#closing && (this.#output.muted || this.#rl.getPrompt() !== "")) {
-      process.stdout.write("\n");
+    this.#keys.detach();
+    if (!this.#closing) {
+      // Closed by readline itself (Ctrl-D on an empty line). The client erases its
+      // prompt, as close() does; otherwise end the prompt's row, so the next output
+      // starts on a fresh one.
+      if (this.eraseEntered && !this.#output.muted) {
+        this.#output.writeOwn(this.#eraseInput());
+      } else if (this.#output.muted || this.#rl.getPrompt() !== "") {
+        this.#output.writeOwn("\n");
+      }
     }
     this.#output.muted = false;
     for (const waiter of this.#secretWaiters.splice(0)) waiter.resolve(null);

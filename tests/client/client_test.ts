@@ -3,6 +3,7 @@ import { clientText } from "../../lib/catalog/client_text.ts";
 import { consoleText } from "../../lib/catalog/console_text.ts";
 import { userText } from "../../lib/catalog/user_text.ts";
 import { INTERRUPTED_EXIT_CODE, runClient } from "../../lib/client/client.ts";
+import { DEFAULT_MAX_LINE_BYTES } from "../../lib/server/options.ts";
 import { openPlainInput } from "../../lib/client/line_input.ts";
 import { writeAll } from "../../lib/util/write_all.ts";
 import { type Child, LineLog, spawnMain, startServer, TextSink, TypedLines } from "../_helpers.ts";
@@ -146,17 +147,19 @@ Deno.test("client ends input with a half-close and shows the server's last lines
   assertEquals(s.shown.lines, ["마지막 줄"]);
 });
 
-Deno.test("client sends /quit, then waits for the server to close", {
+Deno.test("client sends /quit to a chat server, then waits for the server to close", {
   timeout: TEST_TIMEOUT_MS,
 }, async () => {
-  await using s = await connectScripted({});
+  await using s = await connectScripted({ nick: "alice" });
+  await s.peer.send(ko.nicknamePrompt);
+  await s.peer.lines.waitFor("alice");
   s.typed.type("/quit");
   await s.peer.ended;
-  assertEquals(s.peer.lines.lines, ["/quit"]);
+  assertEquals(s.peer.lines.lines, ["alice", "/quit"]);
   await s.peer.send("bye");
   await s.peer.close();
   assertEquals(await s.exitCode, 0);
-  assertEquals(s.shown.lines, ["bye"], "no connection-closed notice when the user left");
+  assertEquals(s.shown.lines, [`${ko.nicknamePrompt} alice`, "bye"], "no connection-closed notice");
 });
 
 Deno.test("client returns at once when the server closes while it waits for input", {
@@ -189,6 +192,68 @@ Deno.test("client splits lines before decoding and replaces control characters",
   ]);
 });
 
+/** A scripted chat server that has greeted the client (`--nick alice`). */
+async function joinedScripted(): Promise<Scripted> {
+  const s = await connectScripted({ nick: "alice" });
+  await s.peer.send(ko.nicknamePrompt);
+  await s.peer.lines.waitFor("alice");
+  await s.peer.send(ko.joined("alice"));
+  await s.peer.send(ko.connected);
+  await s.shown.waitFor(ko.connected);
+  return s;
+}
+
+Deno.test("client splits a typed line over the server's cap into messages, and says so once", {
+  timeout: TEST_TIMEOUT_MS,
+}, async () => {
+  await using s = await joinedScripted();
+  // 7,000 three-byte characters: 21,000 bytes, over the default cap of 8192.
+  const long = "가".repeat(7_000);
+  s.typed.type(long);
+  s.typed.type("after");
+  await s.peer.lines.waitFor("after");
+  const pieces = s.peer.lines.lines.slice(1, -1);
+  assertEquals(pieces.length, 3);
+  for (const piece of pieces) assert(encoder.encode(piece).length <= DEFAULT_MAX_LINE_BYTES);
+  assertEquals(pieces.join(""), long);
+  assertEquals(s.shown.lines.filter((line) => line === ko.lineSplit(3, DEFAULT_MAX_LINE_BYTES)), [
+    ko.lineSplit(3, DEFAULT_MAX_LINE_BYTES),
+  ]);
+});
+
+Deno.test("client learns a smaller cap from the server's refusal, in either language", {
+  timeout: TEST_TIMEOUT_MS,
+}, async () => {
+  await using s = await joinedScripted();
+  await s.peer.send(userText("en").lineTooLong(100, false));
+  await s.shown.waitFor(userText("en").lineTooLong(100, false));
+  s.typed.type("a".repeat(250));
+  // A whisper keeps its target in every piece; /me (or its alias) keeps the command.
+  s.typed.type(`@bob ${"b".repeat(150)}`);
+  s.typed.type(`/나 ${"c".repeat(150)}`);
+  s.typed.type("end");
+  await s.peer.lines.waitFor("end");
+  const sent = s.peer.lines.lines.slice(1, -1);
+  for (const line of sent) assert(encoder.encode(line).length <= 100, line);
+  assertEquals(sent.filter((line) => line.startsWith("a")).join(""), "a".repeat(250));
+  const whispers = sent.filter((line) => line.startsWith("@bob "));
+  assertEquals(whispers.map((line) => line.slice(5)).join(""), "b".repeat(150));
+  const actions = sent.filter((line) => line.startsWith("/나 "));
+  assertEquals(actions.map((line) => line.slice(3)).join(""), "c".repeat(150));
+  assertEquals(sent.length, 3 + whispers.length + actions.length);
+});
+
+Deno.test("client refuses a command over the cap without sending it", {
+  timeout: TEST_TIMEOUT_MS,
+}, async () => {
+  await using s = await joinedScripted();
+  s.typed.type(`/topic ${"t".repeat(DEFAULT_MAX_LINE_BYTES)}`);
+  await s.shown.waitFor(ko.commandTooLong(DEFAULT_MAX_LINE_BYTES));
+  s.typed.type("next");
+  await s.peer.lines.waitFor("next");
+  assertEquals(s.peer.lines.lines, ["alice", "next"]);
+});
+
 // ---------------------------------------------------------------------------
 // Subprocess: `main.ts client` against `main.ts server`, through real pipes.
 
@@ -212,6 +277,10 @@ Deno.test("clients chat, whisper and quit through a real server", {
   for (const client of [alice, bob, carol]) {
     await client.stdout.waitFor(ko.message("alice", "안녕하세요, 여러분"));
   }
+
+  // `q` ends the client only against an echo server: here it is a message.
+  await carol.send("q");
+  await alice.stdout.waitFor(ko.message("carol", "q"));
 
   await bob.send("@alice 비밀 이야기");
   await alice.stdout.waitFor(ko.whisperReceived("bob", "비밀 이야기"));
@@ -265,11 +334,11 @@ Deno.test("client takes host and port as positionals, as the C echo-client", {
   await client.send("첫 줄");
   await client.stdout.waitFor("첫 줄");
   await client.send("@nobody 귓속말도 그냥 텍스트");
-  // Leaving (the chat rule: any case, stdin still open): the line is sent and the
-  // client half-closes, so the echo server still answers, then closes.
+  // Leaving an echo server (any case, stdin still open): the quit command is not
+  // sent, the client half-closes, so the echo server still answers, then closes.
   await client.send("/QUIT");
   assertEquals((await client.exit()).code, 0);
-  assertEquals(client.stdout.lines, ["첫 줄", "@nobody 귓속말도 그냥 텍스트", "/QUIT"]);
+  assertEquals(client.stdout.lines, ["첫 줄", "@nobody 귓속말도 그냥 텍스트"]);
 });
 
 Deno.test("client sends --nick before lines piped in before the prompt", {

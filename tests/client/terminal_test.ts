@@ -1,124 +1,28 @@
 /**
- * The client on a real terminal: tmux runs it in a pane; `send-keys` types,
- * `capture-pane` reads the screen. Each wait polls the screen until the expected
- * text is there, with a timeout as the safety net.
+ * The client on a real terminal, in tmux (see `_pane.ts`): what a user sees and
+ * types.
+ *
+ * @module
  */
 
-import { assertEquals, assertFalse } from "@std/assert";
+import { assert, assertEquals, assertFalse } from "@std/assert";
 import { clientText } from "../../lib/catalog/client_text.ts";
 import { consoleText } from "../../lib/catalog/console_text.ts";
 import { userText } from "../../lib/catalog/user_text.ts";
-import { MAIN_PERMISSIONS, ROOT, spawnMain, startServer } from "../_helpers.ts";
+import { nickColor } from "../../lib/client/nick_color.ts";
+import { spawnMain, startServer } from "../_helpers.ts";
+import { OriginalEchoServer } from "../fixtures/original_echo_server.ts";
+import { OriginalPythonServer } from "../fixtures/original_python_server.ts";
+import { clientCommand, hasTmux, lastRow, Pane, type Screen, timed } from "./_pane.ts";
 
 const ko = { ...userText("ko"), ...clientText("ko"), ...consoleText("ko") };
-const TEST_TIMEOUT_MS = 20_000;
-const SCREEN_TIMEOUT_MS = 10_000;
-const POLL_INTERVAL_MS = 25;
-
-async function hasTmux(): Promise<boolean> {
-  try {
-    return (await new Deno.Command("tmux", { args: ["-V"], stdout: "null", stderr: "null" })
-      .output()).success;
-  } catch {
-    return false;
-  }
-}
+const TEST_TIMEOUT_MS = 30_000;
 const tmuxFound = await hasTmux();
 const skipNote = tmuxFound ? "" : " (skipped: tmux is not installed)";
 
-/** What the pane shows: its rows (trailing blank rows dropped) and the cursor. */
-interface Screen {
-  rows: string[];
-  cursorX: number;
-  cursorY: number;
-}
-
-/** A private tmux server (its own socket, in a temporary directory) running one pane. */
-class Pane implements AsyncDisposable {
-  #dir = "";
-
-  async start(command: string, width = 80, height = 16): Promise<void> {
-    this.#dir = await Deno.makeTempDir({ prefix: "chat-tmux-" });
-    await this.#tmux(
-      ["new-session", "-d", "-s", "main", "-x", String(width), "-y", String(height), "-c", ROOT],
-      command,
-    );
-  }
-
-  /** Types text literally (no key names), without Enter. */
-  async type(text: string): Promise<void> {
-    await this.#tmux(["send-keys", "-t", "main", "-l", text]);
-  }
-
-  /** Presses keys by tmux name (`Enter`, `Left`, `BSpace`, `C-c`). */
-  async press(...keys: string[]): Promise<void> {
-    await this.#tmux(["send-keys", "-t", "main", ...keys]);
-  }
-
-  async screen(): Promise<Screen> {
-    const rows = (await this.#tmux(["capture-pane", "-p", "-t", "main"])).split("\n");
-    while (rows.length > 0 && rows.at(-1)!.trim() === "") rows.pop();
-    const [x, y] =
-      (await this.#tmux(["display-message", "-p", "-t", "main", "#{cursor_x},#{cursor_y}"]))
-        .trim().split(",").map(Number);
-    return { rows, cursorX: x, cursorY: y };
-  }
-
-  /**
-   * Polls the screen until `check` accepts it.
-   *
-   * @throws {Error} After the timeout, with the last screen.
-   */
-  async waitFor(what: string, check: (screen: Screen) => boolean): Promise<Screen> {
-    const deadline = Date.now() + SCREEN_TIMEOUT_MS;
-    for (;;) {
-      const screen = await this.screen();
-      if (check(screen)) return screen;
-      if (Date.now() > deadline) {
-        throw new Error(
-          `Screen never showed ${what}; last screen (cursor ${screen.cursorX},${screen.cursorY}):\n${
-            screen.rows.join("\n")
-          }`,
-        );
-      }
-      await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
-    }
-  }
-
-  async [Symbol.asyncDispose](): Promise<void> {
-    if (this.#dir === "") return;
-    await this.#tmux(["kill-server"]).catch(() => {});
-    await Deno.remove(this.#dir, { recursive: true });
-  }
-
-  async #tmux(args: string[], command?: string): Promise<string> {
-    const output = await new Deno.Command("tmux", {
-      args: [
-        "-S",
-        `${this.#dir}/tmux.sock`,
-        "-f",
-        "/dev/null",
-        ...args,
-        ...(command ? [command] : []),
-      ],
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    if (!output.success) {
-      throw new Error(`tmux ${args.join(" ")}: ${new TextDecoder().decode(output.stderr)}`);
-    }
-    return new TextDecoder().decode(output.stdout);
-  }
-}
-
-/** The shell command of the pane: the client, then its exit status, then stay open. */
-function clientCommand(args: string[]): string {
-  const quote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
-  const argv = [Deno.execPath(), "run", ...MAIN_PERMISSIONS, "main.ts", "client", ...args];
-  return `${argv.map(quote).join(" ")}; echo "EXIT=$?"; sleep 600`;
-}
-
-const lastRow = (screen: Screen) => screen.rows.at(-1) ?? "";
+/** Whether a screen shows `text` as a live line (after the time). */
+const shows = (s: Screen, text: string) => s.rows.some((row) => timed(row, text));
+const count = (s: Screen, test: (row: string) => boolean) => s.rows.filter(test).length;
 
 Deno.test(`terminal: an incoming line appears above the half-typed Korean input${skipNote}`, {
   ignore: !tmuxFound,
@@ -128,16 +32,16 @@ Deno.test(`terminal: an incoming line appears above the half-typed Korean input$
   await using _server = server;
   await using pane = new Pane();
   await pane.start(clientCommand(["--port", String(port), "--nick", "alice"]));
-  await pane.waitFor(ko.connected, (s) => s.rows.includes(ko.connected));
+  await pane.waitFor(ko.connected, (s) => shows(s, ko.connected) && lastRow(s) === "[lobby]");
 
   await using bob = spawnMain(["client", "--port", String(port), "--nick", "bob"]);
   await bob.stdout.waitFor(ko.connected);
-  await pane.waitFor("bob joining", (s) => s.rows.includes(ko.joined("bob")));
+  await pane.waitFor("bob joining", (s) => shows(s, ko.joined("bob")));
 
   // Half a line, cursor moved back over the last two (double-width) characters.
   await pane.type("안녕하세요 반갑");
   await pane.press("Left", "Left");
-  const typing = (s: Screen) => lastRow(s) === "안녕하세요 반갑" && s.cursorX === 11;
+  const typing = (s: Screen) => lastRow(s) === "[lobby] 안녕하세요 반갑" && s.cursorX === 8 + 11;
   await pane.waitFor("the half-typed input with its cursor", typing);
 
   await bob.send("bob에서 온 메시지");
@@ -145,29 +49,31 @@ Deno.test(`terminal: an incoming line appears above the half-typed Korean input$
   // Polled until both show: the terminal may render a write in pieces.
   const screen = await pane.waitFor(
     "bob's line above the intact input",
-    (s) => s.rows.includes(incoming) && typing(s),
+    (s) => shows(s, incoming) && typing(s),
   );
   // The line came above the input, which is intact, cursor included, on the last row.
-  assertEquals(screen.rows.indexOf(incoming), screen.rows.length - 2, screen.rows.join("\n"));
+  assert(timed(screen.rows.at(-2)!, incoming), screen.rows.join("\n"));
   assertEquals(screen.cursorY, screen.rows.length - 1);
 
   // Finish the line: End, more Korean, a typo erased with backspace, Enter.
   await pane.press("End");
   await pane.type("습니다x");
   await pane.press("BSpace", "Enter");
-  await bob.stdout.waitFor(ko.message("alice", "안녕하세요 반갑습니다"));
-  await pane.waitFor(
-    "alice's own line",
-    (s) => s.rows.includes(ko.message("alice", "안녕하세요 반갑습니다")),
-  );
+  const own = ko.message("alice", "안녕하세요 반갑습니다");
+  await bob.stdout.waitFor(own);
+  // Shown once: the server's echo, not also the typed line.
+  const sent = await pane.waitFor("alice's own line", (s) => shows(s, own));
+  assertEquals(count(sent, (row) => row.includes("반갑습니다")), 1, sent.rows.join("\n"));
+  assertEquals(lastRow(sent), "[lobby]");
 
   // The server dies while alice is typing: she is told, the unsent input is erased,
   // and the client exits without waiting for Enter.
   await pane.type("보내지 않은 줄");
-  await pane.waitFor("the unsent input", (s) => lastRow(s) === "보내지 않은 줄");
+  await pane.waitFor("the unsent input", (s) => lastRow(s) === "[lobby] 보내지 않은 줄");
   server.kill("SIGKILL");
   const end = await pane.waitFor("the exit", (s) => s.rows.includes("EXIT=0"));
-  assertEquals(end.rows.slice(-2), [ko.connectionClosed, "EXIT=0"]);
+  assert(timed(end.rows.at(-2)!, ko.connectionClosed), end.rows.join("\n"));
+  assertEquals(end.rows.at(-1), "EXIT=0");
   assertFalse(end.rows.some((row) => row.includes("\x1b") || row.includes("\uFFFD")));
 });
 
@@ -178,21 +84,25 @@ Deno.test(`terminal: input wrapped over several rows survives incoming lines${sk
   const { child: server, port } = await startServer();
   await using _server = server;
   await using pane = new Pane();
-  await pane.start(clientCommand(["--port", String(port), "--nick", "alice"]), 30, 16);
+  await pane.start(
+    clientCommand(["--port", String(port), "--nick", "alice", "--no-timestamps"]),
+    30,
+    16,
+  );
   await pane.waitFor(ko.connected, (s) => s.rows.includes(ko.connected));
   await using bob = spawnMain(["client", "--port", String(port), "--nick", "bob"]);
   await bob.stdout.waitFor(ko.connected);
   await pane.waitFor("bob joining", (s) => s.rows.includes(ko.joined("bob")));
 
-  // The input takes three rows of the 30-column pane (a wide character that does not
-  // fit at the end of a row moves to the next one).
+  // Prompt and input take three rows of the 30-column pane (a wide character that
+  // does not fit at the end of a row moves to the next one).
   const typed = "가나다라마바사아자차카타파하 한글을 길게 입력해서 줄바꿈합니다";
   await pane.type(typed);
   const inputRowsOf = (s: Screen) => s.rows.slice(s.rows.indexOf(ko.joined("bob")) + 1);
   const noSpaces = (text: string) => text.replaceAll(" ", "");
   const before = await pane.waitFor(
     "the whole wrapped input",
-    (s) => noSpaces(inputRowsOf(s).join("")) === noSpaces(typed),
+    (s) => noSpaces(inputRowsOf(s).join("")) === noSpaces(`[lobby] ${typed}`),
   );
   const inputRows = inputRowsOf(before);
   assertEquals(inputRows.length, 3, before.rows.join("\n"));
@@ -217,43 +127,209 @@ Deno.test(`terminal: input wrapped over several rows survives incoming lines${sk
     long.slice(30),
     ko.message("bob", "두 번째 줄"),
   ]);
+  // Enter: the three rows of typed input give way to the server's line.
   await pane.press("Enter");
   await bob.stdout.waitFor(ko.message("alice", typed));
+  const after = await pane.waitFor(
+    "alice's line in place of her input",
+    (s) => lastRow(s) === "[lobby]" && noSpaces(s.rows.join("")).includes(noSpaces(typed)),
+  );
+  assertEquals(count(after, (row) => row.startsWith("[lobby] 가나")), 0, after.rows.join("\n"));
 });
 
-Deno.test(`terminal: the password is typed without echo and kept out of history${skipNote}`, {
+Deno.test(`terminal: typed and automatic answers to the prompts look the same${skipNote}`, {
   ignore: !tmuxFound,
   timeout: TEST_TIMEOUT_MS,
 }, async () => {
   const { child: server, port } = await startServer(["--password", "sesame42"]);
   await using _server = server;
-  await using pane = new Pane();
-  await pane.start(clientCommand(["--port", String(port)]));
-  await pane.waitFor(
-    "the password prompts",
-    (s) => s.rows.includes(ko.passwordPrompt) && lastRow(s) === ko.passwordInputPrompt,
-  );
-
-  await pane.type("sesame42");
-  await pane.press("Enter");
-  await pane.waitFor("the nickname prompt", (s) => s.rows.includes(ko.nicknamePrompt));
-  await pane.type("mina");
-  await pane.press("Enter");
-  let screen = await pane.waitFor(ko.connected, (s) => s.rows.includes(ko.connected));
+  await using typed = new Pane();
+  await typed.start(clientCommand(["--port", String(port)]));
+  // The server's prompt is the input's prompt: shown once, typed on its row.
+  await typed.waitFor("the password prompt", (s) => lastRow(s) === ko.passwordPrompt);
+  await typed.type("sesame42");
+  await typed.press("Enter");
+  await typed.waitFor("the nickname prompt", (s) => lastRow(s) === ko.nicknamePrompt);
+  await typed.type("mina");
+  await typed.press("Enter");
+  let screen = await typed.waitFor(ko.connected, (s) => shows(s, ko.connected));
+  assertEquals(screen.rows.slice(0, 2), [ko.passwordPrompt, `${ko.nicknamePrompt} mina`]);
   assertFalse(screen.rows.some((row) => row.includes("sesame42")), screen.rows.join("\n"));
+
+  await using auto = new Pane();
+  await auto.start(
+    clientCommand(["--port", String(port), "--nick", "jun", "--password", "sesame42"]),
+  );
+  const answered = await auto.waitFor(ko.connected, (s) => shows(s, ko.connected));
+  assertEquals(answered.rows.slice(0, 2), [ko.passwordPrompt, `${ko.nicknamePrompt} jun`]);
+  await typed.waitFor("jun joining", (s) => shows(s, ko.joined("jun")));
 
   // The history holds the nickname, not the password: Up shows "mina", and a second
   // Up goes past the oldest entry, back to the empty line.
-  await pane.press("Up");
-  await pane.waitFor("the history entry", (s) => lastRow(s) === "mina" && s.cursorX === 4);
-  await pane.press("Up");
-  screen = await pane.waitFor("the end of the history", (s) => lastRow(s) === ko.connected);
+  await typed.press("Up");
+  await typed.waitFor(
+    "the history entry",
+    (s) => lastRow(s) === "[lobby] mina" && s.cursorX === 12,
+  );
+  await typed.press("Up");
+  screen = await typed.waitFor("the end of the history", (s) => lastRow(s) === "[lobby]");
   assertFalse(screen.rows.some((row) => row.includes("sesame42")), screen.rows.join("\n"));
-  await pane.type("unsent");
-  await pane.waitFor("the unsent input", (s) => lastRow(s) === "unsent");
+  await typed.type("unsent");
+  await typed.waitFor("the unsent input", (s) => lastRow(s) === "[lobby] unsent");
 
   // Ctrl-C leaves at once, with the conventional status, and erases the unsent input.
-  await pane.press("C-c");
-  screen = await pane.waitFor("the exit", (s) => s.rows.includes("EXIT=130"));
-  assertEquals(screen.rows.slice(-2), [ko.connected, "EXIT=130"]);
+  await typed.press("C-c");
+  screen = await typed.waitFor("the exit", (s) => s.rows.includes("EXIT=130"));
+  assert(timed(screen.rows.at(-2)!, ko.joined("jun")), screen.rows.join("\n"));
+  assertEquals(screen.rows.at(-1), "EXIT=130");
 });
+
+Deno.test(
+  `terminal: the Python original's prompt is typed on its row, answered without newline${skipNote}`,
+  {
+    ignore: !tmuxFound,
+    timeout: TEST_TIMEOUT_MS,
+  },
+  async () => {
+    await using original = new OriginalPythonServer();
+    await using pane = new Pane();
+    await pane.start(clientCommand(["--port", String(original.port)]));
+    await pane.waitFor("the prompt", (s) => lastRow(s) === ko.nicknamePrompt);
+    await pane.type("mina");
+    await pane.press("Enter");
+    await original.messages.waitFor("mina");
+    await pane.waitFor("the welcome", (s) => s.rows.some((row) => row.endsWith(ko.connected)));
+    await pane.type("hello");
+    await pane.press("Enter");
+    await original.messages.waitFor("hello");
+    const screen = await pane.waitFor("the echo", (s) => shows(s, ko.message("mina", "hello")));
+    assertEquals(screen.rows[0], `${ko.nicknamePrompt} mina`);
+    assertEquals(count(screen, (row) => row.includes("hello")), 1, screen.rows.join("\n"));
+    await pane.press("C-d");
+    await pane.waitFor("the exit", (s) => s.rows.includes("EXIT=0"));
+    await original.ends.waitFor("mina: quit");
+    assertEquals(original.emptyReads, 0);
+  },
+);
+
+Deno.test(`terminal: times, history, the room in the prompt, colours and the bell${skipNote}`, {
+  ignore: !tmuxFound,
+  timeout: TEST_TIMEOUT_MS,
+}, async () => {
+  const { child: server, port } = await startServer(["--history", "5"]);
+  await using _server = server;
+  await using bob = spawnMain(["client", "--port", String(port), "--nick", "bob"]);
+  await bob.stdout.waitFor(ko.connected);
+  await bob.send("earlier");
+  await bob.stdout.waitFor(ko.message("bob", "earlier"));
+
+  await using pane = new Pane();
+  await pane.start(clientCommand(["--port", String(port), "--nick", "alice", "--color", "always"]));
+  let screen = await pane.waitFor(ko.connected, (s) => shows(s, ko.connected));
+  // The history block: a live header, then lines with the server's time only.
+  assert(shows(screen, ko.history(1)), screen.rows.join("\n"));
+  assertEquals(count(screen, (row) => timed(row, ko.message("bob", "earlier"))), 1);
+  assertEquals(count(screen, (row) => /^\[\d\d:\d\d\] \[\d\d:\d\d\]/.test(row)), 0);
+
+  // A mention: highlighted, and the bell rings; a plain line does neither.
+  await bob.send("hello all");
+  await pane.waitFor("bob's plain line", (s) => shows(s, ko.message("bob", "hello all")));
+  await bob.send("alice님 안녕");
+  await pane.waitFor("the mention", (s) => shows(s, ko.message("bob", "alice님 안녕")));
+  const output = await pane.output();
+  const plain = output.slice(output.indexOf("hello all"), output.indexOf("alice님 안녕"));
+  assertFalse(plain.includes("\x07"), JSON.stringify(plain));
+  const mention = output.slice(output.indexOf("alice님 안녕"));
+  assert(mention.includes("\x07"), JSON.stringify(mention));
+  assert(output.includes(`\x1b[7m\x1b[1m\x1b[38;5;${nickColor("bob")}mbob`), "reversed nick");
+  assert(output.includes(`\x1b[38;5;${nickColor("bob")}mbob`), "bob's colour");
+
+  // The room: in the prompt, changed once our joined notice comes back.
+  await pane.type("/join #잡담");
+  await pane.press("Enter");
+  screen = await pane.waitFor("the new room", (s) => lastRow(s) === "[잡담]");
+  assertEquals(count(screen, (row) => timed(row, ko.joined("alice"))), 2, screen.rows.join("\n"));
+  assertFalse(screen.rows.some((row) => row.includes("/join")), "the command was erased");
+});
+
+Deno.test(`terminal: NO_COLOR keeps escape codes out, but times and the bell stay${skipNote}`, {
+  ignore: !tmuxFound,
+  timeout: TEST_TIMEOUT_MS,
+}, async () => {
+  const { child: server, port } = await startServer();
+  await using _server = server;
+  await using pane = new Pane();
+  await pane.start(clientCommand(["--port", String(port), "--nick", "alice"], { NO_COLOR: "1" }));
+  await pane.waitFor(ko.connected, (s) => shows(s, ko.connected));
+  await using bob = spawnMain(["client", "--port", String(port), "--nick", "bob"]);
+  await bob.stdout.waitFor(ko.connected);
+  await bob.send("@alice psst");
+  await pane.waitFor("the whisper", (s) => shows(s, ko.whisperReceived("bob", "psst")));
+  const output = await pane.output();
+  const whisper = output.slice(output.indexOf(ko.whisperReceived("bob", "psst")));
+  assert(whisper.includes("\x07"), "a whisper rings");
+  // deno-lint-ignore no-control-regex
+  assertFalse(/\x1b\[[0-9;]*m/.test(output), JSON.stringify(output));
+});
+
+Deno.test(`terminal: Tab completes commands and the nicknames of the room${skipNote}`, {
+  ignore: !tmuxFound,
+  timeout: TEST_TIMEOUT_MS,
+}, async () => {
+  const { child: server, port } = await startServer();
+  await using _server = server;
+  await using pane = new Pane();
+  await pane.start(clientCommand(["--port", String(port), "--nick", "alice"]));
+  await pane.waitFor(ko.connected, (s) => shows(s, ko.connected));
+  await using minsu = spawnMain(["client", "--port", String(port), "--nick", "민수"]);
+  await minsu.stdout.waitFor(ko.connected);
+  await pane.waitFor("민수 joining", (s) => shows(s, ko.joined("민수")));
+
+  const complete = async (typed: string, expected: string) => {
+    await pane.type(typed);
+    await pane.press("Tab");
+    await pane.waitFor(`"${typed}" completed`, (s) => lastRow(s) === `[lobby] ${expected}`);
+    await pane.press("C-u");
+    await pane.waitFor("the empty input", (s) => lastRow(s) === "[lobby]");
+  };
+  await complete("/jo", "/join");
+  await complete("/접", "/접속자");
+  await complete("민", "민수:");
+  await complete("hi @민", "hi @민수");
+});
+
+Deno.test(`terminal: a paste of 10,000 characters is sent whole, as one line${skipNote}`, {
+  ignore: !tmuxFound,
+  timeout: TEST_TIMEOUT_MS,
+}, async () => {
+  await using echo = new OriginalEchoServer();
+  await using pane = new Pane();
+  await pane.start(clientCommand(["127.0.0.1", String(echo.port)]), 80, 24);
+  // Connected: the terminal is in raw mode by then (typed earlier, the kernel's line
+  // editor would take the paste, and keep only 4095 bytes of it).
+  await echo.accepted.waitFor("0");
+  // Wide and narrow characters, with a unique end.
+  const end = "<끝 END>";
+  const text = Array.from({ length: 10_000 - end.length }, (_, i) => "abcdefghij가나다"[i % 13])
+    .join("") + end;
+  await pane.type(text);
+  // The end of the paste is on the last row, the cursor right after it: every
+  // character was taken, at its width.
+  await pane.waitFor(
+    "the end of the paste, the cursor after it",
+    (s) =>
+      lastRow(s).endsWith(end) && s.cursorY === s.rows.length - 1 &&
+      s.cursorX === width(lastRow(s)),
+  );
+  await pane.press("Enter");
+  await echo.lines.waitFor(text);
+  assertEquals(echo.received[0], `${text}\n`);
+  await pane.type("q");
+  await pane.press("Enter");
+  await pane.waitFor("the exit", (s) => s.rows.includes("EXIT=0"));
+});
+
+/** Columns a text takes on the terminal: two for a Hangul syllable, one otherwise. */
+function width(text: string): number {
+  return [...text].reduce((sum, char) => sum + (/\p{Script=Hangul}/u.test(char) ? 2 : 1), 0);
+}

@@ -1,0 +1,237 @@
+/**
+ * What a line from the server is, as far as the client's display cares: a
+ * message, an action, a whisper, a notice it must track (joins, leaves, renames,
+ * kicks, `/who`, the history header, the line cap), or any other notice.
+ *
+ * The patterns are built from the server's own catalog (`lib/catalog/user_text.ts`)
+ * in every language, so the client recognises a server that speaks another
+ * language than itself, and a changed string changes the pattern with it.
+ *
+ * @module
+ */
+
+import { type Lang, LANGS } from "../catalog/lang.ts";
+import { type UserText, userText } from "../catalog/user_text.ts";
+import { MAX_NICKNAME_CHARS } from "../chat/nickname.ts";
+import { MAX_ROOM_NAME_CHARS } from "../chat/room_name.ts";
+
+/** A line from the server, classified. Every kind keeps the line as it came. */
+export type ServerLine =
+  /** `{nick}> {text}`. */
+  | { kind: "message"; line: string; lang: Lang; nick: string; text: string }
+  /** `* {nick} {text}`. */
+  | { kind: "action"; line: string; lang: Lang; nick: string; text: string }
+  /** `[귓속말] {nick}> {text}`: a whisper to us. */
+  | { kind: "whisperReceived"; line: string; lang: Lang; nick: string; text: string }
+  /** `[귓속말 전송] {nick}에게: {text}`: our whisper, as the server confirms it. */
+  | { kind: "whisperSent"; line: string; lang: Lang; nick: string; text: string }
+  /** `-- 최근 메시지 {count}개 --`: the next `count` lines carry their own time. */
+  | { kind: "historyHeader"; line: string; count: number }
+  /** `서버에 연결되었습니다.`: the nickname was accepted. */
+  | { kind: "connected"; line: string }
+  /** `{nick}님이 입장하셨습니다.` */
+  | { kind: "joined"; line: string; nick: string }
+  /** `{nick}님이 퇴장하셨습니다.` */
+  | { kind: "left"; line: string; nick: string }
+  /** `{from}님의 닉네임이 {to}(으)로 바뀌었습니다.` */
+  | { kind: "renamed"; line: string; from: string; to: string }
+  /** `{nick}님이 {by}님에 의해 강퇴되었습니다.` */
+  | { kind: "kicked"; line: string; nick: string; by: string }
+  /** The `/who` reply: the members of our room. */
+  | { kind: "who"; line: string; nicks: string[] }
+  /** `이미 {room} 방에 있습니다.`: a `/join` to the room we are in. */
+  | { kind: "alreadyInRoom"; line: string; room: string }
+  /** A `/join` the server refused (bad name, too many rooms). */
+  | { kind: "joinRefused"; line: string }
+  /** `한 줄이 너무 깁니다 (최대 {maxBytes}바이트)…`: the server's line cap. */
+  | { kind: "lineTooLong"; line: string; maxBytes: number }
+  /** Anything else: a notice. */
+  | { kind: "notice"; line: string };
+
+/** The kinds that carry a nickname and a text (said by someone). */
+export type SaidLine = Extract<
+  ServerLine,
+  { kind: "message" | "action" | "whisperReceived" | "whisperSent" }
+>;
+
+/**
+ * A history line as the server sends it after the header: its own `[HH:MM] `, then
+ * a message or an action.
+ */
+const HISTORY_LINE = /^\[(\d{2}:\d{2})\] (.*)$/su;
+
+// Placeholders for the catalog's arguments: private-use characters never occur in
+// the catalog's own text, and a number that does not either.
+const A = "\uE000";
+const B = "\uE001";
+const NUMBER = 987_654_321;
+
+const NICK = `[\\p{L}\\p{N}_-]{1,${MAX_NICKNAME_CHARS}}`;
+const ROOM = `[\\p{L}\\p{N}_-]{1,${MAX_ROOM_NAME_CHARS}}`;
+const TEXT = "[^]*";
+
+/** Compiled patterns of one language. */
+interface Patterns {
+  lang: Lang;
+  text: UserText;
+  message: RegExp;
+  action: RegExp;
+  whisperReceived: RegExp;
+  whisperSent: RegExp;
+  history: RegExp[];
+  joined: RegExp;
+  left: RegExp;
+  renamed: RegExp;
+  kicked: RegExp;
+  who: RegExp;
+  whoAway: string;
+  whoSeparator: string;
+  alreadyInRoom: RegExp;
+  joinRefused: RegExp[];
+  lineTooLong: RegExp[];
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+}
+
+/**
+ * Turns a catalog line rendered with placeholders into an anchored pattern whose
+ * named groups stand where the placeholders were.
+ */
+function compile(sample: string, groups: Record<string, string>): RegExp {
+  let source = escapeRegExp(sample);
+  for (const [placeholder, group] of Object.entries(groups)) {
+    source = source.replace(escapeRegExp(placeholder), group);
+  }
+  return new RegExp(`^${source}$`, "u");
+}
+
+function patternsOf(lang: Lang): Patterns {
+  const t = userText(lang);
+  const said = { [A]: `(?<nick>${NICK})`, [B]: `(?<text>${TEXT})` };
+  const number = { [String(NUMBER)]: "(?<n>\\d+)" };
+  const whoNumber = t.who([]).replace("0", String(NUMBER));
+  const awayOne = t.who([{ nick: A, away: true }]);
+  const two = t.who([{ nick: A, away: false }, { nick: B, away: false }]);
+  return {
+    lang,
+    text: t,
+    message: compile(t.message(A, B), said),
+    action: compile(t.action(A, B), said),
+    whisperReceived: compile(t.whisperReceived(A, B), said),
+    whisperSent: compile(t.whisperSent(A, B), said),
+    // Singular and plural differ in English.
+    history: [t.history(1).replace("1", String(NUMBER)), t.history(NUMBER)].map((sample) =>
+      compile(sample, number)
+    ),
+    joined: compile(t.joined(A), { [A]: `(?<nick>${NICK})` }),
+    left: compile(t.left(A), { [A]: `(?<nick>${NICK})` }),
+    renamed: compile(t.renamed(A, B), { [A]: `(?<from>${NICK})`, [B]: `(?<to>${NICK})` }),
+    kicked: compile(t.kicked(A, B, undefined), { [A]: `(?<nick>${NICK})`, [B]: `(?<by>${NICK})` }),
+    who: compile(whoNumber + A, { ...number, [A]: `(?<list>${TEXT})` }),
+    whoAway: awayOne.slice(awayOne.indexOf(A) + A.length),
+    whoSeparator: two.slice(two.indexOf(A) + A.length, two.indexOf(B)),
+    alreadyInRoom: compile(t.alreadyInRoom(A), { [A]: `(?<room>${ROOM})` }),
+    joinRefused: [t.roomInvalid(NUMBER), t.roomsFull(NUMBER)].map((sample) =>
+      compile(sample, number)
+    ),
+    // Refused and the connection goes on, or refused and closing.
+    lineTooLong: [false, true].map((closing) => compile(t.lineTooLong(NUMBER, closing), number)),
+  };
+}
+
+const PATTERNS: readonly Patterns[] = LANGS.map(patternsOf);
+
+/**
+ * Classifies one line from the server (already sanitized, without its line ending).
+ *
+ * @param line The line.
+ * @returns What it is; `notice` for anything not recognised.
+ */
+export function parseServerLine(line: string): ServerLine {
+  for (const p of PATTERNS) {
+    const said = matchSaid(p, line);
+    if (said !== undefined) return said;
+  }
+  for (const p of PATTERNS) {
+    const notice = matchNotice(p, line);
+    if (notice !== undefined) return notice;
+  }
+  // The original server's notices can arrive glued in one read (it sends no `\n`):
+  // the welcome still counts when it ends the line.
+  if (PATTERNS.some((p) => line.endsWith(p.text.connected))) return { kind: "connected", line };
+  return { kind: "notice", line };
+}
+
+function matchSaid(p: Patterns, line: string): SaidLine | undefined {
+  for (const kind of ["message", "action", "whisperReceived", "whisperSent"] as const) {
+    const groups = p[kind].exec(line)?.groups;
+    if (groups !== undefined) {
+      return { kind, line, lang: p.lang, nick: groups.nick, text: groups.text };
+    }
+  }
+  return undefined;
+}
+
+function matchNotice(p: Patterns, line: string): ServerLine | undefined {
+  if (line === p.text.connected) return { kind: "connected", line };
+  let groups: Record<string, string> | undefined;
+  for (const history of p.history) {
+    groups = history.exec(line)?.groups;
+    if (groups !== undefined) return { kind: "historyHeader", line, count: Number(groups.n) };
+  }
+  if ((groups = p.joined.exec(line)?.groups) !== undefined) {
+    return { kind: "joined", line, nick: groups.nick };
+  }
+  if ((groups = p.left.exec(line)?.groups) !== undefined) {
+    return { kind: "left", line, nick: groups.nick };
+  }
+  if ((groups = p.renamed.exec(line)?.groups) !== undefined) {
+    return { kind: "renamed", line, from: groups.from, to: groups.to };
+  }
+  if ((groups = p.kicked.exec(line)?.groups) !== undefined) {
+    return { kind: "kicked", line, nick: groups.nick, by: groups.by };
+  }
+  if ((groups = p.who.exec(line)?.groups) !== undefined) {
+    return { kind: "who", line, nicks: whoNicks(p, groups.list) };
+  }
+  if ((groups = p.alreadyInRoom.exec(line)?.groups) !== undefined) {
+    return { kind: "alreadyInRoom", line, room: groups.room };
+  }
+  if (p.joinRefused.some((pattern) => pattern.test(line))) return { kind: "joinRefused", line };
+  for (const lineTooLong of p.lineTooLong) {
+    groups = lineTooLong.exec(line)?.groups;
+    if (groups !== undefined) return { kind: "lineTooLong", line, maxBytes: Number(groups.n) };
+  }
+  return undefined;
+}
+
+function whoNicks(p: Patterns, list: string): string[] {
+  if (list === "") return [];
+  return list.split(p.whoSeparator).map((entry) =>
+    entry.endsWith(p.whoAway) ? entry.slice(0, -p.whoAway.length) : entry
+  );
+}
+
+/** A line of the history block: the server's time, then what was said. */
+export interface HistoryLine {
+  /** The time as the server wrote it (`HH:MM`). */
+  time: string;
+  /** The rest of the line, classified. */
+  line: ServerLine;
+}
+
+/**
+ * Classifies a line that follows the history header: `[HH:MM] ` and a message or
+ * an action.
+ *
+ * @param line The line (sanitized).
+ * @returns The time and the classified rest, or `undefined` when the line does not
+ *   start with a time (the history block is over).
+ */
+export function parseHistoryLine(line: string): HistoryLine | undefined {
+  const match = HISTORY_LINE.exec(line);
+  if (match === null) return undefined;
+  return { time: match[1], line: parseServerLine(match[2]) };
+}

@@ -1,0 +1,86 @@
+import { assertEquals } from "@std/assert";
+import { userText } from "../../lib/catalog/user_text.ts";
+import { ChatState } from "../../lib/client/chat_state.ts";
+import { parseServerLine } from "../../lib/client/server_line.ts";
+
+const ko = userText("ko");
+const en = userText("en");
+
+function see(state: ChatState, ...lines: string[]) {
+  return lines.map((line) => state.observe(parseServerLine(line)));
+}
+
+Deno.test("ChatState learns our nickname at the welcome and follows our renames", () => {
+  const state = new ChatState();
+  state.nicknameSent(" 민수 ");
+  see(state, ko.joined("민수"));
+  assertEquals(state.nick, undefined, "not ours before the welcome");
+  assertEquals(see(state, ko.connected), [{ room: false, nick: true }]);
+  assertEquals(state.nick, "민수");
+  see(state, en.renamed("민수", "minsu"));
+  assertEquals(state.nick, "minsu");
+  // Someone else's rename is not ours.
+  see(state, ko.renamed("bob", "bobby"));
+  assertEquals(state.nick, "minsu");
+  assertEquals(state.members, ["bobby"]);
+});
+
+Deno.test("ChatState changes room when our joined notice answers /join", () => {
+  const state = new ChatState();
+  state.nicknameSent("alice");
+  see(state, ko.joined("alice"), ko.connected, ko.joined("bob"));
+  assertEquals(state.room, "lobby");
+  state.typed("/join #Math");
+  // History and the others' lines may come first; our own joined notice decides.
+  assertEquals(see(state, ko.message("bob", "bye")), [{ room: false, nick: false }]);
+  assertEquals(see(state, ko.joined("ALICE")), [{ room: true, nick: false }]);
+  assertEquals(state.room, "Math");
+  assertEquals(state.members, [], "a new room: the lobby's members are gone");
+  state.typed("/방 잡담");
+  see(state, en.joined("alice"));
+  assertEquals(state.room, "잡담");
+});
+
+Deno.test("ChatState drops a /join the server refused or found pointless", () => {
+  const state = new ChatState();
+  state.nicknameSent("alice");
+  see(state, ko.connected);
+  state.typed("/join bad!name");
+  see(state, ko.roomInvalid(20));
+  state.typed("/join lobby");
+  assertEquals(see(state, ko.alreadyInRoom("lobby")), [{ room: false, nick: false }]);
+  // Neither /join is still waiting: a later joined notice of ours changes nothing.
+  assertEquals(see(state, ko.joined("alice")), [{ room: false, nick: false }]);
+  assertEquals(state.room, "lobby");
+  state.typed("/join x y");
+  see(state, ko.roomsFull(100));
+  state.typed("/JOIN math");
+  see(state, ko.joined("alice"));
+  assertEquals(state.room, "math");
+});
+
+Deno.test("ChatState tracks the members of our room, most recently active first", () => {
+  const state = new ChatState();
+  state.nicknameSent("alice");
+  see(
+    state,
+    ko.joined("alice"),
+    ko.connected,
+    ko.joined("bob"),
+    ko.joined("carol"),
+    ko.message("dave", "hi"),
+    ko.action("bob", "waves"),
+    ko.message("alice", "mine"),
+  );
+  assertEquals(state.members, ["bob", "dave", "carol"]);
+  see(state, ko.left("dave"), ko.kicked("carol", "op", undefined));
+  assertEquals(state.members, ["bob"]);
+  see(
+    state,
+    en.who([{ nick: "alice", away: false }, { nick: "erin", away: true }, {
+      nick: "bob",
+      away: false,
+    }]),
+  );
+  assertEquals(state.members, ["bob", "erin"]);
+});

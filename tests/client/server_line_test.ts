@@ -1,0 +1,97 @@
+import { assertEquals } from "@std/assert";
+import { userText } from "../../lib/catalog/user_text.ts";
+import { parseHistoryLine, parseServerLine } from "../../lib/client/server_line.ts";
+
+const ko = userText("ko");
+const en = userText("en");
+
+Deno.test("parseServerLine reads messages, actions and whispers in both languages", () => {
+  assertEquals(parseServerLine(ko.message("민수", "안녕> 하세요")), {
+    kind: "message",
+    line: "민수> 안녕> 하세요",
+    lang: "ko",
+    nick: "민수",
+    text: "안녕> 하세요",
+  });
+  assertEquals(parseServerLine(ko.action("bob", "waves")).kind, "action");
+  for (const t of [ko, en]) {
+    const received = parseServerLine(t.whisperReceived("bob_2", "psst"));
+    assertEquals(received.kind, "whisperReceived");
+    assertEquals(received.kind === "whisperReceived" && [received.nick, received.text], [
+      "bob_2",
+      "psst",
+    ]);
+    const sent = parseServerLine(t.whisperSent("김철수", "비밀"));
+    assertEquals(sent.kind === "whisperSent" && [sent.lang, sent.nick, sent.text], [
+      t === ko ? "ko" : "en",
+      "김철수",
+      "비밀",
+    ]);
+  }
+});
+
+Deno.test("parseServerLine reads the notices the client follows, in both languages", () => {
+  for (const t of [ko, en]) {
+    assertEquals(parseServerLine(t.connected).kind, "connected");
+    assertEquals(parseServerLine(t.joined("민수")), {
+      kind: "joined",
+      line: t.joined("민수"),
+      nick: "민수",
+    });
+    assertEquals(parseServerLine(t.left("a-b")), {
+      kind: "left",
+      line: t.left("a-b"),
+      nick: "a-b",
+    });
+    assertEquals(parseServerLine(t.renamed("old", "새이름")), {
+      kind: "renamed",
+      line: t.renamed("old", "새이름"),
+      from: "old",
+      to: "새이름",
+    });
+    const kicked = parseServerLine(t.kicked("bob", "op", "spam"));
+    assertEquals(kicked.kind === "kicked" && [kicked.nick, kicked.by], ["bob", "op"]);
+    for (const n of [1, 2, 50]) {
+      const header = parseServerLine(t.history(n));
+      assertEquals(header.kind === "historyHeader" && header.count, n);
+    }
+    for (const closing of [false, true]) {
+      const refused = parseServerLine(t.lineTooLong(4096, closing));
+      assertEquals(refused.kind === "lineTooLong" && refused.maxBytes, 4096);
+    }
+    const already = parseServerLine(t.alreadyInRoom("잡담"));
+    assertEquals(already.kind === "alreadyInRoom" && already.room, "잡담");
+    assertEquals(parseServerLine(t.roomInvalid(20)).kind, "joinRefused");
+    assertEquals(parseServerLine(t.roomsFull(100)).kind, "joinRefused");
+  }
+});
+
+Deno.test("parseServerLine reads /who replies, away marks dropped", () => {
+  for (const t of [ko, en]) {
+    const who = parseServerLine(
+      t.who([{ nick: "alice", away: false }, { nick: "민수", away: true }, {
+        nick: "c",
+        away: false,
+      }]),
+    );
+    assertEquals(who.kind === "who" && who.nicks, ["alice", "민수", "c"]);
+  }
+});
+
+Deno.test("parseServerLine takes everything else as a notice, glued welcome included", () => {
+  for (const line of [ko.topic("수학"), "", "-- 최근 메시지 --", "alice > x", "* nobody"]) {
+    assertEquals(parseServerLine(line), { kind: "notice", line });
+  }
+  // The Python original's notices can arrive in one read, glued.
+  const glued = ko.joined("mina") + ko.connected;
+  assertEquals(parseServerLine(glued), { kind: "connected", line: glued });
+  // A nickname has at most 20 characters: a longer "nick> " is not a message.
+  assertEquals(parseServerLine(`${"a".repeat(21)}> hi`).kind, "notice");
+});
+
+Deno.test("parseHistoryLine splits the server's time from what was said", () => {
+  const entry = parseHistoryLine(`[09:05] ${ko.message("bob", "earlier")}`);
+  assertEquals(entry?.time, "09:05");
+  assertEquals(entry?.line.kind, "message");
+  assertEquals(parseHistoryLine(ko.message("bob", "now")), undefined);
+});
