@@ -22,15 +22,18 @@ import {
 import { runMenu } from "./lib/cli/menu.ts";
 import { INTERRUPTED_EXIT_CODE, runClient } from "./lib/client/client.ts";
 import { type LineInput, openStdinInput } from "./lib/client/line_input.ts";
+import { checkRedisUrl } from "./lib/cluster/redis_url.ts";
 import { MAX_MOTD_LINES } from "./lib/server/options.ts";
 import { serve } from "./lib/server/server.ts";
-import { UsageError } from "./lib/util/errors.ts";
+import { UsageError, WebListenError } from "./lib/util/errors.ts";
 import { sanitizeText } from "./lib/util/sanitize.ts";
 
 /** Where the server password may come from instead of a flag (keeps it out of `ps`). */
 const PASSWORD_ENV = "CHAT_PASSWORD";
 /** Where the operator password may come from instead of a flag. */
 const OP_PASSWORD_ENV = "CHAT_OP_PASSWORD";
+/** Where the cluster's Redis URL may come from instead of `--redis`. */
+const REDIS_URL_ENV = "REDIS_URL";
 
 /** A problem the user can fix (a missing file, a busy port): one line, exit 1. */
 class FatalError extends Error {
@@ -78,6 +81,7 @@ async function runServer(args: ServerArgs): Promise<number> {
   const notes = consoleText(args.lang);
   const password = args.password ?? envSecret(PASSWORD_ENV, notes.envNotRead);
   const opPassword = args.opPassword ?? envSecret(OP_PASSWORD_ENV, notes.envNotRead);
+  const redis = args.redisUrl ?? envSetting(REDIS_URL_ENV, (url) => checkRedisUrl(url));
   const controller = new AbortController();
   const stop = () => controller.abort();
   let server;
@@ -99,11 +103,18 @@ async function runServer(args: ServerArgs): Promise<number> {
       opPassword,
       motd,
       tls,
+      web: args.web,
+      redis,
       quiet: args.quiet,
       logWhispers: args.logWhispers,
       signal: controller.signal,
     });
   } catch (error) {
+    if (error instanceof WebListenError) {
+      throw new FatalError(
+        `Cannot serve the web page on ${error.hostname}:${error.port}: ${describe(error.cause)}`,
+      );
+    }
     throw new FatalError(
       `Cannot start the server on ${args.hostname}:${args.port}: ${describe(error)}`,
     );
@@ -163,6 +174,19 @@ function envSecret(name: string, note?: (name: string) => string): string | unde
   }
   const value = Deno.env.get(name);
   return value === undefined || value.length === 0 ? undefined : value;
+}
+
+/**
+ * Reads a setting from the environment when Deno may (the documented commands
+ * grant it); without the permission it is not asked for: a server without it
+ * says on its start-up lines what it is.
+ */
+function envSetting(name: string, check: (value: string) => string): string | undefined {
+  if (Deno.permissions.querySync({ name: "env", variable: name }).state !== "granted") {
+    return undefined;
+  }
+  const value = Deno.env.get(name);
+  return value === undefined || value.length === 0 ? undefined : check(value);
 }
 
 async function readFile(path: string): Promise<string> {

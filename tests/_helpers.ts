@@ -15,7 +15,7 @@ export const ROOT: string = new URL("../", import.meta.url).pathname;
 export const MAIN_PERMISSIONS: readonly string[] = [
   "--allow-net",
   "--allow-read",
-  "--allow-env=CHAT_PASSWORD,CHAT_OP_PASSWORD",
+  "--allow-env=CHAT_PASSWORD,CHAT_OP_PASSWORD,REDIS_URL,REDIS_DEBUG_MAINTENANCE,REDIS_EMIT_DIAGNOSTICS",
 ];
 
 /** How long a test waits for one expected line before it fails, in milliseconds. */

@@ -14,6 +14,7 @@ import {
 import { TextLineStream } from "@std/streams/text-line-stream";
 import { spawnMain, startServer as startServerProcess } from "./_helpers.ts";
 import { LineClient } from "./_server_helpers.ts";
+import { getRequest, rawRequest } from "./_web_helpers.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const PERMISSIONS = ["--allow-net", "--allow-read", "--allow-env=CHAT_PASSWORD,CHAT_OP_PASSWORD"];
@@ -344,4 +345,27 @@ Deno.test({
       await Deno.remove(dir, { recursive: true });
     }
   },
+});
+
+Deno.test({
+  name: "main server --web 0 announces the web page's address and serves the page there",
+  timeout: 30_000,
+  fn: async () => {
+    const { child, port } = await startServerProcess(["--web", "0"]);
+    await using _child = child;
+    const line = await child.stdout.waitFor(/^웹 페이지: http:\/\/127\.0\.0\.1:\d+\/$/);
+    const webPort = Number(/:(\d+)\/$/.exec(line)![1]);
+    assertNotEquals(webPort, port);
+    const page = await rawRequest(webPort, getRequest(webPort, "/"));
+    assertEquals(page.status, 200);
+    assertStringIncludes(page.body, `<html lang="ko" data-max-line-bytes="8192">`);
+  },
+});
+
+Deno.test("main server --web on a port in use exits non-zero with one line naming the page", async () => {
+  using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  const result = await runMain("server", "--port", "0", "--web", String(port));
+  assertOneLineError(result, "already in use");
+  assertStringIncludes(result.stderr, `Cannot serve the web page on 127.0.0.1:${port}`);
 });

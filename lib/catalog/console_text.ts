@@ -12,6 +12,8 @@ import type { Lang } from "./lang.ts";
 export interface ConsoleText {
   listening(host: string, port: number): string;
   readonly waiting: string;
+  /** Where the web page is (`--web`): the addresses to open in a browser. */
+  webPage(urls: readonly string[]): string;
   /**
    * What the server is: its mode, TLS, and who can reach it (the addresses others
    * use when it listens on every interface; `undefined` when it listens on one
@@ -33,6 +35,14 @@ export interface ConsoleText {
   logWhisper(from: string, to: string, text: string | undefined): string;
   logAcceptError(message: string): string;
   readonly logShutdown: string;
+  /** This server is part of a cluster. */
+  cluster(url: string, serverId: string): string;
+  /** Redis cannot be reached; connections are kept and it is retried. */
+  redisUnreachable(reason: string): string;
+  /** Redis is back. */
+  readonly redisRestored: string;
+  /** Another server stopped answering; its users were announced as gone. */
+  serverReaped(serverId: string, users: number): string;
   /** A secret's variable that Deno may not read (no `--allow-env` for it). */
   envNotRead(name: string): string;
   /** Why a connection ended, in a few words. */
@@ -46,6 +56,7 @@ const KO_REASONS: Record<CloseReason, string> = {
   outboxFull: "출력 버퍼 가득 참",
   serverFull: "서버 가득 참",
   error: "오류",
+  protocolError: "프로토콜 오류",
   quit: "종료",
   lineTooLong: "줄이 너무 김",
   nicknameTimeout: "닉네임 시간 초과",
@@ -65,6 +76,7 @@ const EN_REASONS: Record<CloseReason, string> = {
   outboxFull: "output buffer full",
   serverFull: "server full",
   error: "error",
+  protocolError: "protocol error",
   quit: "quit",
   lineTooLong: "line too long",
   nicknameTimeout: "nickname timeout",
@@ -80,6 +92,7 @@ const EN_REASONS: Record<CloseReason, string> = {
 const ko: ConsoleText = {
   listening: (host, port) => `서버가 ${host}:${port}에서 실행 중입니다.`,
   waiting: "클라이언트 연결을 기다리는 중...",
+  webPage: (urls) => `웹 페이지: ${urls.join(", ")}`,
   serving: (mode, tls, reach, addresses) =>
     [
       {
@@ -105,6 +118,11 @@ const ko: ConsoleText = {
   logWhisper: (from, to, text) => `귓속말: ${from} → ${to}${text === undefined ? "" : `: ${text}`}`,
   logAcceptError: (message) => `연결 수락 실패: ${message}`,
   logShutdown: "서버를 종료합니다...",
+  cluster: (url, id) => `클러스터: ${url} (이 서버: ${id})`,
+  redisUnreachable: (reason) =>
+    `Redis에 연결할 수 없습니다 (${reason}). 접속은 유지하고 다시 연결합니다...`,
+  redisRestored: "Redis에 다시 연결되었습니다.",
+  serverReaped: (id, n) => `서버 ${id}가 응답하지 않아 사용자 ${n}명의 퇴장을 알렸습니다.`,
   envNotRead: (name) =>
     `참고: --allow-env=${name} 없이는 ${name} 환경 변수를 읽을 수 없어 사용하지 않습니다.`,
   reason: (reason) => KO_REASONS[reason],
@@ -113,6 +131,7 @@ const ko: ConsoleText = {
 const en: ConsoleText = {
   listening: (host, port) => `Server running on ${host}:${port}.`,
   waiting: "Waiting for clients...",
+  webPage: (urls) => `web page: ${urls.join(", ")}`,
   serving: (mode, tls, reach, addresses) =>
     [
       {
@@ -139,6 +158,12 @@ const en: ConsoleText = {
     `whisper: ${from} → ${to}${text === undefined ? "" : `: ${text}`}`,
   logAcceptError: (message) => `accept failed: ${message}`,
   logShutdown: "Shutting down...",
+  cluster: (url, id) => `cluster: ${url} (this server: ${id})`,
+  redisUnreachable: (reason) =>
+    `Redis is unreachable (${reason}); keeping connections and reconnecting...`,
+  redisRestored: "Redis is back.",
+  serverReaped: (id, n) =>
+    `server ${id} stopped answering: announced ${n} ${n === 1 ? "user" : "users"} as gone.`,
   envNotRead: (name) => `note: ${name} is not read without --allow-env=${name}; it is not used.`,
   reason: (reason) => EN_REASONS[reason],
 };

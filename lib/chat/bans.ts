@@ -23,6 +23,16 @@ export class Bans {
   }
 
   /**
+   * Bans an address until a given time (a ban made on another server).
+   *
+   * @param address The IP address.
+   * @param until When it ends (`Date.now()` time), or `undefined` until lifted.
+   */
+  set(address: string, until: number | undefined): void {
+    this.#until.set(address, until);
+  }
+
+  /**
    * Lifts a ban.
    *
    * @param address The IP address.

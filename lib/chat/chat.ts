@@ -221,16 +221,7 @@ export class Chat {
                 room.add(user);
                 this.directory.changed(user);
                 user.send({ type: "room", room: room.name });
-                this.bus.publish(room.key, {
-                  type: "joined",
-                  room: room.name,
-                  nick: user.nickname,
-                  time: Date.now(),
-                });
-                greet?.();
-                if (room.topic !== undefined) {
-                  user.send({ type: "topic", room: room.name, text: room.topic });
-                }
+                this.#announce(user, room, greet);
               } finally {
                 read.resume();
               }
@@ -287,6 +278,31 @@ export class Chat {
     const room = user.room;
     if (room === undefined) return true;
     return this.bus.publish(room.key, event);
+  }
+
+  /**
+   * Publishes the newcomer's joined notice; the welcome (`greet`) and the topic come
+   * right after it is shown, which a cluster does only when it comes back from Redis.
+   */
+  #announce(user: User, room: Room, greet: (() => void) | undefined): void {
+    const time = Date.now();
+    const nick = user.nickname;
+    const afterJoined = () => {
+      if (user.gone || user.room !== room) return;
+      greet?.();
+      if (room.topic !== undefined) user.send({ type: "topic", room: room.name, text: room.topic });
+    };
+    const cancel = room.onceShown(
+      (event) => event.type === "joined" && event.nick === nick && event.time === time,
+      afterJoined,
+    );
+    const sent = this.bus.publish(room.key, { type: "joined", room: room.name, nick, time });
+    const unsent = () => {
+      cancel();
+      afterJoined();
+    };
+    if (sent === false) unsent();
+    else if (sent instanceof Promise) void sent.then((ok) => ok || unsent());
   }
 
   /** Whether a room may be entered: it exists, or there is room for one more. */

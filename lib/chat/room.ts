@@ -27,6 +27,7 @@ export class Room {
   opened: MaybePromise<void> = undefined;
   #topic: string | undefined;
   #observe: ((event: RoomEvent) => void) | undefined;
+  #waiters: { match: (event: RoomEvent) => boolean; then: () => void }[] = [];
 
   /**
    * @param name A valid room name.
@@ -53,7 +54,28 @@ export class Room {
     if (event.type === "topic") this.#topic = event.text;
     this.channel.publish(event);
     this.#observe?.(event);
+    if (this.#waiters.length > 0) {
+      const index = this.#waiters.findIndex((waiter) => waiter.match(event));
+      if (index >= 0) this.#waiters.splice(index, 1)[0].then();
+    }
   };
+
+  /**
+   * Runs `then` right after the room shows an event that matches (at once on one
+   * server, where publishing shows it in the same turn).
+   *
+   * @param match Which event.
+   * @param then What to do, after the event is in every member's queue.
+   * @returns A function that cancels the wait.
+   */
+  onceShown(match: (event: RoomEvent) => boolean, then: () => void): () => void {
+    const waiter = { match, then };
+    this.#waiters.push(waiter);
+    return () => {
+      const index = this.#waiters.indexOf(waiter);
+      if (index >= 0) this.#waiters.splice(index, 1);
+    };
+  }
 
   /**
    * Sets the topic without an event (what a cluster stored before this server came).

@@ -6,6 +6,7 @@
 
 import { parseArgs } from "@std/cli/parse-args";
 import { isLang, type Lang } from "../catalog/lang.ts";
+import { checkRedisUrl } from "../cluster/redis_url.ts";
 import { UsageError } from "../util/errors.ts";
 import {
   DEFAULT_HISTORY,
@@ -40,6 +41,9 @@ export interface ServerArgs {
   motdFile: string | undefined;
   tlsCertFile: string | undefined;
   tlsKeyFile: string | undefined;
+  /** `--web`: the page's port, its address (`undefined`: the chat's) and other allowed origins. */
+  web: { port: number; hostname: string | undefined; origins: string[] } | undefined;
+  redisUrl: string | undefined;
   quiet: boolean;
   logWhispers: boolean;
 }
@@ -105,6 +109,16 @@ Options:
   --motd FILE             message of the day: its first lines are sent after the welcome
   --tls-cert FILE         PEM certificate chain: serve TLS (needs --tls-key)
   --tls-key FILE          PEM private key
+  --web PORT              also serve a web page at http://HOST:PORT/ and its WebSocket at /ws:
+                          browser users join the same rooms (HTTPS/WSS with --tls-cert)
+  --web-host HOST         address of the web page (default: the same as --host)
+  --web-origin ORIGIN     also let pages from ORIGIN (https://example.org, or * for any)
+                          open the WebSocket; repeat it or separate with commas (default:
+                          the page's own origin only)
+  --redis URL             join a cluster: several servers on one Redis are one chat
+                          (redis://[user:pass@]host:port[/db], rediss:// for TLS; or set
+                          REDIS_URL). Rooms, nicknames and presence are shared; limits
+                          (clients, flood control) stay per server
   --quiet                 log only start and shutdown, not each connection and message
   --log-whispers          log what whispers say (by default only that one was sent)
 
@@ -227,8 +241,13 @@ function parseServer(args: string[]): Command {
       "max-rooms",
       "op-password",
       "motd",
+      "redis",
+      "web",
+      "web-host",
+      "web-origin",
     ],
     boolean: ["e", "b", "quiet", "log-whispers", "help", "version"],
+    collect: ["web-origin"],
   });
   if (flags.help === true) return { kind: "help", text: SERVER_HELP };
   if (flags.version === true) return { kind: "version" };
@@ -247,11 +266,18 @@ function parseServer(args: string[]): Command {
   if ((tlsCertFile === undefined) !== (tlsKeyFile === undefined)) {
     throw new UsageError("--tls-cert and --tls-key go together");
   }
+  const web = webArgs(flags, echo);
+  const chatPort = port(positionals[0] ?? str(flags.port), DEFAULT_PORT);
+  if (web !== undefined && web.port !== 0 && web.port === chatPort && web.hostname === undefined) {
+    throw new UsageError(`--web ${web.port} is the chat's port too: give the page another port`);
+  }
+  const redis = nonEmpty("--redis", flags.redis);
+  if (redis !== undefined && echo) throw new UsageError("--redis works in chat mode only");
   return {
     kind: "server",
     args: {
       hostname: hostname(flags.host),
-      port: port(positionals[0] ?? str(flags.port), DEFAULT_PORT),
+      port: chatPort,
       mode: !echo ? "chat" : broadcast ? "echo-broadcast" : "echo",
       lang: lang(flags.lang),
       maxLineBytes: integer("--max-line-bytes", flags["max-line-bytes"], DEFAULT_MAX_LINE_BYTES, 1),
@@ -276,10 +302,54 @@ function parseServer(args: string[]): Command {
       motdFile: nonEmpty("--motd", flags.motd),
       tlsCertFile,
       tlsKeyFile,
+      web,
+      redisUrl: redis === undefined ? undefined : checkRedisUrl(redis),
       quiet: flags.quiet === true,
       logWhispers: flags["log-whispers"] === true,
     },
   };
+}
+
+/** `--web`, `--web-host` and `--web-origin`, checked. */
+function webArgs(flags: Record<string, unknown>, echo: boolean): ServerArgs["web"] {
+  const portText = str(flags.web);
+  const host = str(flags["web-host"]);
+  const origins = (Array.isArray(flags["web-origin"]) ? flags["web-origin"] : [])
+    .flatMap((value) => String(value).split(","))
+    .map((value) => value.trim());
+  if (portText === undefined) {
+    if (host !== undefined) throw new UsageError("--web-host needs --web PORT");
+    if (origins.length > 0) throw new UsageError("--web-origin needs --web PORT");
+    return undefined;
+  }
+  if (echo) throw new UsageError("--web works in chat mode only (not with -e)");
+  if (host !== undefined && host.length === 0) throw new UsageError("--web-host must not be empty");
+  return {
+    port: port(portText, 0),
+    hostname: host,
+    origins: origins.map(origin),
+  };
+}
+
+/** An origin as `--web-origin` takes it: `*`, or `scheme://host[:port]`. */
+function origin(text: string): string {
+  if (text === "*") return text;
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    url = undefined;
+  }
+  if (
+    url === undefined || (url.protocol !== "http:" && url.protocol !== "https:") ||
+    url.username !== "" || url.password !== "" || url.pathname !== "/" || url.search !== "" ||
+    url.hash !== "" || text.includes("?") || text.includes("#")
+  ) {
+    throw new UsageError(
+      `Invalid --web-origin: "${text}" (expected an origin like https://example.org, or *)`,
+    );
+  }
+  return url.origin;
 }
 
 function parseClient(args: string[]): Command {
@@ -326,6 +396,8 @@ function parse(
     boolean: string[];
     negatable?: string[];
     default?: Record<string, unknown>;
+    /** Flags that may be given more than once (their values are collected). */
+    collect?: string[];
   },
 ) {
   const unknown: string[] = [];
@@ -356,6 +428,7 @@ function parse(
     throw new UsageError(`Unknown option: ${unknown[0].split("=")[0]} (see --help)`);
   }
   for (const name of options.string) {
+    if (options.collect?.includes(name)) continue;
     const given = args.filter((arg) => arg === `--${name}` || arg.startsWith(`--${name}=`));
     if (given.length > 1) throw new UsageError(`--${name} is given more than once`);
   }

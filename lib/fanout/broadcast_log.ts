@@ -54,6 +54,27 @@ export class BroadcastLog {
   }
 
   /**
+   * Appends bytes (whole WebSocket frames, for instance), copied into the current
+   * block. Bytes already appended never change, so views handed out stay valid.
+   *
+   * @param bytes The bytes; the caller may reuse them afterwards.
+   */
+  appendBytes(bytes: Uint8Array): void {
+    let block = this.#blocks.at(-1);
+    if (block === undefined || block.bytes.length - block.fill < bytes.length) {
+      block = {
+        start: this.#end,
+        bytes: new Uint8Array(Math.max(LOG_BLOCK_BYTES, bytes.length)),
+        fill: 0,
+      };
+      this.#blocks.push(block);
+    }
+    block.bytes.set(bytes, block.fill);
+    block.fill += bytes.length;
+    this.#end += bytes.length;
+  }
+
+  /**
    * Returns the bytes from `from` to `to` that lie in one block, as a view (no
    * copy); the rest, if any, is in the next call's block.
    *

@@ -34,6 +34,19 @@ export const DEFAULT_MAX_ROOMS = 100;
 /** The most lines of a message of the day that are sent. */
 export const MAX_MOTD_LINES = 20;
 
+/** The web page and its WebSocket (`--web`). */
+export interface WebOptions {
+  /** The port of the page and the WebSocket; `0` picks a free one. */
+  port: number;
+  /** The address to bind. @default {the chat's hostname} */
+  hostname?: string;
+  /**
+   * Other origins whose pages may open the WebSocket (`https://example.org`), or
+   * `*` for any; the page's own origin always may. @default {[]}
+   */
+  origins?: readonly string[];
+}
+
 /** How the server treats lines: the Python chat, or the C echo server. */
 export type ServerMode = "chat" | "echo" | "echo-broadcast";
 
@@ -71,6 +84,17 @@ export interface ServeOptions {
   motd?: readonly string[];
   /** PEM certificate chain and key: serve TLS instead of plain TCP. @default {undefined} */
   tls?: { cert: string; key: string };
+  /**
+   * Also serve the web page at `/` and its WebSocket at `/ws` on another port
+   * (chat mode only), over HTTPS/WSS when `tls` is set. @default {undefined}
+   */
+  web?: WebOptions;
+  /**
+   * Join a cluster: `redis://[user:pass@]host:port[/db]` (or `rediss://`). Rooms,
+   * nicknames and presence are shared with every server on the same Redis.
+   * @default {undefined} (this server alone)
+   */
+  redis?: string;
   /** Log only start and shutdown, not each connection and message. @default {false} */
   quiet?: boolean;
   /** Log what whispers say, not only that they were sent. @default {false} */
@@ -89,9 +113,15 @@ export interface ServeOptions {
 /** The options with every default filled in. */
 export type ResolvedServeOptions =
   & Required<
-    Omit<ServeOptions, "password" | "opPassword" | "tls" | "log" | "signal" | "onListen">
+    Omit<
+      ServeOptions,
+      "password" | "opPassword" | "tls" | "redis" | "web" | "log" | "signal" | "onListen"
+    >
   >
-  & Pick<ServeOptions, "password" | "opPassword" | "tls" | "signal" | "onListen">;
+  & Pick<
+    ServeOptions,
+    "password" | "opPassword" | "tls" | "redis" | "web" | "signal" | "onListen"
+  >;
 
 /**
  * Fills in every default.
@@ -119,6 +149,8 @@ export function resolveServeOptions(options: ServeOptions): ResolvedServeOptions
     password: options.password,
     opPassword: options.opPassword,
     tls: options.tls,
+    redis: options.redis,
+    web: options.web,
     signal: options.signal,
     onListen: options.onListen,
   };

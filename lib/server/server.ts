@@ -1,6 +1,9 @@
 /**
  * The server: wires a transport (the TCP listener and its connections) to the
  * chat (or to the echo modes), and owns the lifecycle: listen, serve, shut down.
+ * With `web`, a second listener serves the page and its WebSocket; a WebSocket
+ * member is a {@linkcode TcpConnection} like any other (its decoder reads
+ * frames), on the same rooms, limits and fan-out.
  *
  * The accept loop never waits on a client: each connection gets its own task
  * ({@linkcode TcpConnection.run}), and the loop goes straight back to `accept()`.
@@ -11,15 +14,22 @@
 import { type ConsoleText, consoleText } from "../catalog/console_text.ts";
 import { userText } from "../catalog/user_text.ts";
 import { Chat, type ChatObserver } from "../chat/chat.ts";
+import { RedisCluster } from "../cluster/redis_cluster.ts";
+import { redactRedisUrl } from "../cluster/redis_url.ts";
 import { Channel } from "../fanout/channel.ts";
 import { formatAddr } from "../transport/address.ts";
 import { TcpConnection } from "../transport/tcp_connection.ts";
 import { TcpListener } from "../transport/tcp_listener.ts";
+import { WebSocketDecoder } from "../transport/websocket_decoder.ts";
 import { ConsoleLog } from "../util/console_log.ts";
+import { WebListenError } from "../util/errors.ts";
+import { pageHtml } from "../web/page.ts";
 import { type EchoRoom, EchoSession } from "./echo_session.ts";
+import { JsonFormat } from "./json_format.ts";
 import { type ResolvedServeOptions, resolveServeOptions, type ServeOptions } from "./options.ts";
 import { TextFormat } from "./text_format.ts";
-import { TextPeer } from "./text_peer.ts";
+import { ChatPeer } from "./chat_peer.ts";
+import { WebGate, type WebUpgrade } from "./web_gate.ts";
 
 /** What the server needs of each connection it serves. */
 interface Served {
@@ -31,13 +41,20 @@ interface Served {
 export class ChatServer implements AsyncDisposable {
   /** The address the server listens on (the real port when `0` was asked for). */
   readonly addr: Deno.NetAddr;
+  /** The address of the web page and its WebSocket, when `web` is set. */
+  readonly webAddr: Deno.NetAddr | undefined;
   /** Settles when the server has stopped and every connection is closed. */
   readonly finished: Promise<void>;
   #listener: TcpListener;
+  #webListener: TcpListener | undefined;
+  #webGate: WebGate | undefined;
+  /** The JSON format every WebSocket member shares (one log per room). */
+  #jsonFormat: JsonFormat;
   #log: ConsoleLog;
   #text: ConsoleText;
   #options: ResolvedServeOptions;
   #chat: Chat;
+  #cluster: RedisCluster | undefined;
   #format: TextFormat;
   #echo: EchoRoom;
   #served = new Set<Served>();
@@ -55,10 +72,26 @@ export class ChatServer implements AsyncDisposable {
    */
   constructor(options: ServeOptions = {}) {
     const o = resolveServeOptions(options);
+    if (o.web !== undefined && o.mode !== "chat") {
+      throw new TypeError("Cannot serve the web page in an echo mode: it needs chat mode");
+    }
     this.#options = o;
     this.#text = consoleText(o.lang);
     this.#log = options.log ?? new ConsoleLog();
     const observer = o.quiet ? undefined : this.#consoleObserver();
+    if (o.redis !== undefined) {
+      const text = this.#text;
+      this.#cluster = new RedisCluster({
+        url: o.redis,
+        log: {
+          joined: (serverId) => this.#log.info(text.cluster(redactRedisUrl(o.redis!), serverId)),
+          unreachable: (reason) => this.#log.info(text.redisUnreachable(reason)),
+          restored: () => this.#log.info(text.redisRestored),
+          reaped: (server, users) => this.#log.info(text.serverReaped(server, users)),
+        },
+      });
+    }
+    const cluster = this.#cluster;
     this.#chat = new Chat({
       historyLimit: o.historyLimit,
       maxRooms: o.maxRooms,
@@ -68,8 +101,9 @@ export class ChatServer implements AsyncDisposable {
       nicknameTimeoutMs: o.nicknameTimeoutMs,
       rateLinesPerSecond: o.rateLinesPerSecond,
       rateBurst: o.rateBurst,
-    }, { observer });
+    }, { observer, cluster: cluster && { bus: cluster, directory: cluster } });
     this.#format = new TextFormat(o.lang);
+    this.#jsonFormat = new JsonFormat(o.lang);
     this.#echo = {
       channel: o.mode === "echo-broadcast" ? new Channel<string>() : undefined,
       text: userText(o.lang),
@@ -86,14 +120,20 @@ export class ChatServer implements AsyncDisposable {
       onAcceptError: (message) => this.#log.info(this.#text.logAcceptError(message)),
     });
     this.addr = this.#listener.addr;
+    this.webAddr = o.web === undefined ? undefined : this.#listenWeb();
     if (o.onListen !== undefined) {
       o.onListen(this.addr);
     } else {
       this.#log.plain(this.#text.listening(this.addr.hostname, this.addr.port));
       this.#log.plain(this.#text.serving(o.mode, o.tls !== undefined, ...reachOf(this.addr)));
+      if (this.webAddr !== undefined) {
+        this.#log.plain(this.#text.webPage(webUrls(this.webAddr, o.tls !== undefined)));
+      }
+
       this.#log.plain(this.#text.waiting);
     }
     o.signal?.addEventListener("abort", this.#onAbort, { once: true });
+    void cluster?.start();
     this.finished = this.#serve();
     if (o.signal?.aborted) void this.shutdown();
   }
@@ -119,6 +159,8 @@ export class ChatServer implements AsyncDisposable {
       this.#closing = true;
       this.#log.plain(this.#text.logShutdown);
       this.#listener.close();
+      this.#webListener?.close();
+      this.#webGate?.close();
       for (const served of this.#served) served.shutdown();
     }
     return this.finished;
@@ -131,8 +173,12 @@ export class ChatServer implements AsyncDisposable {
 
   async #serve(): Promise<void> {
     await this.#listener.finished;
+    await this.#webListener?.finished;
+    await this.#webGate?.finished();
     if (this.#served.size > 0) await this.#allClosed.promise;
     await Promise.all(this.#rejections);
+    // After every user's leave notice was queued: the connection sends them, then closes.
+    await this.#cluster?.stop();
     this.#options.signal?.removeEventListener("abort", this.#onAbort);
     await this.#log.flushed();
   }
@@ -144,7 +190,7 @@ export class ChatServer implements AsyncDisposable {
       this.#reject(conn, userText(o.lang).shuttingDown);
       return;
     }
-    if (this.#served.size >= o.maxClients) {
+    if (this.#clients() >= o.maxClients) {
       this.#reject(conn, userText(o.lang).serverFull(o.maxClients));
       return;
     }
@@ -154,7 +200,7 @@ export class ChatServer implements AsyncDisposable {
     });
     if (!o.quiet) this.#log.info(this.#text.logConnected(connection.peer));
     if (o.mode === "chat") {
-      const peer = new TextPeer(connection, this.#chat, this.#format);
+      const peer = new ChatPeer(connection, this.#chat, this.#format);
       this.#run(connection, peer, peer.session, () => peer.session.nickname);
       peer.session.start();
     } else {
@@ -162,6 +208,75 @@ export class ChatServer implements AsyncDisposable {
       this.#run(connection, echo, echo, () => undefined);
       echo.start();
     }
+  }
+
+  /** Connections that count against `maxClients`: TCP and WebSocket, and web requests. */
+  #clients(): number {
+    return this.#served.size + (this.#webGate?.pending ?? 0);
+  }
+
+  /**
+   * Binds the web port (TLS too when the chat has it). A failure closes the chat's
+   * listener, so that nothing is left open.
+   */
+  #listenWeb(): Deno.NetAddr {
+    const o = this.#options;
+    const web = o.web!;
+    const hostname = web.hostname ?? o.hostname;
+    this.#webGate = new WebGate({
+      html: pageHtml({ lang: o.lang, maxLineBytes: o.maxLineBytes }),
+      origins: web.origins,
+      tls: o.tls !== undefined,
+    });
+    try {
+      this.#webListener = new TcpListener({
+        hostname,
+        port: web.port,
+        tls: o.tls,
+        onConnection: (conn) => this.#acceptWeb(conn),
+        onAcceptError: (message) => this.#log.info(this.#text.logAcceptError(message)),
+      });
+    } catch (error) {
+      this.#listener.close();
+      throw new WebListenError(hostname, web.port, error);
+    }
+    return this.#webListener.addr;
+  }
+
+  #acceptWeb(conn: Deno.Conn): void {
+    const o = this.#options;
+    const gate = this.#webGate!;
+    if (this.#closing) {
+      gate.refuse(conn, 503, userText(o.lang).shuttingDown);
+    } else if (this.#clients() >= o.maxClients) {
+      gate.refuse(conn, 503, userText(o.lang).serverFull(o.maxClients));
+    } else {
+      gate.accept(conn, (upgraded, upgrade) => this.#startWebSocket(upgraded, upgrade));
+    }
+  }
+
+  /** A WebSocket is open: it joins the chat as a TCP client does. */
+  #startWebSocket(conn: Deno.Conn, upgrade: WebUpgrade): void {
+    const o = this.#options;
+    if (this.#closing) {
+      try {
+        conn.close();
+      } catch {
+        // Already closed.
+      }
+      return;
+    }
+    const connection = new TcpConnection(conn, {
+      maxLineBytes: o.maxLineBytes,
+      maxOutboxBytes: o.maxOutboxBytes,
+      decoder: new WebSocketDecoder({ maxLineBytes: o.maxLineBytes }),
+      pending: upgrade.rest,
+    });
+    connection.outbox.trySend(upgrade.response);
+    if (!o.quiet) this.#log.info(this.#text.logConnected(connection.peer));
+    const peer = new ChatPeer(connection, this.#chat, this.#jsonFormat);
+    this.#run(connection, peer, peer.session, () => peer.session.nickname);
+    peer.session.start();
   }
 
   #run(
@@ -249,6 +364,24 @@ export function reachOf(addr: Deno.NetAddr): ["local" | "all" | "one", string[]]
     // No permission to list the interfaces: say only that every address listens.
     return ["all", []];
   }
+}
+
+/**
+ * The addresses to open the web page at, as the start-up line shows them.
+ *
+ * @param addr The web listener's address.
+ * @param tls Whether it serves HTTPS.
+ * @returns The URLs (the machine's own addresses for a wildcard bind).
+ */
+export function webUrls(addr: Deno.NetAddr, tls: boolean): string[] {
+  const scheme = tls ? "https" : "http";
+  const [reach, addresses] = reachOf(addr);
+  if (reach === "all") {
+    const hosts = addresses.length > 0 ? addresses : [`127.0.0.1:${addr.port}`];
+    return hosts.map((host) => `${scheme}://${host}/`);
+  }
+  const host = addr.hostname.includes(":") ? `[${addr.hostname}]` : addr.hostname;
+  return [`${scheme}://${host}:${addr.port}/`];
 }
 
 /**

@@ -6,17 +6,19 @@
  * @module
  */
 
+import type { EdgeFormat } from "./chat_peer.ts";
 import type { Lang } from "../catalog/lang.ts";
 import { type UserText, userText } from "../catalog/user_text.ts";
 import type { HelpEntry, Notice, RoomEvent, UserEvent } from "../chat/events.ts";
-import type { Format } from "../fanout/channel.ts";
 import type { BroadcastLog } from "../fanout/broadcast_log.ts";
+
+const encoder = new TextEncoder();
 
 /** The width of the usage column of `/help`. */
 const HELP_USAGE_WIDTH = 24;
 
 /** Chat events as text lines in one language. */
-export class TextFormat implements Format<RoomEvent> {
+export class TextFormat implements EdgeFormat {
   readonly #t: UserText;
   readonly #lang: Lang;
 
@@ -76,6 +78,12 @@ export class TextFormat implements Format<RoomEvent> {
   userText(event: UserEvent): string {
     const lines = this.userLines(event);
     return lines.length === 0 ? "" : lines.join("\n") + "\n";
+  }
+
+  /** @inheritdoc */
+  encodeUserEvent(event: UserEvent): Uint8Array | undefined {
+    const text = this.userText(event);
+    return text === "" ? undefined : encoder.encode(text);
   }
 
   /**

@@ -11,6 +11,7 @@
  */
 
 import { LineTooLongError } from "../util/errors.ts";
+import type { Decoder } from "./decoder.ts";
 
 /**
  * How many bytes of one refused line are read and dropped before the stream is
@@ -40,7 +41,7 @@ export interface LineSplitterOptions {
 }
 
 /** Splits a stream of byte chunks into text lines. */
-export class LineSplitter {
+export class LineSplitter implements Decoder {
   #maxLineBytes: number;
   /** The bytes of an unfinished line, copied out of the caller's buffer. */
   #partial: Uint8Array | undefined;

@@ -1,7 +1,8 @@
 /**
- * One TCP (or TLS) connection carrying text lines: its read loop, its single
- * writer, and its close. It knows nothing of chat: it hands complete lines to a
- * {@linkcode ConnectionHandler} and writes what is queued in its
+ * One TCP (or TLS) connection carrying lines: its read loop, its single writer,
+ * and its close. It knows nothing of chat: its {@linkcode Decoder} turns bytes
+ * into lines (text lines by default, or WebSocket messages), it hands them to a
+ * {@linkcode ConnectionHandler}, and it writes what is queued in its
  * {@linkcode Outbox}.
  *
  * Only the writer touches the socket for writing, and it writes whatever is
@@ -15,6 +16,7 @@ import { Outbox } from "../fanout/outbox.ts";
 import type { CloseReason } from "../util/close_reason.ts";
 import { isDisconnectError, LineTooLongError } from "../util/errors.ts";
 import { formatAddr, hostOf } from "./address.ts";
+import type { Decoder } from "./decoder.ts";
 import { LineSplitter, REFUSED_LINE, type SplitLine } from "./line_splitter.ts";
 
 /** The first read buffer of a connection: small, since 10,000 idle clients each hold one. */
@@ -70,16 +72,24 @@ export interface TcpConnectionOptions {
   maxLineBytes: number;
   /** The most bytes that may wait to be sent. */
   maxOutboxBytes: number;
+  /** How the bytes read become lines. @default {a LineSplitter with the line cap} */
+  decoder?: Decoder;
+  /**
+   * Bytes already read from the connection (what followed an HTTP upgrade
+   * request), handled as the first read. @default {undefined}
+   */
+  pending?: Uint8Array;
 }
 
 const encoder = new TextEncoder();
 
-/** A line-based connection over TCP or TLS. */
+/** A line-based connection over TCP or TLS (text lines, or WebSocket messages). */
 export class TcpConnection {
   /** Bytes waiting to be sent: the room's log through a cursor, and lines of its own. */
   readonly outbox: Outbox;
   #conn: Deno.Conn;
-  #splitter: LineSplitter;
+  #decoder: Decoder;
+  #pending: Uint8Array | undefined;
   #handler: ConnectionHandler | undefined;
   #peer: string | undefined;
   #address: string | undefined;
@@ -100,12 +110,13 @@ export class TcpConnection {
 
   /**
    * @param conn The accepted connection; this object owns and closes it.
-   * @param options The line cap and the output limit.
+   * @param options The line cap, the output limit and the protocol.
    */
   constructor(conn: Deno.Conn, options: TcpConnectionOptions) {
     this.#conn = conn;
     this.outbox = new Outbox(options.maxOutboxBytes);
-    this.#splitter = new LineSplitter({ maxLineBytes: options.maxLineBytes });
+    this.#decoder = options.decoder ?? new LineSplitter({ maxLineBytes: options.maxLineBytes });
+    this.#pending = options.pending;
   }
 
   /** The peer, `host:port`, for the console. */
@@ -148,6 +159,9 @@ export class TcpConnection {
     this.#handler = handler;
     this.#pump();
     try {
+      const pending = this.#pending;
+      this.#pending = undefined;
+      if (pending !== undefined && pending.length > 0) this.#consume(pending);
       // The read loop: bytes into one reused buffer, lines out.
       let buffer = new Uint8Array(READ_BUFFER_BYTES);
       while (true) {
@@ -165,25 +179,7 @@ export class TcpConnection {
           // The chunk keeps the old buffer alive until it is split below.
           buffer = new Uint8Array(BUSY_READ_BUFFER_BYTES);
         }
-        // A closing connection keeps reading (and discarding) so that the peer's
-        // last bytes do not turn our close into a reset that eats our last line.
-        if (this.#ending) {
-          // ...but not without end: a peer that keeps streaming is cut off.
-          this.#discardedBytes += n;
-          if (this.#discardedBytes > MAX_DISCARD_BYTES) this.#close();
-          continue;
-        }
-        let lines: SplitLine[];
-        try {
-          lines = this.#splitter.push(chunk);
-        } catch (error) {
-          if (!(error instanceof LineTooLongError)) throw error;
-          handler.lineTooLong(error.maxBytes, true);
-          this.end("lineTooLong");
-          continue;
-        }
-        if (lines.length > 0) this.#deliver(lines);
-        if (!this.#splitter.framed) this.#armPause();
+        this.#consume(chunk);
       }
     } catch {
       this.#reason = "error";
@@ -198,6 +194,38 @@ export class TcpConnection {
       clearTimeout(this.#pauseTimer);
       this.#close();
     }
+  }
+
+  /** Handles the bytes of one read: lines to the handler, the protocol's replies out. */
+  #consume(chunk: Uint8Array): void {
+    // A closing connection keeps reading (and discarding) so that the peer's
+    // last bytes do not turn our close into a reset that eats our last line.
+    if (this.#ending) {
+      // ...but not without end: a peer that keeps streaming is cut off.
+      this.#discardedBytes += chunk.length;
+      if (this.#discardedBytes > MAX_DISCARD_BYTES) this.#close();
+      return;
+    }
+    const decoder = this.#decoder;
+    let lines: SplitLine[];
+    try {
+      lines = decoder.push(chunk);
+    } catch (error) {
+      if (!(error instanceof LineTooLongError)) throw error;
+      this.#handler!.lineTooLong(error.maxBytes, true);
+      this.end("lineTooLong");
+      return;
+    }
+    if (lines.length > 0) this.#deliver(lines);
+    const replies = decoder.takeReplies?.();
+    if (replies !== undefined) {
+      for (const reply of replies) {
+        if (!this.#ending && !this.outbox.trySend(reply)) this.drop("outboxFull");
+      }
+    }
+    const endedBy = decoder.endedBy;
+    if (endedBy !== undefined) this.end(endedBy);
+    else if (!decoder.framed) this.#armPause();
   }
 
   /** Hands lines to the handler in order, a refused line as its notice. */
@@ -217,7 +245,7 @@ export class TcpConnection {
       }
       if (run.length > 0) handler.lines(run, now);
       run = [];
-      handler.lineTooLong(this.#splitter.maxLineBytes, false);
+      handler.lineTooLong(this.#decoder.maxLineBytes, false);
     }
     if (run.length > 0 && !this.#ending) handler.lines(run, now);
   }
@@ -229,18 +257,19 @@ export class TcpConnection {
   #armPause(): void {
     clearTimeout(this.#pauseTimer);
     this.#pauseTimer = undefined;
-    if (this.#splitter.bufferedBytes === 0 || this.#ending) return;
+    if (this.#decoder.bufferedBytes === 0 || this.#ending) return;
     this.#pauseTimer = setTimeout(() => {
       this.#pauseTimer = undefined;
-      if (this.#ending || this.#splitter.framed) return;
-      const line = this.#splitter.takePartial();
+      if (this.#ending || this.#decoder.framed) return;
+      const line = this.#decoder.takePartial();
       if (line !== undefined) this.#handler!.lines([line], performance.now());
     }, UNFRAMED_PAUSE_MS);
   }
 
   /**
-   * Ends the connection in order: the handler is told, what is queued is flushed,
-   * our side is half-closed, and the socket closes once the peer closes too or
+   * Ends the connection in order: the handler is told, what is queued is flushed
+   * (then the protocol's last word, a WebSocket close frame), our side is
+   * half-closed, and the socket closes once the peer closes too or
    * {@linkcode CLOSE_TIMEOUT_MS} passes. Later lines are read and discarded.
    *
    * @param reason Why, for the console.
@@ -250,6 +279,8 @@ export class TcpConnection {
     this.#ending = true;
     this.#reason = reason;
     this.#tellEnded();
+    const last = this.#decoder.farewell?.(reason);
+    if (last !== undefined) this.outbox.trySend(last);
     this.outbox.close();
     this.#closeTimer ??= setTimeout(() => this.#close(), CLOSE_TIMEOUT_MS);
   }

@@ -14,6 +14,7 @@ export type CloseReason =
   | "outboxFull"
   | "serverFull"
   | "error"
+  | "protocolError"
   // Decided by the chat.
   | "quit"
   | "lineTooLong"

@@ -52,3 +52,28 @@ export function isDisconnectError(error: unknown): boolean {
     error instanceof Deno.errors.NotConnected ||
     error instanceof Deno.errors.UnexpectedEof;
 }
+
+/** The web page's port could not be opened (busy, or not allowed). */
+export class WebListenError extends Error {
+  override name = "WebListenError";
+  /** The address that was asked for. */
+  readonly hostname: string;
+  /** The port that was asked for. */
+  readonly port: number;
+
+  /**
+   * @param hostname The address that was asked for.
+   * @param port The port that was asked for.
+   * @param cause What `Deno.listen` threw.
+   */
+  constructor(hostname: string, port: number, cause: unknown) {
+    super(
+      `Cannot serve the web page on ${hostname}:${port}: ${
+        cause instanceof Error ? cause.message : String(cause)
+      }`,
+      { cause },
+    );
+    this.hostname = hostname;
+    this.port = port;
+  }
+}

@@ -62,6 +62,8 @@ Deno.test("cli server defaults: 127.0.0.1:12345, chat mode, Korean, every limit"
     motdFile: undefined,
     tlsCertFile: undefined,
     tlsKeyFile: undefined,
+    web: undefined,
+    redisUrl: undefined,
     quiet: false,
     logWhispers: false,
   });
@@ -176,6 +178,9 @@ Deno.test("cli server --help returns a help text that lists every flag", () => {
       "--max-rooms",
       "--op-password",
       "--motd",
+      "--web",
+      "--web-host",
+      "--web-origin",
     ]
   ) {
     assertStringIncludes(SERVER_HELP, flag);
@@ -191,6 +196,44 @@ Deno.test("cli server: rooms, history, operators and the message of the day", ()
   assertStringIncludes(usageError("server", "--max-rooms", "0"), "--max-rooms");
   assertStringIncludes(usageError("server", "--history", "-1"), "--history");
   assertStringIncludes(usageError("server", "--op-password="), "--op-password");
+});
+
+Deno.test("cli server --web: the page's port, its host and other allowed origins", () => {
+  assertEquals(server("--web", "8080").web, { port: 8080, hostname: undefined, origins: [] });
+  assertEquals(server("--web=0").web?.port, 0);
+  const args = server(
+    "--web",
+    "8080",
+    "--web-host",
+    "0.0.0.0",
+    "--web-origin",
+    "https://example.org/",
+    "--web-origin",
+    "http://a.test:8000,HTTPS://B.test:443",
+  );
+  assertEquals(args.web, {
+    port: 8080,
+    hostname: "0.0.0.0",
+    origins: ["https://example.org", "http://a.test:8000", "https://b.test"],
+  });
+  assertEquals(server("--web", "1", "--web-origin", "*").web?.origins, ["*"]);
+});
+
+Deno.test("cli server --web refuses bad values and bad combinations, in one line", () => {
+  assertStringIncludes(usageError("server", "--web", "http"), "Invalid port");
+  assertStringIncludes(usageError("server", "--web", "70000"), "Invalid port");
+  assertStringIncludes(usageError("server", "--web-host", "0.0.0.0"), "--web-host needs --web");
+  assertStringIncludes(usageError("server", "--web-origin", "*"), "--web-origin needs --web");
+  assertStringIncludes(usageError("server", "--web", "1", "-e"), "chat mode only");
+  assertStringIncludes(usageError("server", "--web", "1", "--web-host="), "--web-host");
+  assertStringIncludes(usageError("server", "--web", "12345"), "the chat's port");
+  assertEquals(server("--web", "12345", "--web-host", "0.0.0.0").web?.port, 12345);
+  for (
+    const bad of ["example.org", "ftp://example.org", "https://example.org/chat", "https://a?b"]
+  ) {
+    assertStringIncludes(usageError("server", "--web", "1", "--web-origin", bad), "--web-origin");
+  }
+  assertStringIncludes(usageError("server", "--web", "1", "--web", "2"), "more than once");
 });
 
 Deno.test("cli client display options: timestamps, colour, bell", () => {

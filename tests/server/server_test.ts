@@ -13,6 +13,7 @@ import {
 import net from "node:net";
 import { userText } from "../../lib/catalog/user_text.ts";
 import { COMMANDS } from "../../lib/chat/commands/table.ts";
+import { webUrls } from "../../lib/server/server.ts";
 import { joinAll, LineClient, startServer } from "../_server_helpers.ts";
 
 const ko = userText("ko");
@@ -605,4 +606,19 @@ Deno.test("server: shutting down tells every client and closes the connections",
   await stopping;
   assertEquals(s.server.connections, 0);
   await assertRejects(() => LineClient.connect(s.port), Deno.errors.ConnectionRefused);
+});
+
+Deno.test("server: webUrls gives the page's address as people open it", () => {
+  const addr = (hostname: string, port: number): Deno.NetAddr => ({
+    transport: "tcp",
+    hostname,
+    port,
+  });
+  assertEquals(webUrls(addr("127.0.0.1", 8080), false), ["http://127.0.0.1:8080/"]);
+  assertEquals(webUrls(addr("192.0.2.7", 8443), true), ["https://192.0.2.7:8443/"]);
+  assertEquals(webUrls(addr("::1", 80), false), ["http://[::1]:80/"]);
+  // Every interface: the machine's own addresses, or 127.0.0.1 when they cannot be listed.
+  for (const url of webUrls(addr("0.0.0.0", 8080), false)) {
+    assertMatch(url, /^http:\/\/\d+\.\d+\.\d+\.\d+:8080\/$/);
+  }
 });

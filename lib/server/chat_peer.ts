@@ -1,6 +1,8 @@
 /**
- * The text edge of a chat connection: a {@linkcode TcpConnection} carrying lines,
- * adapted to the transport-free {@linkcode ChatSession}.
+ * A chat connection at the edge: a {@linkcode TcpConnection} (carrying text lines,
+ * or WebSocket messages when its decoder reads frames) adapted to the
+ * transport-free {@linkcode ChatSession}. What differs between the two is only
+ * the format: how events are written ({@linkcode EdgeFormat}).
  *
  * @module
  */
@@ -11,21 +13,33 @@ import type { UserEvent } from "../chat/events.ts";
 import type { Outbox } from "../fanout/outbox.ts";
 import type { ConnectionHandler, TcpConnection } from "../transport/tcp_connection.ts";
 import type { CloseReason } from "../util/close_reason.ts";
-import type { TextFormat } from "./text_format.ts";
+import type { RoomEvent } from "../chat/events.ts";
+import type { Format } from "../fanout/channel.ts";
 
-/** A chat connection over TCP or TLS, speaking text lines. */
-export class TextPeer implements Peer, ConnectionHandler {
+/** How a kind of connection writes events: room events through the log, user events one by one. */
+export interface EdgeFormat extends Format<RoomEvent> {
+  /**
+   * Renders an event for one recipient.
+   *
+   * @param event The event.
+   * @returns The bytes to queue, or `undefined` for an event this format does not show.
+   */
+  encodeUserEvent(event: UserEvent): Uint8Array | undefined;
+}
+
+/** A chat connection over TCP or TLS, speaking text lines or WebSocket frames. */
+export class ChatPeer implements Peer, ConnectionHandler {
   /** The chat side of the connection. */
   readonly session: ChatSession;
   readonly #conn: TcpConnection;
-  readonly #format: TextFormat;
+  readonly #format: EdgeFormat;
 
   /**
    * @param conn The connection.
    * @param chat The chat it joins.
-   * @param format The text format of the server's language.
+   * @param format How events are written to it (shared by every connection of its kind).
    */
-  constructor(conn: TcpConnection, chat: Chat, format: TextFormat) {
+  constructor(conn: TcpConnection, chat: Chat, format: EdgeFormat) {
     this.#conn = conn;
     this.#format = format;
     this.session = new ChatSession(chat, this);
@@ -47,14 +61,14 @@ export class TextPeer implements Peer, ConnectionHandler {
   }
 
   /** @inheritdoc */
-  get format(): TextFormat {
+  get format(): EdgeFormat {
     return this.#format;
   }
 
   /** @inheritdoc */
   send(event: UserEvent): boolean {
-    const text = this.#format.userText(event);
-    return text === "" || this.#conn.sendText(text);
+    const bytes = this.#format.encodeUserEvent(event);
+    return bytes === undefined || this.#conn.outbox.trySend(bytes);
   }
 
   /** @inheritdoc */

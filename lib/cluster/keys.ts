@@ -1,0 +1,30 @@
+/**
+ * Where a cluster keeps its state in Redis: one prefix, one function per kind of key.
+ *
+ * @module
+ */
+
+/** Every key of one chat starts with this, so several chats can share a Redis. */
+export const KEY_PREFIX = "chat:";
+
+/** The Redis keys of one chat. */
+export const keys = {
+  /** A room's stream of events (`XADD`): one order for every server, and its history. */
+  room: (roomKey: string): string => `${KEY_PREFIX}room:${roomKey}`,
+  /** A server's inbox stream: whispers and kicks for its users. */
+  inbox: (serverId: string): string => `${KEY_PREFIX}inbox:${serverId}`,
+  /** Bans and unbans, for every server. */
+  control: `${KEY_PREFIX}control`,
+  /** A nickname's claim: the owner's token, with an expiry the owner renews. */
+  nick: (nickKey: string): string => `${KEY_PREFIX}nick:${nickKey}`,
+  /** Presence: nickname key → who, where, since when (JSON). */
+  users: `${KEY_PREFIX}users`,
+  /** The nickname keys of one server's users, for when it dies. */
+  serverUsers: (serverId: string): string => `${KEY_PREFIX}server:${serverId}:users`,
+  /** Live servers: id → last heartbeat (Redis time, ms). */
+  servers: `${KEY_PREFIX}servers`,
+  /** Bans in force: address → end (ms since the epoch; `0` until lifted). */
+  bans: `${KEY_PREFIX}bans`,
+  /** Room topics: room key → text. */
+  topics: `${KEY_PREFIX}topics`,
+};

@@ -1,0 +1,111 @@
+/**
+ * The Lua scripts that make a cluster's shared state change atomically: a claim,
+ * a rename and a release of a nickname (the owner's token checked, so an expired
+ * owner cannot free the next owner's claim), the heartbeat, and the reaping of a
+ * dead server (exactly one live server gets each dead one).
+ *
+ * @module
+ */
+
+/**
+ * Claims a nickname if nobody holds it, and records the user's presence.
+ * KEYS: nick, users, serverUsers. ARGV: token, ttlMs, nickKey, presence JSON.
+ * Returns 1 when claimed, 0 when taken.
+ */
+export const CLAIM = `
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  redis.call('HSET', KEYS[2], ARGV[3], ARGV[4])
+  redis.call('SADD', KEYS[3], ARGV[3])
+  return 1
+end
+return 0`;
+
+/**
+ * Claims a nickname back after Redis lost it or it expired (a restart, a long cut),
+ * unless someone else holds it now. KEYS and ARGV as {@linkcode CLAIM}.
+ * Returns 1 when it is ours, 0 when someone else's.
+ */
+export const RECLAIM = `
+local holder = redis.call('GET', KEYS[1])
+if holder and holder ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+redis.call('HSET', KEYS[2], ARGV[3], ARGV[4])
+redis.call('SADD', KEYS[3], ARGV[3])
+return 1`;
+
+/**
+ * Renames: claims the new nickname, frees the old one, moves the presence.
+ * KEYS: new nick, old nick, users, serverUsers. ARGV: token, ttlMs, new nickKey,
+ * old nickKey, presence JSON. Returns 1 when renamed, 0 when the new one is taken.
+ */
+export const RENAME = `
+if KEYS[1] ~= KEYS[2] then
+  if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 0 end
+  if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end
+  redis.call('HDEL', KEYS[3], ARGV[4])
+  redis.call('SREM', KEYS[4], ARGV[4])
+end
+redis.call('HSET', KEYS[3], ARGV[3], ARGV[5])
+redis.call('SADD', KEYS[4], ARGV[3])
+return 1`;
+
+/**
+ * Frees a nickname and its presence, only if they are still the owner's.
+ * KEYS: nick, users, serverUsers. ARGV: token, nickKey.
+ */
+export const RELEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+local presence = redis.call('HGET', KEYS[2], ARGV[2])
+if presence and cjson.decode(presence).token == ARGV[1] then
+  redis.call('HDEL', KEYS[2], ARGV[2])
+end
+redis.call('SREM', KEYS[3], ARGV[2])
+return 1`;
+
+/**
+ * Records a heartbeat (Redis's clock, so servers' clocks need not agree) and
+ * renews this server's claims. KEYS: servers, then the nick keys. ARGV: serverId,
+ * ttlMs, then one token per nick key. Returns Redis's time in ms.
+ */
+export const HEARTBEAT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZADD', KEYS[1], now, ARGV[1])
+for i = 2, #KEYS do
+  if redis.call('GET', KEYS[i]) == ARGV[i + 1] then redis.call('PEXPIRE', KEYS[i], ARGV[2]) end
+end
+return now`;
+
+/**
+ * Takes the servers whose heartbeat is older than ARGV[1] ms out of the cluster:
+ * each dead server is removed once (ZREM), whoever runs this first gets it, and its
+ * users' presence entries (JSON) are returned for their leave notices; their claims
+ * and the dead server's inbox are deleted. KEYS: servers. ARGV: deadAfterMs,
+ * key prefix. (Keys built here: a single Redis, not Redis Cluster.)
+ */
+export const REAP = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local prefix = ARGV[2]
+local gone = {}
+for _, sid in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[1]))) do
+  if redis.call('ZREM', KEYS[1], sid) == 1 then
+    local members = prefix .. 'server:' .. sid .. ':users'
+    for _, key in ipairs(redis.call('SMEMBERS', members)) do
+      local presence = redis.call('HGET', prefix .. 'users', key)
+      if presence then
+        local entry = cjson.decode(presence)
+        if entry.server == sid then
+          redis.call('HDEL', prefix .. 'users', key)
+          table.insert(gone, presence)
+          if redis.call('GET', prefix .. 'nick:' .. key) == entry.token then
+            redis.call('DEL', prefix .. 'nick:' .. key)
+          end
+        end
+      end
+    end
+    redis.call('DEL', members)
+    redis.call('DEL', prefix .. 'inbox:' .. sid)
+  end
+end
+return gone`;

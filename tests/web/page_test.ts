@@ -1,0 +1,435 @@
+/**
+ * The web page, end to end in headless Chromium: browser users chat with TCP
+ * (`nc`-style) users and with the terminal client, rooms keep them apart,
+ * history shows on entering, hostile text stays text, and the page comes back
+ * after the server restarts. Plus the page module's policy, with no browser.
+ *
+ * Set `WEB_SCREENSHOT=docs/web.png` to save the screenshot of the conversation
+ * test (`deno task screenshot`).
+ *
+ * @module
+ */
+
+import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
+import type { Page } from "puppeteer-core";
+import { createHash } from "node:crypto";
+import { userText } from "../../lib/catalog/user_text.ts";
+import { serve } from "../../lib/server/server.ts";
+import { ConsoleLog } from "../../lib/util/console_log.ts";
+import { PAGE_CSP, pageHtml } from "../../lib/web/page.ts";
+import { spawnMain } from "../_helpers.ts";
+import { LineClient, MemorySink } from "../_server_helpers.ts";
+import { startWebServer } from "../_web_helpers.ts";
+import { PAGE_TIMEOUT_MS, TestBrowser } from "../fixtures/browser.ts";
+
+/** The little of the DOM that the functions run in the page use (no `dom` lib here). */
+interface PageElement {
+  readonly textContent: string | null;
+  readonly className: string;
+  value: string;
+  querySelector(selector: string): PageElement | null;
+  querySelectorAll(selector: string): PageElement[] & { length: number };
+  getBoundingClientRect(): { left: number; right: number; bottom: number };
+}
+declare const document: {
+  querySelector(selector: string): PageElement | null;
+  querySelectorAll(selector: string): Iterable<PageElement> & { length: number };
+  readonly cookie: string;
+};
+declare const window: Record<string, unknown>;
+declare const innerWidth: number;
+
+const m = userText("ko");
+/** A browser test launches Chromium (about half a second) and must stay quick. */
+const BROWSER_TEST_TIMEOUT_MS = 30_000;
+
+/**
+ * Waits until a function run in the page returns a truthy value, checking it at
+ * each change of the DOM (a background tab gets no animation frames, so the
+ * default polling would never run there).
+ */
+function until<A extends unknown[]>(
+  page: Page,
+  test: (...args: A) => unknown,
+  ...args: A
+): Promise<unknown> {
+  return page.waitForFunction(
+    test as (...args: unknown[]) => unknown,
+    { polling: "mutation", timeout: PAGE_TIMEOUT_MS },
+    ...args,
+  );
+}
+
+/** Opens the page, joins with a nickname, and waits until the chat is usable. */
+async function joinPage(
+  browser: TestBrowser,
+  port: number,
+  nick: string,
+  viewport?: { width: number; height: number },
+): Promise<Page> {
+  const page = await browser.open(`http://127.0.0.1:${port}/`, viewport);
+  await page.waitForSelector("#join-button:not([disabled])");
+  await page.type("#nick", nick);
+  await page.click("#join-button");
+  await page.waitForSelector("#say:not([disabled])", { visible: true });
+  await until(
+    page,
+    (name: string) => document.querySelector("#me")?.textContent?.endsWith(name),
+    nick,
+  );
+  return page;
+}
+
+/**
+ * Puts a line into the message box and sends it, as Enter does. (A mouse click
+ * would wait for an animation frame, which a background tab never gets.)
+ */
+async function say(page: Page, text: string): Promise<void> {
+  await page.$eval("#say", (input, value) => {
+    const box = input as unknown as PageElement & { form: { requestSubmit(): void } };
+    box.value = value;
+    box.form.requestSubmit();
+  }, text);
+}
+
+/** Waits for a line on the page whose text contains `text`. */
+async function waitForLine(page: Page, text: string, selector = "#lines .line"): Promise<void> {
+  await until(
+    page,
+    (sel: string, wanted: string) =>
+      [...document.querySelectorAll(sel)].some((li) => li.textContent?.includes(wanted)),
+    selector,
+    text,
+  );
+}
+
+/** The text of every line on the page. */
+function lines(page: Page): Promise<string[]> {
+  return page.$$eval("#lines li", (items) => items.map((li) => li.textContent ?? ""));
+}
+
+Deno.test("web page: the policy allows exactly the page's own inline script and style", () => {
+  const html = pageHtml({ lang: "ko", maxLineBytes: 8192 });
+  const script = /<script>([\s\S]*?)<\/script>/.exec(html)![1];
+  const style = /<style>([\s\S]*?)<\/style>/.exec(html)![1];
+  const hash = (text: string) => createHash("sha256").update(text).digest("base64");
+  assertStringIncludes(PAGE_CSP, `script-src 'sha256-${hash(script)}'`);
+  assertStringIncludes(PAGE_CSP, `style-src 'sha256-${hash(style)}'`);
+  assertStringIncludes(PAGE_CSP, "default-src 'none'");
+  assertStringIncludes(PAGE_CSP, "connect-src 'self'");
+  assert(!PAGE_CSP.includes("unsafe"), PAGE_CSP);
+  assertEquals((html.match(/<script/g) ?? []).length, 1, "one script, inline");
+  assert(!/ on[a-z]+=/i.test(html), "no inline event handlers");
+  assert(!/https?:\/\/(?!127)/.test(html.replace(/[^\n]*xmlns[^\n]*/g, "")), "nothing remote");
+  assertMatch(
+    pageHtml({ lang: "en", maxLineBytes: 99 }),
+    /<html lang="en" data-max-line-bytes="99">/,
+  );
+});
+
+Deno.test({
+  name: "web page: a browser user and a raw TCP (nc) user chat both ways in one room",
+  timeout: BROWSER_TEST_TIMEOUT_MS,
+  fn: async () => {
+    await using s = startWebServer();
+    await using browser = await TestBrowser.launch();
+    await using nc = await LineClient.connect(s.port);
+    await nc.join("nc");
+    const page = await joinPage(browser, s.webPort, "웹");
+    await nc.waitFor(m.joined("웹"));
+    await say(page, "안녕하세요, 터미널!");
+    await nc.waitFor("웹> 안녕하세요, 터미널!");
+    await nc.send("반가워요, 브라우저");
+    await waitForLine(page, "반가워요, 브라우저");
+    const line = await page.$eval("#lines .message:last-child", (li) => ({
+      nick: li.querySelector(".nick")?.textContent,
+      text: li.querySelector(".text")?.textContent,
+      time: li.querySelector("time")?.textContent,
+    }));
+    assertEquals([line.nick, line.text], ["nc", "반가워요, 브라우저"]);
+    assertMatch(line.time ?? "", /^\d\d:\d\d$/);
+    // The user list knows both, without the page showing the /who it asked for.
+    await until(page, () => document.querySelectorAll("#users li").length === 2);
+    assert(!(await lines(page)).some((l) => l.startsWith("접속자")));
+    await say(page, "/me 손을 흔든다");
+    await nc.waitFor("* 웹 손을 흔든다");
+    await waitForLine(page, "손을 흔든다", "#lines .action");
+    await nc.send("/quit");
+    await waitForLine(page, "nc님이 퇴장하셨습니다.");
+    await until(page, () => document.querySelectorAll("#users li").length === 1);
+    assertEquals(browser.errors, []);
+  },
+});
+
+Deno.test({
+  name: "web page: two browser users in different rooms never see each other's lines",
+  timeout: BROWSER_TEST_TIMEOUT_MS,
+  fn: async () => {
+    await using s = startWebServer();
+    await using browser = await TestBrowser.launch();
+    const alice = await joinPage(browser, s.webPort, "alice");
+    const bob = await joinPage(browser, s.webPort, "bob");
+    // bob moves with the room form.
+    await bob.type("#room-input", "math");
+    await bob.click("#room-go");
+    await until(bob, () => document.querySelector("#room-name")?.textContent === "math");
+    await until(
+      alice,
+      () =>
+        [...document.querySelectorAll("#lines .line")].some((li) =>
+          li.textContent?.includes("bob님이 퇴장")
+        ),
+    );
+    await say(alice, "lobby only");
+    await say(bob, "math only");
+    // A whisper goes after every room line already sent to its recipient: once it
+    // shows, a wrongly routed line would have shown too.
+    await using probe = await LineClient.connect(s.port);
+    await probe.join("probe");
+    await probe.send("@alice done");
+    await probe.send("@bob done");
+    await waitForLine(alice, "done", "#lines .whisper");
+    await waitForLine(bob, "done", "#lines .whisper");
+    const aliceLines = (await lines(alice)).join("\n");
+    const bobLines = (await lines(bob)).join("\n");
+    assertStringIncludes(aliceLines, "lobby only");
+    assertStringIncludes(bobLines, "math only");
+    assert(!aliceLines.includes("math only"), aliceLines);
+    assert(!bobLines.includes("lobby only"), bobLines);
+    // The room list shows both rooms; a click on one moves there.
+    await until(bob, () => document.querySelectorAll("#rooms li").length === 2);
+    assertEquals(browser.errors, []);
+  },
+});
+
+Deno.test({
+  name: "web page: the room's history appears on entering, marked as earlier",
+  timeout: BROWSER_TEST_TIMEOUT_MS,
+  fn: async () => {
+    await using s = startWebServer();
+    await using nc = await LineClient.connect(s.port);
+    await nc.join("nc");
+    await nc.send("first, before the browser came");
+    await nc.send("/me was here before");
+    await nc.waitFor("* nc was here before");
+    await using browser = await TestBrowser.launch();
+    const page = await joinPage(browser, s.webPort, "late");
+    await waitForLine(page, "최근 메시지 2개", "#lines .divider");
+    const old = await page.$$eval("#lines .old", (items) => items.map((li) => li.textContent));
+    assertEquals(old.length, 2);
+    assertStringIncludes(old[0] ?? "", "first, before the browser came");
+    assertStringIncludes(old[1] ?? "", "was here before");
+  },
+});
+
+Deno.test({
+  name: "web page: a whisper from the terminal client reaches the page",
+  timeout: BROWSER_TEST_TIMEOUT_MS,
+  fn: async () => {
+    await using s = startWebServer();
+    await using browser = await TestBrowser.launch();
+    const page = await joinPage(browser, s.webPort, "webby");
+    await using terminal = spawnMain(["client", "--port", String(s.port), "--nick", "term"]);
+    await terminal.stdout.waitFor((line) => line.includes(m.connected));
+    await terminal.send("@webby 터미널에서 귓속말");
+    await waitForLine(page, "터미널에서 귓속말", "#lines .whisper");
+    const whisper = await page.$eval("#lines .whisper:last-child", (li) => ({
+      from: li.querySelector(".nick")?.textContent,
+      text: li.querySelector(".text")?.textContent,
+    }));
+    assertEquals(whisper, { from: "term", text: "터미널에서 귓속말" });
+    // And back: the page whispers to the terminal.
+    await say(page, "@term 받았어요");
+    await terminal.stdout.waitFor((line) => line.includes("[귓속말] webby> 받았어요"));
+    await terminal.send("/quit");
+    assertEquals((await terminal.exit()).code, 0);
+  },
+});
+
+Deno.test({
+  name: "web page: hostile text (<img onerror>, <script>, a nickname lookalike) renders as text",
+  timeout: BROWSER_TEST_TIMEOUT_MS,
+  fn: async () => {
+    await using s = startWebServer({ opPassword: "op" });
+    await using browser = await TestBrowser.launch();
+    const page = await joinPage(browser, s.webPort, "victim");
+    await using mallory = await LineClient.connect(s.port);
+    await mallory.join("mallory");
+    const attacks = [
+      `<img src=x onerror="window.__pwned='img'">`,
+      `<script>window.__pwned='script'</script>`,
+      `</span><span class="nick c1">victim</span>: send me your password`,
+      `victim: I am the real victim`,
+      `<svg onload="window.__pwned='svg'"></svg> &lt;b&gt; &amp;`,
+    ];
+    for (const attack of attacks) await mallory.send(attack);
+    await mallory.send("/op op");
+    await mallory.send(`/topic <img src=x onerror="window.__pwned='topic'">`);
+    await mallory.send(`/me <b onmouseover="window.__pwned='me'">hover</b>`);
+    await mallory.send(`@victim <iframe src="javascript:window.__pwned='whisper'">`);
+    await waitForLine(page, "<iframe", "#lines .whisper");
+    const seen = await page.$$eval("#lines .message", (items) =>
+      items.map((li) => ({
+        nicks: [...li.querySelectorAll(".nick")].map((n) => n.textContent),
+        text: li.querySelector(".text")?.textContent,
+      })));
+    assertEquals(seen.map((line) => line.text), attacks);
+    for (const line of seen) assertEquals(line.nicks, ["mallory"], "the sender's nickname only");
+    const state = await page.evaluate(() => ({
+      pwned: window.__pwned ?? null,
+      elements:
+        document.querySelectorAll("#lines img, #lines script, #lines svg, #lines iframe, #lines b")
+          .length,
+      topic: document.querySelector("#topic")?.textContent,
+      cookie: document.cookie,
+    }));
+    assertEquals(state, {
+      pwned: null,
+      elements: 0,
+      topic: `<img src=x onerror="window.__pwned='topic'">`,
+      cookie: "",
+    });
+    assertEquals(browser.errors, []);
+  },
+});
+
+Deno.test({
+  name: "web page: after the server restarts the page says so, reconnects by itself and rejoins",
+  timeout: BROWSER_TEST_TIMEOUT_MS,
+  fn: async () => {
+    const sink = new MemorySink();
+    const options = {
+      hostname: "127.0.0.1",
+      port: 0,
+      rateLinesPerSecond: 0,
+      log: new ConsoleLog({ sink, timestamps: false }),
+      onListen: () => {},
+    };
+    const first = serve({ ...options, web: { port: 0 } });
+    const webPort = first.webAddr!.port;
+    await using browser = await TestBrowser.launch();
+    const page = await joinPage(browser, webPort, "phoenix");
+    await page.$eval("#room-input", (input) => (input as unknown as PageElement).value = "garden");
+    await page.click("#room-go");
+    await until(page, () => document.querySelector("#room-name")?.textContent === "garden");
+    await first.shutdown();
+    await waitForLine(page, "서버가 종료됩니다.", "#lines .notice");
+    await waitForLine(page, "서버와의 연결이 끊어졌습니다.", "#lines .notice");
+    await page.waitForSelector("#say[disabled]");
+    assertStringIncludes(await page.$eval("#status", (e) => e.className), "bad");
+
+    // The same web port again, as after a restart.
+    await using second = serve({ ...options, web: { port: webPort } });
+    await waitForLine(page, "다시 연결되었습니다.");
+    await page.waitForSelector("#say:not([disabled])");
+    await until(page, () => document.querySelector("#room-name")?.textContent === "garden");
+    await using nc = await LineClient.connect(second.addr.port);
+    await nc.join("nc");
+    await nc.send("/join garden");
+    await say(page, "I am back");
+    await nc.waitFor("phoenix> I am back");
+  },
+});
+
+Deno.test({
+  name:
+    "web page: a conversation: colours per nickname, actions, notices, mentions, whispers (screenshot)",
+  timeout: BROWSER_TEST_TIMEOUT_MS,
+  fn: async () => {
+    await using s = startWebServer({
+      motd: ["교실 채팅에 오신 것을 환영합니다!"],
+      opPassword: "pw",
+    });
+    await using browser = await TestBrowser.launch();
+    await using minsu = await LineClient.connect(s.port);
+    await minsu.join("민수");
+    await minsu.send("/op pw");
+    await minsu.send("/topic 수학 숙제 3번 같이 풀기");
+    await minsu.send("오늘 숙제 다 했어?");
+    await using jisoo = await LineClient.connect(s.port);
+    await jisoo.join("지수");
+    await jisoo.send("거의! 3번 문제가 어렵더라");
+    const page = await joinPage(browser, s.webPort, "서연", { width: 900, height: 520 });
+    assertEquals(await page.$eval("#topic", (e) => e.textContent), "수학 숙제 3번 같이 풀기");
+    await say(page, "나도 3번에서 막혔어 😅");
+    await minsu.waitFor("서연> 나도 3번에서 막혔어 😅");
+    await minsu.send("/me 공책을 펼친다");
+    await jisoo.send("서연, 같이 풀어볼래?");
+    await minsu.send("@서연 답은 42야 (비밀)");
+    await waitForLine(page, "답은 42야", "#lines .whisper");
+    await say(page, "/who");
+    await waitForLine(page, "접속자 3명");
+    const mention = await page.$eval("#lines .mention", (li) => ({
+      mark: li.querySelector("mark")?.textContent,
+      text: li.querySelector(".text")?.textContent,
+    }));
+    assertEquals(mention, { mark: "서연", text: "서연, 같이 풀어볼래?" });
+    const colours = await page.$$eval(
+      "#lines .message .nick",
+      (nicks) => Object.fromEntries(nicks.map((n) => [n.textContent, n.className])),
+    );
+    assertMatch(colours["민수"], /^nick c\d+$/);
+    assert(colours["민수"] !== colours["지수"] || colours["지수"] !== colours["서연"]);
+    assertEquals(await page.$$eval("#lines .action", (items) => items.length), 1);
+    assertEquals(await page.$$eval("#lines .motd", (items) => items.length), 1);
+    const path = Deno.env.get("WEB_SCREENSHOT");
+    if (path !== undefined) await page.screenshot({ path: path as `${string}.png` });
+    assertEquals(browser.errors, []);
+  },
+});
+
+Deno.test({
+  name: "web page: English with --lang en, and usable on a phone screen",
+  timeout: BROWSER_TEST_TIMEOUT_MS,
+  fn: async () => {
+    await using s = startWebServer({ lang: "en" });
+    await using browser = await TestBrowser.launch();
+    const page = await browser.open(`http://127.0.0.1:${s.webPort}/`, { width: 375, height: 667 });
+    await page.waitForSelector("#join-button:not([disabled])");
+    assertEquals(await page.$eval("#join-button", (b) => b.textContent), "Join");
+    await page.type("#nick", "phone");
+    await page.click("#join-button");
+    await page.waitForSelector("#say:not([disabled])", { visible: true });
+    // The side panel is folded away behind the menu button; the message box fits the screen.
+    const layout = await page.evaluate(() => {
+      const box = document.querySelector("#say-form")!.getBoundingClientRect();
+      const side = document.querySelector("#side")!.getBoundingClientRect();
+      return { right: box.right, bottom: box.bottom, sideLeft: side.left, width: innerWidth };
+    });
+    assert(layout.right <= layout.width && layout.bottom <= 667, JSON.stringify(layout));
+    assert(layout.sideLeft >= layout.width, "the side panel is off screen");
+    await page.click("#menu");
+    // It slides in (a CSS transition, no DOM change to wait on): check every 50 ms.
+    await page.waitForFunction(
+      () => document.querySelector("#side")!.getBoundingClientRect().left < innerWidth,
+      { polling: 50 },
+    );
+    await waitForLine(page, "phone has joined.");
+    await page.type("#say", "x".repeat(10));
+    assertEquals(browser.errors, []);
+  },
+});
+
+Deno.test({
+  name: "web page: the password step: a wrong password is said on the form, the right one joins",
+  timeout: BROWSER_TEST_TIMEOUT_MS,
+  fn: async () => {
+    await using s = startWebServer({ password: "열려라" });
+    await using browser = await TestBrowser.launch();
+    const page = await browser.open(`http://127.0.0.1:${s.webPort}/`);
+    await page.waitForSelector("#password", { visible: true });
+    await page.type("#password", "wrong");
+    await page.type("#nick", "guest");
+    await page.click("#join-button");
+    await until(
+      page,
+      () => document.querySelector("#join-error")?.textContent === "비밀번호가 틀렸습니다.",
+    );
+    // The server closes after a wrong password; the page comes back with a fresh prompt.
+    await page.waitForSelector("#join-button:not([disabled])", { visible: true });
+    await page.type("#password", "열려라");
+    await page.click("#join-button");
+    await page.waitForSelector("#say:not([disabled])", { visible: true });
+    assertEquals(await page.$eval("#me", (e) => e.textContent), "나: guest");
+  },
+});
