@@ -42,6 +42,11 @@ function writeDigits(buf: Uint8Array, offset: number, width: number, value: numb
   }
 }
 
+/** Where the marker's digits (what {@linkcode stampMarker} writes) start in a payload. */
+export const MARKER_DIGITS_OFFSET = MARKER_OFFSET + 1;
+/** How many bytes {@linkcode stampMarker} writes. */
+export const MARKER_DIGITS_BYTES = MARKER_BYTES - 1;
+
 /** Smallest payload that holds a marker. */
 export const MIN_PAYLOAD_BYTES = MARKER_OFFSET + MARKER_BYTES;
 

@@ -42,6 +42,11 @@ export interface ClientProtocol {
   framePrefix(payloadBytes: number, room: string | undefined): Uint8Array;
   /** Bytes after each payload on the wire. */
   frameSuffix: Uint8Array;
+  /**
+   * Masks `buf[from, to)` of a payload that starts at `payloadAt` (WebSocket: a client's frames
+   * are masked, with the key that ends its prefix). Absent: the bytes go as they are.
+   */
+  mask?(buf: Uint8Array, payloadAt: number, from: number, to: number): void;
 }
 
 /** The Redis channel of a one-room case. */
@@ -93,7 +98,71 @@ const PROTOCOLS: Record<PeerName, ClientProtocol> = {
   },
 };
 
-/** The client protocol of a peer. */
-export function protocolOf(peer: PeerName): ClientProtocol {
-  return PROTOCOLS[peer];
+/** Any well-formed key: the server only hashes it into its answer. */
+const WEBSOCKET_KEY = "dGhlIHNhbXBsZSBub25jZQ==";
+
+/** A client's WebSocket frame header for a payload, then a random masking key. */
+function maskedHeader(payloadBytes: number): Uint8Array {
+  const length = payloadBytes < 126
+    ? [0x80 | payloadBytes]
+    : [0x80 | 126, payloadBytes >> 8, payloadBytes & 0xff];
+  if (payloadBytes > 0xffff) throw new Error("Cannot frame a line over 64 KiB");
+  return new Uint8Array([0x81, ...length, ...crypto.getRandomValues(new Uint8Array(4))]);
+}
+
+/** XORs `buf[from, to)` with the masking key in the 4 bytes before `payloadAt`. */
+function maskPayload(buf: Uint8Array, payloadAt: number, from: number, to: number): void {
+  const key = payloadAt - 4;
+  for (let i = from; i < to; i++) buf[i] ^= buf[key + ((i - payloadAt) & 3)];
+}
+
+/** One masked text frame (a line the client types). */
+function clientTextFrame(text: string): Uint8Array {
+  const payload = encoder.encode(text);
+  const header = maskedHeader(payload.length);
+  const frame = new Uint8Array(header.length + payload.length);
+  frame.set(header);
+  frame.set(payload, header.length);
+  maskPayload(frame, header.length, header.length, frame.length);
+  return frame;
+}
+
+/**
+ * Ours over WebSocket (`--web`): the upgrade request, then JSON events in text frames; each
+ * line goes as one masked text frame. The markers are found in the JSON as in text lines.
+ */
+const WEBSOCKET: ClientProtocol = {
+  rooms: true,
+  greeting: () =>
+    encoder.encode(
+      "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+        `Sec-WebSocket-Key: ${WEBSOCKET_KEY}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+    ),
+  steps: (nick, room) => [
+    { expect: encoder.encode("HTTP/1.1 101 ") },
+    { expect: encoder.encode(`"prompt":"nickname"`), reply: clientTextFrame(nick) },
+    {
+      expect: encoder.encode(`{"type":"welcome","nick":"${nick}"}`),
+      reply: room === undefined ? undefined : clientTextFrame(`/join ${room}`),
+    },
+    ...(room === undefined
+      ? []
+      : [{ expect: encoder.encode(`"type":"joined","room":"${room}","nick":"${nick}"`) }]),
+  ],
+  echo: true,
+  separatePublisher: false,
+  framePrefix: (payloadBytes) => maskedHeader(payloadBytes),
+  frameSuffix: new Uint8Array(0),
+  mask: maskPayload,
+};
+
+/**
+ * The client protocol of a peer.
+ *
+ * @param peer The server.
+ * @param webSocket Ours over WebSocket instead of TCP lines.
+ */
+export function protocolOf(peer: PeerName, webSocket = false): ClientProtocol {
+  if (webSocket && peer !== "ours") throw new Error(`Cannot speak WebSocket to ${peer}`);
+  return webSocket ? WEBSOCKET : PROTOCOLS[peer];
 }

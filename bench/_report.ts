@@ -276,6 +276,35 @@ function targets(report: BenchReport): string[] {
   ];
 }
 
+/** Scenario w beside a-100: the same fan-out over TCP, WebSocket, and both (ours only). */
+function webSocketComparison(report: BenchReport): string[] {
+  const shown = report.cases.filter((c) =>
+    c.spec.scenario === "w" || (c.spec.scenario === "a" && c.spec.clients === 100)
+  );
+  if (!shown.some((c) => c.spec.scenario === "w")) return [];
+  const rows = shown.map((c) => {
+    const r = okResult(c.results.ours);
+    const clients = c.spec.webSockets === "all"
+      ? "WebSocket"
+      : c.spec.webSockets === "half"
+      ? "half TCP, half WebSocket"
+      : "TCP";
+    return r === null
+      ? `| ${c.spec.id} | ${clients} | – | – | – | – |`
+      : `| ${c.spec.id} | ${clients} | ${rate(r.deliveriesPerSec)} | ${ms(r.p99Ms)} | ${
+        r.serverCpuUsPerDelivery === null ? "–" : fixed(r.serverCpuUsPerDelivery, 3)
+      } | ${r.lost} / ${r.duplicates} |`;
+  });
+  return [
+    "## WebSocket and TCP clients (ours, 100 clients all sending)",
+    "",
+    "| case | clients | deliveries/s | p99, ms | server CPU per delivery, µs | lost / duplicated |",
+    "|---|---|---:|---:|---:|---:|",
+    ...rows,
+    "",
+  ];
+}
+
 /**
  * Renders the report as markdown.
  *
@@ -301,6 +330,7 @@ export function renderMarkdown(report: BenchReport): string {
     "- Ratios are ours ÷ peer: above 1× is better for deliveries/s, below 1× for latency, CPU, memory.",
     "",
     ...targets(report),
+    ...webSocketComparison(report),
     "## Cases",
     "",
   ];

@@ -15,6 +15,7 @@ import type {
   JoinedMessage,
   PeerName,
   ResultMessage,
+  WebSocketShare,
   WorkerConfig,
   WorkerMessage,
 } from "./_types.ts";
@@ -28,7 +29,7 @@ const NCAT_JOIN_CONCURRENCY = 4;
 const WORKER_GRACE_MS = 15_000;
 
 /** The scenarios of issue 5. */
-export type ScenarioName = "a" | "b" | "c" | "d" | "e";
+export type ScenarioName = "a" | "b" | "c" | "d" | "e" | "w";
 
 /** One measured configuration (a scenario may have several, e.g. one per client count). */
 export interface CaseSpec {
@@ -64,6 +65,8 @@ export interface CaseSpec {
   readBufferBytes: number;
   /** Rooms the clients are spread over evenly (1: everyone in one room). */
   rooms: number;
+  /** Which clients speak WebSocket to ours (`--web`) instead of TCP lines. */
+  webSockets: WebSocketShare;
 }
 
 /** What one peer did in one case. */
@@ -197,6 +200,7 @@ function workerConfigs(
   spec: CaseSpec,
   peer: PeerName,
   port: number,
+  webPort: number,
   baseMs: number,
 ): WorkerConfig[] {
   const count = Math.max(1, Math.min(spec.workers, spec.clients));
@@ -224,6 +228,8 @@ function workerConfigs(
       stallMs: spec.stallMs,
       readBufferBytes: spec.readBufferBytes,
       rooms: spec.rooms,
+      webSockets: spec.webSockets,
+      webPort,
     });
   }
   return configs;
@@ -251,11 +257,12 @@ export async function runCase(
   const server = await startServer(peer, program, {
     maxClients: Math.min(19_000, (spec.clients + 10) * connectionsPerClient),
     maxOutboxBytes: spec.maxOutboxBytes,
+    web: spec.webSockets !== "none",
   });
   const workers: Worker[] = [];
   try {
     const baseMs = Date.now();
-    for (const config of workerConfigs(spec, peer, server.port, baseMs)) {
+    for (const config of workerConfigs(spec, peer, server.port, server.webPort, baseMs)) {
       workers.push(startWorker(config));
     }
     const joinWait = spec.joinTimeoutMs + WORKER_GRACE_MS;

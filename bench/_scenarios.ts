@@ -7,7 +7,7 @@
 import type { CaseSpec, ScenarioName } from "./_run_case.ts";
 
 /** Every scenario, in run order. */
-export const SCENARIOS: readonly ScenarioName[] = ["a", "b", "c", "d", "e"];
+export const SCENARIOS: readonly ScenarioName[] = ["a", "b", "c", "d", "e", "w"];
 
 /** Knobs of a benchmark run (the command-line flags). */
 export interface BenchOptions {
@@ -47,6 +47,8 @@ const PACED_SECONDS = 3;
 const QUICK_PACED_SECONDS = 2;
 /** Lines per second per sender in scenario b. */
 const PACED_RATE = 10;
+/** Scenario w: the clients of a-100, over WebSocket (all, then half of them). */
+const WEBSOCKET_CLIENTS = 100;
 /** Scenario e: rooms, and clients in each. */
 const ROOMS = 10;
 const CLIENTS_PER_ROOM = 100;
@@ -72,6 +74,7 @@ export function buildCases(options: BenchOptions): CaseSpec[] {
     stallMs: 3_000,
     readBufferBytes: 64 * 1024,
     rooms: 1,
+    webSockets: "none" as const,
   };
   const cases: CaseSpec[] = [];
   const wanted = new Set(options.only);
@@ -175,6 +178,29 @@ export function buildCases(options: BenchOptions): CaseSpec[] {
       lines,
       rooms,
       readBufferBytes: 32 * 1024,
+    });
+  }
+  if (wanted.has("w")) {
+    // a-100's fan-out with WebSocket members: the same log, the same outboxes, JSON frames.
+    const n = WEBSOCKET_CLIENTS;
+    const target = Math.min(THROUGHPUT_DELIVERIES_CAP, THROUGHPUT_DELIVERIES_PER_CLIENT * n) /
+      (quick ? QUICK_DIVISOR : 1);
+    const lines = Math.max(1, Math.round(target / (n * n)));
+    const w = { ...base, scenario: "w" as const, clients: n, senders: n, lines };
+    cases.push({
+      ...w,
+      id: `w-${n}`,
+      title:
+        `w: WebSocket, ${n} clients each sending ${lines} lines, window ${options.window} (a-${n} over WebSocket)`,
+      webSockets: "all",
+    });
+    cases.push({
+      ...w,
+      id: `w-${n / 2}+${n / 2}`,
+      title: `w: ${n / 2} TCP + ${
+        n / 2
+      } WebSocket clients in one room, each sending ${lines} lines, window ${options.window}`,
+      webSockets: "half",
     });
   }
   return cases;

@@ -21,6 +21,8 @@ export interface ServerOptions {
   maxClients: number;
   /** Per-client output buffer hard limit (ours: `--max-outbox-bytes`, Redis: pubsub limit). */
   maxOutboxBytes: number;
+  /** Ours: also serve the web page and its WebSocket (`--web 0`). @default {false} */
+  web?: boolean;
 }
 
 /** A started server. */
@@ -29,6 +31,8 @@ export interface RunningServer {
   pid: number;
   /** Its port on 127.0.0.1. */
   port: number;
+  /** Ours with `web`: the port of its WebSocket; else 0. */
+  webPort: number;
   /** The last lines it printed. */
   outputTail(): string;
   /** Its exit code if it has exited by itself, else `null`. */
@@ -143,6 +147,7 @@ export async function startServer(
       "--nick-timeout",
       "60",
       "--quiet",
+      ...(options.web === true ? ["--web", "0"] : []),
     ];
   } else if (peer === "ncat") {
     port = freePort();
@@ -181,13 +186,18 @@ export async function startServer(
     if (tail.length > OUTPUT_TAIL_LINES) tail.shift();
   };
   const announced = Promise.withResolvers<number>();
+  const webAnnounced = Promise.withResolvers<number>();
   (async () => {
     for await (const line of readStreamLines(child.stdout)) {
       keep(line);
+      // The web page's line ("웹 페이지: http://127.0.0.1:PORT/") comes after the chat's.
+      const web = line.match(/http:\/\/127\.0\.0\.1:(\d+)\//);
+      if (web) webAnnounced.resolve(Number(web[1]));
       const match = line.includes("127.0.0.1:") ? line.match(/:(\d+)/) : null;
       if (match) announced.resolve(Number(match[1]));
     }
     announced.reject(new Error("its output ended before it announced a port"));
+    webAnnounced.reject(new Error("its output ended before it announced its web page"));
   })();
   (async () => {
     for await (const line of readStreamLines(child.stderr)) {
@@ -195,7 +205,9 @@ export async function startServer(
     }
   })();
   announced.promise.catch(() => {});
+  webAnnounced.promise.catch(() => {});
   const stop = () => stopChild(child);
+  let webPort = 0;
   try {
     if (peer === "ours") {
       let timer: ReturnType<typeof setTimeout> | undefined;
@@ -205,7 +217,13 @@ export async function startServer(
           STARTUP_TIMEOUT_MS,
         );
       });
-      port = await Promise.race([announced.promise, late]).finally(() => clearTimeout(timer));
+      try {
+        port = await Promise.race([announced.promise, late]);
+        // Bound before it is announced, like the chat's port.
+        if (options.web === true) webPort = await Promise.race([webAnnounced.promise, late]);
+      } finally {
+        clearTimeout(timer);
+      }
     }
     await waitForPort(port, child);
   } catch (error) {
@@ -223,6 +241,7 @@ export async function startServer(
   return {
     pid: child.pid,
     port,
+    webPort,
     outputTail: () => tail.join("\n"),
     exitCode: () => exitCode,
     stop,

@@ -47,7 +47,17 @@ export interface WorkerConfig {
   readBufferBytes: number;
   /** Rooms the clients are spread over (client `i` is in room `i % rooms`); 1: one room. */
   rooms: number;
+  /**
+   * Which clients speak WebSocket to ours (`--web`) instead of TCP lines: none, all, or half
+   * (client `i` when `i` is odd).
+   */
+  webSockets: WebSocketShare;
+  /** The web port of ours for those clients; 0 when the server has none. */
+  webPort: number;
 }
+
+/** Which clients of a case use WebSocket. */
+export type WebSocketShare = "none" | "all" | "half";
 
 /** First message of a worker: its join phase is over. */
 export interface JoinedMessage {

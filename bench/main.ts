@@ -21,7 +21,7 @@ import { PEER_NAMES, type PeerName } from "./_types.ts";
 const USAGE = `Usage: deno task bench [options]
 
   --quick               smaller cases (about a third of the time)
-  --only a,b,c,d,e      scenarios to run (default: all)
+  --only a,b,c,d,e,w    scenarios to run (default: all; w: WebSocket, ours only)
   --peers ours,ncat,redis
                         servers to run (default: all; missing ones are listed as skipped)
   --clients 10,100,1000 client counts of scenario a
@@ -61,7 +61,7 @@ function parseOptions(args: string[]): { options: BenchOptions; peers: PeerName[
   const only = list(flags.only, SCENARIOS.join(","));
   for (const s of only) {
     if (!SCENARIOS.includes(s as ScenarioName)) {
-      throw new Error(`Cannot run the benchmark: unknown scenario "${s}" (use a, b, c, d, e)`);
+      throw new Error(`Cannot run the benchmark: unknown scenario "${s}" (use a, b, c, d, e, w)`);
     }
   }
   const peers = list(flags.peers, PEER_NAMES.join(","));
@@ -128,6 +128,8 @@ async function main(): Promise<void> {
         else if (program === null) result = notRun(peer, "skipped", "not installed");
         else if (spec.rooms > 1 && !protocolOf(peer).rooms) {
           result = notRun(peer, "skipped", "no rooms");
+        } else if (spec.webSockets !== "none" && peer !== "ours") {
+          result = notRun(peer, "skipped", "no WebSocket");
         } else {
           try {
             result = await runCase(spec, peer, program);

@@ -14,6 +14,8 @@ import { bucketOf, HISTOGRAM_BUCKETS } from "./_histogram.ts";
 import {
   indexOfBytes,
   MARKER_BYTES,
+  MARKER_DIGITS_BYTES,
+  MARKER_DIGITS_OFFSET,
   MARKER_START,
   MIN_PAYLOAD_BYTES,
   readMarker,
@@ -48,6 +50,10 @@ class Client {
   readonly room: number;
   /** The room's name on the wire, or `undefined` in a one-room case. */
   readonly roomName: string | undefined;
+  /** How it talks: TCP lines, or (ours with `--web`) WebSocket. */
+  readonly protocol: ClientProtocol;
+  /** The port it connects to: the web port for a WebSocket client. */
+  readonly port: number;
   readonly steps: HandshakeStep[];
   /** What goes before each of its payloads (Redis names the channel). */
   readonly prefix: Uint8Array;
@@ -78,9 +84,13 @@ class Client {
     const rooms = config!.rooms;
     this.room = rooms > 1 ? Math.max(0, index) % rooms : 0;
     this.roomName = rooms > 1 ? `r${this.room}` : undefined;
-    this.steps = protocol.steps(nick, this.roomName);
-    this.prefix = protocol.framePrefix(payloadBytes, this.roomName);
-    this.frameBytes = this.prefix.length + payloadBytes + protocol.frameSuffix.length;
+    const webSocket = config!.webSockets === "all" ||
+      (config!.webSockets === "half" && index % 2 === 1);
+    this.protocol = protocolOf(config!.peer, webSocket);
+    this.port = webSocket ? config!.webPort : config!.port;
+    this.steps = this.protocol.steps(nick, this.roomName);
+    this.prefix = this.protocol.framePrefix(payloadBytes, this.roomName);
+    this.frameBytes = this.prefix.length + payloadBytes + this.protocol.frameSuffix.length;
   }
 }
 
@@ -91,7 +101,6 @@ if (config === null) {
   console.error("Cannot start the worker: pass its configuration as a JSON argument");
   Deno.exit(2);
 }
-const protocol: ClientProtocol = protocolOf(config.peer);
 /** The payload is the line without its `\n` (Redis frames it instead of ending it). */
 const payloadBytes = config.lineBytes - 1;
 /** From a marker's `@` to the end of its payload, which holds no other `@`. */
@@ -157,6 +166,12 @@ function acknowledge(c: Client): void {
   pump(c);
 }
 
+/** Masks the marker just stamped, for a protocol that masks (WebSocket): 15 bytes, not the line. */
+function maskMarker(c: Client, buffer: Uint8Array, payloadAt: number): void {
+  const from = payloadAt + MARKER_DIGITS_OFFSET;
+  c.protocol.mask?.(buffer, payloadAt, from, from + MARKER_DIGITS_BYTES);
+}
+
 /** Sends as many lines as the window allows, in one write; only this function writes. */
 function pump(c: Client): void {
   if (c.writing || phase !== "running" || c.out === null) return;
@@ -166,7 +181,9 @@ function pump(c: Client): void {
   const now = nowUs();
   if (firstSendUs === 0) firstSendUs = now;
   for (let j = 0; j < count; j++) {
-    stampMarker(buffer, j * c.frameBytes + c.prefix.length, c.index, c.nextSequence + j, now);
+    const payloadAt = j * c.frameBytes + c.prefix.length;
+    stampMarker(buffer, payloadAt, c.index, c.nextSequence + j, now);
+    maskMarker(c, buffer, payloadAt);
   }
   c.nextSequence += count;
   c.inflight += count;
@@ -202,7 +219,7 @@ function deliver(c: Client, sender: number, sequence: number, timeUs: number, no
     runEnded.resolve("complete");
   }
   if (config!.ratePerSec > 0) return;
-  if (protocol.echo) {
+  if (c.protocol.echo) {
     if (sender === c.index) acknowledge(c);
   } else if (c === observer) {
     const owner = localSender(sender);
@@ -314,12 +331,12 @@ function timeout(ms: number): { promise: Promise<"timeout">; cancel: () => void 
 
 async function joinClient(c: Client, deadline: number): Promise<void> {
   const connect = (async () => {
-    const conn = await Deno.connect({ hostname: "127.0.0.1", port: config!.port });
+    const conn = await Deno.connect({ hostname: "127.0.0.1", port: c.port });
     conn.setNoDelay(true);
     c.conn = conn;
     if (phase !== "joining" || performance.now() > deadline) throw new Error("join timed out");
-    if (c.isSender && protocol.separatePublisher) {
-      const pub = await Deno.connect({ hostname: "127.0.0.1", port: config!.port });
+    if (c.isSender && c.protocol.separatePublisher) {
+      const pub = await Deno.connect({ hostname: "127.0.0.1", port: c.port });
       pub.setNoDelay(true);
       c.out = pub;
       drainPublisher(pub);
@@ -327,7 +344,7 @@ async function joinClient(c: Client, deadline: number): Promise<void> {
       c.out = conn;
     }
     readLoop(c, conn);
-    const greeting = protocol.greeting(c.roomName);
+    const greeting = c.protocol.greeting(c.roomName);
     if (greeting !== null) await writeAll(conn, greeting);
     await c.joinedSignal.promise;
   })();
@@ -407,6 +424,7 @@ async function pacedSender(c: Client): Promise<void> {
     const now = nowUs();
     if (firstSendUs === 0 || now < firstSendUs) firstSendUs = now;
     stampMarker(buffer, c.prefix.length, c.index, k, now);
+    maskMarker(c, buffer, c.prefix.length);
     sent++;
     try {
       await writeAll(c.out, buffer.subarray(0, c.frameBytes));
@@ -420,7 +438,7 @@ async function run(go: GoMessage): Promise<ResultMessage["ending"]> {
   const lines = config!.lines;
   for (const c of clients) {
     if (c.next === null) continue;
-    const own = c.isSender && !protocol.echo ? lines : 0;
+    const own = c.isSender && !c.protocol.echo ? lines : 0;
     c.expected = go.joinedSendersByRoom[c.room] * lines - own;
     readersJoined++;
     if (c.received >= c.expected) completeReceivers++;
@@ -430,8 +448,10 @@ async function run(go: GoMessage): Promise<ResultMessage["ending"]> {
       for (let j = 0; j < slots; j++) {
         const at = j * c.frameBytes;
         c.sendBuffer.set(c.prefix, at);
-        writePayload(c.sendBuffer, at + c.prefix.length, payloadBytes);
-        c.sendBuffer.set(protocol.frameSuffix, at + c.prefix.length + payloadBytes);
+        const payloadAt = at + c.prefix.length;
+        writePayload(c.sendBuffer, payloadAt, payloadBytes);
+        c.protocol.mask?.(c.sendBuffer, payloadAt, payloadAt, payloadAt + payloadBytes);
+        c.sendBuffer.set(c.protocol.frameSuffix, payloadAt + payloadBytes);
       }
     }
   }
