@@ -113,6 +113,17 @@ function rowsFor(spec: CaseSpec): Row[] {
     ),
     num("server CPU, % of a core", (r) => r.serverCpuPercent, (v) => fixed(v ?? 0, 0)),
     num("server peak RSS, MiB", (r) => r.peakRssBytes, (v) => mib(v ?? 0)),
+  );
+  if (spec.clusterServers > 0) {
+    rows.push(
+      num(
+        "Redis behind ours: CPU per delivery, µs",
+        (r) => r.redisCpuUsPerDelivery,
+        (v) => v === null ? "–" : fixed(v, 3),
+      ),
+    );
+  }
+  rows.push(
     text(
       "generator CPU, % of a core (busiest process)",
       (r) => `${fixed(r.generatorCpuPercent, 0)} (${fixed(r.generatorMaxWorkerPercent, 0)})`,

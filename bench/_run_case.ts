@@ -9,7 +9,7 @@ import { spawnTracked, stopChild } from "./_children.ts";
 import { percentile } from "./_histogram.ts";
 import { readStreamLines } from "./_io.ts";
 import { readCpuSeconds, readMachineTicks, readMemory } from "./_proc_stats.ts";
-import { startServer } from "./_servers.ts";
+import { startOursCluster, startServer } from "./_servers.ts";
 import type {
   GoMessage,
   JoinedMessage,
@@ -29,7 +29,7 @@ const NCAT_JOIN_CONCURRENCY = 4;
 const WORKER_GRACE_MS = 15_000;
 
 /** The scenarios of issue 5. */
-export type ScenarioName = "a" | "b" | "c" | "d" | "e" | "w";
+export type ScenarioName = "a" | "b" | "c" | "d" | "e" | "w" | "k";
 
 /** One measured configuration (a scenario may have several, e.g. one per client count). */
 export interface CaseSpec {
@@ -65,6 +65,11 @@ export interface CaseSpec {
   readBufferBytes: number;
   /** Rooms the clients are spread over evenly (1: everyone in one room). */
   rooms: number;
+  /**
+   * Cluster cases: how many servers of ours share one Redis (`--redis`), the clients
+   * spread over them; 0: one server alone. Other peers run as usual.
+   */
+  clusterServers: number;
   /** Which clients speak WebSocket to ours (`--web`) instead of TCP lines. */
   webSockets: WebSocketShare;
 }
@@ -109,6 +114,8 @@ export interface PeerResult {
   machineBusyPercent: number;
   /** From `go` until every worker reported, ms. */
   wallMs: number;
+  /** Cluster cases: the CPU of the Redis behind our servers, per delivery (null otherwise). */
+  redisCpuUsPerDelivery: number | null;
   /** Scenario d: whether the server closed the client that never reads. */
   slowDropped: boolean | null;
 }
@@ -143,6 +150,7 @@ export function notRun(peer: PeerName, status: "skipped" | "failed", note: strin
     generatorMaxWorkerPercent: 0,
     machineBusyPercent: 0,
     wallMs: 0,
+    redisCpuUsPerDelivery: null,
     slowDropped: null,
   };
 }
@@ -202,6 +210,7 @@ function workerConfigs(
   port: number,
   webPort: number,
   baseMs: number,
+  ports: number[] = [],
 ): WorkerConfig[] {
   const count = Math.max(1, Math.min(spec.workers, spec.clients));
   const configs: WorkerConfig[] = [];
@@ -211,6 +220,7 @@ function workerConfigs(
     configs.push({
       peer,
       port,
+      ports,
       firstClient: first,
       clientCount: end - first,
       senderCount: spec.senders,
@@ -235,6 +245,15 @@ function workerConfigs(
   return configs;
 }
 
+/** Adds up a figure over several processes (missing figures count as 0). */
+async function sumOf(
+  pids: number[],
+  read: (pid: number) => Promise<number | undefined>,
+): Promise<number> {
+  const values = await Promise.all(pids.map(read));
+  return values.reduce((sum: number, value) => sum + (value ?? 0), 0);
+}
+
 async function cpuOf(pid: number): Promise<number> {
   return (await readCpuSeconds(pid)) ?? 0;
 }
@@ -254,15 +273,19 @@ export async function runCase(
   program: string,
 ): Promise<PeerResult> {
   const connectionsPerClient = peer === "redis" ? 2 : 1;
-  const server = await startServer(peer, program, {
+  const serverOptions = {
     maxClients: Math.min(19_000, (spec.clients + 10) * connectionsPerClient),
     maxOutboxBytes: spec.maxOutboxBytes,
     web: spec.webSockets !== "none",
-  });
+  };
+  const server = peer === "ours" && spec.clusterServers > 0
+    ? await startOursCluster(program, serverOptions, spec.clusterServers)
+    : await startServer(peer, program, serverOptions);
   const workers: Worker[] = [];
   try {
     const baseMs = Date.now();
-    for (const config of workerConfigs(spec, peer, server.port, server.webPort, baseMs)) {
+    const configs = workerConfigs(spec, peer, server.port, server.webPort, baseMs, server.ports);
+    for (const config of configs) {
       workers.push(startWorker(config));
     }
     const joinWait = spec.joinTimeoutMs + WORKER_GRACE_MS;
@@ -273,11 +296,11 @@ export async function runCase(
     const joinedSenders = joinedMessages.reduce((sum, m) => sum + m.joinedSenders, 0);
     const joinMs = Math.max(...joinedMessages.map((m) => m.endMs)) -
       Math.min(...joinedMessages.map((m) => m.startMs));
-    const rssAfterJoin = (await readMemory(server.pid))?.rssBytes ?? 0;
-
-    const [serverCpu0, ...workerCpu0] = await Promise.all(
-      [server.pid, ...workers.map((w) => w.child.pid)].map(cpuOf),
-    );
+    const serverPids = server.pids;
+    const rssAfterJoin = await sumOf(serverPids, async (pid) => (await readMemory(pid))?.rssBytes);
+    const serverCpu0 = await sumOf(serverPids, cpuOf);
+    const redisCpu0 = server.redisPid === undefined ? 0 : await cpuOf(server.redisPid);
+    const workerCpu0 = await Promise.all(workers.map((w) => cpuOf(w.child.pid)));
     const machine0 = await readMachineTicks();
     const t0 = performance.now();
     const joinedSendersByRoom = new Array<number>(spec.rooms).fill(0);
@@ -293,13 +316,15 @@ export async function runCase(
       workers.map((w) => nextMessage(w, "result", runWait)),
     );
     const wallMs = performance.now() - t0;
-    const [serverCpu1, ...workerCpu1] = await Promise.all(
-      [server.pid, ...workers.map((w) => w.child.pid)].map(cpuOf),
-    );
+    const serverCpu1 = await sumOf(serverPids, cpuOf);
+    const redisCpuSec = server.redisPid === undefined
+      ? null
+      : (await cpuOf(server.redisPid)) - redisCpu0;
+    const workerCpu1 = await Promise.all(workers.map((w) => cpuOf(w.child.pid)));
     const serverCpuSec = serverCpu1 - serverCpu0;
     const workerCpu = workerCpu1.map((c, i) => c - workerCpu0[i]);
     const machine1 = await readMachineTicks();
-    const memory = await readMemory(server.pid);
+    const peakRss = await sumOf(serverPids, async (pid) => (await readMemory(pid))?.peakRssBytes);
 
     const histogram = new Array<number>(results[0].histogram.length).fill(0);
     for (const r of results) r.histogram.forEach((count, i) => histogram[i] += count);
@@ -349,7 +374,10 @@ export async function runCase(
       serverCpuUsPerDelivery: deliveries > 0 ? (serverCpuSec * 1e6) / deliveries : null,
       serverCpuPercent: (serverCpuSec / (wallMs / 1000)) * 100,
       rssAfterJoinBytes: rssAfterJoin,
-      peakRssBytes: memory?.peakRssBytes ?? 0,
+      peakRssBytes: peakRss,
+      redisCpuUsPerDelivery: redisCpuSec !== null && deliveries > 0
+        ? (redisCpuSec * 1e6) / deliveries
+        : null,
       generatorCpuSec,
       generatorCpuPercent: (generatorCpuSec / (wallMs / 1000)) * 100,
       generatorMaxWorkerPercent: (Math.max(...workerCpu) / (wallMs / 1000)) * 100,

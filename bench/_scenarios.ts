@@ -7,7 +7,7 @@
 import type { CaseSpec, ScenarioName } from "./_run_case.ts";
 
 /** Every scenario, in run order. */
-export const SCENARIOS: readonly ScenarioName[] = ["a", "b", "c", "d", "e", "w"];
+export const SCENARIOS: readonly ScenarioName[] = ["a", "b", "c", "d", "e", "w", "k"];
 
 /** Knobs of a benchmark run (the command-line flags). */
 export interface BenchOptions {
@@ -49,6 +49,11 @@ const QUICK_PACED_SECONDS = 2;
 const PACED_RATE = 10;
 /** Scenario w: the clients of a-100, over WebSocket (all, then half of them). */
 const WEBSOCKET_CLIENTS = 100;
+/** Scenario k: clients, and the servers of ours a cluster has. */
+const CLUSTER_CLIENTS = 100;
+const CLUSTER_SIZES = [1, 3];
+/** A cluster case moves every line through Redis: a quarter of a-100's lines keeps it short. */
+const CLUSTER_DIVISOR = 4;
 /** Scenario e: rooms, and clients in each. */
 const ROOMS = 10;
 const CLIENTS_PER_ROOM = 100;
@@ -75,6 +80,7 @@ export function buildCases(options: BenchOptions): CaseSpec[] {
     readBufferBytes: 64 * 1024,
     rooms: 1,
     webSockets: "none" as const,
+    clusterServers: 0,
   };
   const cases: CaseSpec[] = [];
   const wanted = new Set(options.only);
@@ -201,6 +207,42 @@ export function buildCases(options: BenchOptions): CaseSpec[] {
         n / 2
       } WebSocket clients in one room, each sending ${lines} lines, window ${options.window}`,
       webSockets: "half",
+    });
+  }
+  if (wanted.has("k")) {
+    // a-100's fan-out, with ours as a cluster: 1 or 3 servers behind one Redis, the clients
+    // spread over them. Redis pub/sub alone is the peer.
+    const n = CLUSTER_CLIENTS;
+    const target = Math.min(THROUGHPUT_DELIVERIES_CAP, THROUGHPUT_DELIVERIES_PER_CLIENT * n) /
+      (quick ? QUICK_DIVISOR : 1) / CLUSTER_DIVISOR;
+    const lines = Math.max(1, Math.round(target / (n * n)));
+    for (const servers of CLUSTER_SIZES) {
+      cases.push({
+        ...base,
+        id: `k${servers}-${n}`,
+        scenario: "k",
+        title:
+          `k: cluster of ${servers} (ours behind one Redis), ${n} clients each sending ${lines} lines, window ${options.window}`,
+        clients: n,
+        senders: n,
+        lines,
+        clusterServers: servers,
+      });
+    }
+    const paced = (quick ? QUICK_PACED_SECONDS : PACED_SECONDS) * PACED_RATE;
+    cases.push({
+      ...base,
+      id: `k3-b${n}`,
+      scenario: "k",
+      title:
+        `k: latency, cluster of 3, ${n} clients each sending ${PACED_RATE} lines/s × ${paced} lines`,
+      clients: n,
+      senders: n,
+      lines: paced,
+      window: 0,
+      ratePerSec: PACED_RATE,
+      readBufferBytes: 16 * 1024,
+      clusterServers: 3,
     });
   }
   return cases;

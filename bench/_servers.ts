@@ -23,14 +23,22 @@ export interface ServerOptions {
   maxOutboxBytes: number;
   /** Ours: also serve the web page and its WebSocket (`--web 0`). @default {false} */
   web?: boolean;
+  /** Ours: join the cluster on this Redis (`--redis URL`). @default {undefined} */
+  redisUrl?: string;
 }
 
 /** A started server. */
 export interface RunningServer {
-  /** The process that serves (measured for CPU and memory). */
+  /** The process that serves (the first one of a cluster). */
   pid: number;
+  /** Every process that serves (one, or each server of ours in a cluster): measured together. */
+  pids: number[];
   /** Its port on 127.0.0.1. */
   port: number;
+  /** A cluster: the port of each server of ours; else empty. */
+  ports: number[];
+  /** A cluster: the Redis behind it (its CPU is reported apart); else undefined. */
+  redisPid?: number;
   /** Ours with `web`: the port of its WebSocket; else 0. */
   webPort: number;
   /** The last lines it printed. */
@@ -148,6 +156,7 @@ export async function startServer(
       "60",
       "--quiet",
       ...(options.web === true ? ["--web", "0"] : []),
+      ...(options.redisUrl === undefined ? [] : ["--redis", options.redisUrl]),
     ];
   } else if (peer === "ncat") {
     port = freePort();
@@ -187,16 +196,20 @@ export async function startServer(
   };
   const announced = Promise.withResolvers<number>();
   const webAnnounced = Promise.withResolvers<number>();
+  const clusterJoined = Promise.withResolvers<void>();
   (async () => {
     for await (const line of readStreamLines(child.stdout)) {
       keep(line);
       // The web page's line ("웹 페이지: http://127.0.0.1:PORT/") comes after the chat's.
+      // "클러스터: redis://…": joined its cluster.
+      if (/ 클러스터: redis/.test(line)) clusterJoined.resolve();
       const web = line.match(/http:\/\/127\.0\.0\.1:(\d+)\//);
       if (web) webAnnounced.resolve(Number(web[1]));
       const match = line.includes("127.0.0.1:") ? line.match(/:(\d+)/) : null;
       if (match) announced.resolve(Number(match[1]));
     }
     announced.reject(new Error("its output ended before it announced a port"));
+    clusterJoined.reject(new Error("its output ended before it joined its cluster"));
     webAnnounced.reject(new Error("its output ended before it announced its web page"));
   })();
   (async () => {
@@ -205,6 +218,7 @@ export async function startServer(
     }
   })();
   announced.promise.catch(() => {});
+  clusterJoined.promise.catch(() => {});
   webAnnounced.promise.catch(() => {});
   const stop = () => stopChild(child);
   let webPort = 0;
@@ -221,6 +235,7 @@ export async function startServer(
         port = await Promise.race([announced.promise, late]);
         // Bound before it is announced, like the chat's port.
         if (options.web === true) webPort = await Promise.race([webAnnounced.promise, late]);
+        if (options.redisUrl !== undefined) await Promise.race([clusterJoined.promise, late]);
       } finally {
         clearTimeout(timer);
       }
@@ -240,10 +255,67 @@ export async function startServer(
   child.status.then((status) => exitCode = status.code);
   return {
     pid: child.pid,
+    pids: [child.pid],
     port,
+    ports: [],
     webPort,
     outputTail: () => tail.join("\n"),
     exitCode: () => exitCode,
+    stop,
+  };
+}
+
+/**
+ * Starts a cluster: a fresh Redis, then `count` servers of ours on it, each started as
+ * `deno task server` starts it, plus `--redis`.
+ *
+ * @param program Deno (from {@linkcode findPeer}).
+ * @param options As for {@linkcode startServer}.
+ * @param count Servers of ours.
+ * @returns One server made of them all: every pid measured, every port given to clients.
+ * @throws When Redis is not installed, or a server does not start.
+ */
+export async function startOursCluster(
+  program: string,
+  options: ServerOptions,
+  count: number,
+): Promise<RunningServer> {
+  const redisProgram = findPeer("redis");
+  if (redisProgram === null) {
+    throw new Error("Cannot start a cluster: redis-server is not installed");
+  }
+  // Each server holds two connections to Redis.
+  const redis = await startServer("redis", redisProgram, {
+    ...options,
+    maxClients: 10 * count + 10,
+  });
+  const ours: RunningServer[] = [];
+  const stop = async () => {
+    await Promise.all(ours.map((s) => s.stop()));
+    await redis.stop();
+  };
+  try {
+    for (let i = 0; i < count; i++) {
+      ours.push(
+        await startServer("ours", program, {
+          ...options,
+          redisUrl: `redis://127.0.0.1:${redis.port}`,
+        }),
+      );
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    pid: ours[0].pid,
+    pids: ours.map((s) => s.pid),
+    port: ours[0].port,
+    ports: ours.map((s) => s.port),
+    redisPid: redis.pid,
+    webPort: 0,
+    outputTail: () => ours.map((s) => s.outputTail()).join("\n"),
+    exitCode: () => ours.map((s) => s.exitCode()).find((code) => code !== null) ?? null,
     stop,
   };
 }

@@ -17,6 +17,8 @@ export interface WorkerConfig {
   peer: PeerName;
   /** Server port on 127.0.0.1. */
   port: number;
+  /** Cluster cases: the ports of our servers; client `i` uses `ports[i % ports.length]`. */
+  ports: number[];
   /** Global index of this worker's first client; its clients are `[first, first + count)`. */
   firstClient: number;
   /** Number of clients this worker owns (not counting the slow client). */

@@ -21,7 +21,8 @@ import { PEER_NAMES, type PeerName } from "./_types.ts";
 const USAGE = `Usage: deno task bench [options]
 
   --quick               smaller cases (about a third of the time)
-  --only a,b,c,d,e,w    scenarios to run (default: all; w: WebSocket, ours only)
+  --only a,b,c,d,e,w,k  scenarios to run (default: all; w: WebSocket, ours only;
+                        k: ours as a cluster of 1 and 3 behind one Redis)
   --peers ours,ncat,redis
                         servers to run (default: all; missing ones are listed as skipped)
   --clients 10,100,1000 client counts of scenario a
@@ -128,6 +129,8 @@ async function main(): Promise<void> {
         else if (program === null) result = notRun(peer, "skipped", "not installed");
         else if (spec.rooms > 1 && !protocolOf(peer).rooms) {
           result = notRun(peer, "skipped", "no rooms");
+        } else if (spec.clusterServers > 0 && peer === "ncat") {
+          result = notRun(peer, "skipped", "no cluster mode");
         } else if (spec.webSockets !== "none" && peer !== "ours") {
           result = notRun(peer, "skipped", "no WebSocket");
         } else {

@@ -87,7 +87,12 @@ class Client {
     const webSocket = config!.webSockets === "all" ||
       (config!.webSockets === "half" && index % 2 === 1);
     this.protocol = protocolOf(config!.peer, webSocket);
-    this.port = webSocket ? config!.webPort : config!.port;
+    const ports = config!.ports;
+    this.port = webSocket
+      ? config!.webPort
+      : ports.length > 0
+      ? ports[Math.max(0, index) % ports.length]
+      : config!.port;
     this.steps = this.protocol.steps(nick, this.roomName);
     this.prefix = this.protocol.framePrefix(payloadBytes, this.roomName);
     this.frameBytes = this.prefix.length + payloadBytes + this.protocol.frameSuffix.length;
