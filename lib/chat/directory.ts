@@ -55,8 +55,9 @@ export interface Directory {
    * The user's room or away state changed: others who ask must see it.
    *
    * @param user The user.
+   * @returns When others who ask from now on see it (at once on one server).
    */
-  changed(user: User): void;
+  changed(user: User): MaybePromise<void>;
   /**
    * Finds a user by nickname, ignoring case, on any server.
    *

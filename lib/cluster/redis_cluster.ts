@@ -402,12 +402,11 @@ export class RedisCluster implements Bus, Directory {
   }
 
   /** @inheritdoc */
-  changed(user: User): void {
+  changed(user: User): Promise<void> | undefined {
     const local = this.#local.get(user.key);
     if (local === undefined || local.user !== user || !this.#available) return;
-    this.#call(["HSET", keys.users, user.key, JSON.stringify(this.#presence(local))]).catch(
-      () => {},
-    );
+    return this.#call(["HSET", keys.users, user.key, JSON.stringify(this.#presence(local))])
+      .then(() => {}, () => {});
   }
 
   /** @inheritdoc */

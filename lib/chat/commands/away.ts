@@ -1,5 +1,6 @@
 /** `/away [REASON]`: mark yourself away. @module */
 
+import { whenReady } from "../../util/maybe_async.ts";
 import type { Command } from "./command.ts";
 
 /** `/away` (`/자리비움`). */
@@ -9,7 +10,10 @@ export const away: Command = {
   help: { ko: "자리 비움으로 표시", en: "mark yourself away" },
   run(ctx) {
     ctx.user.away = ctx.args;
-    ctx.chat.directory.changed(ctx.user);
-    ctx.notice({ code: "markedAway" });
+    // Said once every server sees it.
+    return whenReady(
+      ctx.chat.directory.changed(ctx.user),
+      () => ctx.notice({ code: "markedAway" }),
+    );
   },
 };

@@ -1,5 +1,6 @@
 /** `/back`: no longer away. @module */
 
+import { whenReady } from "../../util/maybe_async.ts";
 import type { Command } from "./command.ts";
 
 /** `/back` (`/복귀`). */
@@ -13,7 +14,9 @@ export const back: Command = {
       return;
     }
     ctx.user.away = undefined;
-    ctx.chat.directory.changed(ctx.user);
-    ctx.notice({ code: "welcomeBack" });
+    return whenReady(
+      ctx.chat.directory.changed(ctx.user),
+      () => ctx.notice({ code: "welcomeBack" }),
+    );
   },
 };
