@@ -22,6 +22,7 @@ import {
 import { runMenu } from "./lib/cli/menu.ts";
 import { INTERRUPTED_EXIT_CODE, runClient } from "./lib/client/client.ts";
 import { type LineInput, openStdinInput } from "./lib/client/line_input.ts";
+import { loadCluster } from "./lib/cluster/load_cluster.ts";
 import { checkRedisUrl } from "./lib/cluster/redis_url.ts";
 import { MAX_MOTD_LINES } from "./lib/server/options.ts";
 import { serve } from "./lib/server/server.ts";
@@ -80,7 +81,7 @@ async function runServer(args: ServerArgs): Promise<number> {
   const motd = args.motdFile === undefined ? [] : motdLines(await readFile(args.motdFile));
   const notes = consoleText(args.lang);
   const password = args.password ?? envSecret(PASSWORD_ENV, notes.envNotRead);
-  const opPassword = args.opPassword ?? envSecret(OP_PASSWORD_ENV, notes.envNotRead);
+  const opPassword = args.opPassword ?? envSecret(OP_PASSWORD_ENV);
   const redis = args.redisUrl ?? envSetting(REDIS_URL_ENV, (url) => checkRedisUrl(url));
   const controller = new AbortController();
   const stop = () => controller.abort();
@@ -104,7 +105,7 @@ async function runServer(args: ServerArgs): Promise<number> {
       motd,
       tls,
       web: args.web,
-      redis,
+      cluster: redis === undefined ? undefined : await loadCluster(redis),
       quiet: args.quiet,
       logWhispers: args.logWhispers,
       signal: controller.signal,
@@ -158,8 +159,9 @@ function motdLines(text: string): string[] {
  * `/proc/self/environ`, tells whether it is set without that. A secret its owner
  * set must never be silently ignored, so without the permission: on a terminal
  * Deno asks the user; elsewhere one line says the variable was not read and names
- * the flag (`note`, in the server's language), or nothing when there is no one to
- * tell (`note` undefined: the client asks for the password when it is needed).
+ * the flag (`note`, in the server's language), or nothing where an unread secret
+ * fails closed (`note` undefined: the client asks for the password when it is
+ * needed; without an operator password nobody is an operator, and `/op` says so).
  */
 function envSecret(name: string, note?: (name: string) => string): string | undefined {
   const descriptor = { name: "env", variable: name } as const;

@@ -33,6 +33,7 @@ import type { Room } from "../chat/room.ts";
 import { User } from "../chat/user.ts";
 import { UnavailableError } from "../util/errors.ts";
 import { KEY_PREFIX, keys } from "./keys.ts";
+import { redactRedisUrl } from "./redis_url.ts";
 import { CLAIM, HEARTBEAT, REAP, RECLAIM, RELEASE, RENAME } from "./scripts.ts";
 
 /** How long a nickname claim lives without renewal: bounds how long a dead server holds names. */
@@ -79,8 +80,13 @@ type StreamEntry = [string, string[]];
 
 /** What the cluster tells the server console. */
 export interface ClusterLog {
-  /** The first connection is made: this server is part of the cluster. */
-  joined(serverId: string): void;
+  /**
+   * The first connection is made: this server is part of the cluster.
+   *
+   * @param label The Redis URL, without its password.
+   * @param serverId This server's id.
+   */
+  joined(label: string, serverId: string): void;
   /** Redis cannot be reached; the servers keep their connections and retry. */
   unreachable(reason: string): void;
   /** Redis is back. */
@@ -162,6 +168,7 @@ export class RedisCluster implements Bus, Directory {
   #cmd: RedisClient;
   #reader: RedisClient;
   #log: ClusterLog | undefined;
+  #url: string;
   #rooms = new Map<string, OpenRoom>();
   #streams = new Map<string, OpenRoom>();
   #local = new Map<string, LocalUser>();
@@ -188,6 +195,7 @@ export class RedisCluster implements Bus, Directory {
    */
   constructor(options: RedisClusterOptions) {
     this.#log = options.log;
+    this.#url = options.url;
     this.#inbox = keys.inbox(this.serverId);
     this.#cmd = connectRedis(options.url, `chat-${this.serverId}`);
     this.#reader = connectRedis(options.url, `chat-${this.serverId}-reader`);
@@ -708,7 +716,7 @@ export class RedisCluster implements Bus, Directory {
     this.#available = true;
     this.#connectedSince = Date.now();
     if (this.#everReady) this.#log?.restored();
-    else this.#log?.joined(this.serverId);
+    else this.#log?.joined(redactRedisUrl(this.#url), this.serverId);
     this.#everReady = true;
     this.#unblockReader();
   }

@@ -6,6 +6,22 @@
  */
 
 import type { Lang } from "../catalog/lang.ts";
+import type { ChatCluster } from "../chat/chat.ts";
+import type { Bus } from "../chat/bus.ts";
+import type { Directory } from "../chat/directory.ts";
+import type { ClusterLog } from "../cluster/redis_cluster.ts";
+
+/** A server's part of a cluster, as the server drives it. */
+export interface ServerCluster extends Bus, Directory {
+  /** This server's id in the cluster. */
+  readonly serverId: string;
+  /** Connects (and keeps reconnecting). */
+  start(): Promise<void>;
+  /** Leaves the cluster after what is queued was sent. */
+  stop(): Promise<void>;
+}
+
+export type { ChatCluster, ClusterLog };
 import type { ConsoleLog } from "../util/console_log.ts";
 
 /** The address the server binds by default: this machine only. */
@@ -90,11 +106,12 @@ export interface ServeOptions {
    */
   web?: WebOptions;
   /**
-   * Join a cluster: `redis://[user:pass@]host:port[/db]` (or `rediss://`). Rooms,
-   * nicknames and presence are shared with every server on the same Redis.
+   * Join a cluster: makes this server's part of it (see `loadCluster`, which loads
+   * the Redis client only when a cluster is asked for). Rooms, nicknames and
+   * presence are then shared with every server on the same Redis.
    * @default {undefined} (this server alone)
    */
-  redis?: string;
+  cluster?: (log: ClusterLog) => ServerCluster;
   /** Log only start and shutdown, not each connection and message. @default {false} */
   quiet?: boolean;
   /** Log what whispers say, not only that they were sent. @default {false} */
@@ -115,12 +132,12 @@ export type ResolvedServeOptions =
   & Required<
     Omit<
       ServeOptions,
-      "password" | "opPassword" | "tls" | "redis" | "web" | "log" | "signal" | "onListen"
+      "password" | "opPassword" | "tls" | "cluster" | "web" | "log" | "signal" | "onListen"
     >
   >
   & Pick<
     ServeOptions,
-    "password" | "opPassword" | "tls" | "redis" | "web" | "signal" | "onListen"
+    "password" | "opPassword" | "tls" | "cluster" | "web" | "signal" | "onListen"
   >;
 
 /**
@@ -149,7 +166,7 @@ export function resolveServeOptions(options: ServeOptions): ResolvedServeOptions
     password: options.password,
     opPassword: options.opPassword,
     tls: options.tls,
-    redis: options.redis,
+    cluster: options.cluster,
     web: options.web,
     signal: options.signal,
     onListen: options.onListen,

@@ -14,8 +14,6 @@
 import { type ConsoleText, consoleText } from "../catalog/console_text.ts";
 import { userText } from "../catalog/user_text.ts";
 import { Chat, type ChatObserver } from "../chat/chat.ts";
-import { RedisCluster } from "../cluster/redis_cluster.ts";
-import { redactRedisUrl } from "../cluster/redis_url.ts";
 import { Channel } from "../fanout/channel.ts";
 import { formatAddr } from "../transport/address.ts";
 import { TcpConnection } from "../transport/tcp_connection.ts";
@@ -26,7 +24,12 @@ import { WebListenError } from "../util/errors.ts";
 import { pageHtml } from "../web/page.ts";
 import { type EchoRoom, EchoSession } from "./echo_session.ts";
 import { JsonFormat } from "./json_format.ts";
-import { type ResolvedServeOptions, resolveServeOptions, type ServeOptions } from "./options.ts";
+import {
+  type ResolvedServeOptions,
+  resolveServeOptions,
+  type ServeOptions,
+  type ServerCluster,
+} from "./options.ts";
 import { TextFormat } from "./text_format.ts";
 import { ChatPeer } from "./chat_peer.ts";
 import { WebGate, type WebUpgrade } from "./web_gate.ts";
@@ -54,7 +57,7 @@ export class ChatServer implements AsyncDisposable {
   #text: ConsoleText;
   #options: ResolvedServeOptions;
   #chat: Chat;
-  #cluster: RedisCluster | undefined;
+  #cluster: ServerCluster | undefined;
   #format: TextFormat;
   #echo: EchoRoom;
   #served = new Set<Served>();
@@ -79,16 +82,13 @@ export class ChatServer implements AsyncDisposable {
     this.#text = consoleText(o.lang);
     this.#log = options.log ?? new ConsoleLog();
     const observer = o.quiet ? undefined : this.#consoleObserver();
-    if (o.redis !== undefined) {
+    if (o.cluster !== undefined) {
       const text = this.#text;
-      this.#cluster = new RedisCluster({
-        url: o.redis,
-        log: {
-          joined: (serverId) => this.#log.info(text.cluster(redactRedisUrl(o.redis!), serverId)),
-          unreachable: (reason) => this.#log.info(text.redisUnreachable(reason)),
-          restored: () => this.#log.info(text.redisRestored),
-          reaped: (server, users) => this.#log.info(text.serverReaped(server, users)),
-        },
+      this.#cluster = o.cluster({
+        joined: (label, serverId) => this.#log.info(text.cluster(label, serverId)),
+        unreachable: (reason) => this.#log.info(text.redisUnreachable(reason)),
+        restored: () => this.#log.info(text.redisRestored),
+        reaped: (server, users) => this.#log.info(text.serverReaped(server, users)),
       });
     }
     const cluster = this.#cluster;
