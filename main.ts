@@ -19,13 +19,10 @@ import {
   parseCommandLine,
   type ServerArgs,
 } from "./lib/cli/command_line.ts";
-import { runMenu } from "./lib/cli/menu.ts";
-import { INTERRUPTED_EXIT_CODE, runClient } from "./lib/client/client.ts";
-import { type LineInput, openStdinInput } from "./lib/client/line_input.ts";
+import type { LineInput } from "./lib/client/line_input.ts";
 import { loadCluster } from "./lib/cluster/load_cluster.ts";
 import { checkRedisUrl } from "./lib/cluster/redis_url.ts";
 import { MAX_MOTD_LINES } from "./lib/server/options.ts";
-import { serve } from "./lib/server/server.ts";
 import { UsageError, WebListenError } from "./lib/util/errors.ts";
 import { sanitizeText } from "./lib/util/sanitize.ts";
 
@@ -59,7 +56,12 @@ async function main(args: string[]): Promise<number> {
   }
 }
 
+// The server and the client are loaded when chosen: a server never compiles the
+// client's modules, nor a client the server's (start-up time, resident memory).
+
 async function runMenuThenTool(lang: Lang): Promise<number> {
+  const { openStdinInput } = await import("./lib/client/line_input.ts");
+  const { runMenu } = await import("./lib/cli/menu.ts");
   const input = openStdinInput();
   const choice = await runMenu(input, clientText(lang));
   if (choice === "server") {
@@ -71,6 +73,7 @@ async function runMenuThenTool(lang: Lang): Promise<number> {
   }
   input.close();
   // Ctrl-C at the menu reports 130, as shells do; end of input is a clean exit.
+  const { INTERRUPTED_EXIT_CODE } = await import("./lib/client/client.ts");
   return input.interrupted ? INTERRUPTED_EXIT_CODE : 0;
 }
 
@@ -87,6 +90,7 @@ async function runServer(args: ServerArgs): Promise<number> {
   const stop = () => controller.abort();
   let server;
   try {
+    const { serve } = await import("./lib/server/server.ts");
     server = serve({
       hostname: args.hostname,
       port: args.port,
@@ -132,6 +136,7 @@ async function runServer(args: ServerArgs): Promise<number> {
 }
 
 async function startClient(args: ClientArgs, input?: LineInput): Promise<number> {
+  const { runClient } = await import("./lib/client/client.ts");
   const caCerts = args.caFile === undefined ? undefined : [await readFile(args.caFile)];
   return await runClient({
     hostname: args.hostname,

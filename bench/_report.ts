@@ -80,6 +80,16 @@ function rowsFor(spec: CaseSpec): Row[] {
   const rows: Row[] = [
     text("clients joined", (r) => `${r.joined} / ${r.clients}`),
     num("time to join all, s", (r) => r.joinMs / 1000, (v) => v === null ? "–" : fixed(v, 2)),
+    num(
+      "join notices all delivered after, s",
+      (r) => r.settleMs / 1000,
+      (v) => v === null ? "–" : fixed(v, 2),
+    ),
+    num(
+      "server CPU while joining, s",
+      (r) => r.joinCpuSec,
+      (v) => v === null ? "–" : fixed(v, 2),
+    ),
   ];
   if (spec.scenario === "c") {
     rows.push(

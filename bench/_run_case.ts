@@ -29,7 +29,7 @@ const NCAT_JOIN_CONCURRENCY = 4;
 const WORKER_GRACE_MS = 15_000;
 
 /** The scenarios of issue 5. */
-export type ScenarioName = "a" | "b" | "c" | "d" | "e" | "w" | "k";
+export type ScenarioName = "a" | "b" | "c" | "d" | "e" | "w" | "k" | "j";
 
 /** One measured configuration (a scenario may have several, e.g. one per client count). */
 export interface CaseSpec {
@@ -84,6 +84,10 @@ export interface PeerResult {
   joined: number;
   /** From the first connect to the last join, ms. */
   joinMs: number;
+  /** From the first connect to the last join notice delivered (the join storm), ms. */
+  settleMs: number;
+  /** Server CPU from the first connect until the join notices settled, seconds. */
+  joinCpuSec: number;
   deliveries: number;
   lost: number;
   duplicates: number;
@@ -129,6 +133,8 @@ export function notRun(peer: PeerName, status: "skipped" | "failed", note: strin
     clients: 0,
     joined: 0,
     joinMs: 0,
+    settleMs: 0,
+    joinCpuSec: 0,
     deliveries: 0,
     lost: 0,
     duplicates: 0,
@@ -284,6 +290,7 @@ export async function runCase(
   const workers: Worker[] = [];
   try {
     const baseMs = Date.now();
+    const joinCpu0 = await sumOf(server.pids, cpuOf);
     const configs = workerConfigs(spec, peer, server.port, server.webPort, baseMs, server.ports);
     for (const config of configs) {
       workers.push(startWorker(config));
@@ -294,11 +301,13 @@ export async function runCase(
     );
     const joined = joinedMessages.reduce((sum, m) => sum + m.joined, 0);
     const joinedSenders = joinedMessages.reduce((sum, m) => sum + m.joinedSenders, 0);
-    const joinMs = Math.max(...joinedMessages.map((m) => m.endMs)) -
-      Math.min(...joinedMessages.map((m) => m.startMs));
+    const firstConnect = Math.min(...joinedMessages.map((m) => m.startMs));
+    const joinMs = Math.max(...joinedMessages.map((m) => m.endMs)) - firstConnect;
+    const settleMs = Math.max(...joinedMessages.map((m) => m.settledMs)) - firstConnect;
     const serverPids = server.pids;
     const rssAfterJoin = await sumOf(serverPids, async (pid) => (await readMemory(pid))?.rssBytes);
     const serverCpu0 = await sumOf(serverPids, cpuOf);
+    const joinCpuSec = serverCpu0 - joinCpu0;
     const redisCpu0 = server.redisPid === undefined ? 0 : await cpuOf(server.redisPid);
     const workerCpu0 = await Promise.all(workers.map((w) => cpuOf(w.child.pid)));
     const machine0 = await readMachineTicks();
@@ -359,6 +368,8 @@ export async function runCase(
       clients: spec.clients,
       joined,
       joinMs,
+      settleMs,
+      joinCpuSec,
       deliveries,
       lost: sum((r) => r.lost),
       duplicates: sum((r) => r.duplicates),

@@ -7,7 +7,7 @@
 import type { CaseSpec, ScenarioName } from "./_run_case.ts";
 
 /** Every scenario, in run order. */
-export const SCENARIOS: readonly ScenarioName[] = ["a", "b", "c", "d", "e", "w", "k"];
+export const SCENARIOS: readonly ScenarioName[] = ["a", "b", "c", "d", "e", "w", "k", "j"];
 
 /** Knobs of a benchmark run (the command-line flags). */
 export interface BenchOptions {
@@ -49,6 +49,8 @@ const QUICK_PACED_SECONDS = 2;
 const PACED_RATE = 10;
 /** Scenario w: the clients of a-100, over WebSocket (all, then half of them). */
 const WEBSOCKET_CLIENTS = 100;
+/** Scenario j: clients joining at once. */
+const JOIN_STORM_CLIENTS = 1000;
 /** Scenario k: clients, and the servers of ours a cluster has. */
 const CLUSTER_CLIENTS = 100;
 const CLUSTER_SIZES = [1, 3];
@@ -207,6 +209,24 @@ export function buildCases(options: BenchOptions): CaseSpec[] {
         n / 2
       } WebSocket clients in one room, each sending ${lines} lines, window ${options.window}`,
       webSockets: "half",
+    });
+  }
+  if (wanted.has("j")) {
+    // The join storm: every newcomer is announced to everyone (ours and ncat; Redis sends
+    // nothing), so N joins deliver N²/2 notices. Measured: time until they are all
+    // delivered, and the server's CPU meanwhile.
+    const n = JOIN_STORM_CLIENTS;
+    cases.push({
+      ...base,
+      id: `j-${n}`,
+      scenario: "j",
+      title:
+        `j: join storm, ${n} clients join one room (each announced to everyone), then one line`,
+      clients: n,
+      senders: 1,
+      lines: 1,
+      window: 1,
+      readBufferBytes: 16 * 1024,
     });
   }
   if (wanted.has("k")) {

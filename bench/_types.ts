@@ -75,6 +75,8 @@ export interface JoinedMessage {
   /** Epoch ms when this worker started connecting and when its last client joined. */
   startMs: number;
   endMs: number;
+  /** Epoch ms of the last bytes received before the load began (the join notices settled). */
+  settledMs: number;
   /** First failure seen, for the report. */
   error?: string;
 }

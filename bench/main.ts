@@ -21,8 +21,9 @@ import { PEER_NAMES, type PeerName } from "./_types.ts";
 const USAGE = `Usage: deno task bench [options]
 
   --quick               smaller cases (about a third of the time)
-  --only a,b,c,d,e,w,k  scenarios to run (default: all; w: WebSocket, ours only;
-                        k: ours as a cluster of 1 and 3 behind one Redis)
+  --only a,b,c,d,e,w,k,j
+                        scenarios to run (default: all; w: WebSocket, ours only;
+                        k: ours as a cluster of 1 and 3 behind one Redis; j: join storm)
   --peers ours,ncat,redis
                         servers to run (default: all; missing ones are listed as skipped)
   --clients 10,100,1000 client counts of scenario a

@@ -40,6 +40,12 @@ const CHECK_INTERVAL_MS = 50;
 const SLOW_DRAIN_LIMIT_MS = 5_000;
 /** A drain read that waits this long means the socket is open and empty. */
 const SLOW_IDLE_MS = 1_000;
+/**
+ * After the joins, the load starts once nothing has arrived for this long: the join
+ * notices (ours and ncat announce every newcomer to everyone) have all been delivered,
+ * so every case measures an idle server.
+ */
+const SETTLE_QUIET_MS = 300;
 
 class Client {
   readonly index: number;
@@ -122,6 +128,8 @@ let firstSendUs = 0;
 let lastDeliveryUs = 0;
 let disconnected = 0;
 let readersJoined = 0;
+/** `performance.now()` of the last bytes any client of this process received. */
+let lastBytesAt = 0;
 let completeReceivers = 0;
 const histogram = new Float64Array(HISTOGRAM_BUCKETS);
 const fields = new Float64Array(3);
@@ -279,6 +287,7 @@ async function readLoop(c: Client, conn: Deno.TcpConn): Promise<void> {
     while (!c.joined) {
       const n = await conn.read(buf.subarray(carry));
       if (n === null) throw new Error("the server closed the connection before the join");
+      lastBytesAt = performance.now();
       const end = carry + n;
       let from = 0;
       while (step < c.steps.length) {
@@ -303,6 +312,7 @@ async function readLoop(c: Client, conn: Deno.TcpConn): Promise<void> {
     while (true) {
       const n = await conn.read(buf.subarray(carry));
       if (n === null) break;
+      if (phase !== "running") lastBytesAt = performance.now();
       carry = scan(c, buf, carry + n);
     }
   } catch (error) {
@@ -404,6 +414,7 @@ async function joinAll(): Promise<JoinedMessage> {
     if (observer === null) observer = c;
     else if (backupObserver === null) backupObserver = c;
   }
+  const settledMs = await settle(deadline);
   const failed = allClients.length - joined - (slowClient?.joined ? 1 : 0);
   if (slowClient && !slowClient.joined) error ??= "the slow client did not join";
   return {
@@ -414,8 +425,19 @@ async function joinAll(): Promise<JoinedMessage> {
     failed,
     startMs,
     endMs,
+    settledMs,
     error,
   };
+}
+
+/** Waits until nothing has arrived for {@linkcode SETTLE_QUIET_MS} (or the deadline); its epoch ms. */
+async function settle(deadline: number): Promise<number> {
+  while (performance.now() < deadline) {
+    const quietFor = performance.now() - lastBytesAt;
+    if (quietFor >= SETTLE_QUIET_MS) break;
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_QUIET_MS - quietFor));
+  }
+  return Math.round(performance.timeOrigin + lastBytesAt);
 }
 
 async function pacedSender(c: Client): Promise<void> {

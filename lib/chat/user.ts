@@ -45,6 +45,10 @@ export class User implements Subscriber<RoomEvent> {
   room: Room | undefined;
   /** The away reason (`""` without one), or `undefined` when present. */
   away: string | undefined;
+  /** @inheritdoc */
+  readonly outbox: Outbox;
+  /** @inheritdoc */
+  readonly format: Format<RoomEvent>;
   /** Whether the user gave the operator password. */
   operator = false;
   /** Set once the user has left the chat: what was still on its way is dropped. */
@@ -58,6 +62,9 @@ export class User implements Subscriber<RoomEvent> {
     this.#nickname = nickname;
     this.#key = nicknameKey(nickname);
     this.#host = host;
+    // Read on every fan-out to every member: kept here, not behind the host's getters.
+    this.outbox = host.outbox;
+    this.format = host.format;
   }
 
   /** The nickname as registered. */
@@ -73,16 +80,6 @@ export class User implements Subscriber<RoomEvent> {
   /** The peer's IP address. */
   get address(): string {
     return this.#host.address;
-  }
-
-  /** @inheritdoc */
-  get outbox(): Outbox {
-    return this.#host.outbox;
-  }
-
-  /** @inheritdoc */
-  get format(): Format<RoomEvent> {
-    return this.#host.format;
   }
 
   /**

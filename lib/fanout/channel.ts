@@ -39,10 +39,24 @@ export interface Subscriber<E> {
   overflowed(): void;
 }
 
+/**
+ * The log grows by at most this much between two looks at every member (for the
+ * output limit, and to forget what every cursor has passed); in between, an append
+ * touches only the members whose writer waits. In a join storm most writers are busy,
+ * and looking at every member for every notice made the storm quadratic in CPU.
+ */
+export const FULL_SCAN_BYTES = 64 * 1024;
+
 interface Group<E> {
   format: Format<E>;
   log: BroadcastLog;
   members: Set<Subscriber<E>>;
+  /** Members whose writer waits for bytes (may hold members that left since: checked). */
+  idle: Subscriber<E>[];
+  /** The log's end at the last look at every member. */
+  scannedAt: number;
+  /** The smallest output limit of a member: the scan comes at least 4 times within it. */
+  minLimitBytes: number;
 }
 
 /** Fan-out of events to subscribers, in one order, each event rendered once per format. */
@@ -78,12 +92,23 @@ export class Channel<E> {
     this.flush();
     let group = this.#groups.get(subscriber.format);
     if (group === undefined) {
-      group = { format: subscriber.format, log: new BroadcastLog(), members: new Set() };
+      group = {
+        format: subscriber.format,
+        log: new BroadcastLog(),
+        members: new Set(),
+        idle: [],
+        scannedAt: 0,
+        minLimitBytes: Infinity,
+      };
       this.#groups.set(subscriber.format, group);
     }
     if (group.members.has(subscriber)) return;
-    subscriber.outbox.subscribe(group.log);
+    const idle = group.idle;
+    const outbox = subscriber.outbox;
+    outbox.subscribe(group.log, () => group.idle.push(subscriber));
     group.members.add(subscriber);
+    group.minLimitBytes = Math.min(group.minLimitBytes, outbox.limitBytes);
+    if (outbox.sleeping) idle.push(subscriber);
     this.#size++;
   }
 
@@ -126,21 +151,43 @@ export class Channel<E> {
     while (this.#pending.length > 0) {
       const events = this.#pending;
       this.#pending = [];
-      let full: Subscriber<E>[] | undefined;
+      let full: Set<Subscriber<E>> | undefined;
       for (const group of this.#groups.values()) {
         const log = group.log;
         group.format.append(log, events);
-        let oldest = log.end;
-        for (const member of group.members) {
-          const outbox = member.outbox;
-          if (!outbox.notifyAppended()) (full ??= []).push(member);
-          else if (outbox.cursor < oldest) oldest = outbox.cursor;
+        // Wake the writers that wait; busy ones take the rest after their write.
+        const idle = group.idle;
+        group.idle = [];
+        for (const member of idle) {
+          if (!group.members.has(member)) continue;
+          if (!member.outbox.notifyAppended()) (full ??= new Set()).add(member);
         }
-        log.trim(oldest);
+        const scanEvery = Math.max(1, Math.min(FULL_SCAN_BYTES, group.minLimitBytes / 4));
+        if (log.end - group.scannedAt >= scanEvery) full = this.#scan(group, full);
       }
       // What the owners publish when told (leave notices) is handled by the next round.
       if (full !== undefined) { for (const member of full) this.#overflow(member); }
     }
+  }
+
+  /** Looks at every member: who passed its output limit, and what every cursor has passed. */
+  #scan(
+    group: Group<E>,
+    full: Set<Subscriber<E>> | undefined,
+  ): Set<Subscriber<E>> | undefined {
+    const log = group.log;
+    let oldest = log.end;
+    let minLimit = Infinity;
+    for (const member of group.members) {
+      const outbox = member.outbox;
+      if (outbox.overLimit) (full ??= new Set()).add(member);
+      else if (outbox.cursor < oldest) oldest = outbox.cursor;
+      if (outbox.limitBytes < minLimit) minLimit = outbox.limitBytes;
+    }
+    log.trim(oldest);
+    group.scannedAt = log.end;
+    group.minLimitBytes = minLimit;
+    return full;
   }
 
   #overflow(subscriber: Subscriber<E>): void {

@@ -32,6 +32,8 @@ export class Outbox {
   #ownBytes = 0;
   #closed = false;
   #wake: (() => void) | undefined;
+  /** Told when the writer waits with nothing queued (the channel wakes it at the next append). */
+  #idle: (() => void) | undefined;
   /** Whether the last piece `#next` returned was a view of the log. */
   #fromLog = false;
 
@@ -40,6 +42,21 @@ export class Outbox {
    */
   constructor(limitBytes: number) {
     this.#limitBytes = limitBytes;
+  }
+
+  /** The most bytes that may wait. */
+  get limitBytes(): number {
+    return this.#limitBytes;
+  }
+
+  /** Whether the bytes waiting pass the limit (the client is to be dropped). */
+  get overLimit(): boolean {
+    return this.queuedBytes > this.#limitBytes;
+  }
+
+  /** Whether the writer is waiting for bytes. */
+  get sleeping(): boolean {
+    return this.#wake !== undefined;
   }
 
   /** The bytes waiting to be written. */
@@ -59,11 +76,15 @@ export class Outbox {
 
   /**
    * Starts receiving the log's broadcasts from its current end.
+   *
    * @param log The room's log.
+   * @param idle Called each time the writer waits with nothing queued, so that the
+   *   log's owner wakes only those at the next append. @default {undefined}
    */
-  subscribe(log: BroadcastLog): void {
+  subscribe(log: BroadcastLog, idle?: () => void): void {
     this.#log = log;
     this.#cursor = log.end;
+    this.#idle = idle;
   }
 
   /**
@@ -78,6 +99,7 @@ export class Outbox {
       pieces.push(piece.slice());
     }
     this.#log = undefined;
+    this.#idle = undefined;
     this.#own = pieces;
     this.#ownAfter = pieces.map(() => -Infinity);
     this.#ownBytes = pieces.reduce((sum, piece) => sum + piece.length, 0);
@@ -86,6 +108,7 @@ export class Outbox {
   /** Forgets everything waiting and stops receiving broadcasts (the client is being dropped). */
   discard(): void {
     this.#log = undefined;
+    this.#idle = undefined;
     this.#own = [];
     this.#ownAfter = [];
     this.#ownBytes = 0;
@@ -165,6 +188,7 @@ export class Outbox {
   onReady(callback: () => void): void {
     this.#wake = callback;
     if (this.queuedBytes > 0 || this.#closed) this.#wakeWriter();
+    else this.#idle?.();
   }
 
   /**
