@@ -101,6 +101,7 @@ export interface PeerResult {
   p50Ms: number | null;
   p90Ms: number | null;
   p99Ms: number | null;
+  p999Ms: number | null;
   maxMs: number | null;
   /** Server user + system CPU during the measured phase. */
   serverCpuSec: number;
@@ -145,6 +146,7 @@ export function notRun(peer: PeerName, status: "skipped" | "failed", note: strin
     p50Ms: null,
     p90Ms: null,
     p99Ms: null,
+    p999Ms: null,
     maxMs: null,
     serverCpuSec: 0,
     serverCpuUsPerDelivery: null,
@@ -380,6 +382,7 @@ export async function runCase(
       p50Ms: toMs(percentile(histogram, 0.5, maxUs)),
       p90Ms: toMs(percentile(histogram, 0.9, maxUs)),
       p99Ms: toMs(percentile(histogram, 0.99, maxUs)),
+      p999Ms: toMs(percentile(histogram, 0.999, maxUs)),
       maxMs: deliveries > 0 ? maxUs / 1000 : null,
       serverCpuSec,
       serverCpuUsPerDelivery: deliveries > 0 ? (serverCpuSec * 1e6) / deliveries : null,

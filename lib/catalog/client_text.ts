@@ -13,17 +13,32 @@ export interface ClientText {
   readonly menuInvalid: string;
   readonly connectionClosed: string;
   cannotConnect(host: string, port: number, reason: string): string;
+  /**
+   * Why a self-signed certificate made with the usual one-liner is refused (it is
+   * marked as a CA), and the one-liner that works.
+   */
+  readonly caCertificate: string;
   /** A typed line over the server's cap went as several messages. */
   lineSplit(messages: number, maxBytes: number): string;
   /** A typed command over the server's cap was not sent (a command cannot be split). */
   commandTooLong(maxBytes: number): string;
 }
 
+/**
+ * A self-signed server certificate that the client accepts with `--ca`: the usual
+ * `openssl req -x509` one-liner marks its certificate as a CA, which TLS refuses as
+ * a server's own certificate (`CaUsedAsEndEntity`).
+ */
+export const CERT_ONE_LINER =
+  "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 365 -keyout key.pem -out cert.pem -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -addext basicConstraints=critical,CA:FALSE";
+
 const ko: ClientText = {
   menuPrompt: "서버를 시작하려면 1, 클라이언트를 시작하려면 2를 입력하세요: ",
   menuInvalid: "잘못된 선택입니다. 1 또는 2를 입력하세요.",
   connectionClosed: "서버와의 연결이 종료되었습니다.",
   cannotConnect: (host, port, reason) => `서버에 연결할 수 없습니다 (${host}:${port}): ${reason}`,
+  caCertificate:
+    `서버 인증서가 CA 인증서로 만들어졌습니다. 서버용으로 다시 만드세요: ${CERT_ONE_LINER}`,
   lineSplit: (messages, max) =>
     `줄이 너무 길어 ${messages}개의 메시지로 나누어 보냅니다 (메시지 하나에 최대 ${max}바이트).`,
   commandTooLong: (max) => `명령어가 너무 길어 보내지 않았습니다 (최대 ${max}바이트).`,
@@ -34,6 +49,8 @@ const en: ClientText = {
   menuInvalid: "Invalid choice. Enter 1 or 2.",
   connectionClosed: "The connection to the server was closed.",
   cannotConnect: (host, port, reason) => `Cannot connect to ${host}:${port}: ${reason}`,
+  caCertificate:
+    `The server's certificate was made as a CA certificate; make one for a server: ${CERT_ONE_LINER}`,
   lineSplit: (messages, max) =>
     `Line too long: sending it as ${messages} messages (at most ${max} bytes each).`,
   commandTooLong: (max) => `Command too long (at most ${max} bytes): not sent.`,

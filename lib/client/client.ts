@@ -173,6 +173,7 @@ export async function runClient(options: ClientOptions): Promise<number> {
     } catch (error) {
       if (!(error instanceof ConnectError)) throw error;
       console.error(messages.cannotConnect(options.hostname, options.port, error.message));
+      if (error.message.includes("CaUsedAsEndEntity")) console.error(messages.caCertificate);
       return 1;
     }
     return await new ClientSession(conn, input, messages, options).run();

@@ -7,8 +7,9 @@
  */
 
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "@std/assert";
+import { CERT_ONE_LINER, clientText } from "../../lib/catalog/client_text.ts";
 import { userText } from "../../lib/catalog/user_text.ts";
-import { startServer as startServerProcess } from "../_helpers.ts";
+import { spawnMain, startServer as startServerProcess } from "../_helpers.ts";
 import { LineClient, startServer } from "../_server_helpers.ts";
 import { RawClient } from "../fixtures/raw_client.ts";
 import { makeTestCert, OPENSSL_AVAILABLE } from "../fixtures/tls_cert.ts";
@@ -123,5 +124,62 @@ Deno.test({
     await alice.close();
     assertEquals((await child.exit()).code, 0, child.describe());
     assertStringIncludes(child.stdout.lines.join("\n"), "연결 종료", child.describe());
+  },
+});
+
+Deno.test({
+  name:
+    `tls: the client refuses a certificate made as a CA with the one-liner that works, and accepts that one${SKIPPED}`,
+  ignore: !OPENSSL_AVAILABLE,
+  timeout: TEST_TIMEOUT_MS,
+  fn: async () => {
+    const dir = await Deno.makeTempDir({ prefix: "chat-tls-one-liner-" });
+    try {
+      // The usual one-liner: OpenSSL marks the certificate as a CA.
+      const usual = await new Deno.Command("openssl", {
+        args: ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+          .concat(["-keyout", `${dir}/ca-key.pem`, "-out", `${dir}/ca-cert.pem`])
+          .concat(["-subj", "/CN=localhost"]),
+        stdout: "null",
+        stderr: "null",
+      }).output();
+      assert(usual.success);
+      // The documented one (lib/catalog/client_text.ts), run in the same directory.
+      const documented = await new Deno.Command("sh", {
+        args: ["-c", CERT_ONE_LINER],
+        cwd: dir,
+        stdout: "null",
+        stderr: "null",
+      }).output();
+      assert(documented.success);
+      for (const [name, refused] of [["ca-", true], ["", false]] as const) {
+        const { child, port } = await startServerProcess([
+          "--tls-cert",
+          `${dir}/${name}cert.pem`,
+          "--tls-key",
+          `${dir}/${name}key.pem`,
+          "--quiet",
+        ]);
+        await using _server = child;
+        await using client = spawnMain([
+          "client",
+          "--port",
+          String(port),
+          "--ca",
+          `${dir}/${name}cert.pem`,
+          "--nick",
+          "bob",
+        ]);
+        if (refused) {
+          assertEquals((await client.exit()).code, 1);
+          assertStringIncludes(client.stderr.lines.join("\n"), "CaUsedAsEndEntity");
+          assertEquals(client.stderr.lines.at(-1), clientText("ko").caCertificate);
+        } else {
+          await client.stdout.waitFor((l) => l.includes("bob님이 입장하셨습니다."));
+        }
+      }
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
   },
 });
