@@ -25,8 +25,10 @@ export interface UserText {
   usage(usage: string): string;
   who(entries: readonly { nick: string; away: boolean }[]): string;
   rooms(entries: readonly { name: string; count: number }[]): string;
-  /** The first lines of `/help`: the header, then plain messages and whispers. */
-  readonly helpIntro: readonly string[];
+  /** The first line of `/help`. */
+  readonly helpTitle: string;
+  /** The lines of `/help` before the commands: what a plain line and a whisper are. */
+  readonly helpBasics: readonly (readonly [usage: string, help: string])[];
   /** What marks an operator command in `/help`. */
   readonly helpOpMark: string;
   nicknameInvalid(maxChars: number): string;
@@ -86,11 +88,8 @@ const ko: UserText = {
       entries.map((e) => e.away ? `${e.nick} (자리비움)` : e.nick).join(", ")
     }`,
   rooms: (entries) => `방 목록: ${entries.map((e) => `${e.name} (${e.count})`).join(", ")}`,
-  helpIntro: [
-    "명령어:",
-    "  메시지                  모두에게 보내기",
-    "  @닉네임 메시지          귓속말",
-  ],
+  helpTitle: "명령어:",
+  helpBasics: [["메시지", "이 방의 모두에게 보내기"], ["@닉네임 메시지", "귓속말"]],
   helpOpMark: " (운영자)",
   nicknameInvalid: (max) =>
     `닉네임은 1~${max}자의 글자, 숫자, _, -만 쓸 수 있습니다. 다른 닉네임을 입력하세요.`,
@@ -127,7 +126,7 @@ const ko: UserText = {
   cannotKickSelf: "자기 자신은 강퇴할 수 없습니다.",
   banAdded: (nick, address, minutes) =>
     minutes === 0
-      ? `${nick}님(${address})을 서버가 멈출 때까지 차단했습니다.`
+      ? `${nick}님(${address})을 해제할 때까지 차단했습니다.`
       : `${nick}님(${address})을 ${minutes}분 동안 차단했습니다.`,
   unbanned: (address) => `${address}의 차단을 풀었습니다.`,
   notBanned: (address) => `${address}는 차단되어 있지 않습니다.`,
@@ -135,7 +134,7 @@ const ko: UserText = {
     `차단 목록: ${
       entries.map((e) =>
         e.minutesLeft === undefined
-          ? `${e.address} (서버 종료까지)`
+          ? `${e.address} (해제할 때까지)`
           : `${e.address} (${e.minutesLeft}분 남음)`
       ).join(", ")
     }`,
@@ -166,11 +165,8 @@ const en: UserText = {
       entries.map((e) => e.away ? `${e.nick} (away)` : e.nick).join(", ")
     }`,
   rooms: (entries) => `Rooms: ${entries.map((e) => `${e.name} (${e.count})`).join(", ")}`,
-  helpIntro: [
-    "Commands:",
-    "  message                 send to everyone in your room",
-    "  @nickname message       whisper",
-  ],
+  helpTitle: "Commands:",
+  helpBasics: [["message", "send to everyone in your room"], ["@nickname message", "whisper"]],
   helpOpMark: " (operators)",
   nicknameInvalid: (max) =>
     `A nickname is 1 to ${max} letters, digits, _ or -. Enter another nickname.`,
@@ -204,7 +200,7 @@ const en: UserText = {
   cannotKickSelf: "You cannot kick yourself.",
   banAdded: (nick, address, minutes) =>
     minutes === 0
-      ? `Banned ${nick} (${address}) until the server stops.`
+      ? `Banned ${nick} (${address}) until lifted.`
       : `Banned ${nick} (${address}) for ${minutes} ${minutes === 1 ? "minute" : "minutes"}.`,
   unbanned: (address) => `Unbanned ${address}.`,
   notBanned: (address) => `${address} is not banned.`,
@@ -212,7 +208,7 @@ const en: UserText = {
     `Bans: ${
       entries.map((e) =>
         e.minutesLeft === undefined
-          ? `${e.address} (until the server stops)`
+          ? `${e.address} (until lifted)`
           : `${e.address} (${e.minutesLeft} min left)`
       ).join(", ")
     }`,

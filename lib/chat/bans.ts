@@ -8,14 +8,14 @@ import type { BanEntry } from "./events.ts";
 
 /** The banned addresses of one server. */
 export class Bans {
-  /** Address → end time (`Date.now()` time), or `undefined` until the server stops. */
+  /** Address → end time (`Date.now()` time), or `undefined` until lifted (on one server: or until it stops). */
   #until = new Map<string, number | undefined>();
 
   /**
    * Bans an address.
    *
    * @param address The IP address, as the transport writes it.
-   * @param minutes How long; `0` until the server stops.
+   * @param minutes How long; `0` until lifted (on one server: or until it stops).
    * @param now The current time. @default {Date.now()}
    */
   add(address: string, minutes: number, now: number = Date.now()): void {

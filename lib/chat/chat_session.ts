@@ -146,9 +146,11 @@ export class ChatSession implements UserHost, CommandSession {
    * @param lines The lines, not yet sanitized.
    * @param now `performance.now()` when they were read.
    */
-  lines(lines: readonly string[], now: number): void {
+  lines(lines: string[], now: number): void {
     if (this.#state === "ended") return;
-    this.#pacer.push(lines.map(sanitizeText), now);
+    // The array is the connection's own, made for this call: sanitized in place.
+    for (let i = 0; i < lines.length; i++) lines[i] = sanitizeText(lines[i]);
+    this.#pacer.push(lines, now);
   }
 
   /**

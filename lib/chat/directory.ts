@@ -98,7 +98,7 @@ export interface Directory {
    * Bans an address on every server.
    *
    * @param address The IP address.
-   * @param minutes How long; `0` until the server stops.
+   * @param minutes How long; `0` until lifted.
    */
   ban(address: string, minutes: number): void;
   /**

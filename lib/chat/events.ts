@@ -56,7 +56,7 @@ export interface RoomEntry {
 export interface BanEntry {
   /** The banned IP address. */
   address: string;
-  /** When it ends (`Date.now()` time), or `undefined` until the server stops. */
+  /** When it ends (`Date.now()` time), or `undefined` until lifted (on one server: or until it stops). */
   until: number | undefined;
 }
 

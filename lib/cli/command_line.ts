@@ -124,8 +124,8 @@ Options:
 
 Limits (each protects everyone else from one client):
   --max-line-bytes N      longest line in bytes (default ${DEFAULT_MAX_LINE_BYTES}); a longer line
-                          disconnects its sender, so a stream without newlines cannot
-                          grow server memory
+                          is refused with a notice and dropped without being buffered;
+                          a stream with no newline for over 1 MiB is cut off
   --max-outbox-bytes N    output waiting for one client (default ${DEFAULT_MAX_OUTBOX_BYTES}); a client
                           that stops reading is dropped at this limit instead of
                           growing memory or slowing anyone down
@@ -136,8 +136,8 @@ Limits (each protects everyone else from one client):
 }; 0 = none);
                           frees slots held by silent connections
   --rate LINES            lines per second per client (default ${DEFAULT_RATE_LINES_PER_SECOND}; 0 = no limit);
-                          lines over it are refused with a notice, and a client that
-                          keeps flooding is disconnected
+                          lines over it wait their turn (one notice per burst); a
+                          client with more than 200 lines waiting is disconnected
   --burst LINES           lines a client may send at once (default ${DEFAULT_RATE_BURST})
 
 SIGINT (Ctrl-C) or SIGTERM: every client is told, output is flushed, exit 0.`;

@@ -4,7 +4,10 @@
  * @module
  */
 
-/** Every key of one chat starts with this, so several chats can share a Redis. */
+/**
+ * Every key of the chat starts with this (fixed): a second chat on the same Redis
+ * server uses another database (`redis://host:port/1`).
+ */
 export const KEY_PREFIX = "chat:";
 
 /** The Redis keys of one chat. */

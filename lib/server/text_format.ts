@@ -131,7 +131,11 @@ export class TextFormat implements EdgeFormat {
         })))];
       }
       case "help":
-        return [...t.helpIntro, ...event.commands.map((entry) => this.#helpLine(entry))];
+        return [
+          t.helpTitle,
+          ...t.helpBasics.map(([usage, help]) => helpRow(usage, help)),
+          ...event.commands.map((entry) => this.#helpLine(entry)),
+        ];
       case "kicked":
         return [t.kickedYou(event.by, event.reason)];
       case "renamed":
@@ -218,12 +222,38 @@ export class TextFormat implements EdgeFormat {
     const aliases = entry.names.filter((name) => !usage.startsWith(name + " ") && name !== usage);
     const head = aliases.length === 0 ? usage : `${usage}, ${aliases.join(", ")}`;
     const mark = entry.op ? this.#t.helpOpMark : "";
-    return `  ${head.padEnd(HELP_USAGE_WIDTH - 2)}${this.#localized(entry.help)}${mark}`;
+    return helpRow(head, `${this.#localized(entry.help)}${mark}`);
   }
 
   #localized(text: { readonly ko: string; readonly en: string }): string {
     return text[this.#lang];
   }
+}
+
+/** One row of `/help`, padded by terminal columns (a Korean character takes two). */
+function helpRow(usage: string, help: string): string {
+  const pad = Math.max(2, HELP_USAGE_WIDTH - 2 - columnsOf(usage));
+  return `  ${usage}${" ".repeat(pad)}${help}`;
+}
+
+/**
+ * The terminal columns a text takes: East Asian wide characters (Hangul, CJK,
+ * fullwidth forms) take two.
+ *
+ * @param text The text.
+ * @returns Its width in columns.
+ */
+export function columnsOf(text: string): number {
+  let columns = 0;
+  for (const char of text) {
+    const code = char.codePointAt(0)!;
+    const wide = (code >= 0x1100 && code <= 0x115f) || (code >= 0x2e80 && code <= 0xa4cf) ||
+      (code >= 0xac00 && code <= 0xd7a3) || (code >= 0xf900 && code <= 0xfaff) ||
+      (code >= 0xfe30 && code <= 0xfe4f) || (code >= 0xff00 && code <= 0xff60) ||
+      (code >= 0xffe0 && code <= 0xffe6) || (code >= 0x20000 && code <= 0x3fffd);
+    columns += wide ? 2 : 1;
+  }
+  return columns;
 }
 
 /**

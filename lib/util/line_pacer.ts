@@ -66,6 +66,16 @@ export class LinePacer {
   push(lines: readonly string[], now: number): void {
     for (const line of lines) {
       if (this.#closed) return;
+      // Nothing waits and the rate allows it: the line goes at once, with no queueing.
+      if (!this.#busy && this.#timer === undefined && this.#queue.length === 0) {
+        const limiter = this.#limiter;
+        if (
+          limiter === undefined || !(this.#options.paced?.() ?? true) || limiter.tryTake(now)
+        ) {
+          this.#run(line);
+          continue;
+        }
+      }
       this.#queue.push(line);
       this.#queuedChars += line.length;
       // Only lines that must wait count against the bound.
@@ -108,14 +118,18 @@ export class LinePacer {
       const line = this.#queue.shift()!;
       this.#queuedChars -= line.length;
       if (this.#queue.length === 0) this.#told = false;
-      const result = this.#options.run(line);
-      if (result instanceof Promise) {
-        this.#busy = true;
-        result.catch(() => {}).finally(() => {
-          this.#busy = false;
-          this.#pump(performance.now());
-        });
-      }
+      this.#run(line);
+    }
+  }
+
+  #run(line: string): void {
+    const result = this.#options.run(line);
+    if (result instanceof Promise) {
+      this.#busy = true;
+      result.catch(() => {}).finally(() => {
+        this.#busy = false;
+        this.#pump(performance.now());
+      });
     }
   }
 }

@@ -12,8 +12,8 @@ export const ban: Command = {
   names: ["/ban", "/차단"],
   usage: { ko: "/ban 닉네임 [분]", en: "/ban NICK [MINUTES]" },
   help: {
-    ko: `강퇴하고 그 주소를 막기 (기본 ${DEFAULT_BAN_MINUTES}분, 0 = 서버가 멈출 때까지)`,
-    en: `kick and refuse the address (default ${DEFAULT_BAN_MINUTES} min, 0 = until restart)`,
+    ko: `강퇴하고 그 주소를 막기 (기본 ${DEFAULT_BAN_MINUTES}분, 0 = 해제할 때까지)`,
+    en: `kick and refuse the address (default ${DEFAULT_BAN_MINUTES} min, 0 = until lifted)`,
   },
   op: true,
   minArgs: 1,

@@ -20,7 +20,7 @@ Deno.test("/ban kicks the user and refuses its address before any prompt", async
   assertEquals(other.take(), ["Enter your nickname:"]);
 });
 
-Deno.test("/ban defaults to 60 minutes; 0 lasts until the server stops; bad minutes get the usage", async () => {
+Deno.test("/ban defaults to 60 minutes; 0 lasts until lifted; bad minutes get the usage", async () => {
   const { chat, peers: [op] } = await setup(["op", "a"], { opPassword: "pw" });
   await say(op, "/op pw", "/ban a soon", "/ban a 5 6");
   assertEquals(op.take().slice(1), [

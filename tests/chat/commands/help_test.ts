@@ -8,8 +8,8 @@ Deno.test("/help is generated from the command table: every command, its aliases
   const lines = alice.take();
   assertEquals(lines.slice(0, 3), [
     "Commands:",
-    "  message                 send to everyone in your room",
-    "  @nickname message       whisper",
+    "  message               send to everyone in your room",
+    "  @nickname message     whisper",
   ]);
   assertEquals(lines.length, 3 + COMMANDS.length);
   for (const [i, command] of COMMANDS.entries()) {

@@ -10,7 +10,7 @@ Deno.test("/unban lifts a ban; /bans lists them; both are for operators", async 
   chat.bans.add("10.0.0.9", 0);
   chat.bans.add("10.0.0.8", 30);
   await say(op, "/bans");
-  assertEquals(op.take(), ["Bans: 10.0.0.9 (until the server stops), 10.0.0.8 (30 min left)"]);
+  assertEquals(op.take(), ["Bans: 10.0.0.9 (until lifted), 10.0.0.8 (30 min left)"]);
   await say(op, "/unban ::ffff:10.0.0.9", "/unban 10.0.0.9");
   assertEquals(op.take(), ["Unbanned 10.0.0.9.", "10.0.0.9 is not banned."]);
 });
