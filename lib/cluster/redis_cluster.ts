@@ -546,29 +546,19 @@ export class RedisCluster implements Bus, Directory {
   }
 
   #toInbox(server: string, item: InboxItem): Promise<boolean> {
-    return this.#call([
-      "XADD",
-      keys.inbox(server),
-      "MAXLEN",
-      "~",
-      String(SMALL_STREAM_MAXLEN),
-      "*",
-      "m",
-      JSON.stringify(item),
-    ]).then(() => true, () => false);
+    return this.#addItem(keys.inbox(server), item);
   }
 
   #control(item: ControlItem): void {
-    this.#call([
-      "XADD",
-      keys.control,
-      "MAXLEN",
-      "~",
-      String(SMALL_STREAM_MAXLEN),
-      "*",
-      "m",
-      JSON.stringify(item),
-    ]).catch(() => {});
+    void this.#addItem(keys.control, item);
+  }
+
+  /** Appends an item to a small stream (an inbox, the control stream). */
+  #addItem(stream: string, item: InboxItem | ControlItem): Promise<boolean> {
+    const maxlen = String(SMALL_STREAM_MAXLEN);
+    const json = JSON.stringify(item);
+    return this.#call(["XADD", stream, "MAXLEN", "~", maxlen, "*", "m", json])
+      .then(() => true, () => false);
   }
 
   /** The messages and actions of a stream up to `upTo`, newest `limit` of them, oldest first. */

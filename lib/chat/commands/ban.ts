@@ -1,6 +1,6 @@
 /** `/ban NICK [MINUTES]`: kick a user and refuse its address (operators). @module */
 
-import { whenReady } from "../../util/maybe_async.ts";
+import { withOtherUser } from "./_other_user.ts";
 import { words } from "../parse_line.ts";
 import type { Command } from "./command.ts";
 
@@ -24,15 +24,7 @@ export const ban: Command = {
       return;
     }
     const minutes = given === undefined ? DEFAULT_BAN_MINUTES : Number(given);
-    return whenReady(ctx.chat.findUser(name), (target) => {
-      if (target === undefined) {
-        ctx.notice({ code: "noSuchUser", nick: name });
-        return;
-      }
-      if (target.nickname === ctx.user.nickname) {
-        ctx.notice({ code: "cannotKickSelf" });
-        return;
-      }
+    return withOtherUser(ctx, name, (target) => {
       ctx.chat.directory.ban(target.address, minutes);
       ctx.notice({ code: "banAdded", nick: target.nickname, address: target.address, minutes });
       ctx.chat.directory.kick(target, ctx.user.nickname, undefined);

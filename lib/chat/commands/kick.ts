@@ -1,6 +1,6 @@
 /** `/kick NICK [REASON]`: remove a user (operators). @module */
 
-import { whenReady } from "../../util/maybe_async.ts";
+import { withOtherUser } from "./_other_user.ts";
 import type { Command } from "./command.ts";
 
 /** `/kick` (`/강퇴`). */
@@ -13,15 +13,7 @@ export const kick: Command = {
   run(ctx) {
     const [name] = ctx.args.split(/\s/, 1);
     const reason = ctx.args.slice(name.length).trim() || undefined;
-    return whenReady(ctx.chat.findUser(name), (target) => {
-      if (target === undefined) {
-        ctx.notice({ code: "noSuchUser", nick: name });
-        return;
-      }
-      if (target.nickname === ctx.user.nickname) {
-        ctx.notice({ code: "cannotKickSelf" });
-        return;
-      }
+    return withOtherUser(ctx, name, (target) => {
       ctx.chat.directory.kick(target, ctx.user.nickname, reason);
     });
   },
