@@ -1,4 +1,4 @@
-import { assertEquals } from "@std/assert";
+import { assertEquals, assertStringIncludes } from "@std/assert";
 import { clientText } from "../../lib/catalog/client_text.ts";
 import { consoleText } from "../../lib/catalog/console_text.ts";
 import { userText } from "../../lib/catalog/user_text.ts";
@@ -48,6 +48,17 @@ Deno.test("main.ts menu refuses other choices and exits 0 at end of input", {
   await menu.closeStdin();
   assertEquals((await menu.exit()).code, 0);
   assertEquals(menu.stderr.lines, []);
+});
+
+Deno.test("main.ts --lang en shows the menu in English", {
+  timeout: TEST_TIMEOUT_MS,
+}, async () => {
+  await using menu = spawnMain(["--lang", "en"]);
+  await menu.send("3");
+  await menu.stdout.waitFor(clientText("en").menuInvalid);
+  assertStringIncludes(menu.stdout.lines.join("\n"), clientText("en").menuPrompt.trim());
+  await menu.closeStdin();
+  assertEquals((await menu.exit()).code, 0);
 });
 
 Deno.test(

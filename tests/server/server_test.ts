@@ -11,7 +11,9 @@ import {
   assertStringIncludes,
 } from "@std/assert";
 import net from "node:net";
+import { consoleText } from "../../lib/catalog/console_text.ts";
 import { userText } from "../../lib/catalog/user_text.ts";
+import { reachOf } from "../../lib/server/server.ts";
 import { COMMANDS } from "../../lib/chat/commands/table.ts";
 import { webUrls } from "../../lib/server/server.ts";
 import { joinAll, LineClient, startServer } from "../_server_helpers.ts";
@@ -622,4 +624,32 @@ Deno.test("server: webUrls gives the page's address as people open it", () => {
   for (const url of webUrls(addr("0.0.0.0", 8080), false)) {
     assertMatch(url, /^http:\/\/\d+\.\d+\.\d+\.\d+:8080\/$/);
   }
+});
+
+Deno.test("server: --log-whispers puts what a whisper says on the console; by default only that one was sent", async () => {
+  for (const logWhispers of [false, true]) {
+    await using s = startServer({ logWhispers });
+    const [alice, bob] = await joinAll(s.port, "alice", "bob");
+    await using _ = group([alice, bob]);
+    await alice.send("@bob 비밀 이야기");
+    await bob.waitFor("[귓속말] alice> 비밀 이야기");
+    await alice.waitFor("[귓속말 전송] bob에게: 비밀 이야기");
+    const line = s.sink.text.split("\n").find((l) => l.startsWith("귓속말: "));
+    assertEquals(line, logWhispers ? "귓속말: alice → bob: 비밀 이야기" : "귓속말: alice → bob");
+  }
+});
+
+Deno.test("server: reachOf tells this machine only, every interface, or one address", () => {
+  const at = (hostname: string) => reachOf({ transport: "tcp", hostname, port: 7 });
+  assertEquals(at("127.0.0.1"), ["local", []]);
+  assertEquals(at("::1"), ["local", []]);
+  assertEquals(at("192.0.2.5"), ["one", []]);
+  const [reach, addresses] = at("0.0.0.0");
+  assertEquals(reach, "all");
+  // Without the networkInterfaces permission the list is empty; with it, host:7 each.
+  for (const address of addresses) assertMatch(address, /:7$/);
+  assertStringIncludes(
+    consoleText("en").serving("echo-broadcast", true, "all", ["192.0.2.5:7"]),
+    "echo mode (to everyone) · TLS · others connect to: 192.0.2.5:7",
+  );
 });
