@@ -106,7 +106,14 @@ Deno.test(
       "the others were slowed down by a client that does not read",
     );
     // Unbounded buffering for the slow client would keep the whole stream (64 MiB) in memory.
-    const growthKiB = withSlow.after.peakKiB - withSlow.before.rssKiB;
-    assertLess(growthKiB, 24 * 1024, `server memory grew by ${mib(growthKiB)}`);
+    // The same traffic alone grows the server by some 20-25 MiB (V8's young generation widening
+    // to its default size under load) and, now and then, a collection that comes late adds
+    // 10-15 MiB more to the peak, with or without the slow reader; its own outbox is capped at
+    // 512 KiB. So the bound is three quarters of the stream, and the report shows the difference.
+    const growth = (r: Run) => r.after.peakKiB - r.before.rssKiB;
+    console.log(
+      `growth: ${mib(growth(without))} without, ${mib(growth(withSlow))} with the slow reader`,
+    );
+    assertLess(growth(withSlow), 48 * 1024, `server memory grew by ${mib(growth(withSlow))}`);
   },
 );
