@@ -38,16 +38,7 @@ export class BroadcastLog {
    */
   append(text: string): void {
     // encodeInto needs room for the worst case: 3 bytes per UTF-16 code unit.
-    const worst = text.length * 3;
-    let block = this.#blocks.at(-1);
-    if (block === undefined || block.bytes.length - block.fill < worst) {
-      block = {
-        start: this.#end,
-        bytes: new Uint8Array(Math.max(LOG_BLOCK_BYTES, worst)),
-        fill: 0,
-      };
-      this.#blocks.push(block);
-    }
+    const block = this.#blockWithRoom(text.length * 3);
     const { written } = this.#encoder.encodeInto(text, block.bytes.subarray(block.fill));
     block.fill += written;
     this.#end += written;
@@ -60,18 +51,23 @@ export class BroadcastLog {
    * @param bytes The bytes; the caller may reuse them afterwards.
    */
   appendBytes(bytes: Uint8Array): void {
-    let block = this.#blocks.at(-1);
-    if (block === undefined || block.bytes.length - block.fill < bytes.length) {
-      block = {
-        start: this.#end,
-        bytes: new Uint8Array(Math.max(LOG_BLOCK_BYTES, bytes.length)),
-        fill: 0,
-      };
-      this.#blocks.push(block);
-    }
+    const block = this.#blockWithRoom(bytes.length);
     block.bytes.set(bytes, block.fill);
     block.fill += bytes.length;
     this.#end += bytes.length;
+  }
+
+  /** The last block when it has `room` bytes free, else a new one at the end. */
+  #blockWithRoom(room: number): Block {
+    const last = this.#blocks.at(-1);
+    if (last !== undefined && last.bytes.length - last.fill >= room) return last;
+    const block = {
+      start: this.#end,
+      bytes: new Uint8Array(Math.max(LOG_BLOCK_BYTES, room)),
+      fill: 0,
+    };
+    this.#blocks.push(block);
+    return block;
   }
 
   /**

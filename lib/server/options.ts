@@ -10,6 +10,8 @@ import type { ChatCluster } from "../chat/chat.ts";
 import type { Bus } from "../chat/bus.ts";
 import type { Directory } from "../chat/directory.ts";
 import type { ClusterLog } from "../cluster/redis_cluster.ts";
+import { DEFAULT_MAX_LINE_BYTES } from "../transport/line_splitter.ts";
+import type { ConsoleLog } from "../util/console_log.ts";
 
 /** A server's part of a cluster, as the server drives it. */
 export interface ServerCluster extends Bus, Directory {
@@ -22,14 +24,13 @@ export interface ServerCluster extends Bus, Directory {
 }
 
 export type { ChatCluster, ClusterLog };
-import type { ConsoleLog } from "../util/console_log.ts";
 
 /** The address the server binds by default: this machine only. */
 export const DEFAULT_HOSTNAME = "127.0.0.1";
 /** The port of the original `main.py`. */
 export const DEFAULT_PORT = 12345;
 /** Longest line a client may send, in bytes: bounds the memory of a line without `\n`. */
-export const DEFAULT_MAX_LINE_BYTES = 8 * 1024;
+export { DEFAULT_MAX_LINE_BYTES };
 /**
  * Bytes that may wait for one slow client before it is dropped: bounds memory per
  * client. Room for a full burst of the longest lines (40 × 8 KiB) from one sender.

@@ -13,6 +13,9 @@
 import { LineTooLongError } from "../util/errors.ts";
 import type { Decoder } from "./decoder.ts";
 
+/** Longest line a peer may send, in bytes, unless told otherwise: bounds the memory of a line without `\n`. */
+export const DEFAULT_MAX_LINE_BYTES = 8 * 1024;
+
 /**
  * How many bytes of one refused line are read and dropped before the stream is
  * cut off: a pasted paragraph passes, an endless stream without `\n` does not.
@@ -54,7 +57,7 @@ export class LineSplitter implements Decoder {
    * @param options The line cap.
    */
   constructor(options: LineSplitterOptions = {}) {
-    this.#maxLineBytes = options.maxLineBytes ?? 8192;
+    this.#maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   }
 
   /** The cap, in bytes. */

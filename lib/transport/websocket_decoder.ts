@@ -18,7 +18,12 @@
 import type { CloseReason } from "../util/close_reason.ts";
 import { LineTooLongError } from "../util/errors.ts";
 import type { Decoder } from "./decoder.ts";
-import { MAX_REFUSED_LINE_BYTES, REFUSED_LINE, type SplitLine } from "./line_splitter.ts";
+import {
+  DEFAULT_MAX_LINE_BYTES,
+  MAX_REFUSED_LINE_BYTES,
+  REFUSED_LINE,
+  type SplitLine,
+} from "./line_splitter.ts";
 import {
   CloseCode,
   closeFrame,
@@ -91,7 +96,7 @@ export class WebSocketDecoder implements Decoder {
    * @param options The message cap.
    */
   constructor(options: WebSocketDecoderOptions = {}) {
-    this.#maxLineBytes = options.maxLineBytes ?? 8192;
+    this.#maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   }
 
   /** The cap on one message, in bytes. */
