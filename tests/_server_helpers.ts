@@ -165,13 +165,15 @@ export class LineClient implements AsyncDisposable {
   }
 
   /**
-   * Joins the chat: answers the nickname prompt and waits for the welcome line.
+   * Joins the chat: answers the nickname prompt and waits for the welcome line and
+   * the room's members (the last line of entering a room).
    * @param nick The nickname.
    */
   async join(nick: string): Promise<void> {
     await this.waitFor("닉네임을 입력하세요:");
     await this.send(nick);
     await this.waitFor("서버에 연결되었습니다.");
+    await this.waitFor(isMembersLine);
   }
 
   /** Closes the socket and waits for the reader to stop. */
@@ -232,6 +234,15 @@ export class LineClient implements AsyncDisposable {
       this.#waiter?.();
     }
   }
+}
+
+/**
+ * Tells whether a line is the room's members, as sent on entering a room (and `/who`).
+ * @param line A line.
+ * @returns `true` for `접속자 N명: …` or `N online: …`.
+ */
+export function isMembersLine(line: string): boolean {
+  return /^접속자 \d+명: /.test(line) || /^\d+ online: /.test(line);
 }
 
 /**

@@ -336,7 +336,6 @@ Deno.test({
       await using _child = child;
       await using alice = await LineClient.connect(port);
       await alice.join("alice");
-      await alice.waitFor("rule 18");
       assertEquals(alice.received.slice(3, 5), ["Welcome \ufffd[31mred\ufffd[0m", "rule 0"]);
       await alice.send("/op teach");
       await alice.waitFor("운영자가 되었습니다.");

@@ -15,6 +15,8 @@ export interface UserText {
   joined(nick: string): string;
   readonly connected: string;
   left(nick: string): string;
+  /** A member went to another room (the room as `#name`). */
+  moved(nick: string, room: string): string;
   message(nick: string, text: string): string;
   action(nick: string, text: string): string;
   whisperReceived(from: string, text: string): string;
@@ -23,7 +25,8 @@ export interface UserText {
   readonly whisperUsage: string;
   unknownCommand(command: string): string;
   usage(usage: string): string;
-  who(entries: readonly { nick: string; away: boolean }[]): string;
+  /** `/who`, and the members told on entering (`total` when the list is cut). */
+  who(entries: readonly { nick: string; away: boolean }[], total?: number): string;
   rooms(entries: readonly { name: string; count: number }[]): string;
   /** The first line of `/help`. */
   readonly helpTitle: string;
@@ -75,6 +78,7 @@ const ko: UserText = {
   joined: (nick) => `${nick}님이 입장하셨습니다.`,
   connected: "서버에 연결되었습니다.",
   left: (nick) => `${nick}님이 퇴장하셨습니다.`,
+  moved: (nick, room) => `${nick}님이 #${room} 방으로 이동하셨습니다.`,
   message: (nick, text) => `${nick}> ${text}`,
   action: (nick, text) => `* ${nick} ${text}`,
   whisperReceived: (from, text) => `[귓속말] ${from}> ${text}`,
@@ -83,9 +87,9 @@ const ko: UserText = {
   whisperUsage: "사용법: @닉네임 메시지",
   unknownCommand: (command) => `알 수 없는 명령어입니다: ${command} (도움말: /help)`,
   usage: (usage) => `사용법: ${usage}`,
-  who: (entries) =>
-    `접속자 ${entries.length}명: ${
-      entries.map((e) => e.away ? `${e.nick} (자리비움)` : e.nick).join(", ")
+  who: (entries, total = entries.length) =>
+    `접속자 ${total}명: ${entries.map((e) => e.away ? `${e.nick} (자리비움)` : e.nick).join(", ")}${
+      total > entries.length ? ` 외 ${total - entries.length}명` : ""
     }`,
   rooms: (entries) => `방 목록: ${entries.map((e) => `${e.name} (${e.count})`).join(", ")}`,
   helpTitle: "명령어:",
@@ -152,6 +156,7 @@ const en: UserText = {
   joined: (nick) => `${nick} has joined.`,
   connected: "Connected to the server.",
   left: (nick) => `${nick} has left.`,
+  moved: (nick, room) => `${nick} went to #${room}.`,
   message: (nick, text) => `${nick}> ${text}`,
   action: (nick, text) => `* ${nick} ${text}`,
   whisperReceived: (from, text) => `[whisper] ${from}> ${text}`,
@@ -160,9 +165,9 @@ const en: UserText = {
   whisperUsage: "Usage: @nickname message",
   unknownCommand: (command) => `Unknown command: ${command} (help: /help)`,
   usage: (usage) => `Usage: ${usage}`,
-  who: (entries) =>
-    `${entries.length} online: ${
-      entries.map((e) => e.away ? `${e.nick} (away)` : e.nick).join(", ")
+  who: (entries, total = entries.length) =>
+    `${total} online: ${entries.map((e) => e.away ? `${e.nick} (away)` : e.nick).join(", ")}${
+      total > entries.length ? ` and ${total - entries.length} more` : ""
     }`,
   rooms: (entries) => `Rooms: ${entries.map((e) => `${e.name} (${e.count})`).join(", ")}`,
   helpTitle: "Commands:",

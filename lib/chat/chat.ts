@@ -14,8 +14,8 @@ import { type MaybePromise, whenReady } from "../util/maybe_async.ts";
 import { PasswordCheck } from "../util/password.ts";
 import type { Bans } from "./bans.ts";
 import type { Bus } from "./bus.ts";
-import type { Directory, UserRef } from "./directory.ts";
-import { notice, type RoomEntry, type RoomEvent, type WhoEntry } from "./events.ts";
+import type { Directory, Members, UserRef } from "./directory.ts";
+import { MAX_MEMBERS_ON_ENTRY, notice, type RoomEntry, type RoomEvent } from "./events.ts";
 import { LocalBus } from "./local_bus.ts";
 import { LocalDirectory } from "./local_directory.ts";
 import { Room } from "./room.ts";
@@ -170,16 +170,17 @@ export class Chat {
    * The members of a room, in the order they came.
    *
    * @param room The room.
-   * @returns Their nicknames and away flags.
+   * @returns Their nicknames and away flags, and how many.
    */
-  who(room: Room): MaybePromise<WhoEntry[]> {
+  who(room: Room): MaybePromise<Members> {
     return this.directory.who(room);
   }
 
   /**
    * Moves a user into a room (creating it), or tells the user why not. The user
    * gets the room's history first, then everyone in the room, the user included,
-   * sees the joined notice; then `greet` runs; then the user gets the topic.
+   * sees the joined notice; then `greet` runs; then the user gets the topic and the
+   * room's members. The room the user leaves sees where it went.
    *
    * @param user The user.
    * @param typedName The room's name as typed (`#math` and `Math` are `math`).
@@ -204,8 +205,8 @@ export class Chat {
         user.send(notice({ code: "roomsFull", max: this.config.maxRooms }));
         return;
       }
-      this.leave(user, "left");
       const room = this.#rooms.get(key) ?? this.#open(name);
+      this.leave(user, { movedTo: room.name });
       room.entering++;
       let entered: MaybePromise<void>;
       try {
@@ -242,18 +243,22 @@ export class Chat {
    *
    * @param user The user.
    * @param how `"left"`: the others see the leave notice; `"quiet"`: nobody is told
-   *   (the server is stopping); a kick: the others see who kicked the user.
+   *   (the server is stopping); a move: the others see where the user went; a kick:
+   *   the others see who kicked the user.
    */
   leave(
     user: User,
-    how: "left" | "quiet" | { by: string; reason: string | undefined },
+    how: "left" | "quiet" | { movedTo: string } | { by: string; reason: string | undefined },
   ): void {
     const room = user.room;
     if (room === undefined) return;
     room.remove(user);
     const time = Date.now();
+    const nick = user.nickname;
     if (how === "left") {
-      this.bus.publish(room.key, { type: "left", room: room.name, nick: user.nickname, time });
+      this.bus.publish(room.key, { type: "left", room: room.name, nick, time });
+    } else if (typeof how === "object" && "movedTo" in how) {
+      this.bus.publish(room.key, { type: "moved", room: room.name, nick, to: how.movedTo, time });
     } else if (how !== "quiet") {
       this.bus.publish(room.key, {
         type: "kicked",
@@ -291,6 +296,7 @@ export class Chat {
       if (user.gone || user.room !== room) return;
       greet?.();
       if (room.topic !== undefined) user.send({ type: "topic", room: room.name, text: room.topic });
+      this.#tellMembers(user, room);
     };
     const cancel = room.onceShown(
       (event) => event.type === "joined" && event.nick === nick && event.time === time,
@@ -303,6 +309,23 @@ export class Chat {
     };
     if (sent === false) unsent();
     else if (sent instanceof Promise) void sent.then((ok) => ok || unsent());
+  }
+
+  /** Tells a newcomer who is in the room (completion and the page's list start right). */
+  #tellMembers(user: User, room: Room): void {
+    let members: MaybePromise<Members>;
+    try {
+      members = this.directory.who(room, MAX_MEMBERS_ON_ENTRY);
+    } catch {
+      return;
+    }
+    const tell = ({ users, total }: Members) => {
+      if (user.gone || user.room !== room) return;
+      user.send({ type: "members", room: room.name, users, total });
+    };
+    // Unreachable in a cluster: /who still works once it is back.
+    if (members instanceof Promise) void members.then(tell, () => {});
+    else tell(members);
   }
 
   /** Whether a room may be entered: it exists, or there is room for one more. */

@@ -74,13 +74,19 @@ export class ChatSession implements UserHost, CommandSession {
   #nicknameTimer: ReturnType<typeof setTimeout> | undefined;
   #delayTimer: ReturnType<typeof setTimeout> | undefined;
 
+  /** The room entered once the nickname is accepted. */
+  #firstRoom: string;
+
   /**
    * @param chat The chat to join.
    * @param peer The connection.
+   * @param options `firstRoom`: the room to enter once the nickname is accepted
+   *   (a page that reconnects goes back to its room). @default {the lobby}
    */
-  constructor(chat: Chat, peer: Peer) {
+  constructor(chat: Chat, peer: Peer, options: { firstRoom?: string } = {}) {
     this.#chat = chat;
     this.#peer = peer;
+    this.#firstRoom = options.firstRoom ?? LOBBY;
     const config = chat.config;
     this.#pacer = new LinePacer({
       linesPerSecond: config.rateLinesPerSecond,
@@ -310,10 +316,16 @@ export class ChatSession implements UserHost, CommandSession {
       this.#user = user;
       this.#state = "chat";
       this.#chat.observer?.nickname(this.#peer.label, nickname);
-      return this.#chat.enter(user, LOBBY, () => {
+      const greet = () => {
         user.send({ type: "welcome", nick: user.nickname });
         const motd = this.#chat.config.motd;
         if (motd.length > 0) user.send({ type: "motd", lines: motd });
+      };
+      return whenReady(this.#chat.enter(user, this.#firstRoom, greet), () => {
+        // A room that cannot be entered (bad name, no room for more) was said so: the lobby.
+        if (user.room === undefined && !user.gone && this.#firstRoom !== LOBBY) {
+          return this.#chat.enter(user, LOBBY, greet);
+        }
       });
     });
   }

@@ -25,6 +25,14 @@ export interface UserRef {
   readonly address: string;
 }
 
+/** A room's members, or the first of them. */
+export interface Members {
+  /** The members listed, in the order they came. */
+  users: WhoEntry[];
+  /** How many members the room has. */
+  total: number;
+}
+
 /** Where the chat's users are. */
 export interface Directory {
   /** The bans in force, as this server knows them (kept up to date in a cluster). */
@@ -85,9 +93,10 @@ export interface Directory {
    * The members of a room, on every server, in the order they came.
    *
    * @param room The room.
-   * @returns Their nicknames and away flags.
+   * @param limit The most to list. @default {Infinity}
+   * @returns The first `limit` of them (nicknames and away flags), and how many there are.
    */
-  who(room: Room): MaybePromise<WhoEntry[]>;
+  who(room: Room, limit?: number): MaybePromise<Members>;
   /**
    * The rooms with members anywhere, busiest first (then by name).
    *

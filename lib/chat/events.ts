@@ -12,6 +12,8 @@ export type RoomEvent =
   | { type: "action"; room: string; nick: string; text: string; time: number }
   | { type: "joined"; room: string; nick: string; time: number }
   | { type: "left"; room: string; nick: string; time: number }
+  /** A member went to another room (`to`, its name as created): not a quit. */
+  | { type: "moved"; room: string; nick: string; to: string; time: number }
   | { type: "renamed"; room: string; from: string; to: string; time: number }
   | { type: "topic"; room: string; nick: string; text: string; time: number }
   | {
@@ -35,6 +37,12 @@ export type HistoryEvent = Extract<RoomEvent, { type: "message" | "action" }>;
 export function isHistoryEvent(event: RoomEvent): event is HistoryEvent {
   return event.type === "message" || event.type === "action";
 }
+
+/**
+ * The most members named on entering a room: a newcomer learns who is there, and a
+ * join storm into a big room costs each newcomer a bounded line, not the whole room.
+ */
+export const MAX_MEMBERS_ON_ENTRY = 100;
 
 /** One line of `/who`. */
 export interface WhoEntry {
@@ -119,6 +127,11 @@ export type UserEvent =
   | { type: "whisperSent"; to: string; text: string }
   | { type: "away"; nick: string; reason: string | undefined }
   | { type: "who"; room: string; users: readonly WhoEntry[] }
+  /**
+   * The room's members, told once on entering: the first `users` of `total`, in the
+   * order they came (a big room's list is cut at {@linkcode MAX_MEMBERS_ON_ENTRY}).
+   */
+  | { type: "members"; room: string; users: readonly WhoEntry[]; total: number }
   | { type: "rooms"; rooms: readonly RoomEntry[] }
   | { type: "topic"; room: string; text: string }
   | { type: "bans"; bans: readonly BanEntry[] }

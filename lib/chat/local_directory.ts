@@ -6,7 +6,7 @@
  */
 
 import { Bans } from "./bans.ts";
-import type { Directory, UserRef } from "./directory.ts";
+import type { Directory, Members, UserRef } from "./directory.ts";
 import type { RoomEntry, UserEvent, WhoEntry } from "./events.ts";
 import { nicknameKey } from "./nickname.ts";
 import type { Room } from "./room.ts";
@@ -91,11 +91,13 @@ export class LocalDirectory implements Directory {
   }
 
   /** @inheritdoc */
-  who(room: Room): WhoEntry[] {
-    return [...room.members].map((user) => ({
-      nick: user.nickname,
-      away: user.away !== undefined,
-    }));
+  who(room: Room, limit = Infinity): Members {
+    const users: WhoEntry[] = [];
+    for (const user of room.members) {
+      if (users.length >= limit) break;
+      users.push({ nick: user.nickname, away: user.away !== undefined });
+    }
+    return { users, total: room.members.size };
   }
 
   /** @inheritdoc */

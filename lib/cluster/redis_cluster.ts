@@ -18,14 +18,13 @@
 import { createClient } from "@redis/client";
 import { Bans } from "../chat/bans.ts";
 import type { Bus, HistoryRead } from "../chat/bus.ts";
-import type { Directory, UserRef } from "../chat/directory.ts";
+import type { Directory, Members, UserRef } from "../chat/directory.ts";
 import {
   type HistoryEvent,
   isHistoryEvent,
   type RoomEntry,
   type RoomEvent,
   type UserEvent,
-  type WhoEntry,
 } from "../chat/events.ts";
 import { sortRooms } from "../chat/local_directory.ts";
 import { nicknameKey } from "../chat/nickname.ts";
@@ -461,13 +460,17 @@ export class RedisCluster implements Bus, Directory {
   }
 
   /** @inheritdoc */
-  who(room: Room): Promise<WhoEntry[]> {
-    return this.#everyone().then((entries) =>
-      entries
+  who(room: Room, limit = Infinity): Promise<Members> {
+    return this.#everyone().then((entries) => {
+      const here = entries
         .filter((entry) => entry.roomKey === room.key)
-        .sort((a, b) => a.since - b.since)
-        .map((entry) => ({ nick: entry.nick, away: entry.away !== null }))
-    );
+        .sort((a, b) => a.since - b.since);
+      const users = here.slice(0, limit).map((entry) => ({
+        nick: entry.nick,
+        away: entry.away !== null,
+      }));
+      return { users, total: here.length };
+    });
   }
 
   /** @inheritdoc */

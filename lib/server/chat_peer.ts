@@ -38,11 +38,12 @@ export class ChatPeer implements Peer, ConnectionHandler {
    * @param conn The connection.
    * @param chat The chat it joins.
    * @param format How events are written to it (shared by every connection of its kind).
+   * @param firstRoom The room to enter once the nickname is accepted. @default {the lobby}
    */
-  constructor(conn: TcpConnection, chat: Chat, format: EdgeFormat) {
+  constructor(conn: TcpConnection, chat: Chat, format: EdgeFormat, firstRoom?: string) {
     this.#conn = conn;
     this.#format = format;
-    this.session = new ChatSession(chat, this);
+    this.session = new ChatSession(chat, this, { firstRoom });
   }
 
   /** @inheritdoc */

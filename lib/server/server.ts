@@ -274,7 +274,7 @@ export class ChatServer implements AsyncDisposable {
     });
     connection.outbox.trySend(upgrade.response);
     if (!o.quiet) this.#log.info(this.#text.logConnected(connection.peer));
-    const peer = new ChatPeer(connection, this.#chat, this.#jsonFormat);
+    const peer = new ChatPeer(connection, this.#chat, this.#jsonFormat, upgrade.room);
     this.#run(connection, peer, peer.session, () => peer.session.nickname);
     peer.session.start();
   }

@@ -59,6 +59,8 @@ export class TextFormat implements EdgeFormat {
         return t.joined(event.nick);
       case "left":
         return t.left(event.nick);
+      case "moved":
+        return t.moved(event.nick, event.to);
       case "renamed":
         return t.renamed(event.from, event.to);
       case "topic":
@@ -116,6 +118,8 @@ export class TextFormat implements EdgeFormat {
         return [t.away(event.nick, event.reason)];
       case "who":
         return [t.who(event.users)];
+      case "members":
+        return [t.who(event.users, event.total)];
       case "rooms":
         return [t.rooms(event.rooms)];
       case "topic":

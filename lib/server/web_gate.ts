@@ -46,6 +46,11 @@ export interface WebUpgrade {
   response: Uint8Array;
   /** Bytes the client sent after its request (its first frames, if it did not wait). */
   rest: Uint8Array;
+  /**
+   * The room to enter once the nickname is accepted (`/ws?room=math`), instead of
+   * the lobby: a page that reconnects goes straight back to its room.
+   */
+  room: string | undefined;
 }
 
 /** Options for {@linkcode WebGate}. */
@@ -185,7 +190,11 @@ export class WebGate {
       if (typeof route === "string") {
         // From here on the connection is the server's.
         this.#open.delete(conn);
-        upgraded(conn, { response: upgradeResponse(route), rest: request.rest });
+        upgraded(conn, {
+          response: upgradeResponse(route),
+          rest: request.rest,
+          room: request.head.query.get("room") || undefined,
+        });
         return;
       }
       response = route;

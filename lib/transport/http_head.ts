@@ -17,6 +17,8 @@ export interface RequestHead {
   method: string;
   /** The path, without the query. */
   path: string;
+  /** The query's parameters (`?room=math`), decoded; empty without a query. */
+  query: URLSearchParams;
   /** The version, `1.1`. */
   version: string;
   /** Header values by lower-case name; repeated headers joined with `, `. */
@@ -152,8 +154,10 @@ export function parseRequestHead(text: string): RequestHead {
     const before = headers.get(key);
     headers.set(key, before === undefined ? value : `${before}, ${value}`);
   }
-  const query = target.search(/[?#]/);
-  return { method, path: query === -1 ? target : target.slice(0, query), version, headers };
+  const end = target.search(/[?#]/);
+  const path = end === -1 ? target : target.slice(0, end);
+  const search = target[end] === "?" ? target.slice(end + 1).split("#", 1)[0] : "";
+  return { method, path, query: new URLSearchParams(search), version, headers };
 }
 
 /**

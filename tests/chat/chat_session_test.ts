@@ -8,16 +8,16 @@ import { FakePeer, join, microtasks, testChat } from "./_fake_peer.ts";
 const PROMPT = "닉네임을 입력하세요:";
 const WELCOME = "서버에 연결되었습니다.";
 
-Deno.test("chat session prompts, then a join tells everyone, the newcomer included", async () => {
+Deno.test("chat session prompts, then a join tells everyone, the newcomer included, and the newcomer who is there", async () => {
   const chat = testChat();
   const alice = new FakePeer(chat);
   alice.session.start();
   assertEquals(alice.take(), [PROMPT]);
   alice.type("alice");
   await microtasks();
-  assertEquals(alice.take(), ["alice님이 입장하셨습니다.", WELCOME]);
+  assertEquals(alice.take(), ["alice님이 입장하셨습니다.", WELCOME, "접속자 1명: alice"]);
   const bob = await join(chat, "bob");
-  assertEquals(bob.take(), [PROMPT, "bob님이 입장하셨습니다.", WELCOME]);
+  assertEquals(bob.take(), [PROMPT, "bob님이 입장하셨습니다.", WELCOME, "접속자 2명: alice, bob"]);
   assertEquals(alice.take(), ["bob님이 입장하셨습니다."]);
   assertEquals(chat.userCount, 2);
 });
@@ -120,15 +120,16 @@ Deno.test("chat session drops a user whose outbox is full and tells the others o
 Deno.test("chat session drops a whisper target whose outbox is full", async () => {
   const chat = testChat();
   const alice = await join(chat, "alice");
-  const slow = await join(chat, "slow", { limitBytes: 120 });
+  const slow = await join(chat, "slow", { limitBytes: 200 });
   alice.take();
-  alice.type(`@slow ${"y".repeat(100)}`);
+  slow.take();
+  alice.type(`@slow ${"y".repeat(200)}`);
   await microtasks();
   assertEquals(slow.closed?.reason, "outboxFull");
   // The leave notice was published before the reply was sent, so it comes first.
   assertEquals(alice.take(), [
     "slow님이 퇴장하셨습니다.",
-    `[귓속말 전송] slow에게: ${"y".repeat(100)}`,
+    `[귓속말 전송] slow에게: ${"y".repeat(200)}`,
   ]);
 });
 

@@ -368,3 +368,32 @@ function concat(...parts: Uint8Array[]): Uint8Array {
   }
   return out;
 }
+
+Deno.test(
+  "ws peer: /ws?room=NAME enters that room once the nickname is accepted, with no stop in the lobby",
+  { timeout: TEST_TIMEOUT_MS },
+  async () => {
+    await using s = startWebServer();
+    await using alice = await LineClient.connect(s.port);
+    await alice.join("alice");
+    await using carol = await LineClient.connect(s.port);
+    await carol.join("carol");
+    await carol.send("/join math");
+    await carol.waitFor("carol님이 입장하셨습니다.");
+    await using bob = await WsClient.connect(s.webPort, { path: "/ws?room=Math" });
+    await bob.join("bob");
+    assertEquals(
+      bob.events.filter((e) => e.type === "joined" || e.type === "room" || e.type === "members")
+        .map((e) => e.type === "members" ? e.users : e.type === "room" ? e.room : e.nick),
+      ["math", "bob", [{ nick: "carol", away: false }, { nick: "bob", away: false }]],
+    );
+    await carol.waitFor("bob님이 입장하셨습니다.");
+    // A bad room name falls back to the lobby, after saying why.
+    await using dave = await WsClient.connect(s.webPort, { path: "/ws?room=no%20way" });
+    await dave.join("dave");
+    assert(dave.events.some((e) => e.type === "notice" && e.code === "roomInvalid"));
+    await alice.waitFor("dave님이 입장하셨습니다.");
+    // The lobby never saw bob come or go.
+    assert(!alice.received.some((line) => line.includes("bob")), alice.received.join("\n"));
+  },
+);

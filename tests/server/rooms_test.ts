@@ -37,10 +37,15 @@ Deno.test("rooms: two rooms never see each other's lines", async () => {
     const seen: string[] = [];
     for (let i = 0; i < 20; i++) seen.push(await c.waitFor((l) => l.includes("> ")));
     assertEquals(seen, [...Array(20).keys()].map((i) => `${mine} ${i}`));
-    assertEquals(c.received.filter((l) => l.includes(`${other} `)), []);
+    assertEquals(c.received.filter((l) => l.includes(`> ${other} `)), []);
   }
   await a1.waitFor("접속자 2명: a1, a2");
   await b1.waitFor("접속자 2명: b1, b2");
+  // The lobby saw where they went: a move is not a quit.
+  assertEquals(a1.received.filter((l) => l.includes("beta")), [
+    "b1님이 #beta 방으로 이동하셨습니다.",
+    "b2님이 #beta 방으로 이동하셨습니다.",
+  ]);
   await a2.send("/rooms");
   await a2.waitFor("방 목록: beta (2), lobby (2)");
 });
@@ -79,6 +84,7 @@ Deno.test("rooms: --history 0 sends no history", async () => {
     "닉네임을 입력하세요:",
     "bob님이 입장하셨습니다.",
     "서버에 연결되었습니다.",
+    "접속자 2명: alice, bob",
   ]);
 });
 
@@ -89,12 +95,12 @@ Deno.test("rooms: the message of the day follows the welcome line, then the topi
   await alice.send("/topic 시험 범위");
   await alice.waitFor("alice님이 주제를 설정했습니다: 시험 범위");
   await using bob = (await joinAll(s.port, "bob"))[0];
-  await bob.waitFor("주제: 시험 범위");
   assertEquals(bob.received.slice(1), [
     "bob님이 입장하셨습니다.",
     "서버에 연결되었습니다.",
     "Welcome to class 3-B",
     "Be kind",
     "주제: 시험 범위",
+    "접속자 2명: alice, bob",
   ]);
 });

@@ -89,8 +89,10 @@ Deno.test("server: joining tells everyone, newcomer included, then welcomes the 
     PROMPT,
     "alice님이 입장하셨습니다.",
     WELCOME,
+    "접속자 1명: alice",
     "bob님이 입장하셨습니다.",
   ]);
+  await assertNext(bob, "접속자 2명: alice, bob");
 });
 
 Deno.test("server: a whisper reaches only its target and the sender gets a confirmation", async () => {
@@ -240,6 +242,7 @@ Deno.test("server: \\r\\n line endings are accepted, for the nickname too", asyn
   await alice.write("alice\r\n");
   await assertNext(alice, "alice님이 입장하셨습니다.");
   await assertNext(alice, WELCOME);
+  await assertNext(alice, "접속자 1명: alice");
   await alice.write("windows line\r\nsecond\r\n");
   await assertNext(alice, "alice> windows line");
   await assertNext(alice, "alice> second");
@@ -539,11 +542,13 @@ Deno.test("server: lang en speaks English on every line", async () => {
   await alice.send("alice");
   await assertNext(alice, "alice has joined.");
   await assertNext(alice, "Connected to the server.");
+  await assertNext(alice, "1 online: alice");
   await using bob = await LineClient.connect(s.port);
   await assertNext(bob, "Enter your nickname:");
   await bob.send("bob");
   await assertNext(bob, "bob has joined.");
   await assertNext(bob, "Connected to the server.");
+  await assertNext(bob, "2 online: alice, bob");
   await assertNext(alice, "bob has joined.");
   await alice.send("@bob hi");
   await assertNext(alice, "[whisper sent] to bob: hi");

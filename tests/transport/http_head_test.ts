@@ -12,6 +12,11 @@ Deno.test("http head: parses the request line and headers, names in lower case, 
   );
   assertEquals(head.method, "GET");
   assertEquals(head.path, "/ws");
+  assertEquals(head.query.get("x"), "1");
+  assertEquals(
+    parseRequestHead("GET /ws?room=%EC%88%98%ED%95%99#f HTTP/1.1\n\n").query.get("room"),
+    "수학",
+  );
   assertEquals(head.version, "1.1");
   assertEquals([...head.headers], [["host", "a:1"], ["x-two", "1, 2"], ["empty", ""]]);
   assertEquals(parseRequestHead("GET / HTTP/1.1\n\n").path, "/");

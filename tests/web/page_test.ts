@@ -177,7 +177,7 @@ Deno.test({
       alice,
       () =>
         [...document.querySelectorAll("#lines .line")].some((li) =>
-          li.textContent?.includes("bob님이 퇴장")
+          li.textContent?.includes("bob님이 #math 방으로 이동하셨습니다.")
         ),
     );
     await say(alice, "lobby only");

@@ -13,7 +13,7 @@ export const who: Command = {
     if (room === undefined) return;
     return whenReady(
       ctx.chat.who(room),
-      (users) => ctx.reply({ type: "who", room: room.name, users }),
+      ({ users }) => ctx.reply({ type: "who", room: room.name, users }),
     );
   },
 };
