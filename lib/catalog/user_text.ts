@@ -69,6 +69,7 @@ export interface UserText {
   roomsFull(max: number): string;
   alreadyInRoom(room: string): string;
   readonly unavailable: string;
+  readonly available: string;
 }
 
 const ko: UserText = {
@@ -147,6 +148,7 @@ const ko: UserText = {
   roomsFull: (max) => `방을 더 만들 수 없습니다 (최대 ${max}개). 있는 방에 들어가세요.`,
   alreadyInRoom: (room) => `이미 ${room} 방에 있습니다.`,
   unavailable: "채팅을 잠시 사용할 수 없습니다. 잠시 후 다시 시도하세요.",
+  available: "채팅을 다시 사용할 수 있습니다.",
 };
 
 const en: UserText = {
@@ -222,6 +224,7 @@ const en: UserText = {
   roomsFull: (max) => `No more rooms can be made (at most ${max}). Join an existing room.`,
   alreadyInRoom: (room) => `You are already in ${room}.`,
   unavailable: "The chat is temporarily unavailable, try again shortly.",
+  available: "The chat is available again.",
 };
 
 const TEXTS: Record<Lang, UserText> = { ko, en };

@@ -111,7 +111,9 @@ export type Notice =
   | { code: "notBanned"; address: string }
   | { code: "noBans" }
   | { code: "cannotKickSelf" }
-  | { code: "unavailable" };
+  | { code: "unavailable" }
+  /** The chat is usable again after being unavailable. */
+  | { code: "available" };
 
 /** The code of a {@linkcode Notice}. */
 export type NoticeCode = Notice["code"];

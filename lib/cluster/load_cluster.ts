@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { ClusterLog, ServerCluster } from "../server/options.ts";
+import type { ClusterFactory } from "../chat/cluster.ts";
 
 /**
  * Loads the cluster code and returns what makes this server's part of a cluster.
@@ -13,7 +13,7 @@ import type { ClusterLog, ServerCluster } from "../server/options.ts";
  * @param url The Redis URL (checked with `checkRedisUrl`).
  * @returns A factory for `serve({ cluster })`.
  */
-export async function loadCluster(url: string): Promise<(log: ClusterLog) => ServerCluster> {
+export async function loadCluster(url: string): Promise<ClusterFactory> {
   const { RedisCluster } = await import("./redis_cluster.ts");
   return (log) => new RedisCluster({ url, log });
 }

@@ -17,8 +17,9 @@
 
 import { createClient } from "@redis/client";
 import { Bans } from "../chat/bans.ts";
-import type { Bus, HistoryRead } from "../chat/bus.ts";
-import type { Directory, Members, UserRef } from "../chat/directory.ts";
+import type { HistoryRead } from "../chat/bus.ts";
+import type { ClusterLog, ServerCluster } from "../chat/cluster.ts";
+import type { Members, UserRef } from "../chat/directory.ts";
 import {
   type HistoryEvent,
   isHistoryEvent,
@@ -76,23 +77,6 @@ function connectRedis(url: string, name: string) {
 type RedisClient = ReturnType<typeof connectRedis>;
 /** A raw stream entry: its id and its fields as `[name, value, ...]`. */
 type StreamEntry = [string, string[]];
-
-/** What the cluster tells the server console. */
-export interface ClusterLog {
-  /**
-   * The first connection is made: this server is part of the cluster.
-   *
-   * @param label The Redis URL, without its password.
-   * @param serverId This server's id.
-   */
-  joined(label: string, serverId: string): void;
-  /** Redis cannot be reached; the servers keep their connections and retry. */
-  unreachable(reason: string): void;
-  /** Redis is back. */
-  restored(): void;
-  /** A server was found dead; its users were announced as gone. */
-  reaped(serverId: string, users: number): void;
-}
 
 /** Options for {@linkcode RedisCluster}. */
 export interface RedisClusterOptions {
@@ -157,7 +141,7 @@ class RemoteUser implements UserRef {
 }
 
 /** This server's part of a cluster: the bus and the directory of its chat. */
-export class RedisCluster implements Bus, Directory {
+export class RedisCluster implements ServerCluster {
   /** @inheritdoc */
   readonly shared = true;
   /** @inheritdoc */

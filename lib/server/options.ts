@@ -6,24 +6,9 @@
  */
 
 import type { Lang } from "../catalog/lang.ts";
-import type { ChatCluster } from "../chat/chat.ts";
-import type { Bus } from "../chat/bus.ts";
-import type { Directory } from "../chat/directory.ts";
-import type { ClusterLog } from "../cluster/redis_cluster.ts";
+import type { ClusterFactory } from "../chat/cluster.ts";
 import { DEFAULT_MAX_LINE_BYTES } from "../transport/line_splitter.ts";
 import type { ConsoleLog } from "../util/console_log.ts";
-
-/** A server's part of a cluster, as the server drives it. */
-export interface ServerCluster extends Bus, Directory {
-  /** This server's id in the cluster. */
-  readonly serverId: string;
-  /** Connects (and keeps reconnecting). */
-  start(): Promise<void>;
-  /** Leaves the cluster after what is queued was sent. */
-  stop(): Promise<void>;
-}
-
-export type { ChatCluster, ClusterLog };
 
 /** The address the server binds by default: this machine only. */
 export const DEFAULT_HOSTNAME = "127.0.0.1";
@@ -112,7 +97,7 @@ export interface ServeOptions {
    * presence are then shared with every server on the same Redis.
    * @default {undefined} (this server alone)
    */
-  cluster?: (log: ClusterLog) => ServerCluster;
+  cluster?: ClusterFactory;
   /** Log only start and shutdown, not each connection and message. @default {false} */
   quiet?: boolean;
   /** Log what whispers say, not only that they were sent. @default {false} */

@@ -24,12 +24,8 @@ import { WebListenError } from "../util/errors.ts";
 import { pageHtml } from "../web/page.ts";
 import { type EchoRoom, EchoSession } from "./echo_session.ts";
 import { JsonFormat } from "./json_format.ts";
-import {
-  type ResolvedServeOptions,
-  resolveServeOptions,
-  type ServeOptions,
-  type ServerCluster,
-} from "./options.ts";
+import type { ServerCluster } from "../chat/cluster.ts";
+import { type ResolvedServeOptions, resolveServeOptions, type ServeOptions } from "./options.ts";
 import { TextFormat } from "./text_format.ts";
 import { ChatPeer } from "./chat_peer.ts";
 import { WebGate, type WebUpgrade } from "./web_gate.ts";

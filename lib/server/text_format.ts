@@ -218,6 +218,8 @@ export class TextFormat implements EdgeFormat {
         return t.cannotKickSelf;
       case "unavailable":
         return t.unavailable;
+      case "available":
+        return t.available;
     }
   }
 

@@ -1,0 +1,41 @@
+/**
+ * The seam of a chat shared by several servers: what a server drives of its part
+ * of a cluster (its bus and directory, connected and left), and what the cluster
+ * tells the server's console. The Redis cluster (`lib/cluster/`) implements it;
+ * the chat and the server know only this.
+ *
+ * @module
+ */
+
+import type { Bus } from "./bus.ts";
+import type { Directory } from "./directory.ts";
+
+/** A server's part of a cluster, as the server drives it. */
+export interface ServerCluster extends Bus, Directory {
+  /** This server's id in the cluster. */
+  readonly serverId: string;
+  /** Connects (and keeps reconnecting). */
+  start(): Promise<void>;
+  /** Leaves the cluster after what is queued was sent. */
+  stop(): Promise<void>;
+}
+
+/** What the cluster tells the server console. */
+export interface ClusterLog {
+  /**
+   * The first connection is made: this server is part of the cluster.
+   *
+   * @param label The shared store's address, without its password.
+   * @param serverId This server's id.
+   */
+  joined(label: string, serverId: string): void;
+  /** The shared store cannot be reached; the servers keep their connections and retry. */
+  unreachable(reason: string): void;
+  /** The shared store is back. */
+  restored(): void;
+  /** A server was found dead; its users were announced as gone. */
+  reaped(serverId: string, users: number): void;
+}
+
+/** Makes this server's part of a cluster, given its console. */
+export type ClusterFactory = (log: ClusterLog) => ServerCluster;
