@@ -219,11 +219,6 @@ export class ChatServer implements AsyncDisposable {
     const o = this.#options;
     const web = o.web!;
     const hostname = web.hostname ?? o.hostname;
-    this.#webGate = new WebGate({
-      html: pageHtml({ lang: o.lang, maxLineBytes: o.maxLineBytes }),
-      origins: web.origins,
-      tls: o.tls !== undefined,
-    });
     try {
       this.#webListener = new TcpListener({
         hostname,
@@ -236,6 +231,18 @@ export class ChatServer implements AsyncDisposable {
       this.#listener.close();
       throw new WebListenError(hostname, web.port, error);
     }
+    // Made once the port is known: the server's own names include it.
+    const text = this.#text;
+    this.#webGate = new WebGate({
+      html: pageHtml({ lang: o.lang, maxLineBytes: o.maxLineBytes }),
+      addr: this.#webListener.addr,
+      hostname,
+      origins: web.origins,
+      tls: o.tls !== undefined,
+      onRefused: o.quiet
+        ? undefined
+        : (peer, refusal, value) => this.#log.info(text.logWebRefused(peer, refusal, value)),
+    });
     return this.#webListener.addr;
   }
 
