@@ -9,10 +9,12 @@
  */
 
 import denoJson from "./deno.json" with { type: "json" };
+import { cliText } from "./lib/catalog/cli_text.ts";
 import { clientText } from "./lib/catalog/client_text.ts";
 import { consoleText } from "./lib/catalog/console_text.ts";
 import type { Lang } from "./lib/catalog/lang.ts";
 import {
+  chosenLang,
   type ClientArgs,
   defaultClientArgs,
   defaultServerArgs,
@@ -22,7 +24,7 @@ import {
 import type { LineInput } from "./lib/client/line_input.ts";
 import { loadCluster } from "./lib/cluster/load_cluster.ts";
 import { checkRedisUrl } from "./lib/cluster/redis_url.ts";
-import { MAX_MOTD_LINES } from "./lib/server/options.ts";
+import { MAX_MOTD_LINES, servedSettings } from "./lib/server/options.ts";
 import { UsageError, WebListenError } from "./lib/util/errors.ts";
 import { sanitizeText } from "./lib/util/sanitize.ts";
 
@@ -92,26 +94,14 @@ async function runServer(args: ServerArgs): Promise<number> {
   try {
     const { serve } = await import("./lib/server/server.ts");
     server = serve({
-      hostname: args.hostname,
-      port: args.port,
-      mode: args.mode,
-      lang: args.lang,
-      maxLineBytes: args.maxLineBytes,
-      maxOutboxBytes: args.maxOutboxBytes,
-      maxClients: args.maxClients,
-      nicknameTimeoutMs: args.nicknameTimeoutMs,
-      rateLinesPerSecond: args.rateLinesPerSecond,
-      rateBurst: args.rateBurst,
-      historyLimit: args.historyLimit,
-      maxRooms: args.maxRooms,
+      ...servedSettings(args),
       password,
       opPassword,
+      mode: args.mode,
       motd,
       tls,
       web: args.web,
       cluster: redis === undefined ? undefined : await loadCluster(redis),
-      quiet: args.quiet,
-      logWhispers: args.logWhispers,
       signal: controller.signal,
     });
   } catch (error) {
@@ -138,16 +128,11 @@ async function runServer(args: ServerArgs): Promise<number> {
 async function startClient(args: ClientArgs, input?: LineInput): Promise<number> {
   const { runClient } = await import("./lib/client/client.ts");
   const caCerts = args.caFile === undefined ? undefined : [await readFile(args.caFile)];
+  const { caFile: _caFile, password, tls, ...settings } = args;
   return await runClient({
-    hostname: args.hostname,
-    port: args.port,
-    lang: args.lang,
-    nick: args.nick,
-    password: args.password ?? envSecret(PASSWORD_ENV),
-    tls: args.tls ? { caCerts } : undefined,
-    timestamps: args.timestamps,
-    color: args.color,
-    bell: args.bell,
+    ...settings,
+    password: password ?? envSecret(PASSWORD_ENV),
+    tls: tls ? { caCerts } : undefined,
     input,
   });
 }
@@ -217,7 +202,7 @@ if (import.meta.main) {
     Deno.exitCode = await main(Deno.args);
   } catch (error) {
     if (error instanceof UsageError || error instanceof FatalError) {
-      console.error(`error: ${error.message}`);
+      console.error(cliText(chosenLang(Deno.args)).error(error.message));
       Deno.exitCode = error instanceof UsageError ? 2 : 1;
     } else {
       throw error;

@@ -272,10 +272,16 @@ Deno.test("main server and client --version print the version", async () => {
 });
 
 Deno.test("main server with a bad port exits non-zero with one line", async () => {
-  assertOneLineError(await runMain("server", "--port", "99999"), "Invalid port");
-  assertOneLineError(await runMain("server", "port"), "Invalid port");
+  assertOneLineError(
+    await runMain("server", "--port", "99999"),
+    '오류: 잘못된 --port 값: "99999" (0부터 65535까지의 숫자여야 합니다)',
+  );
+  assertOneLineError(
+    await runMain("server", "port", "--lang", "en"),
+    'error: Invalid PORT: "port" (expected a number from 0 to 65535)',
+  );
   // A negative number is still the port, not an unknown flag.
-  assertOneLineError(await runMain("server", "--port", "-1"), "Invalid port");
+  assertOneLineError(await runMain("server", "--port", "-1"), '잘못된 --port 값: "-1"');
 });
 
 Deno.test("main server with an unknown flag exits non-zero with one line naming it", async () => {
