@@ -21,11 +21,12 @@ import {
   parseCommandLine,
   type ServerArgs,
 } from "./lib/cli/command_line.ts";
+import { describeError, readFlagFile } from "./lib/cli/read_flag_file.ts";
 import type { LineInput } from "./lib/client/line_input.ts";
 import { loadCluster } from "./lib/cluster/load_cluster.ts";
 import { checkRedisUrl } from "./lib/cluster/redis_url.ts";
 import { MAX_MOTD_LINES, servedSettings } from "./lib/server/options.ts";
-import { UsageError, WebListenError } from "./lib/util/errors.ts";
+import { StartError, UsageError, WebListenError } from "./lib/util/errors.ts";
 import { sanitizeText } from "./lib/util/sanitize.ts";
 
 /** Where the server password may come from instead of a flag (keeps it out of `ps`). */
@@ -34,11 +35,6 @@ const PASSWORD_ENV = "CHAT_PASSWORD";
 const OP_PASSWORD_ENV = "CHAT_OP_PASSWORD";
 /** Where the cluster's Redis URL may come from instead of `--redis`. */
 const REDIS_URL_ENV = "REDIS_URL";
-
-/** A problem the user can fix (a missing file, a busy port): one line, exit 1. */
-class FatalError extends Error {
-  override name = "FatalError";
-}
 
 async function main(args: string[]): Promise<number> {
   const command = parseCommandLine(args);
@@ -80,10 +76,16 @@ async function runMenuThenTool(lang: Lang): Promise<number> {
 }
 
 async function runServer(args: ServerArgs): Promise<number> {
+  const text = cliText(args.lang);
   const tls = args.tlsCertFile !== undefined && args.tlsKeyFile !== undefined
-    ? { cert: await readFile(args.tlsCertFile), key: await readFile(args.tlsKeyFile) }
+    ? {
+      cert: await readFlagFile("--tls-cert", args.tlsCertFile, text, "certificate"),
+      key: await readFlagFile("--tls-key", args.tlsKeyFile, text, "key"),
+    }
     : undefined;
-  const motd = args.motdFile === undefined ? [] : motdLines(await readFile(args.motdFile));
+  const motd = args.motdFile === undefined
+    ? []
+    : motdLines(await readFlagFile("--motd", args.motdFile, text));
   const notes = consoleText(args.lang);
   const password = args.password ?? envSecret(PASSWORD_ENV, notes.envNotRead);
   const opPassword = args.opPassword ?? envSecret(OP_PASSWORD_ENV);
@@ -106,13 +108,11 @@ async function runServer(args: ServerArgs): Promise<number> {
     });
   } catch (error) {
     if (error instanceof WebListenError) {
-      throw new FatalError(
-        `Cannot serve the web page on ${error.hostname}:${error.port}: ${describe(error.cause)}`,
+      throw new StartError(
+        text.cannotServeWeb(error.hostname, error.port, describeError(error.cause, text)),
       );
     }
-    throw new FatalError(
-      `Cannot start the server on ${args.hostname}:${args.port}: ${describe(error)}`,
-    );
+    throw new StartError(text.cannotStart(args.hostname, args.port, describeError(error, text)));
   }
   Deno.addSignalListener("SIGINT", stop);
   Deno.addSignalListener("SIGTERM", stop);
@@ -127,7 +127,9 @@ async function runServer(args: ServerArgs): Promise<number> {
 
 async function startClient(args: ClientArgs, input?: LineInput): Promise<number> {
   const { runClient } = await import("./lib/client/client.ts");
-  const caCerts = args.caFile === undefined ? undefined : [await readFile(args.caFile)];
+  const caCerts = args.caFile === undefined
+    ? undefined
+    : [await readFlagFile("--ca", args.caFile, cliText(args.lang), "certificate")];
   const { caFile: _caFile, password, tls, ...settings } = args;
   return await runClient({
     ...settings,
@@ -181,28 +183,13 @@ function envSetting(name: string, check: (value: string) => string): string | un
   return value === undefined || value.length === 0 ? undefined : check(value);
 }
 
-async function readFile(path: string): Promise<string> {
-  try {
-    return await Deno.readTextFile(path);
-  } catch (error) {
-    throw new FatalError(`Cannot read ${path}: ${describe(error)}`);
-  }
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Deno.errors.AddrInUse) return "the address is already in use";
-  if (error instanceof Deno.errors.NotCapable) {
-    return `${error.message.split("\n")[0]} (run with the permission it names)`;
-  }
-  return error instanceof Error ? error.message.split("\n")[0] : String(error);
-}
-
 if (import.meta.main) {
   try {
     Deno.exitCode = await main(Deno.args);
   } catch (error) {
-    if (error instanceof UsageError || error instanceof FatalError) {
+    if (error instanceof UsageError || error instanceof StartError) {
       console.error(cliText(chosenLang(Deno.args)).error(error.message));
+      // A mistake on the command line is 2, as for other Unix tools; the rest is 1.
       Deno.exitCode = error instanceof UsageError ? 2 : 1;
     } else {
       throw error;

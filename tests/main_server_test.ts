@@ -240,18 +240,23 @@ Deno.test({
   },
 });
 
-/** Asserts a usage error: non-zero exit, one line on stderr, no stack trace. */
+/**
+ * Asserts an error: one line on stderr, no stack trace and none of the runtime's
+ * own words, and the exit status (2 for a usage error, 1 for the rest).
+ */
 function assertOneLineError(
   result: { code: number; stdout: string; stderr: string },
   expected: string,
+  code = 2,
 ): void {
   const context = JSON.stringify(result);
-  assertNotEquals(result.code, 0, context);
+  assertEquals(result.code, code, context);
   assertEquals(result.stdout, "", context);
   const lines = result.stderr.trimEnd().split("\n");
   assertEquals(lines.length, 1, `one line: ${context}`);
   assertStringIncludes(lines[0], expected);
   assert(!/\bat |Stack backtrace|Uncaught/.test(result.stderr), `no stack trace: ${context}`);
+  assert(!/os error|readfile|Deno\./.test(result.stderr), `no runtime internals: ${context}`);
 }
 
 Deno.test("main server -b without -e exits non-zero with one line", async () => {
@@ -291,7 +296,16 @@ Deno.test("main server with an unknown flag exits non-zero with one line naming 
 Deno.test("main server on a port in use exits non-zero with one line", async () => {
   using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (listener.addr as Deno.NetAddr).port;
-  assertOneLineError(await runMain("server", "--port", String(port)), "already in use");
+  assertOneLineError(
+    await runMain("server", "--port", String(port)),
+    `오류: 서버를 시작할 수 없습니다 (127.0.0.1:${port}): 주소가 이미 사용 중입니다`,
+    1,
+  );
+  assertOneLineError(
+    await runMain("server", "--port", String(port), "--lang", "en"),
+    `error: Cannot start the server on 127.0.0.1:${port}: the address is already in use`,
+    1,
+  );
 });
 
 Deno.test("main server --help explains every flag and exits 0", async () => {
@@ -371,6 +385,64 @@ Deno.test("main server --web on a port in use exits non-zero with one line namin
   using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (listener.addr as Deno.NetAddr).port;
   const result = await runMain("server", "--port", "0", "--web", String(port));
-  assertOneLineError(result, "already in use");
-  assertStringIncludes(result.stderr, `Cannot serve the web page on 127.0.0.1:${port}`);
+  assertOneLineError(result, `웹 페이지를 열 수 없습니다 (127.0.0.1:${port}): 주소가 이미`, 1);
+});
+
+Deno.test("main server: a file a flag names that cannot be read is one line naming the flag, exit 1", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "chat-files-" });
+  try {
+    const missing = `${dir}/missing.txt`;
+    assertOneLineError(
+      await runMain("server", "--port", "0", "--motd", missing),
+      `오류: --motd 파일을 읽을 수 없습니다 (${missing}): 파일이 없습니다`,
+      1,
+    );
+    assertOneLineError(
+      await runMain("server", "--port", "0", "--motd", missing, "--lang", "en"),
+      `error: Cannot read --motd ${missing}: no such file`,
+      1,
+    );
+    assertOneLineError(
+      await runMain("server", "--lang", "en", "--tls-cert", missing, "--tls-key", missing),
+      `error: Cannot read --tls-cert ${missing}: no such file`,
+      1,
+    );
+    assertOneLineError(
+      await runMain("server", "--lang", "en", "--port", "0", "--motd", dir),
+      `error: Cannot read --motd ${dir}: it is a directory`,
+      1,
+    );
+    const garbage = `${dir}/garbage.pem`;
+    await Deno.writeTextFile(garbage, "not a certificate\n");
+    assertOneLineError(
+      await runMain(
+        "server",
+        "--lang",
+        "en",
+        "--port",
+        "0",
+        "--tls-cert",
+        garbage,
+        "--tls-key",
+        garbage,
+      ),
+      `error: Cannot use --tls-cert ${garbage}: no PEM certificate in it`,
+      1,
+    );
+    assertOneLineError(
+      await runMain("client", "--ca", missing),
+      `오류: --ca 파일을 읽을 수 없습니다 (${missing}): 파일이 없습니다`,
+      1,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test('main client --nick "" names --nick, in the chosen language, exit 2', async () => {
+  assertOneLineError(await runMain("client", "--nick", ""), "오류: --nick 값이 비어 있습니다");
+  assertOneLineError(
+    await runMain("client", "--nick", "", "--lang", "en"),
+    "error: --nick must not be empty",
+  );
 });

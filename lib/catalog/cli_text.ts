@@ -44,6 +44,20 @@ export interface CliText {
   webPortIsChatPort(port: number): string;
   /** `-b` without `-e`: the C original's own words, in both languages. */
   readonly broadcastNeedsEcho: string;
+  /** A file a flag names cannot be read. */
+  cannotRead(flag: string, path: string, reason: string): string;
+  /** A file a flag names was read but holds the wrong thing. */
+  cannotUse(flag: string, path: string, reason: string): string;
+  readonly noPemCertificate: string;
+  readonly noPemKey: string;
+  cannotStart(host: string, port: number, reason: string): string;
+  cannotServeWeb(host: string, port: number, reason: string): string;
+  readonly noSuchFile: string;
+  readonly permissionDenied: string;
+  readonly isDirectory: string;
+  readonly addressInUse: string;
+  /** Deno refused for want of a permission flag (`--allow-read`). */
+  notAllowed(permission: string): string;
   /** `Usage: main.ts server [PORT] [options]`. */
   usage(command: string): string;
   /** The help's first paragraph for each command; `nc HOST PORT` uses the defaults. */
@@ -83,6 +97,17 @@ const ko: CliText = {
   webPortIsChatPort: (port) =>
     `--web ${port}: 채팅 포트와 같습니다. 웹 페이지에는 다른 포트를 주세요`,
   broadcastNeedsEcho: "-b option requires -e option",
+  cannotRead: (flag, path, reason) => `${flag} 파일을 읽을 수 없습니다 (${path}): ${reason}`,
+  cannotUse: (flag, path, reason) => `${flag} 파일을 쓸 수 없습니다 (${path}): ${reason}`,
+  noPemCertificate: "PEM 인증서가 들어 있지 않습니다",
+  noPemKey: "PEM 개인 키가 들어 있지 않습니다",
+  cannotStart: (host, port, reason) => `서버를 시작할 수 없습니다 (${host}:${port}): ${reason}`,
+  cannotServeWeb: (host, port, reason) => `웹 페이지를 열 수 없습니다 (${host}:${port}): ${reason}`,
+  noSuchFile: "파일이 없습니다",
+  permissionDenied: "권한이 없습니다",
+  isDirectory: "디렉터리입니다",
+  addressInUse: "주소가 이미 사용 중입니다",
+  notAllowed: (permission) => `${permission} 없이는 허용되지 않습니다`,
   usage: (command) => `사용법: ${command} [옵션]`,
   intro: (command, host, port) =>
     ({
@@ -136,6 +161,17 @@ const en: CliText = {
   chatModeOnly: (flag) => `${flag} works in chat mode only (not with -e)`,
   webPortIsChatPort: (port) => `--web ${port} is the chat's port too: give the page another port`,
   broadcastNeedsEcho: "-b option requires -e option",
+  cannotRead: (flag, path, reason) => `Cannot read ${flag} ${path}: ${reason}`,
+  cannotUse: (flag, path, reason) => `Cannot use ${flag} ${path}: ${reason}`,
+  noPemCertificate: "no PEM certificate in it",
+  noPemKey: "no PEM private key in it",
+  cannotStart: (host, port, reason) => `Cannot start the server on ${host}:${port}: ${reason}`,
+  cannotServeWeb: (host, port, reason) => `Cannot serve the web page on ${host}:${port}: ${reason}`,
+  noSuchFile: "no such file",
+  permissionDenied: "permission denied",
+  isDirectory: "it is a directory",
+  addressInUse: "the address is already in use",
+  notAllowed: (permission) => `not allowed without ${permission}`,
   usage: (command) => `Usage: ${command} [options]`,
   intro: (command, host, port) =>
     ({
