@@ -22,19 +22,13 @@ import {
   type ServerArgs,
 } from "./lib/cli/command_line.ts";
 import { describeError, readFlagFile } from "./lib/cli/read_flag_file.ts";
+import { resolveSettings } from "./lib/cli/resolve_settings.ts";
+import { CLIENT_OPTIONS, SERVER_OPTIONS } from "./lib/config/option_table.ts";
 import type { LineInput } from "./lib/client/line_input.ts";
 import { loadCluster } from "./lib/cluster/load_cluster.ts";
-import { checkRedisUrl } from "./lib/cluster/redis_url.ts";
 import { MAX_MOTD_LINES, servedSettings } from "./lib/server/options.ts";
 import { StartError, UsageError, WebListenError } from "./lib/util/errors.ts";
 import { sanitizeText } from "./lib/util/sanitize.ts";
-
-/** Where the server password may come from instead of a flag (keeps it out of `ps`). */
-const PASSWORD_ENV = "CHAT_PASSWORD";
-/** Where the operator password may come from instead of a flag. */
-const OP_PASSWORD_ENV = "CHAT_OP_PASSWORD";
-/** Where the cluster's Redis URL may come from instead of `--redis`. */
-const REDIS_URL_ENV = "REDIS_URL";
 
 async function main(args: string[]): Promise<number> {
   const command = parseCommandLine(args);
@@ -46,8 +40,10 @@ async function main(args: string[]): Promise<number> {
       console.log(`tcp-chat ${denoJson.version} (deno ${Deno.version.deno})`);
       return 0;
     case "server":
+      for (const warning of command.warnings) console.error(warning);
       return await runServer(command.args);
     case "client":
+      for (const warning of command.warnings) console.error(warning);
       return await startClient(command.args);
     case "menu":
       return await runMenuThenTool(command.lang);
@@ -75,8 +71,14 @@ async function runMenuThenTool(lang: Lang): Promise<number> {
   return input.interrupted ? INTERRUPTED_EXIT_CODE : 0;
 }
 
-async function runServer(args: ServerArgs): Promise<number> {
-  const text = cliText(args.lang);
+async function runServer(given: ServerArgs): Promise<number> {
+  const text = cliText(given.lang);
+  const args = await resolveSettings(
+    SERVER_OPTIONS,
+    given,
+    text,
+    consoleText(given.lang).envNotRead,
+  );
   const tls = args.tlsCertFile !== undefined && args.tlsKeyFile !== undefined
     ? {
       cert: await readFlagFile("--tls-cert", args.tlsCertFile, text, "certificate"),
@@ -86,10 +88,6 @@ async function runServer(args: ServerArgs): Promise<number> {
   const motd = args.motdFile === undefined
     ? []
     : motdLines(await readFlagFile("--motd", args.motdFile, text));
-  const notes = consoleText(args.lang);
-  const password = args.password ?? envSecret(PASSWORD_ENV, notes.envNotRead);
-  const opPassword = args.opPassword ?? envSecret(OP_PASSWORD_ENV);
-  const redis = args.redisUrl ?? envSetting(REDIS_URL_ENV, (url) => checkRedisUrl(url));
   const controller = new AbortController();
   const stop = () => controller.abort();
   let server;
@@ -97,13 +95,11 @@ async function runServer(args: ServerArgs): Promise<number> {
     const { serve } = await import("./lib/server/server.ts");
     server = serve({
       ...servedSettings(args),
-      password,
-      opPassword,
       mode: args.mode,
       motd,
       tls,
       web: args.web,
-      cluster: redis === undefined ? undefined : await loadCluster(redis),
+      cluster: args.redisUrl === undefined ? undefined : await loadCluster(args.redisUrl),
       signal: controller.signal,
     });
   } catch (error) {
@@ -125,15 +121,21 @@ async function runServer(args: ServerArgs): Promise<number> {
   return 0;
 }
 
-async function startClient(args: ClientArgs, input?: LineInput): Promise<number> {
+async function startClient(given: ClientArgs, input?: LineInput): Promise<number> {
   const { runClient } = await import("./lib/client/client.ts");
+  const text = cliText(given.lang);
+  const args = await resolveSettings(
+    CLIENT_OPTIONS,
+    given,
+    text,
+    consoleText(given.lang).envNotRead,
+  );
   const caCerts = args.caFile === undefined
     ? undefined
-    : [await readFlagFile("--ca", args.caFile, cliText(args.lang), "certificate")];
-  const { caFile: _caFile, password, tls, ...settings } = args;
+    : [await readFlagFile("--ca", args.caFile, text, "certificate")];
+  const { caFile: _caFile, passwordFile: _passwordFile, tls, ...settings } = args;
   return await runClient({
     ...settings,
-    password: password ?? envSecret(PASSWORD_ENV),
     tls: tls ? { caCerts } : undefined,
     input,
   });
@@ -143,44 +145,6 @@ async function startClient(args: ClientArgs, input?: LineInput): Promise<number>
 function motdLines(text: string): string[] {
   const lines = text.replace(/\r?\n$/, "").split(/\r?\n/).map(sanitizeText);
   return text.length === 0 ? [] : lines.slice(0, MAX_MOTD_LINES);
-}
-
-/**
- * Reads a secret from the environment. Deno sees a variable only with
- * `--allow-env` for it (the documented commands grant it), and nothing, not even
- * `/proc/self/environ`, tells whether it is set without that. A secret its owner
- * set must never be silently ignored, so without the permission: on a terminal
- * Deno asks the user; elsewhere one line says the variable was not read and names
- * the flag (`note`, in the server's language), or nothing where an unread secret
- * fails closed (`note` undefined: the client asks for the password when it is
- * needed; without an operator password nobody is an operator, and `/op` says so).
- */
-function envSecret(name: string, note?: (name: string) => string): string | undefined {
-  const descriptor = { name: "env", variable: name } as const;
-  let state = Deno.permissions.querySync(descriptor).state;
-  if (state === "prompt" && Deno.stdin.isTerminal() && Deno.stderr.isTerminal()) {
-    state = Deno.permissions.requestSync(descriptor).state;
-  }
-  if (state !== "granted") {
-    // "denied" is the user's own choice (--deny-env): nothing to point out.
-    if (state === "prompt" && note !== undefined) console.error(note(name));
-    return undefined;
-  }
-  const value = Deno.env.get(name);
-  return value === undefined || value.length === 0 ? undefined : value;
-}
-
-/**
- * Reads a setting from the environment when Deno may (the documented commands
- * grant it); without the permission it is not asked for: a server without it
- * says on its start-up lines what it is.
- */
-function envSetting(name: string, check: (value: string) => string): string | undefined {
-  if (Deno.permissions.querySync({ name: "env", variable: name }).state !== "granted") {
-    return undefined;
-  }
-  const value = Deno.env.get(name);
-  return value === undefined || value.length === 0 ? undefined : check(value);
 }
 
 if (import.meta.main) {

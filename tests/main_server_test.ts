@@ -12,9 +12,10 @@ import {
   assertStringIncludes,
 } from "@std/assert";
 import { TextLineStream } from "@std/streams/text-line-stream";
-import { spawnMain, startServer as startServerProcess } from "./_helpers.ts";
+import { type Child, spawnMain, startServer as startServerProcess } from "./_helpers.ts";
 import { LineClient } from "./_server_helpers.ts";
 import { getRequest, rawRequest } from "./_web_helpers.ts";
+import { userText } from "../lib/catalog/user_text.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const PERMISSIONS = ["--allow-net", "--allow-read", "--allow-env=CHAT_PASSWORD,CHAT_OP_PASSWORD"];
@@ -445,4 +446,166 @@ Deno.test('main client --nick "" names --nick, in the chosen language, exit 2', 
     await runMain("client", "--nick", "", "--lang", "en"),
     "error: --nick must not be empty",
   );
+});
+
+/** Every line a child printed, on stdout and stderr. */
+function allOutput(...children: Child[]): string {
+  return children.map((child) => [...child.stdout.lines, ...child.stderr.lines].join("\n"))
+    .join("\n");
+}
+
+/**
+ * Starts a server with the passwords given by `serverArgs`/`serverEnv`, lets a
+ * client in with the password given by `clientArgs`/`clientEnv` and has it
+ * become an operator; returns both children's output once they are stopped.
+ */
+async function chatWithPasswords(
+  server: { args: string[]; env?: Record<string, string> },
+  client: { args: string[]; env?: Record<string, string> },
+  opPassword: string,
+): Promise<{ server: Child; client: Child }> {
+  const ko = userText("ko");
+  const started = await startServerProcess(
+    server.args,
+    (args) => spawnMain(args, "main.ts", { env: server.env }),
+  );
+  await using serverChild = started.child;
+  {
+    // The server asks for the password: it was read.
+    await using probe = await LineClient.connect(started.port);
+    assertEquals(await probe.nextLine(), ko.passwordPrompt);
+  }
+  await using clientChild = spawnMain(
+    ["client", "--port", String(started.port), "--nick", "alice", ...client.args],
+    "main.ts",
+    { env: client.env },
+  );
+  await clientChild.stdout.waitFor((line) => line.includes(ko.connected));
+  await clientChild.send(`/op ${opPassword}`);
+  await clientChild.stdout.waitFor((line) => line.includes(ko.opGranted));
+  serverChild.kill("SIGTERM");
+  assertEquals((await serverChild.exit()).code, 0, serverChild.describe());
+  await clientChild.exit();
+  return { server: serverChild, client: clientChild };
+}
+
+Deno.test({
+  name: "main: passwords from --password-file and --op-password-file work and show in no output",
+  timeout: 30_000,
+  fn: async () => {
+    const dir = await Deno.makeTempDir({ prefix: "chat-secrets-" });
+    try {
+      const password = "class-sekrit-7";
+      const opPassword = "op-sekrit-9";
+      await Deno.writeTextFile(`${dir}/pw.txt`, `${password}\n`);
+      await Deno.writeTextFile(`${dir}/op.txt`, `${opPassword}\r\nsecond line\n`);
+      const { server, client } = await chatWithPasswords(
+        { args: ["--password-file", `${dir}/pw.txt`, "--op-password-file", `${dir}/op.txt`] },
+        { args: ["--password-file", `${dir}/pw.txt`] },
+        opPassword,
+      );
+      const output = allOutput(server, client);
+      for (const secret of [password, opPassword]) {
+        assert(!output.includes(secret), `${secret} shown:\n${output}`);
+      }
+      assertEquals([server.stderr.lines, client.stderr.lines], [[], []], "no warning");
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "main: passwords from CHAT_PASSWORD and CHAT_OP_PASSWORD work and show in no output",
+  timeout: 30_000,
+  fn: async () => {
+    const password = "env-sekrit-3";
+    const opPassword = "env-op-sekrit-4";
+    const { server, client } = await chatWithPasswords(
+      { args: [], env: { CHAT_PASSWORD: password, CHAT_OP_PASSWORD: opPassword } },
+      { args: [], env: { CHAT_PASSWORD: password } },
+      opPassword,
+    );
+    const output = allOutput(server, client);
+    for (const secret of [password, opPassword]) {
+      assert(!output.includes(secret), `${secret} shown:\n${output}`);
+    }
+    assertEquals([server.stderr.lines, client.stderr.lines], [[], []], "no warning");
+  },
+});
+
+Deno.test({
+  name: "main: a password given as a flag works, brings one warning line and is shown nowhere",
+  timeout: 30_000,
+  fn: async () => {
+    const password = "flag-sekrit-5";
+    const opPassword = "flag-op-sekrit-6";
+    const { server, client } = await chatWithPasswords(
+      { args: ["--password", password, "--op-password", opPassword] },
+      { args: ["--password", password, "--lang", "en"] },
+      opPassword,
+    );
+    const output = allOutput(server, client);
+    for (const secret of [password, opPassword]) {
+      assert(!output.includes(secret), `${secret} shown:\n${output}`);
+    }
+    assertEquals(server.stderr.lines, [
+      "경고: --password로 준 비밀번호는 화면과 프로세스 목록에 보입니다. 대신 --password-file 파일이나 환경 변수 CHAT_PASSWORD를 쓰세요",
+      "경고: --op-password로 준 비밀번호는 화면과 프로세스 목록에 보입니다. 대신 --op-password-file 파일이나 환경 변수 CHAT_OP_PASSWORD를 쓰세요",
+    ]);
+    assertEquals(client.stderr.lines, [
+      "warning: a password given with --password shows on screen and in the process list; use --password-file FILE or set CHAT_PASSWORD instead",
+    ]);
+  },
+});
+
+Deno.test("main: a password file that cannot be read or has an empty first line is one line, exit 1", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "chat-secret-files-" });
+  try {
+    assertOneLineError(
+      await runMain("server", "--port", "0", "--password-file", `${dir}/none`),
+      `오류: --password-file 파일을 읽을 수 없습니다 (${dir}/none): 파일이 없습니다`,
+      1,
+    );
+    await Deno.writeTextFile(`${dir}/empty.txt`, "\nsekrit on line two\n");
+    const result = await runMain(
+      "client",
+      "--lang",
+      "en",
+      "--op-password-file",
+      `${dir}/empty.txt`,
+    );
+    assertOneLineError(result, "Unknown option: --op-password-file (see client --help)");
+    const empty = await runMain(
+      "server",
+      "--lang",
+      "en",
+      "--port",
+      "0",
+      "--op-password-file",
+      `${dir}/empty.txt`,
+    );
+    assertOneLineError(
+      empty,
+      `error: Cannot use --op-password-file ${dir}/empty.txt: its first line is empty`,
+      1,
+    );
+    assert(!empty.stderr.includes("sekrit"));
+    assertOneLineError(
+      await runMain("server", "--password", "x", "--password-file", `${dir}/empty.txt`),
+      "오류: --password 옵션과 --password-file 옵션 중 하나만 주세요",
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("main server: a bad REDIS_URL is one line in the chosen language, password hidden", async () => {
+  await using child = spawnMain(["server", "--port", "0", "--lang", "en"], "main.ts", {
+    env: { REDIS_URL: "http://user:sekrit@127.0.0.1:6379" },
+  });
+  assertEquals((await child.exit()).code, 2, child.describe());
+  assertEquals(child.stderr.lines, [
+    'error: Invalid REDIS_URL: "http://***@127.0.0.1:6379" (expected redis://host:port[/db], or rediss:// for TLS)',
+  ]);
 });

@@ -37,6 +37,13 @@ export interface CliText {
   readonly expectRedisUrl: string;
   /** `--web-host` without `--web PORT`. */
   needs(flag: string, other: string): string;
+  /** `--password` and `--password-file` both given. */
+  notBoth(first: string, second: string): string;
+  /** A secret given as a flag shows on screen: how to keep it off. */
+  secretOnScreen(flag: string, file: string | undefined, variable: string | undefined): string;
+  /** A password inside a URL given as a flag (`--redis redis://:pw@host`). */
+  passwordInUrl(flag: string, variable: string | undefined): string;
+  readonly emptyFirstLine: string;
   /** `--tls-cert` without `--tls-key`, or the other way. */
   together(first: string, second: string): string;
   /** `--web` or `--redis` with `-e`. */
@@ -92,13 +99,23 @@ const ko: CliText = {
   expectOrigin: "https://example.org 같은 출처나 *여야 합니다",
   expectRedisUrl: "redis://host:port[/db] 형식이어야 합니다 (TLS는 rediss://)",
   needs: (flag, other) => `${flag} 옵션은 ${other}와 함께 써야 합니다`,
+  notBoth: (first, second) => `${first} 옵션과 ${second} 옵션 중 하나만 주세요`,
+  secretOnScreen: (flag, file, variable) =>
+    `경고: ${flag}로 준 비밀번호는 화면과 프로세스 목록에 보입니다. 대신 ${
+      [file && `${file} 파일`, variable && `환경 변수 ${variable}`].filter(Boolean).join("이나 ")
+    }를 쓰세요`,
+  passwordInUrl: (flag, variable) =>
+    `경고: ${flag} 주소에 든 비밀번호는 화면과 프로세스 목록에 보입니다.${
+      variable ? ` 대신 환경 변수 ${variable}를 쓰세요` : ""
+    }`,
+  emptyFirstLine: "첫 줄이 비어 있습니다",
   together: (first, second) => `${first} 옵션과 ${second} 옵션은 함께 써야 합니다`,
   chatModeOnly: (flag) => `${flag} 옵션은 채팅 모드에서만 쓸 수 있습니다 (-e와 함께 쓸 수 없음)`,
   webPortIsChatPort: (port) =>
     `--web ${port}: 채팅 포트와 같습니다. 웹 페이지에는 다른 포트를 주세요`,
   broadcastNeedsEcho: "-b option requires -e option",
   cannotRead: (flag, path, reason) => `${flag} 파일을 읽을 수 없습니다 (${path}): ${reason}`,
-  cannotUse: (flag, path, reason) => `${flag} 파일을 쓸 수 없습니다 (${path}): ${reason}`,
+  cannotUse: (flag, path, reason) => `${flag} 파일을 사용할 수 없습니다 (${path}): ${reason}`,
   noPemCertificate: "PEM 인증서가 들어 있지 않습니다",
   noPemKey: "PEM 개인 키가 들어 있지 않습니다",
   cannotStart: (host, port, reason) => `서버를 시작할 수 없습니다 (${host}:${port}): ${reason}`,
@@ -157,6 +174,16 @@ const en: CliText = {
   expectOrigin: "expected an origin like https://example.org, or *",
   expectRedisUrl: "expected redis://host:port[/db], or rediss:// for TLS",
   needs: (flag, other) => `${flag} needs ${other}`,
+  notBoth: (first, second) => `${first} and ${second}: give one, not both`,
+  secretOnScreen: (flag, file, variable) =>
+    `warning: a password given with ${flag} shows on screen and in the process list; use ${
+      [file && `${file} FILE`, variable && `set ${variable}`].filter(Boolean).join(" or ")
+    } instead`,
+  passwordInUrl: (flag, variable) =>
+    `warning: a password in the ${flag} URL shows on screen and in the process list${
+      variable ? `; set ${variable} instead` : ""
+    }`,
+  emptyFirstLine: "its first line is empty",
   together: (first, second) => `${first} and ${second} go together`,
   chatModeOnly: (flag) => `${flag} works in chat mode only (not with -e)`,
   webPortIsChatPort: (port) => `--web ${port} is the chat's port too: give the page another port`,

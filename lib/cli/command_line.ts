@@ -9,7 +9,7 @@
 
 import { type CliText, cliText } from "../catalog/cli_text.ts";
 import { isLang, type Lang } from "../catalog/lang.ts";
-import { defaultsOf, type SettingsOf } from "../config/option_row.ts";
+import { defaultsOf, flagOf, type OptionRow, type SettingsOf } from "../config/option_row.ts";
 import {
   CLIENT_OPTIONS,
   type ClientRow,
@@ -50,8 +50,13 @@ export type Command =
   | { kind: "menu"; lang: Lang }
   | { kind: "help"; text: string }
   | { kind: "version" }
-  | { kind: "server"; args: ServerArgs }
-  | { kind: "client"; args: ClientArgs };
+  | {
+    kind: "server";
+    args: ServerArgs;
+    /** Lines for stderr before starting: a secret given as a flag. */
+    warnings: string[];
+  }
+  | { kind: "client"; args: ClientArgs; warnings: string[] };
 
 /** The language when `--lang` is not given: the table's. */
 const DEFAULT_LANG: Lang = defaultsOf(MENU_OPTIONS).lang;
@@ -152,6 +157,7 @@ function parseServer(args: readonly string[], lang: Lang, text: CliText): Comman
   return {
     kind: "server",
     args: { ...settings, mode: !echo ? "chat" : broadcast ? "echo-broadcast" : "echo", web },
+    warnings: secretWarnings(SERVER_OPTIONS, parsed.given, parsed.settings, text),
   };
 }
 
@@ -163,5 +169,31 @@ function parseClient(args: readonly string[], lang: Lang, text: CliText): Comman
   return {
     kind: "client",
     args: { ...settings, tls: settings.tls || settings.caFile !== undefined },
+    warnings: secretWarnings(CLIENT_OPTIONS, parsed.given, settings, text),
   };
+}
+
+/**
+ * One warning per secret given as a flag (the terminal, `deno task`'s echo of the
+ * command and the process list all show it), naming the file flag and the
+ * variable that keep it off the screen. The secret itself is never in it.
+ */
+function secretWarnings(
+  rows: readonly OptionRow[],
+  given: ReadonlySet<string>,
+  settings: object,
+  text: CliText,
+): string[] {
+  const values: Record<string, unknown> = Object.fromEntries(Object.entries(settings));
+  return rows.filter((row) => given.has(row.field)).flatMap((row) => {
+    if (row.kind === "secret") {
+      const file = rows.find((other) => other.fills === row.field);
+      return [text.secretOnScreen(flagOf(row), file && flagOf(file), row.env)];
+    }
+    const value = values[row.field];
+    if (row.kind === "redis-url" && typeof value === "string" && new URL(value).password !== "") {
+      return [text.passwordInUrl(flagOf(row), row.env)];
+    }
+    return [];
+  });
 }

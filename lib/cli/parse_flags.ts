@@ -121,6 +121,12 @@ export function parseFlags<R extends OptionRow>(
     if (given.has(row)) throw new UsageError(text.givenTwice(name, flagOf(row)));
     given.set(row, { name, texts: [value] });
   });
+  for (const row of given.keys()) {
+    const filled = rows.find((other) => other.field === row.fills);
+    if (filled !== undefined && given.has(filled)) {
+      throw new UsageError(text.notBoth(flagOf(filled), flagOf(row)));
+    }
+  }
   const values: Record<string, unknown> = {};
   for (const [row, { name, texts }] of given) {
     values[row.field] = readValue(row, name, texts, text);

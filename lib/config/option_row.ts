@@ -65,6 +65,16 @@ export interface OptionRow {
   readonly choices?: readonly string[];
   /** The environment variable read when neither the flag nor its file is given. */
   readonly env?: string;
+  /**
+   * A `file` row whose first line is another row's value: `--password-file`
+   * fills `password`. The two cannot both be given.
+   */
+  readonly fills?: string;
+  /**
+   * A secret without which the program runs open (the server password): when
+   * Deno may not read its variable, one line says so instead of nothing.
+   */
+  readonly noteWhenUnread?: boolean;
   /** The place of the bare-argument form (`server 12345`, `client HOST PORT`), from 0. */
   readonly positional?: number;
   /** `--no-FLAG` turns this switch, on by default, off; help shows only that form. */

@@ -102,10 +102,22 @@ export const SERVER_OPTIONS = [
     kind: "secret",
     arg: "PASSWORD",
     env: "CHAT_PASSWORD",
+    noteWhenUnread: true,
     serve: true,
     help: {
-      ko: "서버 비밀번호: 닉네임보다 먼저 묻습니다",
-      en: "server password, asked before the nickname",
+      ko: "서버 비밀번호: 닉네임보다 먼저 묻습니다 (화면에 보이므로 --password-file이 낫습니다)",
+      en: "server password, asked before the nickname (shows on screen; prefer --password-file)",
+    },
+  },
+  {
+    flag: "password-file",
+    field: "passwordFile",
+    kind: "file",
+    arg: "FILE",
+    fills: "password",
+    help: {
+      ko: "서버 비밀번호를 FILE의 첫 줄에서 읽습니다",
+      en: "read the server password from the first line of FILE",
     },
   },
   {
@@ -116,8 +128,21 @@ export const SERVER_OPTIONS = [
     env: "CHAT_OP_PASSWORD",
     serve: true,
     help: {
-      ko: "/op 운영자 비밀번호: 운영자는 /kick, /ban을 하고 주제를 정할 수 있습니다",
-      en: "operator password for /op; operators may /kick, /ban and set topics",
+      ko:
+        "/op 운영자 비밀번호: 운영자는 /kick, /ban을 하고 주제를 정할 수 있습니다 (화면에 보이므로 --op-password-file이 낫습니다)",
+      en:
+        "operator password for /op; operators may /kick, /ban and set topics (shows on screen; prefer --op-password-file)",
+    },
+  },
+  {
+    flag: "op-password-file",
+    field: "opPasswordFile",
+    kind: "file",
+    arg: "FILE",
+    fills: "opPassword",
+    help: {
+      ko: "운영자 비밀번호를 FILE의 첫 줄에서 읽습니다",
+      en: "read the operator password from the first line of FILE",
     },
   },
   {
@@ -377,6 +402,18 @@ export const CLIENT_OPTIONS = [
       en: "answer the password prompt; without it the client asks (without echo on a terminal)",
     },
   },
+  {
+    flag: "password-file",
+    field: "passwordFile",
+    kind: "file",
+    arg: "FILE",
+    fills: "password",
+    help: {
+      ko: "비밀번호를 물으면 FILE의 첫 줄로 답합니다",
+      en: "answer the password prompt with the first line of FILE",
+    },
+  },
+
   {
     flag: "tls",
     field: "tls",

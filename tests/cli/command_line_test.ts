@@ -48,7 +48,9 @@ Deno.test("cli server defaults: 127.0.0.1:12345, chat mode, Korean, every limit"
     historyLimit: 50,
     maxRooms: 100,
     password: undefined,
+    passwordFile: undefined,
     opPassword: undefined,
+    opPasswordFile: undefined,
     motdFile: undefined,
     tlsCertFile: undefined,
     tlsKeyFile: undefined,
@@ -236,6 +238,7 @@ Deno.test("cli client defaults and the positional form host port", () => {
     lang: "ko",
     nick: undefined,
     password: undefined,
+    passwordFile: undefined,
     tls: false,
     caFile: undefined,
     timestamps: true,
@@ -371,4 +374,47 @@ Deno.test("cli --redis: a bad URL is refused without showing its password", () =
     usageError("server", "--redis", "redis://h:1", "-e"),
     "--redis works in chat mode only (not with -e)",
   );
+});
+
+Deno.test("cli a secret given as a flag brings one warning naming the file and the variable, never the secret", () => {
+  const command = parseCommandLine(["server", "--op-password", "sekrit", "--lang", "en"]);
+  assert(command.kind === "server");
+  assertEquals(command.warnings, [
+    "warning: a password given with --op-password shows on screen and in the process list; use --op-password-file FILE or set CHAT_OP_PASSWORD instead",
+  ]);
+  const ko = parseCommandLine(["client", "--password", "sekrit"]);
+  assert(ko.kind === "client");
+  assertEquals(ko.warnings, [
+    "경고: --password로 준 비밀번호는 화면과 프로세스 목록에 보입니다. 대신 --password-file 파일이나 환경 변수 CHAT_PASSWORD를 쓰세요",
+  ]);
+  const files = parseCommandLine(["server", "--password-file", "p", "--op-password-file", "o"]);
+  assert(files.kind === "server");
+  assertEquals(files.warnings, []);
+  assertEquals([files.args.passwordFile, files.args.opPasswordFile], ["p", "o"]);
+  const redis = parseCommandLine([
+    "server",
+    "--redis",
+    "redis://:sekrit@127.0.0.1:6379",
+    "--lang",
+    "en",
+  ]);
+  assert(redis.kind === "server");
+  assertEquals(redis.warnings, [
+    "warning: a password in the --redis URL shows on screen and in the process list; set REDIS_URL instead",
+  ]);
+  for (const line of [...command.warnings, ...ko.warnings, ...redis.warnings]) {
+    assert(!line.includes("sekrit"), line);
+  }
+});
+
+Deno.test("cli a secret and its file cannot both be given", () => {
+  assertEquals(
+    usageError("server", "--password", "x", "--password-file", "f"),
+    "--password and --password-file: give one, not both",
+  );
+  assertEquals(
+    usageErrorIn(["client", "--password-file", "f", "--password", "x"]),
+    "--password 옵션과 --password-file 옵션 중 하나만 주세요",
+  );
+  assertEquals(usageError("server", "--op-password="), "--op-password must not be empty");
 });

@@ -117,6 +117,10 @@ Deno.test("README: the server and client flag tables list exactly the option tab
   const markdown = await Deno.readTextFile(README);
   checkReadmeTable(markdown, "### Server flags", SERVER_OPTIONS);
   checkReadmeTable(markdown, "### Client flags", CLIENT_OPTIONS);
+  const rows: readonly OptionRow[] = [...SERVER_OPTIONS, ...CLIENT_OPTIONS];
+  for (const name of rows.flatMap((row) => row.env === undefined ? [] : [row.env])) {
+    assert(markdown.includes(`\`${name}\``), `README names the variable ${name}`);
+  }
 });
 
 Deno.test("README check: a flag missing, one too many or another default fails", () => {

@@ -38,7 +38,7 @@ Deno.test("readFlagFile reads a file, and refuses a PEM file without what it mus
     );
     assertEquals(
       error.message,
-      `--tls-cert 파일을 쓸 수 없습니다 (${key}): PEM 인증서가 들어 있지 않습니다`,
+      `--tls-cert 파일을 사용할 수 없습니다 (${key}): PEM 인증서가 들어 있지 않습니다`,
     );
   } finally {
     await Deno.remove(dir, { recursive: true });
