@@ -16,8 +16,7 @@ import type { Lang } from "./lib/catalog/lang.ts";
 import {
   chosenLang,
   type ClientArgs,
-  defaultClientArgs,
-  defaultServerArgs,
+  menuTool,
   parseCommandLine,
   type ServerArgs,
 } from "./lib/cli/command_line.ts";
@@ -46,24 +45,31 @@ async function main(args: string[]): Promise<number> {
       for (const warning of command.warnings) console.error(warning);
       return await startClient(command.args);
     case "menu":
-      return await runMenuThenTool(command.lang);
+      return await runMenuThenTool(command.lang, command.args);
   }
 }
 
 // The server and the client are loaded when chosen: a server never compiles the
 // client's modules, nor a client the server's (start-up time, resident memory).
 
-async function runMenuThenTool(lang: Lang): Promise<number> {
+async function runMenuThenTool(lang: Lang, menuArgs: readonly string[]): Promise<number> {
   const { openStdinInput } = await import("./lib/client/line_input.ts");
   const { runMenu } = await import("./lib/cli/menu.ts");
   const input = openStdinInput();
   const choice = await runMenu(input, clientText(lang));
   if (choice === "server") {
     input.close();
-    return await runServer(defaultServerArgs(lang));
+    return await runServer(menuTool(menuArgs, "server"));
   }
   if (choice === "client") {
-    return await startClient(defaultClientArgs(lang), input);
+    let args: ClientArgs;
+    try {
+      args = menuTool(menuArgs, "client");
+    } catch (error) {
+      input.close(); // an open stdin would keep the process waiting
+      throw error;
+    }
+    return await startClient(args, input);
   }
   input.close();
   // Ctrl-C at the menu reports 130, as shells do; end of input is a clean exit.

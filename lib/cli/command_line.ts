@@ -47,7 +47,12 @@ export type ClientArgs = SettingsOf<ClientRow>;
 
 /** What the command line asks for. */
 export type Command =
-  | { kind: "menu"; lang: Lang }
+  | {
+    kind: "menu";
+    lang: Lang;
+    /** The flags given to the menu, passed on to the tool chosen. */
+    args: readonly string[];
+  }
   | { kind: "help"; text: string }
   | { kind: "version" }
   | {
@@ -103,34 +108,30 @@ export function chosenLang(args: readonly string[]): Lang {
 }
 
 /**
- * The server's settings when no flag is given (what the menu starts).
+ * The settings of the tool the menu starts: the menu's flags (`--host`, `--port`,
+ * `--lang`), read and checked by the tool's own rows.
  *
- * @param lang The language.
- * @returns Every default.
+ * @param menuArgs The flags given to the menu.
+ * @param tool The tool chosen.
+ * @returns The tool's settings.
+ * @throws {UsageError} When a flag does not suit the tool (`--port 0` for the client).
  */
-export function defaultServerArgs(lang: Lang): ServerArgs {
-  const command = parseCommandLine(["server", "--lang", lang]);
-  if (command.kind !== "server") throw new Error("Cannot take the server's defaults");
-  return command.args;
-}
-
-/**
- * The client's settings when no flag is given (what the menu starts).
- *
- * @param lang The language.
- * @returns Every default.
- */
-export function defaultClientArgs(lang: Lang): ClientArgs {
-  const command = parseCommandLine(["client", "--lang", lang]);
-  if (command.kind !== "client") throw new Error("Cannot take the client's defaults");
-  return command.args;
+export function menuTool(menuArgs: readonly string[], tool: "server"): ServerArgs;
+export function menuTool(menuArgs: readonly string[], tool: "client"): ClientArgs;
+export function menuTool(
+  menuArgs: readonly string[],
+  tool: "server" | "client",
+): ServerArgs | ClientArgs {
+  const command = parseCommandLine([tool, ...menuArgs]);
+  if (command.kind === "server" || command.kind === "client") return command.args;
+  throw new Error(`Cannot start the ${tool} with the menu's flags`);
 }
 
 function parseMenu(args: readonly string[], lang: Lang, text: CliText): Command {
   const parsed = parseFlags(MENU_OPTIONS, args, "menu", text);
   if (parsed.action === "help") return { kind: "help", text: helpText("menu", lang) };
   if (parsed.action === "version") return { kind: "version" };
-  return { kind: "menu", lang: parsed.settings.lang };
+  return { kind: "menu", lang: parsed.settings.lang, args };
 }
 
 function parseServer(args: readonly string[], lang: Lang, text: CliText): Command {

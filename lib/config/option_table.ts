@@ -467,8 +467,26 @@ export const CLIENT_OPTIONS = [
   VERSION,
 ] as const satisfies readonly OptionRow[];
 
-/** `main.ts` alone: the menu (1 = server, 2 = client). */
+/**
+ * `main.ts` alone: the menu (1 = server, 2 = client). Its flags are passed on to
+ * the tool chosen, which reads them by its own rows (the client refuses port 0).
+ */
 export const MENU_OPTIONS = [
+  {
+    ...HOST,
+    help: {
+      ko: "서버의 주소: 1이면 서버가 여는 주소, 2면 클라이언트가 접속할 주소",
+      en: "the server's address: where 1 (the server) listens, or where 2 (the client) connects",
+    },
+  },
+  {
+    ...PORT,
+    min: 0,
+    help: {
+      ko: "서버의 포트: 1이면 서버가 여는 포트 (0이면 빈 포트), 2면 클라이언트가 접속할 포트",
+      en: "the server's port: where 1 listens (0 picks a free one), or where 2 connects",
+    },
+  },
   {
     ...LANG,
     help: { ko: "메뉴와 고른 도구의 언어", en: "language of the menu and of the tool chosen" },

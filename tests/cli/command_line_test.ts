@@ -1,5 +1,10 @@
 import { assert, assertEquals, assertStringIncludes, assertThrows, fail } from "@std/assert";
-import { type ClientArgs, parseCommandLine, type ServerArgs } from "../../lib/cli/command_line.ts";
+import {
+  type ClientArgs,
+  menuTool,
+  parseCommandLine,
+  type ServerArgs,
+} from "../../lib/cli/command_line.ts";
 import { helpText } from "../../lib/cli/help_text.ts";
 import { SERVED_DEFAULTS } from "../../lib/server/options.ts";
 import { UsageError } from "../../lib/util/errors.ts";
@@ -29,8 +34,37 @@ function usageErrorIn(args: string[]): string {
 }
 
 Deno.test("cli with no arguments shows the menu", () => {
-  assertEquals(parseCommandLine([]), { kind: "menu", lang: "ko" });
-  assertEquals(parseCommandLine(["--lang", "en"]), { kind: "menu", lang: "en" });
+  assertEquals(parseCommandLine([]), { kind: "menu", lang: "ko", args: [] });
+  assertEquals(parseCommandLine(["--lang", "en"]), {
+    kind: "menu",
+    lang: "en",
+    args: ["--lang", "en"],
+  });
+});
+
+Deno.test("cli the menu takes --host, --port and --lang and passes them to the tool chosen", () => {
+  const args = ["--port", "23456", "--host", "0.0.0.0", "--lang", "en"];
+  assertEquals(parseCommandLine(["--", ...args]), { kind: "menu", lang: "en", args });
+  const served = menuTool(args, "server");
+  assertEquals([served.hostname, served.port, served.lang, served.mode], [
+    "0.0.0.0",
+    23456,
+    "en",
+    "chat",
+  ]);
+  const client = menuTool(args, "client");
+  assertEquals([client.hostname, client.port, client.lang], ["0.0.0.0", 23456, "en"]);
+  assertEquals(menuTool([], "server"), server());
+  assertEquals(
+    usageError("--port", "x"),
+    'Invalid --port: "x" (expected a number from 0 to 65535)',
+  );
+  assertEquals(usageError("--nick", "a"), "Unknown option: --nick (see --help)");
+  assertEquals(
+    usageError("12345"),
+    'Unknown command: 12345 (expected "server" or "client"; see --help)',
+  );
+  assertThrows(() => menuTool(["--port", "0"], "client"), UsageError, "1부터 65535까지");
 });
 
 Deno.test("cli server defaults: 127.0.0.1:12345, chat mode, Korean, every limit", () => {
