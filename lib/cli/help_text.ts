@@ -9,7 +9,7 @@
 import { type CliCommand, cliText } from "../catalog/cli_text.ts";
 import type { Lang } from "../catalog/lang.ts";
 import { defaultsOf, type OptionRow, shownDefault } from "../config/option_row.ts";
-import { CLIENT_OPTIONS, MENU_OPTIONS, SERVER_OPTIONS } from "../config/option_table.ts";
+import { CLIENT_OPTIONS, COMMAND_OPTIONS } from "../config/option_table.ts";
 import { columnsOf } from "../server/text_format.ts";
 
 /** Help fits an 80-column terminal. */
@@ -18,13 +18,6 @@ const HELP_WIDTH_COLUMNS = 80;
 const MAX_DESCRIPTION_COLUMN = 30;
 /** Stands for a space that wrapping must not break at; a plain space once wrapped. */
 const NO_BREAK = "\u00a0";
-
-/** Each command's rows. */
-export const ROWS_OF: Readonly<Record<CliCommand, readonly OptionRow[]>> = {
-  menu: MENU_OPTIONS,
-  server: SERVER_OPTIONS,
-  client: CLIENT_OPTIONS,
-};
 
 /**
  * The help of a command.
@@ -35,7 +28,7 @@ export const ROWS_OF: Readonly<Record<CliCommand, readonly OptionRow[]>> = {
  */
 export function helpText(command: CliCommand, lang: Lang): string {
   const text = cliText(lang);
-  const rows = ROWS_OF[command];
+  const rows = COMMAND_OPTIONS[command];
   const { hostname: host, port } = defaultsOf(CLIENT_OPTIONS);
   const commands = command === "menu" ? text.commands() : [];
   const lefts = [...commands.map(([usage]) => usage), ...rows.map(forms)];

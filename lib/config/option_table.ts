@@ -8,11 +8,17 @@
  * variable, checks and help in Korean and English), mark it `serve: true` when
  * `serve()` takes it as it is, then use it where it acts: for a server setting,
  * the server reads `options.FIELD` (its type is already there). Add its line to
- * the README's flag table; the test fails until you do.
+ * the README's flag table; the test fails until you do. A secret gets a `…-file`
+ * row that `fills` it and an `env`; a file's reading and a variable's come free.
+ *
+ * Each row carries its help in both languages, as each command of
+ * `lib/chat/commands/` does: the row is the one place to read what a flag is.
+ * The command line's other words are in `lib/catalog/cli_text.ts`.
  *
  * @module
  */
 
+import type { CliCommand } from "../catalog/cli_text.ts";
 import { DEFAULT_MAX_LINE_BYTES, MAX_REFUSED_LINE_BYTES } from "../transport/line_splitter.ts";
 import { MAX_QUEUED_LINES } from "../util/line_pacer.ts";
 import type { OptionRow } from "./option_row.ts";
@@ -494,6 +500,13 @@ export const MENU_OPTIONS = [
   HELP,
   VERSION,
 ] as const satisfies readonly OptionRow[];
+
+/** Each command's rows. */
+export const COMMAND_OPTIONS: Readonly<Record<CliCommand, readonly OptionRow[]>> = {
+  menu: MENU_OPTIONS,
+  server: SERVER_OPTIONS,
+  client: CLIENT_OPTIONS,
+};
 
 /** A row of the server's table. */
 export type ServerRow = (typeof SERVER_OPTIONS)[number];

@@ -1,7 +1,8 @@
 import { assert, assertStringIncludes } from "@std/assert";
 import { type CliCommand, cliText } from "../../lib/catalog/cli_text.ts";
 import { LANGS } from "../../lib/catalog/lang.ts";
-import { helpText, ROWS_OF } from "../../lib/cli/help_text.ts";
+import { helpText } from "../../lib/cli/help_text.ts";
+import { COMMAND_OPTIONS } from "../../lib/config/option_table.ts";
 import { shownDefault } from "../../lib/config/option_row.ts";
 import { columnsOf } from "../../lib/server/text_format.ts";
 
@@ -13,7 +14,7 @@ Deno.test("help lists every row of its command with its variable and default, in
       const help = helpText(command, lang);
       const flat = help.replace(/\s+/g, " ");
       const text = cliText(lang);
-      for (const row of ROWS_OF[command]) {
+      for (const row of COMMAND_OPTIONS[command]) {
         const flag = row.negatable
           ? `--no-${row.flag}`
           : row.flag

@@ -1,9 +1,8 @@
 import { assert, assertEquals, fail } from "@std/assert";
 import denoJson from "../../deno.json" with { type: "json" };
 import { parseCommandLine } from "../../lib/cli/command_line.ts";
-import { ROWS_OF } from "../../lib/cli/help_text.ts";
 import { type OptionRow, shownDefault } from "../../lib/config/option_row.ts";
-import { CLIENT_OPTIONS, SERVER_OPTIONS } from "../../lib/config/option_table.ts";
+import { CLIENT_OPTIONS, COMMAND_OPTIONS, SERVER_OPTIONS } from "../../lib/config/option_table.ts";
 import { resolveServeOptions, SERVED_DEFAULTS } from "../../lib/server/options.ts";
 import { MAIN_PERMISSIONS } from "../_helpers.ts";
 
@@ -55,7 +54,7 @@ function checkReadmeTable(markdown: string, heading: string, rows: readonly Opti
 }
 
 Deno.test("option table: each row has help in both languages and its own flag and field", () => {
-  for (const [command, rows] of Object.entries(ROWS_OF)) {
+  for (const [command, rows] of Object.entries(COMMAND_OPTIONS)) {
     const flags = rows.flatMap((row) => [row.flag, row.short]).filter((f) => f !== undefined);
     assertEquals(new Set(flags).size, flags.length, `${command}: a flag is used twice`);
     const fields = rows.map((row) => row.field);
