@@ -10,6 +10,14 @@ export class UsageError extends Error {
   override name = "UsageError";
 }
 
+/**
+ * The program cannot start as asked for a reason outside the command line: a file
+ * a flag names cannot be read, the port is in use. One line, exit status 1.
+ */
+export class StartError extends Error {
+  override name = "StartError";
+}
+
 /** A line longer than the allowed number of bytes arrived. */
 export class LineTooLongError extends Error {
   override name = "LineTooLongError";
