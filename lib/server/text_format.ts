@@ -11,6 +11,7 @@ import type { Lang } from "../catalog/lang.ts";
 import { type UserText, userText } from "../catalog/user_text.ts";
 import type { HelpEntry, Notice, RoomEvent, UserEvent } from "../chat/events.ts";
 import type { BroadcastLog } from "../fanout/broadcast_log.ts";
+import { displayWidth as columnsOf } from "../util/display_width.ts";
 
 const encoder = new TextEncoder();
 
@@ -242,25 +243,8 @@ function helpRow(usage: string, help: string): string {
   return `  ${usage}${" ".repeat(pad)}${help}`;
 }
 
-/**
- * The terminal columns a text takes: East Asian wide characters (Hangul, CJK,
- * fullwidth forms) take two.
- *
- * @param text The text.
- * @returns Its width in columns.
- */
-export function columnsOf(text: string): number {
-  let columns = 0;
-  for (const char of text) {
-    const code = char.codePointAt(0)!;
-    const wide = (code >= 0x1100 && code <= 0x115f) || (code >= 0x2e80 && code <= 0xa4cf) ||
-      (code >= 0xac00 && code <= 0xd7a3) || (code >= 0xf900 && code <= 0xfaff) ||
-      (code >= 0xfe30 && code <= 0xfe4f) || (code >= 0xff00 && code <= 0xff60) ||
-      (code >= 0xffe0 && code <= 0xffe6) || (code >= 0x20000 && code <= 0x3fffd);
-    columns += wide ? 2 : 1;
-  }
-  return columns;
-}
+/** The terminal columns a text takes (East Asian wide characters take two). */
+export { columnsOf };
 
 /**
  * Formats a time as the local `HH:MM`.
