@@ -14,8 +14,8 @@ import type { BroadcastLog } from "../fanout/broadcast_log.ts";
 
 const encoder = new TextEncoder();
 
-/** The width of the usage column of `/help`. */
-const HELP_USAGE_WIDTH = 24;
+/** The columns between the widest usage of `/help` and the help texts. */
+const HELP_GAP_COLUMNS = 2;
 
 /** Chat events as text lines in one language. */
 export class TextFormat implements EdgeFormat {
@@ -135,11 +135,7 @@ export class TextFormat implements EdgeFormat {
         })))];
       }
       case "help":
-        return [
-          t.helpTitle,
-          ...t.helpBasics.map(([usage, help]) => helpRow(usage, help)),
-          ...event.commands.map((entry) => this.#helpLine(entry)),
-        ];
+        return [t.helpTitle, ...helpRows([...t.helpBasics, ...event.commands.map(this.#helpRow)])];
       case "kicked":
         return [t.kickedYou(event.by, event.reason)];
       case "renamed":
@@ -223,28 +219,37 @@ export class TextFormat implements EdgeFormat {
     }
   }
 
-  #helpLine(entry: HelpEntry): string {
+  /**
+   * A command's usage and help. Its names come in the table's order in every
+   * language; the name the usage is written with stands in its place with its arguments.
+   */
+  #helpRow = (entry: HelpEntry): readonly [usage: string, help: string] => {
     const usage = this.#localized(entry.usage);
-    const aliases = entry.names.filter((name) => !usage.startsWith(name + " ") && name !== usage);
-    const head = aliases.length === 0 ? usage : `${usage}, ${aliases.join(", ")}`;
+    const named = entry.names.find((name) => usage === name || usage.startsWith(name + " "));
+    const names = named === undefined ? [usage, ...entry.names] : entry.names;
+    const head = names.map((name) => name === named ? usage : name).join(", ");
     const mark = entry.op ? this.#t.helpOpMark : "";
-    return helpRow(head, `${this.#localized(entry.help)}${mark}`);
-  }
+    return [head, `${this.#localized(entry.help)}${mark}`];
+  };
 
   #localized(text: { readonly ko: string; readonly en: string }): string {
     return text[this.#lang];
   }
 }
 
-/** One row of `/help`, padded by terminal columns (a Korean character takes two). */
-function helpRow(usage: string, help: string): string {
-  const pad = Math.max(2, HELP_USAGE_WIDTH - 2 - columnsOf(usage));
-  return `  ${usage}${" ".repeat(pad)}${help}`;
+/**
+ * The rows of `/help`: the help texts start in one column, past the widest usage
+ * as a terminal shows it (a Korean character takes two columns).
+ */
+function helpRows(rows: readonly (readonly [usage: string, help: string])[]): string[] {
+  const widths = rows.map(([usage]) => columnsOf(usage));
+  const column = Math.max(...widths) + HELP_GAP_COLUMNS;
+  return rows.map(([usage, help], i) => `  ${usage}${" ".repeat(column - widths[i])}${help}`);
 }
 
 /**
- * The terminal columns a text takes: East Asian wide characters (Hangul, CJK,
- * fullwidth forms) take two.
+ * The terminal columns a text takes: East Asian wide and fullwidth characters
+ * (Hangul, CJK, fullwidth forms, emoji) take two.
  *
  * @param text The text.
  * @returns Its width in columns.
@@ -256,7 +261,8 @@ export function columnsOf(text: string): number {
     const wide = (code >= 0x1100 && code <= 0x115f) || (code >= 0x2e80 && code <= 0xa4cf) ||
       (code >= 0xac00 && code <= 0xd7a3) || (code >= 0xf900 && code <= 0xfaff) ||
       (code >= 0xfe30 && code <= 0xfe4f) || (code >= 0xff00 && code <= 0xff60) ||
-      (code >= 0xffe0 && code <= 0xffe6) || (code >= 0x20000 && code <= 0x3fffd);
+      (code >= 0xffe0 && code <= 0xffe6) || (code >= 0x1f300 && code <= 0x1f64f) ||
+      (code >= 0x1f900 && code <= 0x1f9ff) || (code >= 0x20000 && code <= 0x3fffd);
     columns += wide ? 2 : 1;
   }
   return columns;
