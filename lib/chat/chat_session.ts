@@ -12,7 +12,7 @@ import type { Outbox } from "../fanout/outbox.ts";
 import type { CloseReason } from "../util/close_reason.ts";
 import { UnavailableError } from "../util/errors.ts";
 import { LinePacer } from "../util/line_pacer.ts";
-import { type MaybePromise, whenReady } from "../util/maybe_async.ts";
+import { type Step, whenReady } from "../util/maybe_async.ts";
 import { sanitizeText } from "../util/sanitize.ts";
 import type { Chat } from "./chat.ts";
 import type { CommandContext, CommandSession } from "./commands/command.ts";
@@ -231,8 +231,8 @@ export class ChatSession implements UserHost, CommandSession {
   }
 
   /** Handles one line in the current state; a promise holds the next lines until it settles. */
-  #handle(line: string): MaybePromise<void> {
-    let result: MaybePromise<void>;
+  #handle(line: string): Step {
+    let result: Step;
     try {
       result = this.#handleState(line);
     } catch (error) {
@@ -242,7 +242,7 @@ export class ChatSession implements UserHost, CommandSession {
     return result instanceof Promise ? result.catch((error) => this.#failed(error)) : result;
   }
 
-  #handleState(line: string): MaybePromise<void> {
+  #handleState(line: string): Step {
     switch (this.#state) {
       case "chat":
         return this.#chatLine(line);
@@ -291,7 +291,7 @@ export class ChatSession implements UserHost, CommandSession {
     }, WRONG_PASSWORD_DELAY_MS);
   }
 
-  #nicknameLine(line: string): MaybePromise<void> {
+  #nicknameLine(line: string): Step {
     const nickname = normalizeNickname(line);
     if (nickname.length === 0) return;
     if (!isValidNickname(nickname)) {
@@ -300,7 +300,7 @@ export class ChatSession implements UserHost, CommandSession {
       return;
     }
     const user = new User(nickname, this);
-    return whenReady(this.#chat.register(user), (claimed) => {
+    return this.#chat.register(user, (claimed) => {
       if (this.#state !== "nickname") {
         // The connection ended while the claim was on its way.
         if (claimed) this.#chat.unregister(user);
@@ -330,7 +330,7 @@ export class ChatSession implements UserHost, CommandSession {
     });
   }
 
-  #chatLine(line: string): MaybePromise<void> {
+  #chatLine(line: string): Step {
     const user = this.#user!;
     const parsed = parseLine(line);
     switch (parsed.kind) {
@@ -351,31 +351,25 @@ export class ChatSession implements UserHost, CommandSession {
   #say(user: User, text: string): void {
     const room = user.room;
     if (room === undefined) return;
-    const event: RoomEvent = {
+    this.#chat.publish(user, {
       type: "message",
       room: room.name,
       nick: user.nickname,
       text,
       time: Date.now(),
-    };
-    // Not waited for: the next line may go at once (one connection to a cluster keeps
-    // them in order); a line that could not be sent is said so.
-    const sent = this.#chat.publish(user, event);
-    if (sent === false) user.send(notice({ code: "unavailable" }));
-    else if (sent instanceof Promise) {
-      sent.then((ok) => ok || user.gone || user.send(notice({ code: "unavailable" })));
-    }
+    });
   }
 
-  #whisper(user: User, targetName: string, text: string): MaybePromise<void> {
-    return whenReady(this.#chat.findUser(targetName), (target) => {
+  #whisper(user: User, targetName: string, text: string): Step {
+    return this.#chat.findUser(targetName, (target) => {
       if (user.gone) return;
       if (target === undefined) {
         user.send(notice({ code: "noSuchUser", nick: targetName }));
         return;
       }
-      return whenReady(
-        this.#chat.directory.deliver(target, { type: "whisper", from: user.nickname, text }),
+      return this.#chat.deliver(
+        target,
+        { type: "whisper", from: user.nickname, text },
         (delivered) => {
           if (user.gone) return;
           if (!delivered) {
@@ -392,7 +386,7 @@ export class ChatSession implements UserHost, CommandSession {
     });
   }
 
-  #command(user: User, word: string, args: string): MaybePromise<void> {
+  #command(user: User, word: string, args: string): Step {
     const command = findCommand(word);
     if (command === undefined) {
       user.send(notice({ code: "unknownCommand", command: word }));

@@ -4,6 +4,7 @@
 
 import { assert, assertEquals } from "@std/assert";
 import { FakePeer, join, microtasks, testChat } from "./_fake_peer.ts";
+import { LaterBus, laterChat } from "./_later_bus.ts";
 
 const PROMPT = "닉네임을 입력하세요:";
 const WELCOME = "서버에 연결되었습니다.";
@@ -82,7 +83,7 @@ Deno.test("chat session leaving tells the others once and frees the nickname", a
   await microtasks();
   assertEquals(alice.take(), ["alice> bye"], "its own last line still reaches it");
   assertEquals(bob.take(), ["alice> bye", "alice님이 퇴장하셨습니다."]);
-  assertEquals(chat.findUser("alice"), undefined);
+  assertEquals(chat.directory.find("alice"), undefined);
   await join(chat, "ALICE");
   assertEquals(chat.userCount, 2, "the nickname is free again");
 });
@@ -173,5 +174,19 @@ Deno.test("chat session: an unknown /word gets a notice and is never broadcast",
   await microtasks();
   assertEquals(alice.take(), ["알 수 없는 명령어입니다: /dance (도움말: /help)"]);
   assertEquals(bob.take(), []);
-  assert(chat.findUser("alice") !== undefined);
+  assert(chat.directory.find("alice") !== undefined);
+});
+
+Deno.test("chat session: a line that the bus fails to send later is said so to its sender", async () => {
+  const bus = new LaterBus();
+  const chat = laterChat(bus);
+  const alice = await join(chat, "alice");
+  alice.take();
+  bus.failing = true;
+  alice.type("hello", "again");
+  assertEquals(bus.pending, 2, "the second line did not wait for the first");
+  bus.failPending();
+  await microtasks();
+  const unavailable = "채팅을 잠시 사용할 수 없습니다. 잠시 후 다시 시도하세요.";
+  assertEquals(alice.take(), [unavailable, unavailable]);
 });

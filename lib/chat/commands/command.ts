@@ -6,6 +6,7 @@
  * @module
  */
 
+import type { Step } from "../../util/maybe_async.ts";
 import type { Chat } from "../chat.ts";
 import type { Notice, UserEvent } from "../events.ts";
 import type { User } from "../user.ts";
@@ -74,5 +75,5 @@ export interface Command {
    * @param ctx Who ran it, with what.
    * @returns When it has finished (at once for most).
    */
-  run(ctx: CommandContext): void | Promise<void>;
+  run(ctx: CommandContext): Step;
 }

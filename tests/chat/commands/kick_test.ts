@@ -12,7 +12,7 @@ Deno.test("/kick: the target is told and disconnected; its room sees who kicked 
   assertEquals(bob.closed, { how: "end", reason: "kicked" });
   assertEquals(carol.take(), ["bob was kicked by op."], "instead of the leave notice");
   assertEquals(op.take(), ["bob was kicked by op."]);
-  assertEquals(chat.findUser("bob"), undefined);
+  assertEquals(chat.directory.find("bob"), undefined);
 });
 
 Deno.test("/kick without a reason, of an unknown user, of oneself, and by a non-operator", async () => {

@@ -8,7 +8,7 @@ Deno.test("/op with the operator password makes an operator; a wrong one is refu
   assertEquals(alice.take(), ["Wrong operator password."]);
   await say(alice, "/op s3cret");
   assertEquals(alice.take(), ["You are now an operator."]);
-  assertEquals((chat.findUser("alice") as User | undefined)?.operator, true);
+  assertEquals((chat.directory.find("alice") as User | undefined)?.operator, true);
 });
 
 Deno.test("/op: the third wrong password in one connection disconnects", async () => {
