@@ -34,6 +34,8 @@ export interface ConsoleText {
   /** A whisper was sent; its text only with `--log-whispers`. */
   logWhisper(from: string, to: string, text: string | undefined): string;
   logAcceptError(message: string): string;
+  /** An unexpected error (a bug), survived: where, and its stack. */
+  logBug(peer: string | undefined, stack: string): string;
   readonly logShutdown: string;
   /** This server is part of a cluster. */
   cluster(url: string, serverId: string): string;
@@ -117,6 +119,7 @@ const ko: ConsoleText = {
   logRoom: (room, line) => `[${room}] ${line}`,
   logWhisper: (from, to, text) => `귓속말: ${from} → ${to}${text === undefined ? "" : `: ${text}`}`,
   logAcceptError: (message) => `연결 수락 실패: ${message}`,
+  logBug: (peer, stack) => `예상하지 못한 오류${peer === undefined ? "" : ` (${peer})`}: ${stack}`,
   logShutdown: "서버를 종료합니다...",
   cluster: (url, id) => `클러스터: ${url} (이 서버: ${id})`,
   redisUnreachable: (reason) =>
@@ -157,6 +160,7 @@ const en: ConsoleText = {
   logWhisper: (from, to, text) =>
     `whisper: ${from} → ${to}${text === undefined ? "" : `: ${text}`}`,
   logAcceptError: (message) => `accept failed: ${message}`,
+  logBug: (peer, stack) => `unexpected error${peer === undefined ? "" : ` (${peer})`}: ${stack}`,
   logShutdown: "Shutting down...",
   cluster: (url, id) => `cluster: ${url} (this server: ${id})`,
   redisUnreachable: (reason) =>

@@ -67,6 +67,28 @@ export interface ChatObserver {
   whisper(from: string, to: string, text: string): void;
 }
 
+/**
+ * Where the chat reports a bug: an unexpected throw that it survived (a line that
+ * could not be handled, a step that nobody waited for).
+ *
+ * @param error What was thrown, with its stack.
+ * @param peer The connection it happened on (`host:port`), when there is one.
+ */
+export type BugReport = (error: unknown, peer: string | undefined) => void;
+
+/** Options for {@linkcode Chat}. */
+export interface ChatOptions {
+  /** A cluster to share the chat with. @default {this process alone} */
+  cluster?: ChatCluster;
+  /** The console, when it wants to know. @default {undefined} */
+  observer?: ChatObserver;
+  /**
+   * Where bugs go (the server logs them with their stack). @default {rethrow: the
+   * bug surfaces where it happened (a test fails)}
+   */
+  reportBug?: BugReport;
+}
+
 /** The seams of a chat that is shared with other servers. */
 export interface ChatCluster {
   /** Where rooms' events travel. */
@@ -89,19 +111,18 @@ export class Chat {
   readonly opPassword: PasswordCheck | undefined;
   /** The console, when it wants to know. */
   readonly observer: ChatObserver | undefined;
+  /** Where bugs go. */
+  readonly reportBug: BugReport;
   #rooms = new Map<string, Room>();
   #users = new Set<User>();
 
   /**
    * @param config The settings.
-   * @param options A cluster to share the chat with (default: this process alone),
-   *   and the console.
+   * @param options A cluster to share the chat with, the console, where bugs go.
    */
-  constructor(
-    config: ChatConfig,
-    options: { cluster?: ChatCluster; observer?: ChatObserver } = {},
-  ) {
+  constructor(config: ChatConfig, options: ChatOptions = {}) {
     this.config = config;
+    this.reportBug = options.reportBug ?? rethrow;
     this.bus = options.cluster?.bus ?? new LocalBus(config.historyLimit);
     this.directory = options.cluster?.directory ?? new LocalDirectory(() => this.#rooms.values());
     this.observer = options.observer;
@@ -383,7 +404,7 @@ export class Chat {
   #detach(step: Step): void {
     if (!(step instanceof Promise)) return;
     step.catch((error) => {
-      if (!(error instanceof UnavailableError)) throw error;
+      if (!(error instanceof UnavailableError)) this.reportBug(error, undefined);
     });
   }
 
@@ -405,4 +426,8 @@ export class Chat {
     this.#rooms.delete(room.key);
     this.bus.close(room.key);
   }
+}
+
+function rethrow(error: unknown): never {
+  throw error;
 }

@@ -9,7 +9,7 @@
 
 import type { Format } from "../fanout/channel.ts";
 import type { Outbox } from "../fanout/outbox.ts";
-import type { CloseReason } from "../util/close_reason.ts";
+import type { ChatReason } from "../util/close_reason.ts";
 import { UnavailableError } from "../util/errors.ts";
 import { LinePacer } from "../util/line_pacer.ts";
 import { type Step, whenReady } from "../util/maybe_async.ts";
@@ -47,15 +47,11 @@ export interface Peer {
   /**
    * Ends the connection after what is queued has been sent.
    *
-   * @param reason Why, for the console.
+   * @param reason Why (its transport closes with the code `close_code_of.ts` gives).
    */
-  end(reason: CloseReason): void;
-  /**
-   * Closes the connection at once.
-   *
-   * @param reason Why, for the console.
-   */
-  drop(reason: CloseReason): void;
+  end(reason: ChatReason): void;
+  /** Closes the connection at once: its output is full (it stopped reading). */
+  drop(): void;
 }
 
 type State = "password" | "nickname" | "chat" | "rejected" | "ended";
@@ -205,7 +201,7 @@ export class ChatSession implements UserHost, CommandSession {
     this.#state = "ended";
     this.#clearTimers();
     this.#leave("left");
-    this.#peer.drop("outboxFull");
+    this.#peer.drop();
   }
 
   /** @inheritdoc */
@@ -258,11 +254,12 @@ export class ChatSession implements UserHost, CommandSession {
 
   /**
    * A line could not be handled: a cluster that cannot be reached is said so (a
-   * newcomer is turned away); anything else is a bug, reported and survived.
+   * newcomer is turned away); anything else is a bug, reported with its stack to
+   * the server's log and survived.
    */
   #failed(error: unknown): void {
     if (!(error instanceof UnavailableError)) {
-      console.error(`Cannot handle a line: ${error instanceof Error ? error.stack : error}`);
+      this.#chat.reportBug(error, this.#peer.label);
       return;
     }
     this.#sendOwn(notice({ code: "unavailable" }));
@@ -420,8 +417,12 @@ export class ChatSession implements UserHost, CommandSession {
     if (user === undefined) return;
     this.#user = undefined;
     this.#nickname = user.nickname;
-    this.#chat.leave(user, how);
-    this.#chat.unregister(user);
+    try {
+      this.#chat.leave(user, how);
+    } finally {
+      // Even after a bug, the nickname is freed.
+      this.#chat.unregister(user);
+    }
   }
 
   /** Sends to this connection, a member or not; a full output drops it. */
@@ -430,10 +431,10 @@ export class ChatSession implements UserHost, CommandSession {
       this.#user.send(event);
       return;
     }
-    if (!this.#peer.send(event)) this.#peer.drop("outboxFull");
+    if (!this.#peer.send(event)) this.#peer.drop();
   }
 
-  #end(reason: CloseReason): void {
+  #end(reason: ChatReason): void {
     if (this.#state === "ended") return;
     this.#leave("left");
     this.#state = "ended";

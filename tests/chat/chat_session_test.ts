@@ -2,8 +2,9 @@
  * The chat state machine through fake connections: no socket, no timing.
  */
 
-import { assert, assertEquals } from "@std/assert";
-import { FakePeer, join, microtasks, testChat } from "./_fake_peer.ts";
+import { assert, assertEquals, assertInstanceOf, assertStringIncludes } from "@std/assert";
+import { Chat } from "../../lib/chat/chat.ts";
+import { FakePeer, join, microtasks, testChat, testConfig } from "./_fake_peer.ts";
 import { LaterBus, laterChat } from "./_later_bus.ts";
 
 const PROMPT = "닉네임을 입력하세요:";
@@ -189,4 +190,29 @@ Deno.test("chat session: a line that the bus fails to send later is said so to i
   await microtasks();
   const unavailable = "채팅을 잠시 사용할 수 없습니다. 잠시 후 다시 시도하세요.";
   assertEquals(alice.take(), [unavailable, unavailable]);
+});
+
+Deno.test("chat session: a bug while handling a line goes to the chat's bug report with its stack, and the session goes on", async () => {
+  const reported: { error: unknown; peer: string | undefined }[] = [];
+  const chat = new Chat(testConfig(), {
+    observer: {
+      nickname() {},
+      roomEvent() {},
+      whisper() {
+        throw new TypeError("a bug in the console");
+      },
+    },
+    reportBug: (error, peer) => reported.push({ error, peer }),
+  });
+  const alice = await join(chat, "alice");
+  const bob = await join(chat, "bob");
+  alice.take();
+  bob.take();
+  alice.type("@bob psst", "hello");
+  await microtasks();
+  assertEquals(reported.length, 1);
+  assertInstanceOf(reported[0].error, TypeError);
+  assertStringIncludes(reported[0].error.stack!, "chat_session_test.ts");
+  assertEquals(reported[0].peer, alice.label);
+  assertEquals(bob.take(), ["[귓속말] alice> psst", "alice> hello"]);
 });
