@@ -21,6 +21,7 @@ import type { Directory, Members, UserRef } from "./directory.ts";
 import {
   MAX_MEMBERS_ON_ENTRY,
   notice,
+  type Removal,
   type RoomEntry,
   type RoomEvent,
   type UserEvent,
@@ -213,6 +214,19 @@ export class Chat {
   }
 
   /**
+   * Removes a user on an operator's word, wherever it is: it is told why (and for
+   * a ban, for how long), its room sees it, its connection ends.
+   *
+   * @param target The user.
+   * @param removal Who removes it, why, and for a ban how long.
+   * @param then Gets `false` when it cannot be done now (a cluster that is unreachable).
+   * @returns When `then` is done.
+   */
+  kick(target: UserRef, removal: Removal, then: (kicked: boolean) => Step): Step {
+    return whenReady(this.directory.kick(target, removal), then);
+  }
+
+  /**
    * The rooms with members, busiest first (then by name).
    *
    * @param then Gets the rooms and their counts.
@@ -300,13 +314,10 @@ export class Chat {
    *
    * @param user The user.
    * @param how `"left"`: the others see the leave notice; `"quiet"`: nobody is told
-   *   (the server is stopping); a move: the others see where the user went; a kick:
-   *   the others see who kicked the user.
+   *   (the server is stopping); a move: the others see where the user went; a kick
+   *   or a ban: the others see who did it (and how long a ban lasts).
    */
-  leave(
-    user: User,
-    how: "left" | "quiet" | { movedTo: string } | { by: string; reason: string | undefined },
-  ): void {
+  leave(user: User, how: "left" | "quiet" | { movedTo: string } | Removal): void {
     const room = user.room;
     if (room === undefined) return;
     room.remove(user);
@@ -317,14 +328,16 @@ export class Chat {
     } else if (typeof how === "object" && "movedTo" in how) {
       this.bus.publish(room.key, { type: "moved", room: room.name, nick, to: how.movedTo, time });
     } else if (how !== "quiet") {
-      this.bus.publish(room.key, {
+      const kicked: RoomEvent = {
         type: "kicked",
         room: room.name,
-        nick: user.nickname,
+        nick,
         by: how.by,
         reason: how.reason,
         time,
-      });
+      };
+      if (how.banMinutes !== undefined) kicked.banMinutes = how.banMinutes;
+      this.bus.publish(room.key, kicked);
     }
     this.#closeIfEmpty(room);
   }

@@ -17,7 +17,7 @@ import { sanitizeText } from "../util/sanitize.ts";
 import type { Chat } from "./chat.ts";
 import type { CommandContext, CommandSession } from "./commands/command.ts";
 import { COMMANDS, findCommand } from "./commands/table.ts";
-import { type Notice, notice, type RoomEvent, type UserEvent } from "./events.ts";
+import { type Notice, notice, type Removal, type RoomEvent, type UserEvent } from "./events.ts";
 import { isValidNickname, MAX_NICKNAME_CHARS, normalizeNickname } from "./nickname.ts";
 import { parseLine, words } from "./parse_line.ts";
 import { LOBBY } from "./room_name.ts";
@@ -168,9 +168,13 @@ export class ChatSession implements UserHost, CommandSession {
   /**
    * The connection is ending, for any reason: leave the room (the others are told
    * once) and free the nickname. Idempotent.
+   *
+   * @param failed Whether the server failed on it (a bug): the user is told so
+   *   before the close. @default {false}
    */
-  ended(): void {
+  ended(failed = false): void {
     if (this.#state === "ended") return;
+    if (failed) this.#sendOwn(notice({ code: "internalError" }));
     this.#state = "ended";
     this.#clearTimers();
     this.#leave("left");
@@ -205,12 +209,12 @@ export class ChatSession implements UserHost, CommandSession {
   }
 
   /** @inheritdoc */
-  kick(by: string, reason: string | undefined): void {
+  kick(removal: Removal): void {
     const user = this.#user;
     if (user === undefined || this.#state === "ended") return;
-    user.send({ type: "kicked", by, reason });
-    this.#leave({ by, reason });
-    this.#end("kicked");
+    user.send({ type: "kicked", ...removal });
+    this.#leave(removal);
+    this.#end(removal.banMinutes === undefined ? "kicked" : "banned");
   }
 
   /** @inheritdoc */
@@ -219,11 +223,11 @@ export class ChatSession implements UserHost, CommandSession {
   }
 
   /** @inheritdoc */
-  opPasswordFailed(): boolean {
-    this.#opFailures++;
-    if (this.#opFailures <= MAX_OP_PASSWORD_FAILURES) return false;
-    this.#end("opPassword");
-    return true;
+  opPasswordFailed(): void {
+    const failures = ++this.#opFailures;
+    const closing = failures > MAX_OP_PASSWORD_FAILURES;
+    this.#sendOwn(notice({ code: "opWrong", failures, closing }));
+    if (closing) this.#end("opPassword");
   }
 
   /** Handles one line in the current state; a promise holds the next lines until it settles. */

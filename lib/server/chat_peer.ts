@@ -14,7 +14,7 @@ import type { RoomEvent, UserEvent } from "../chat/events.ts";
 import type { Format } from "../fanout/channel.ts";
 import type { Outbox } from "../fanout/outbox.ts";
 import type { ConnectionHandler, TcpConnection } from "../transport/tcp_connection.ts";
-import type { ChatReason } from "../util/close_reason.ts";
+import type { ChatReason, TransportReason } from "../util/close_reason.ts";
 
 /** How a kind of connection writes events: room events through the log, user events one by one. */
 export interface EdgeFormat extends Format<RoomEvent> {
@@ -102,7 +102,8 @@ export class ChatPeer implements Peer, ConnectionHandler {
   }
 
   /** @inheritdoc */
-  ended(): void {
-    this.session.ended();
+  ended(reason: TransportReason | undefined): void {
+    // A bug ended it: the user is told before the close.
+    this.session.ended(reason === "error");
   }
 }

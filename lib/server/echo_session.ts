@@ -13,7 +13,7 @@ import type { Channel, Format, Subscriber } from "../fanout/channel.ts";
 import type { Outbox } from "../fanout/outbox.ts";
 import { closeCodeOf } from "../chat/close_code_of.ts";
 import type { ConnectionHandler, TcpConnection } from "../transport/tcp_connection.ts";
-import type { ChatReason } from "../util/close_reason.ts";
+import type { ChatReason, TransportReason } from "../util/close_reason.ts";
 import type { ConsoleLog } from "../util/console_log.ts";
 import { LinePacer } from "../util/line_pacer.ts";
 import { sanitizeText } from "../util/sanitize.ts";
@@ -97,7 +97,9 @@ export class EchoSession implements ConnectionHandler, Subscriber<string> {
   }
 
   /** @inheritdoc */
-  ended(): void {
+  ended(reason: TransportReason | undefined): void {
+    // A bug ended it: the client is told before the close.
+    if (reason === "error" && !this.#ended) this.#own(this.#room.text.internalError);
     this.#ended = true;
     this.#pacer.close();
     this.#room.channel?.remove(this);

@@ -66,7 +66,9 @@ export class TextFormat implements EdgeFormat {
       case "topic":
         return t.topicSet(event.nick, event.text);
       case "kicked":
-        return t.kicked(event.nick, event.by, event.reason);
+        return event.banMinutes === undefined
+          ? t.kicked(event.nick, event.by, event.reason)
+          : t.bannedBy(event.nick, event.by, event.banMinutes);
     }
   }
 
@@ -137,7 +139,11 @@ export class TextFormat implements EdgeFormat {
       case "help":
         return [t.helpTitle, ...helpRows([...t.helpBasics, ...event.commands.map(this.#helpRow)])];
       case "kicked":
-        return [t.kickedYou(event.by, event.reason)];
+        return [
+          event.banMinutes === undefined
+            ? t.kickedYou(event.by, event.reason)
+            : t.bannedYou(event.by, event.banMinutes, event.reason),
+        ];
       case "renamed":
       case "room":
         // The text protocol shows these through room events.
@@ -189,7 +195,7 @@ export class TextFormat implements EdgeFormat {
       case "opGranted":
         return t.opGranted;
       case "opWrong":
-        return t.opWrong;
+        return t.opWrong(notice.failures, notice.closing);
       case "opOnly":
         return t.opOnly;
       case "opUnset":
@@ -212,6 +218,10 @@ export class TextFormat implements EdgeFormat {
         return t.noBans;
       case "cannotKickSelf":
         return t.cannotKickSelf;
+      case "kickDone":
+        return t.kickDone(notice.nick);
+      case "internalError":
+        return t.internalError;
       case "unavailable":
         return t.unavailable;
       case "available":

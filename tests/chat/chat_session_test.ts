@@ -216,3 +216,15 @@ Deno.test("chat session: a bug while handling a line goes to the chat's bug repo
   assertEquals(reported[0].peer, alice.label);
   assertEquals(bob.take(), ["[귓속말] alice> psst", "alice> hello"]);
 });
+
+Deno.test("chat session: a connection the server failed on is told so before the close; the room sees a leave", async () => {
+  const chat = testChat();
+  const alice = await join(chat, "alice");
+  const bob = await join(chat, "bob");
+  alice.take();
+  bob.take();
+  alice.session.ended(true);
+  await microtasks();
+  assertEquals(alice.take(), ["서버 오류로 연결을 종료합니다."]);
+  assertEquals(bob.take(), ["alice님이 퇴장하셨습니다."]);
+});

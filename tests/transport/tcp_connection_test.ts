@@ -64,15 +64,21 @@ async function readToEnd(conn: Deno.TcpConn): Promise<string> {
 
 const encoder = new TextEncoder();
 
-Deno.test("tcp connection: a handler that throws ends it for 'error' and keeps the error with its stack", async () => {
+Deno.test("tcp connection: a handler that throws ends it for 'error' and keeps the error with its stack; a last line still goes out", async () => {
   const { connection, client } = await connectPair();
   const handler = recorder();
-  const running = connection.run(handler);
+  const running = connection.run({
+    ...handler,
+    ended(reason) {
+      handler.ended(reason);
+      if (reason === "error") connection.outbox.trySend(encoder.encode("server error\n"));
+    },
+  });
   await client.write(encoder.encode("before\nbug\nafter\n"));
   const rest = await readToEnd(client);
   client.close();
   await running;
-  assertEquals(rest, "", "nothing but the FIN");
+  assertEquals(rest, "server error\n", "the handler's last line, then the FIN");
   assertEquals(handler.got, ["before"]);
   assertEquals(handler.endings, ["error"]);
   assertEquals(connection.reason, "error");

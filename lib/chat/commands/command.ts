@@ -24,11 +24,10 @@ export interface CommandSession {
   /** Ends the connection after what is queued (the user leaves). */
   quit(): void;
   /**
-   * Counts a wrong operator password; the third in one connection disconnects.
-   *
-   * @returns `true` when the connection is being closed.
+   * Counts a wrong operator password and says so; the third in one connection
+   * says that it closes the connection, and does.
    */
-  opPasswordFailed(): boolean;
+  opPasswordFailed(): void;
 }
 
 /** What a handler gets. */
