@@ -44,6 +44,22 @@ export const MAX_DISCARD_BYTES = 1024 * 1024;
  * one write with no newline, and its server took each read as a message.
  */
 export const UNFRAMED_PAUSE_MS = 300;
+/**
+ * The most bytes of one write to a peer that does not frame its lines (the Python
+ * original's client): it reads with `recv(1024)` and decodes each read alone, so
+ * each of its reads must end on a character.
+ */
+export const ORIGINAL_READ_BYTES = 1024;
+/**
+ * The pause after each write to a peer that does not frame its lines, before the
+ * next: two writes that reach its receive buffer before it reads would be cut at
+ * byte 1024, maybe inside a character. Its reads cannot be seen; this is the gap
+ * our client leaves between messages to the original server, ample for a reader
+ * waiting in `recv`, and it caps what that peer gets at 10 KiB/s.
+ */
+export const ORIGINAL_WRITE_GAP_MS = 100;
+
+const LF = 0x0a;
 
 /** How the peer is told the connection closes when the transport ends it itself. */
 const TRANSPORT_CLOSE_CODES: Record<TransportReason, CloseCode> = {
@@ -128,6 +144,15 @@ export class TcpConnection {
   #pauseTimer: ReturnType<typeof setTimeout> | undefined;
   /** Bytes taken from the outbox and not yet written. */
   #unwritten: Uint8Array | undefined;
+  /**
+   * Set once a pause ended a message of a peer that never sent `\n` (the Python
+   * original), while it frames nothing: it gets one piece at a time.
+   */
+  #original = false;
+  /** Bytes of the piece being written to the original that are not written yet. */
+  #pieceLeft = 0;
+  /** The pause after a piece to the original (see {@linkcode ORIGINAL_WRITE_GAP_MS}). */
+  #gapTimer: ReturnType<typeof setTimeout> | undefined;
   /** Set once the writer has stopped; `#onWriterDone` is who waits for that. */
   #writerDone = false;
   #onWriterDone: (() => void) | undefined;
@@ -259,6 +284,7 @@ export class TcpConnection {
     const endedBy = decoder.endedBy;
     if (endedBy !== undefined) this.#endFor(endedBy);
     else if (!decoder.framed) this.#armPause();
+    else if (this.#original) this.#original = false;
   }
 
   /** Hands lines to the handler in order, a refused line as its notice. */
@@ -296,7 +322,11 @@ export class TcpConnection {
       if (this.#ending || this.#decoder.framed) return;
       try {
         const line = this.#decoder.takePartial();
-        if (line !== undefined) this.#handler!.lines([line], performance.now());
+        if (line === undefined) return;
+        // Only the Python original's client sends messages without `\n`: from now on
+        // it gets what it can read (see ORIGINAL_READ_BYTES), the replies to this one too.
+        this.#original = true;
+        this.#handler!.lines([line], performance.now());
       } catch (error) {
         this.#fail(error);
       }
@@ -384,13 +414,30 @@ export class TcpConnection {
       return;
     }
     this.#unwritten = bytes;
-    this.#conn.write(bytes).then(this.#onWritten, this.#onWriteError);
+    let piece = bytes;
+    if (this.#original) {
+      if (this.#pieceLeft === 0) this.#pieceLeft = pieceForOriginal(bytes);
+      piece = bytes.subarray(0, this.#pieceLeft);
+    }
+    this.#conn.write(piece).then(this.#onWritten, this.#onWriteError);
   };
 
   #onWritten = (written: number): void => {
     const bytes = this.#unwritten!;
     // A write may take only part of the bytes.
     this.#unwritten = written < bytes.length ? bytes.subarray(written) : undefined;
+    if (this.#pieceLeft > 0) {
+      this.#pieceLeft = Math.max(0, this.#pieceLeft - written);
+      if (this.#pieceLeft === 0 && this.#original) {
+        this.#gapTimer = setTimeout(this.#afterGap, ORIGINAL_WRITE_GAP_MS);
+        return;
+      }
+    }
+    this.#pump();
+  };
+
+  #afterGap = (): void => {
+    this.#gapTimer = undefined;
     this.#pump();
   };
 
@@ -410,10 +457,31 @@ export class TcpConnection {
   #close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    if (this.#gapTimer !== undefined) {
+      // The writer was pausing between pieces: it stops here.
+      clearTimeout(this.#gapTimer);
+      this.#gapTimer = undefined;
+      this.#stopWriter();
+    }
     try {
       this.#conn.close();
     } catch {
       // Already closed by the runtime: nothing left to release.
     }
   }
+}
+
+/**
+ * Where the next piece for the Python original's client ends: after the last whole
+ * line that fits in {@linkcode ORIGINAL_READ_BYTES}, or, for a longer line, at the
+ * last character boundary that fits.
+ */
+function pieceForOriginal(bytes: Uint8Array): number {
+  if (bytes.length <= ORIGINAL_READ_BYTES) return bytes.length;
+  const lf = bytes.lastIndexOf(LF, ORIGINAL_READ_BYTES - 1);
+  if (lf !== -1) return lf + 1;
+  // The next piece must not start with a UTF-8 continuation byte (10xxxxxx).
+  let end = ORIGINAL_READ_BYTES;
+  while (end > ORIGINAL_READ_BYTES - 4 && (bytes[end] & 0xc0) === 0x80) end--;
+  return end;
 }
