@@ -43,6 +43,8 @@ export interface ConsoleText {
   logAcceptError(message: string): string;
   /** The web port refused a request (`value`: the quoted header, `""` for `noHost`). */
   logWebRefused(peer: string, refusal: WebRefusal, value: string): string;
+  /** An unexpected error (a bug), survived: where, and its stack. */
+  logBug(peer: string | undefined, stack: string): string;
   readonly logShutdown: string;
   /** This server is part of a cluster. */
   cluster(url: string, serverId: string): string;
@@ -134,6 +136,7 @@ const ko: ConsoleText = {
         origin: `허용되지 않은 Origin ${value} (허용하려면 --web-origin)`,
       }[refusal]
     }`,
+  logBug: (peer, stack) => `예상하지 못한 오류${peer === undefined ? "" : ` (${peer})`}: ${stack}`,
   logShutdown: "서버를 종료합니다...",
   cluster: (url, id) => `클러스터: ${url} (이 서버: ${id})`,
   redisUnreachable: (reason) =>
@@ -182,6 +185,7 @@ const en: ConsoleText = {
         origin: `origin ${value} not allowed (allow it with --web-origin)`,
       }[refusal]
     }`,
+  logBug: (peer, stack) => `unexpected error${peer === undefined ? "" : ` (${peer})`}: ${stack}`,
   logShutdown: "Shutting down...",
   cluster: (url, id) => `cluster: ${url} (this server: ${id})`,
   redisUnreachable: (reason) =>

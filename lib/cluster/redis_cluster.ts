@@ -23,6 +23,7 @@ import type { Members, UserRef } from "../chat/directory.ts";
 import {
   type HistoryEvent,
   isHistoryEvent,
+  type Removal,
   type RoomEntry,
   type RoomEvent,
   type UserEvent,
@@ -103,7 +104,7 @@ interface Presence {
 /** What a server's inbox carries. */
 type InboxItem =
   | { kind: "deliver"; to: string; event: UserEvent }
-  | { kind: "kick"; to: string; by: string; reason: string | null };
+  | { kind: "kick"; to: string; by: string; reason: string | null; banMinutes?: number };
 
 /** What the control stream carries. */
 type ControlItem =
@@ -428,19 +429,20 @@ export class RedisCluster implements ServerCluster {
   }
 
   /** @inheritdoc */
-  kick(target: UserRef, by: string, reason: string | undefined): void {
+  kick(target: UserRef, removal: Removal): boolean | Promise<boolean> {
     if (target instanceof User) {
-      target.kick(by, reason);
-      return;
+      target.kick(removal);
+      return true;
     }
-    if (!(target instanceof RemoteUser) || !this.#available) return;
+    if (!(target instanceof RemoteUser) || !this.#available) return false;
     const item: InboxItem = {
       kind: "kick",
       to: nicknameKey(target.nickname),
-      by,
-      reason: reason ?? null,
+      by: removal.by,
+      reason: removal.reason ?? null,
+      banMinutes: removal.banMinutes,
     };
-    void this.#toInbox(target.server, item);
+    return this.#toInbox(target.server, item);
   }
 
   /** @inheritdoc */
@@ -664,7 +666,11 @@ export class RedisCluster implements ServerCluster {
     const local = this.#local.get(item.to);
     if (local === undefined) return;
     if (item.kind === "deliver") local.user.send(item.event);
-    else local.user.kick(item.by, item.reason ?? undefined);
+    else {
+      const removal: Removal = { by: item.by, reason: item.reason ?? undefined };
+      if (item.banMinutes !== undefined) removal.banMinutes = item.banMinutes;
+      local.user.kick(removal);
+    }
   }
 
   async #onReady(): Promise<void> {

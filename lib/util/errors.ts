@@ -38,6 +38,18 @@ export class UnavailableError extends Error {
   override name = "UnavailableError";
 }
 
+/**
+ * What an unexpected throw says for a log: its stack (which starts with its name
+ * and message), or the value itself when it is not an error.
+ *
+ * @param error What was thrown.
+ * @returns The text, possibly several lines.
+ */
+export function stackOf(error: unknown): string {
+  if (error instanceof Error) return error.stack ?? `${error.name}: ${error.message}`;
+  return String(error);
+}
+
 /** The client could not reach the server. */
 export class ConnectError extends Error {
   override name = "ConnectError";

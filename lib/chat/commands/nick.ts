@@ -1,6 +1,5 @@
 /** `/nick NEW`: change your nickname. @module */
 
-import { whenReady } from "../../util/maybe_async.ts";
 import { isValidNickname, MAX_NICKNAME_CHARS, normalizeNickname } from "../nickname.ts";
 import type { Command } from "./command.ts";
 
@@ -19,7 +18,7 @@ export const nick: Command = {
     }
     const old = user.nickname;
     if (wanted === old) return;
-    return whenReady(ctx.chat.rename(user, wanted), (renamed) => {
+    return ctx.chat.rename(user, wanted, (renamed) => {
       if (!renamed) {
         ctx.notice({ code: "nicknameTaken", nick: wanted });
         return;
