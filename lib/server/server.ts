@@ -243,6 +243,7 @@ export class ChatServer implements AsyncDisposable {
       addr: this.#webListener.addr,
       hostname,
       origins: web.origins,
+      hosts: web.hosts,
       tls: o.tls !== undefined,
       onRefused: o.quiet
         ? undefined
