@@ -295,6 +295,30 @@ Deno.test("clients chat, whisper and quit through a real server", {
   assertEquals(alice.stderr.lines, []);
 });
 
+Deno.test("client on a pipe shows a line over the cap once, as the server's echo of each piece", {
+  timeout: TEST_TIMEOUT_MS,
+}, async () => {
+  const { child: server, port } = await startServer();
+  await using _server = server;
+  await using bob = await joinChat(port, "bob");
+  await using alice = await joinChat(port, "alice");
+  await bob.stdout.waitFor(ko.joined("alice"));
+  const long = "LONG:" + "가나다라 abcdefgh ".repeat(640) + "<LONG END>";
+  await alice.send(long);
+  await alice.send("after");
+  await bob.stdout.waitFor(ko.message("alice", "after"));
+  await alice.stdout.waitFor(ko.message("alice", "after"));
+  const pieces = bob.stdout.lines.filter((line) => line.startsWith("alice> ")).slice(0, -1);
+  assertEquals(pieces.length, 2, bob.describe());
+  // (Cut at a space, which the cut drops.)
+  assertEquals(pieces.map((line) => line.slice("alice> ".length)).join(" "), long);
+  // What alice sees from the notice on: the notice, each piece once, the next line.
+  const from = alice.stdout.lines.indexOf(ko.lineSplit(2, DEFAULT_MAX_LINE_BYTES));
+  assert(from >= 0, alice.describe());
+  assertEquals(alice.stdout.lines.slice(from + 1), [...pieces, ko.message("alice", "after")]);
+  assertFalse(alice.stdout.has(long), "the raw line is never printed");
+});
+
 Deno.test("client exits with a notice when the server is killed while it waits for input", {
   timeout: TEST_TIMEOUT_MS,
 }, async () => {
