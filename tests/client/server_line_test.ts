@@ -74,7 +74,54 @@ Deno.test("parseServerLine reads /who replies, away marks dropped", () => {
         away: false,
       }]),
     );
-    assertEquals(who.kind === "who" && who.nicks, ["alice", "민수", "c"]);
+    assertEquals(who.kind === "who" && [who.nicks, who.more], [["alice", "민수", "c"], 0]);
+  }
+});
+
+Deno.test("parseServerLine reads a cut members list, its last name without the count", () => {
+  for (const t of [ko, en]) {
+    const shown = Array.from({ length: 100 }, (_, i) => ({ nick: `u${i}`, away: i === 99 }));
+    const line = t.who(shown, 121);
+    const who = parseServerLine(line);
+    assertEquals(who.kind === "who" && [who.nicks.length, who.nicks.at(-1), who.more], [
+      100,
+      "u99",
+      21,
+    ], line);
+    const one = parseServerLine(t.who([{ nick: "bob", away: false }], 2));
+    assertEquals(one.kind === "who" && [one.nicks, one.more], [["bob"], 1]);
+  }
+  assertEquals(
+    parseServerLine("접속자 3명: alice, bob 외 1명"),
+    { kind: "who", line: "접속자 3명: alice, bob 외 1명", nicks: ["alice", "bob"], more: 1 },
+  );
+  assertEquals(
+    parseServerLine("3 online: alice, bob (away) and 1 more"),
+    {
+      kind: "who",
+      line: "3 online: alice, bob (away) and 1 more",
+      nicks: ["alice", "bob"],
+      more: 1,
+    },
+  );
+});
+
+Deno.test("parseServerLine reads a move to another room, in both languages", () => {
+  assertEquals(parseServerLine("alice went to #math."), {
+    kind: "moved",
+    line: "alice went to #math.",
+    nick: "alice",
+    room: "math",
+  });
+  assertEquals(parseServerLine("alice님이 #math 방으로 이동하셨습니다."), {
+    kind: "moved",
+    line: "alice님이 #math 방으로 이동하셨습니다.",
+    nick: "alice",
+    room: "math",
+  });
+  for (const t of [ko, en]) {
+    const moved = parseServerLine(t.moved("민수", "잡담"));
+    assertEquals(moved.kind === "moved" && [moved.nick, moved.room], ["민수", "잡담"]);
   }
 });
 

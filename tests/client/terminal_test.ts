@@ -14,6 +14,7 @@ import { DEFAULT_MAX_LINE_BYTES } from "../../lib/server/options.ts";
 import { spawnMain, startServer } from "../_helpers.ts";
 import { OriginalEchoServer } from "../fixtures/original_echo_server.ts";
 import { OriginalPythonServer } from "../fixtures/original_python_server.ts";
+import { RawClient } from "../fixtures/raw_client.ts";
 import { clientCommand, hasTmux, lastRow, Pane, type Screen, timed } from "./_pane.ts";
 
 const ko = { ...userText("ko"), ...clientText("ko"), ...consoleText("ko") };
@@ -297,6 +298,51 @@ Deno.test(`terminal: Tab completes commands and the nicknames of the room${skipN
   await complete("/접", "/접속자");
   await complete("민", "민수:");
   await complete("hi @민", "hi @민수");
+});
+
+Deno.test(`terminal: Tab completes those who were in the room first, past 100 names${skipNote}`, {
+  ignore: !tmuxFound,
+  timeout: TEST_TIMEOUT_MS,
+}, async () => {
+  const { child: server, port } = await startServer();
+  await using _server = server;
+  // 101 people before us: the members line on entering names 100 and counts the rest.
+  const nicks = [...Array.from({ length: 99 }, (_, i) => `u${String(i + 1).padStart(2, "0")}`)];
+  nicks.push("zed", "yul");
+  const early: RawClient[] = [];
+  try {
+    for (const nick of nicks) {
+      const client = await RawClient.connect(port);
+      early.push(client);
+      await client.join(nick);
+    }
+    await using pane = new Pane();
+    await pane.start(clientCommand(["--port", String(port), "--nick", "alice"]));
+    await pane.waitFor(
+      "the members line",
+      (s) => s.rows.some((row) => row.endsWith("zed 외 2명")) && lastRow(s) === "[lobby]",
+    );
+    const complete = async (typed: string, expected: string) => {
+      await pane.type(typed);
+      await pane.press("Tab");
+      await pane.waitFor(`"${typed}" completed`, (s) => lastRow(s) === `[lobby] ${expected}`);
+      await pane.press("C-u");
+      await pane.waitFor("the empty input", (s) => lastRow(s) === "[lobby]");
+    };
+    // The first and the last name shown; nobody has said a word yet.
+    await complete("u0", "u0");
+    await complete("u01", "u01:");
+    await complete("ze", "zed:");
+    await complete("hi @ze", "hi @zed");
+    // The 101st was not named: not offered (until heard from).
+    await complete("yu", "yu");
+    // One who goes to another room is no longer offered.
+    await early[99].write("/join math\n");
+    await pane.waitFor("zed's move", (s) => shows(s, ko.moved("zed", "math")));
+    await complete("ze", "ze");
+  } finally {
+    for (const client of early) await client.close();
+  }
 });
 
 Deno.test(`terminal: a paste of 10,000 characters is sent whole, as one line${skipNote}`, {
