@@ -23,8 +23,10 @@ import { parseLine } from "../chat/parse_line.ts";
 import { DEFAULT_MAX_LINE_BYTES } from "../server/options.ts";
 import { ConnectError, isDisconnectError } from "../util/errors.ts";
 import { sanitizeText } from "../util/sanitize.ts";
+import { writeAll, type Writer } from "../util/write_all.ts";
 import { ChatState } from "./chat_state.ts";
 import { completeInput } from "./complete_input.ts";
+import { EXIT_STATUS } from "./exit_status.ts";
 import { type LineInput, openStdinInput } from "./line_input.ts";
 import { type BellMode, LineRenderer, type RenderedLine } from "./line_renderer.ts";
 import { PromptAnswers, type PromptKind } from "./prompt_answers.ts";
@@ -61,7 +63,7 @@ export const ORIGINAL_QUIT_COMMAND = "/종료";
 export const MAX_SHOWN_LINE_BYTES = 64 * 1024;
 
 /** The exit status after Ctrl-C (128 + SIGINT), as shells report it. */
-export const INTERRUPTED_EXIT_CODE = 130;
+export const INTERRUPTED_EXIT_CODE: number = EXIT_STATUS.interrupted;
 
 const READ_BUFFER_BYTES = 16 * 1024;
 const BELL = "\x07";
@@ -122,6 +124,12 @@ export interface ClientOptions {
    * @default {openStdinInput()}
    */
   input?: LineInput;
+  /**
+   * Where the client's errors go, one line each: a server it cannot reach, why the
+   * server ended the session, a socket error.
+   * @default {Deno.stderr}
+   */
+  stderr?: Writer;
 }
 
 /**
@@ -145,26 +153,57 @@ export interface ClientOptions {
  * leaves. Ctrl-C (or SIGINT) closes the connection at once.
  *
  * @param options Where to connect, how to answer the prompts, how to show lines.
- * @returns The exit code: 0 when the user left or the server closed the connection
- *   (after printing `connectionClosed`), 1 when the server cannot be reached (one
- *   line on stderr, `cannotConnect`), {@linkcode INTERRUPTED_EXIT_CODE} after Ctrl-C.
+ * @returns The exit status ({@linkcode EXIT_STATUS}, with a table of every way a
+ *   session ends): 0 when the user left or the server closed the connection or shut
+ *   down; 1 when the server cannot be reached (`cannotConnect` on stderr) or it
+ *   refused the session or ended it for a reason (its line, then `ended` on
+ *   stderr); 130 after Ctrl-C.
  */
 export async function runClient(options: ClientOptions): Promise<number> {
   const messages = clientText(options.lang);
   const input = options.input ?? openStdinInput();
+  const errors = new ErrorLines(options.stderr ?? Deno.stderr);
   try {
     let conn: Deno.Conn;
     try {
       conn = await connect(options);
     } catch (error) {
       if (!(error instanceof ConnectError)) throw error;
-      console.error(messages.cannotConnect(options.hostname, options.port, error.message));
-      if (error.message.includes("CaUsedAsEndEntity")) console.error(messages.caCertificate);
-      return 1;
+      await errors.print(messages.cannotConnect(options.hostname, options.port, error.message));
+      if (error.message.includes("CaUsedAsEndEntity")) await errors.print(messages.caCertificate);
+      return EXIT_STATUS.failed;
     }
-    return await new ClientSession(conn, input, messages, options).run();
+    return await new ClientSession(conn, input, messages, errors, options).run();
   } finally {
     input.close();
+  }
+}
+
+/** The client's error lines, on stderr, one after the other. */
+class ErrorLines {
+  readonly #writer: Writer;
+  readonly #encoder = new TextEncoder();
+  /** The last line's write: the next one goes after it, whole. */
+  #written: Promise<void> = Promise.resolve();
+
+  constructor(writer: Writer) {
+    this.#writer = writer;
+  }
+
+  /**
+   * Prints one line; a stderr nobody reads any more is not an error of ours.
+   *
+   * @returns When this line (and every earlier one) is written.
+   */
+  print(line: string): Promise<void> {
+    const bytes = this.#encoder.encode(line + "\n");
+    this.#written = this.#written.then(() => writeAll(this.#writer, bytes)).catch(() => {});
+    return this.#written;
+  }
+
+  /** Resolves once every line printed so far is written. */
+  get written(): Promise<void> {
+    return this.#written;
   }
 }
 
@@ -203,6 +242,7 @@ class ClientSession {
   readonly #writer: ServerWriter;
   readonly #input: LineInput;
   readonly #messages: ClientText;
+  readonly #errors: ErrorLines;
   readonly #encoder = new TextEncoder();
   readonly #server = new ServerKind(performance.now());
   readonly #answers: PromptAnswers;
@@ -217,8 +257,15 @@ class ClientSession {
   /** A password being typed without echo, while the socket is still read. */
   #secretRead: Promise<void> | undefined;
 
-  constructor(conn: Deno.Conn, input: LineInput, messages: ClientText, options: ClientOptions) {
+  constructor(
+    conn: Deno.Conn,
+    input: LineInput,
+    messages: ClientText,
+    errors: ErrorLines,
+    options: ClientOptions,
+  ) {
     this.#conn = conn;
+    this.#errors = errors;
     this.#writer = new ServerWriter(conn, (error) => this.#report(error));
     this.#input = input;
     this.#messages = messages;
@@ -252,7 +299,9 @@ class ClientSession {
       // Ends a keyboard read still pending (the server went away).
       this.#input.close();
       await Promise.all([reading, typing, this.#secretRead]);
-      return this.#end.interrupted ? INTERRUPTED_EXIT_CODE : 0;
+      // A socket error's line is printed without waiting: it is out before we return.
+      await this.#errors.written;
+      return this.#end.exitStatus;
     } finally {
       Deno.removeSignalListener("SIGINT", onSigint);
       clearTimeout(this.#silenceTimer);
@@ -339,11 +388,18 @@ class ClientSession {
       const rest = splitter.flush();
       if (rest !== undefined) await this.#onServerLine(rest, true);
     } finally {
-      if (this.#end.connectionEnded()) {
-        await this.#input.printAbove(this.#renderer.notice(this.#messages.connectionClosed));
-        // Stop waiting for the keyboard: the process must exit now, not at the next Enter.
+      const news = this.#end.connectionEnded();
+      const cause = this.#end.cause;
+      if (cause !== undefined) {
+        // Why, in our language, where it is seen even when stdout goes to a file;
+        // the input goes first, so that the line does not land inside it.
         this.#input.close();
+        await this.#errors.print(this.#messages.ended(cause));
+      } else if (news) {
+        await this.#input.printAbove(this.#renderer.notice(this.#messages.connectionClosed));
       }
+      // Stop waiting for the keyboard: the process must exit now, not at the next Enter.
+      if (news) this.#input.close();
       this.#letTypedLinesGo();
     }
   }
@@ -447,17 +503,23 @@ class ClientSession {
   async #onServerLine(raw: string, framed: boolean): Promise<void> {
     const line = sanitizeText(raw);
     const prompt = line.trimEnd();
-    if (PROMPTS.nickname.includes(prompt)) return await this.#onPrompt("nickname", prompt, framed);
-    if (PROMPTS.password.includes(prompt)) return await this.#onPrompt("password", prompt, framed);
+    for (const kind of ["nickname", "password"] as const) {
+      if (PROMPTS[kind].includes(prompt)) {
+        this.#end.serverSaid(undefined);
+        return await this.#onPrompt(kind, prompt, framed);
+      }
+    }
     // A line we do not answer ourselves: what the user types now is meant for the
     // server as it is.
     this.#letTypedLinesGo();
     const read = this.#lines.read(line);
     if (read.live === undefined) {
+      this.#end.serverSaid(read.history.line);
       await this.#show(this.#renderer.history(read.history, this.#state.nick));
       return;
     }
     const parsed = read.live;
+    this.#end.serverSaid(parsed);
     const change = this.#state.observe(parsed);
     if (parsed.kind === "lineTooLong") this.#server.capLearned(parsed.maxBytes);
     if (this.#server.prompts && (parsed.kind === "connected" || change.room)) {
@@ -552,7 +614,7 @@ class ClientSession {
 
   /** An unexpected socket error: one line, no stack trace; the connection ends. */
   #report(error: unknown): void {
-    console.error(error instanceof Error ? error.message : String(error));
+    void this.#errors.print(error instanceof Error ? error.message : String(error));
   }
 }
 

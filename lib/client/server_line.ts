@@ -11,6 +11,7 @@
  * @module
  */
 
+import type { EndCause } from "../catalog/client_text.ts";
 import { type Lang, LANGS } from "../catalog/lang.ts";
 import { type UserText, userText } from "../catalog/user_text.ts";
 import { MAX_NICKNAME_CHARS } from "../chat/nickname.ts";
@@ -49,8 +50,18 @@ export type ServerLine =
   | { kind: "alreadyInRoom"; line: string; room: string }
   /** A `/join` the server refused (bad name, too many rooms). */
   | { kind: "joinRefused"; line: string }
-  /** `한 줄이 너무 깁니다 (최대 {maxBytes}바이트)…`: the server's line cap. */
-  | { kind: "lineTooLong"; line: string; maxBytes: number }
+  /**
+   * `한 줄이 너무 깁니다 (최대 {maxBytes}바이트)…`: the server's line cap; `closing`
+   * when the server ends the session for it.
+   */
+  | { kind: "lineTooLong"; line: string; maxBytes: number; closing: boolean }
+  /**
+   * A line the server sends before it ends our session: a refusal (wrong password,
+   * banned, full) or a removal (nickname timeout, flooding, kicked). Two of them end
+   * it only when the connection closes right after: a wrong operator password (the
+   * third in a row), and the chat being unavailable (while joining).
+   */
+  | { kind: "ending"; line: string; cause: EndCause; always: boolean }
   /** Anything else: a notice. */
   | { kind: "notice"; line: string };
 
@@ -96,6 +107,10 @@ interface Patterns {
   alreadyInRoom: RegExp;
   joinRefused: RegExp[];
   lineTooLong: RegExp[];
+  /** Exact lines that end the session, and whether they always do. */
+  endings: Map<string, { cause: EndCause; always: boolean }>;
+  serverFull: RegExp;
+  kickedYou: RegExp[];
 }
 
 function escapeRegExp(text: string): string {
@@ -154,6 +169,19 @@ function patternsOf(lang: Lang): Patterns {
     ),
     // Refused and the connection goes on, or refused and closing.
     lineTooLong: [false, true].map((closing) => compile(t.lineTooLong(NUMBER, closing), number)),
+    endings: new Map([
+      [t.wrongPassword, { cause: { reason: "wrongPassword" }, always: true }],
+      [t.banned, { cause: { reason: "banned" }, always: true }],
+      [t.nicknameTimeout, { cause: { reason: "nicknameTimeout" }, always: true }],
+      [t.flooding, { cause: { reason: "flooding" }, always: true }],
+      [t.opWrong, { cause: { reason: "opPassword" }, always: false }],
+      [t.unavailable, { cause: { reason: "unavailable" }, always: false }],
+    ]),
+    serverFull: compile(t.serverFull(NUMBER), number),
+    kickedYou: [
+      compile(t.kickedYou(A, undefined), { [A]: `(?<by>${NICK})` }),
+      compile(t.kickedYou(A, B), { [A]: `(?<by>${NICK})`, [B]: `(?<reason>${TEXT})` }),
+    ],
   };
 }
 
@@ -220,9 +248,22 @@ function matchNotice(p: Patterns, line: string): ServerLine | undefined {
     return { kind: "alreadyInRoom", line, room: groups.room };
   }
   if (p.joinRefused.some((pattern) => pattern.test(line))) return { kind: "joinRefused", line };
-  for (const lineTooLong of p.lineTooLong) {
+  for (const [index, lineTooLong] of p.lineTooLong.entries()) {
     groups = lineTooLong.exec(line)?.groups;
-    if (groups !== undefined) return { kind: "lineTooLong", line, maxBytes: Number(groups.n) };
+    if (groups !== undefined) {
+      return { kind: "lineTooLong", line, maxBytes: Number(groups.n), closing: index === 1 };
+    }
+  }
+  const ending = p.endings.get(line);
+  if (ending !== undefined) return { kind: "ending", line, ...ending };
+  if (p.serverFull.test(line)) {
+    return { kind: "ending", line, cause: { reason: "serverFull" }, always: true };
+  }
+  for (const kickedYou of p.kickedYou) {
+    groups = kickedYou.exec(line)?.groups;
+    if (groups !== undefined) {
+      return { kind: "ending", line, cause: { reason: "kicked", by: groups.by }, always: true };
+    }
   }
   return undefined;
 }

@@ -142,3 +142,32 @@ Deno.test("parseHistoryLine splits the server's time from what was said", () => 
   assertEquals(entry?.line.kind, "message");
   assertEquals(parseHistoryLine(ko.message("bob", "now")), undefined);
 });
+
+Deno.test("parseServerLine reads the lines that end a session, in both languages", () => {
+  for (const t of [ko, en]) {
+    const ending = (line: string) => {
+      const parsed = parseServerLine(line);
+      return parsed.kind === "ending" ? [parsed.cause, parsed.always] : parsed.kind;
+    };
+    assertEquals(ending(t.wrongPassword), [{ reason: "wrongPassword" }, true]);
+    assertEquals(ending(t.banned), [{ reason: "banned" }, true]);
+    assertEquals(ending(t.serverFull(64)), [{ reason: "serverFull" }, true]);
+    assertEquals(ending(t.nicknameTimeout), [{ reason: "nicknameTimeout" }, true]);
+    assertEquals(ending(t.flooding), [{ reason: "flooding" }, true]);
+    assertEquals(ending(t.kickedYou("op_1", undefined)), [{ reason: "kicked", by: "op_1" }, true]);
+    assertEquals(ending(t.kickedYou("운영자", "도배 그만")), [
+      { reason: "kicked", by: "운영자" },
+      true,
+    ]);
+    // These end it only when the connection closes right after them.
+    assertEquals(ending(t.opWrong), [{ reason: "opPassword" }, false]);
+    assertEquals(ending(t.unavailable), [{ reason: "unavailable" }, false]);
+    // Someone else's kick, the shutdown notice and a refused line are not ours to end.
+    assertEquals(ending(t.kicked("bob", "op", undefined)), "kicked");
+    assertEquals(ending(t.shuttingDown), "notice");
+    const refused = parseServerLine(t.lineTooLong(100, false));
+    assertEquals(refused.kind === "lineTooLong" && refused.closing, false);
+    const cut = parseServerLine(t.lineTooLong(100, true));
+    assertEquals(cut.kind === "lineTooLong" && [cut.maxBytes, cut.closing], [100, true]);
+  }
+});

@@ -186,6 +186,28 @@ Deno.test(`terminal: typed and automatic answers to the prompts look the same${s
   assertEquals(screen.rows.at(-1), "EXIT=130");
 });
 
+Deno.test(`terminal: a wrong password ends the client with status 1 and why${skipNote}`, {
+  ignore: !tmuxFound,
+  timeout: TEST_TIMEOUT_MS,
+}, async () => {
+  const { child: server, port } = await startServer(["--password", "sesame42"]);
+  await using _server = server;
+  await using pane = new Pane();
+  await pane.start(clientCommand(["--port", String(port), "--lang", "en"]));
+  await pane.waitFor("the password prompt", (s) => lastRow(s) === ko.passwordPrompt);
+  await pane.type("guess");
+  await pane.press("Enter");
+  const screen = await pane.waitFor("the exit", (s) => s.rows.includes("EXIT=1"));
+  // The server's line (Korean), then the client's (English), and nothing typed.
+  assertEquals(screen.rows.length, 4, screen.rows.join("\n"));
+  assertEquals(screen.rows[0], ko.passwordPrompt);
+  assert(timed(screen.rows[1], ko.wrongPassword), screen.rows.join("\n"));
+  assertEquals(screen.rows.slice(2), [
+    clientText("en").ended({ reason: "wrongPassword" }),
+    "EXIT=1",
+  ]);
+});
+
 Deno.test(
   `terminal: the Python original's prompt is typed on its row, answered without newline${skipNote}`,
   {
