@@ -10,8 +10,10 @@
  *   double-width characters, backspace, arrows, history, Tab completion) after a
  *   prompt that the client sets (`[lobby] `); a line printed from elsewhere appears
  *   above the line being typed, which is redrawn intact; an entered line can be
- *   erased, for the server's echo to take its place; a paste costs time in
- *   proportion to its length (`keystroke_input.ts`, `linear_append.ts`);
+ *   erased, for the server's echo to take its place (a line taller than the screen
+ *   is typed on the alternate screen, so that none of it stays in the scrollback);
+ *   a paste costs time in proportion to its length (`keystroke_input.ts`,
+ *   `linear_append.ts`);
  * - otherwise plain lines: no escape codes at all, prompts as plain text.
  *
  * @module

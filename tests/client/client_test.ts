@@ -370,6 +370,8 @@ Deno.test("client on a pipe shows a line over the cap once, as the server's echo
   await using bob = await joinChat(port, "bob");
   await using alice = await joinChat(port, "alice");
   await bob.stdout.waitFor(ko.joined("alice"));
+  // The last line of alice's entering: nothing of the server's comes after it now.
+  await alice.stdout.waitFor(ko.who(["bob", "alice"].map((nick) => ({ nick, away: false }))));
   const long = "LONG:" + "가나다라 abcdefgh ".repeat(640) + "<LONG END>";
   await alice.send(long);
   await alice.send("after");
@@ -448,30 +450,38 @@ Deno.test("client kicked, or banned, exits 1 and says by whom", {
   assertEquals(again.stderr.lines, [ko.ended({ reason: "banned" })]);
 });
 
-Deno.test("client exits 1 for a full server, a nickname never given, and flooding", {
+Deno.test("client exits 1 for a full server, and for flooding", {
   timeout: TEST_TIMEOUT_MS,
 }, async () => {
   const { child: server, port } = await startServer(
-    ["--max-clients", "2", "--nick-timeout", "2", "--rate", "1", "--burst", "1"],
+    ["--max-clients", "2", "--rate", "1", "--burst", "1"],
   );
   await using _server = server;
   await using alice = await joinChat(port, "alice");
-  // Connected, but no nickname comes: it holds the second place until its time is up.
-  await using silent = spawnMain(["client", "--port", String(port)]);
-  await silent.stdout.waitFor(ko.nicknamePrompt);
+  await using bob = await joinChat(port, "bob");
   await using third = spawnMain(["client", "--port", String(port), "--nick", "carol"]);
   assertEquals((await third.exit()).code, 1, third.describe());
   assertEquals(third.stdout.lines, [ko.serverFull(2)]);
   assertEquals(third.stderr.lines, [ko.ended({ reason: "serverFull" })]);
-  assertEquals((await silent.exit()).code, 1, silent.describe());
-  assertEquals(silent.stdout.lines, [ko.nicknamePrompt, ko.nicknameTimeout]);
-  assertEquals(silent.stderr.lines, [ko.ended({ reason: "nicknameTimeout" })]);
 
   // One line a second, and far more lines than the queue holds.
   await alice.send(Array.from({ length: 300 }, (_, i) => `line ${i}`).join("\n"));
   assertEquals((await alice.exit()).code, 1, alice.describe());
   assert(alice.stdout.has(ko.flooding), alice.describe());
   assertEquals(alice.stderr.lines, [ko.ended({ reason: "flooding" })]);
+  assertEquals(bob.stderr.lines, []);
+});
+
+Deno.test("client exits 1 when it gives no nickname in time", {
+  timeout: TEST_TIMEOUT_MS,
+}, async () => {
+  const { child: server, port } = await startServer(["--nick-timeout", "0.5"]);
+  await using _server = server;
+  // Connected, stdin open, and nothing typed.
+  await using silent = spawnMain(["client", "--port", String(port)]);
+  assertEquals((await silent.exit()).code, 1, silent.describe());
+  assertEquals(silent.stdout.lines, [ko.nicknamePrompt, ko.nicknameTimeout]);
+  assertEquals(silent.stderr.lines, [ko.ended({ reason: "nicknameTimeout" })]);
 });
 
 Deno.test("client exits 0 when the server shuts down, after its notice", {

@@ -430,8 +430,10 @@ Deno.test(
     const typed = (s: Screen) =>
       lastRow(s).endsWith("<LONG END>") && s.cursorY === s.rows.length - 1;
     await pane.waitFor("the end of the typed line", typed);
-    // A line arriving meanwhile goes above the input, which stays whole.
+    // A line arriving meanwhile goes above the input (to the main screen, not on
+    // view while the input fills it), which stays whole.
     await bob.send("while you type");
+    await pane.waitForOutput("bob's line", (output) => output.includes("while you type"));
     await pane.waitFor("the end of the typed line again", typed);
     await pane.press("Enter");
     await bob.stdout.waitFor((line) => line.endsWith("<LONG END>"));
