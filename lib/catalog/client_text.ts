@@ -21,9 +21,11 @@ export type EndCause =
       | "flooding"
       | "lineTooLong"
       | "opPassword"
-      | "unavailable";
+      | "unavailable"
+      | "serverError";
   }
-  | { reason: "kicked"; by: string };
+  | { reason: "kicked"; by: string }
+  | { reason: "bannedBy"; by: string };
 
 /** The client's and the menu's own lines. */
 export interface ClientText {
@@ -82,6 +84,10 @@ const ko: ClientText = {
         return "채팅을 사용할 수 없어 서버가 연결을 끊었습니다.";
       case "kicked":
         return `${cause.by}님에게 강퇴되어 서버와의 연결이 끊겼습니다.`;
+      case "bannedBy":
+        return `${cause.by}님에게 차단되어 서버와의 연결이 끊겼습니다.`;
+      case "serverError":
+        return "서버 오류로 서버가 연결을 끊었습니다.";
     }
   },
 };
@@ -116,6 +122,10 @@ const en: ClientText = {
         return "Disconnected by the server: the chat is unavailable.";
       case "kicked":
         return `Disconnected by the server: kicked by ${cause.by}.`;
+      case "bannedBy":
+        return `Disconnected by the server: banned by ${cause.by}.`;
+      case "serverError":
+        return "Disconnected by the server: a server error.";
     }
   },
 };

@@ -110,7 +110,12 @@ interface Patterns {
   /** Exact lines that end the session, and whether they always do. */
   endings: Map<string, { cause: EndCause; always: boolean }>;
   serverFull: RegExp;
+  /** The third wrong operator password, closing. */
+  opLockout: RegExp;
   kickedYou: RegExp[];
+  bannedYou: RegExp[];
+  /** Someone else was banned (and so left the room). */
+  bannedBy: RegExp[];
 }
 
 function escapeRegExp(text: string): string {
@@ -174,14 +179,32 @@ function patternsOf(lang: Lang): Patterns {
       [t.banned, { cause: { reason: "banned" }, always: true }],
       [t.nicknameTimeout, { cause: { reason: "nicknameTimeout" }, always: true }],
       [t.flooding, { cause: { reason: "flooding" }, always: true }],
-      [t.opWrong, { cause: { reason: "opPassword" }, always: false }],
+      [t.opWrong(1, false), { cause: { reason: "opPassword" }, always: false }],
+      [t.internalError, { cause: { reason: "serverError" }, always: true }],
       [t.unavailable, { cause: { reason: "unavailable" }, always: false }],
     ]),
     serverFull: compile(t.serverFull(NUMBER), number),
+    opLockout: compile(t.opWrong(NUMBER, true), number),
     kickedYou: [
       compile(t.kickedYou(A, undefined), { [A]: `(?<by>${NICK})` }),
       compile(t.kickedYou(A, B), { [A]: `(?<by>${NICK})`, [B]: `(?<reason>${TEXT})` }),
     ],
+    // A ban for some minutes or until lifted, with a reason or without.
+    bannedYou: [0, NUMBER].flatMap((minutes) => [
+      compile(t.bannedYou(A, minutes, undefined), { ...number, [A]: `(?<by>${NICK})` }),
+      compile(t.bannedYou(A, minutes, B), {
+        ...number,
+        [A]: `(?<by>${NICK})`,
+        [B]: `(?<reason>${TEXT})`,
+      }),
+    ]),
+    bannedBy: [0, NUMBER].map((minutes) =>
+      compile(t.bannedBy(A, B, minutes), {
+        ...number,
+        [A]: `(?<nick>${NICK})`,
+        [B]: `(?<by>${NICK})`,
+      })
+    ),
   };
 }
 
@@ -240,6 +263,10 @@ function matchNotice(p: Patterns, line: string): ServerLine | undefined {
   if ((groups = p.kicked.exec(line)?.groups) !== undefined) {
     return { kind: "kicked", line, nick: groups.nick, by: groups.by };
   }
+  for (const bannedBy of p.bannedBy) {
+    groups = bannedBy.exec(line)?.groups;
+    if (groups !== undefined) return { kind: "kicked", line, nick: groups.nick, by: groups.by };
+  }
   if ((groups = p.who.exec(line)?.groups) !== undefined) {
     const more = groups.more === undefined ? 0 : Number(groups.more);
     return { kind: "who", line, nicks: whoNicks(p, groups.list), more };
@@ -264,6 +291,15 @@ function matchNotice(p: Patterns, line: string): ServerLine | undefined {
     if (groups !== undefined) {
       return { kind: "ending", line, cause: { reason: "kicked", by: groups.by }, always: true };
     }
+  }
+  for (const bannedYou of p.bannedYou) {
+    groups = bannedYou.exec(line)?.groups;
+    if (groups !== undefined) {
+      return { kind: "ending", line, cause: { reason: "bannedBy", by: groups.by }, always: true };
+    }
+  }
+  if (p.opLockout.test(line)) {
+    return { kind: "ending", line, cause: { reason: "opPassword" }, always: true };
   }
   return undefined;
 }

@@ -212,7 +212,11 @@ Deno.test("client exits 1 and says why, in its language, when the server's last 
     [ko.flooding, { reason: "flooding" }],
     [en.lineTooLong(8192, true), { reason: "lineTooLong" }],
     [ko.kickedYou("op", "도배"), { reason: "kicked", by: "op" }],
-    [ko.opWrong, { reason: "opPassword" }],
+    [ko.opWrong(1, false), { reason: "opPassword" }],
+    [ko.opWrong(3, true), { reason: "opPassword" }],
+    [en.bannedYou("op", 5, "spam"), { reason: "bannedBy", by: "op" }],
+    [ko.bannedYou("op", 0, undefined), { reason: "bannedBy", by: "op" }],
+    [ko.internalError, { reason: "serverError" }],
     [ko.unavailable, { reason: "unavailable" }],
   ];
   for (const lang of ["ko", "en"] as const) {
@@ -232,7 +236,7 @@ Deno.test("client exits 1 and says why, in its language, when the server's last 
 Deno.test("client exits 0 after the server's shutdown notice, or a line that ended nothing", {
   timeout: TEST_TIMEOUT_MS,
 }, async () => {
-  for (const lines of [[ko.shuttingDown], [ko.opWrong, ko.message("bob", "hi")]]) {
+  for (const lines of [[ko.shuttingDown], [ko.opWrong(1, false), ko.message("bob", "hi")]]) {
     await using s = await connectScripted({});
     for (const line of lines) await s.peer.send(line);
     await s.shown.waitFor(lines.at(-1)!);
@@ -408,7 +412,9 @@ Deno.test("client refused for a wrong password exits 1 with one line saying why,
   await using _server = server;
   // Scripted: the input ends at once (`printf 'hi\n' | chat client …`).
   await using piped = spawnMain(
-    ["client", "--port", String(port), "--nick", "mina", "--password", "wrong"],
+    ["client", "--port", String(port), "--nick", "mina"],
+    "main.ts",
+    { env: { CHAT_PASSWORD: "wrong" } },
   );
   await piped.send("hi");
   await piped.closeStdin();
@@ -442,7 +448,7 @@ Deno.test("client kicked, or banned, exits 1 and says by whom", {
   await using bob = await joinChat(port, "bob");
   await op.send("/ban bob");
   assertEquals((await bob.exit()).code, 1, bob.describe());
-  assertEquals(bob.stderr.lines, [ko.ended({ reason: "kicked", by: "op" })]);
+  assertEquals(bob.stderr.lines, [ko.ended({ reason: "bannedBy", by: "op" })]);
   // The address is banned now: the next connection is refused before any prompt.
   await using again = spawnMain(["client", "--port", String(port), "--nick", "bob2"]);
   assertEquals((await again.exit()).code, 1, again.describe());

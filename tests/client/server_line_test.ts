@@ -159,8 +159,18 @@ Deno.test("parseServerLine reads the lines that end a session, in both languages
       { reason: "kicked", by: "운영자" },
       true,
     ]);
+    assertEquals(ending(t.opWrong(3, true)), [{ reason: "opPassword" }, true]);
+    assertEquals(ending(t.bannedYou("op", 5, "spam")), [{ reason: "bannedBy", by: "op" }, true]);
+    assertEquals(ending(t.bannedYou("운영자", 0, undefined)), [
+      { reason: "bannedBy", by: "운영자" },
+      true,
+    ]);
+    assertEquals(ending(t.internalError), [{ reason: "serverError" }, true]);
+    // Someone else's ban takes them out of the room, as a kick does.
+    assertEquals(ending(t.bannedBy("bob", "op", 5)), "kicked");
+    assertEquals(ending(t.bannedBy("bob", "op", 0)), "kicked");
     // These end it only when the connection closes right after them.
-    assertEquals(ending(t.opWrong), [{ reason: "opPassword" }, false]);
+    assertEquals(ending(t.opWrong(1, false)), [{ reason: "opPassword" }, false]);
     assertEquals(ending(t.unavailable), [{ reason: "unavailable" }, false]);
     // Someone else's kick, the shutdown notice and a refused line are not ours to end.
     assertEquals(ending(t.kicked("bob", "op", undefined)), "kicked");

@@ -32,7 +32,7 @@ Deno.test("SessionEnd exits 1 with the cause when the server's last line ended t
     [en.flooding, "flooding"],
     [ko.lineTooLong(8192, true), "lineTooLong"],
     [ko.kickedYou("op", "spam"), "kicked"],
-    [ko.opWrong, "opPassword"],
+    [ko.opWrong(1, false), "opPassword"],
     [en.unavailable, "unavailable"],
   ];
   for (const [line, reason] of cases) {
@@ -50,10 +50,10 @@ Deno.test("SessionEnd counts a refusal even when the user was leaving already", 
 
 Deno.test("SessionEnd counts a line that may end the session only if the server closed at once", () => {
   // A wrong operator password, then the user quits: the user ended it.
-  assertEquals(ended([ko.opWrong], { leaving: true }).exitStatus, EXIT_STATUS.ok);
+  assertEquals(ended([ko.opWrong(1, false)], { leaving: true }).exitStatus, EXIT_STATUS.ok);
   assertEquals(ended([en.unavailable], { leaving: true }).exitStatus, EXIT_STATUS.ok);
   // Any line after it: it did not end the session.
-  assertEquals(ended([ko.opWrong, ko.message("bob", "hi")]).exitStatus, EXIT_STATUS.ok);
+  assertEquals(ended([ko.opWrong(1, false), ko.message("bob", "hi")]).exitStatus, EXIT_STATUS.ok);
   assertEquals(ended([ko.wrongPassword, ko.nicknamePrompt]).exitStatus, EXIT_STATUS.ok);
   // A line that refused something without ending anything.
   assertEquals(ended([ko.lineTooLong(100, false)]).exitStatus, EXIT_STATUS.ok);
