@@ -20,6 +20,8 @@ import type { Lang } from "../catalog/lang.ts";
 import { PROMPTS } from "../catalog/user_text.ts";
 import { COMMANDS, findCommand, isQuitCommand } from "../chat/commands/table.ts";
 import { parseLine } from "../chat/parse_line.ts";
+import { defaultsOf } from "../config/option_row.ts";
+import { CLIENT_OPTIONS } from "../config/option_table.ts";
 import { DEFAULT_MAX_LINE_BYTES } from "../transport/line_splitter.ts";
 import { ConnectError, isDisconnectError } from "../util/errors.ts";
 import { sanitizeText } from "../util/sanitize.ts";
@@ -36,6 +38,9 @@ import { ServerWriter } from "./server_writer.ts";
 import { SessionEnd } from "./session_end.ts";
 import { ShownLineSplitter } from "./shown_line_splitter.ts";
 import { splitMessage } from "./split_message.ts";
+
+/** The client's settings when a caller leaves them out: the option table's defaults. */
+const CLIENT_DEFAULTS = defaultsOf(CLIENT_OPTIONS);
 
 /**
  * How long to wait for the server to close after we said goodbye, in milliseconds:
@@ -271,12 +276,12 @@ class ClientSession {
     this.#messages = messages;
     this.#answers = new PromptAnswers(options);
     const terminal = input.outputIsTerminal;
-    const color = options.color ?? "auto";
+    const color = options.color ?? CLIENT_DEFAULTS.color;
     this.#renderer = new LineRenderer({
       color: color === "always" || (color === "auto" && terminal && !Deno.noColor),
       // Decorations are for people: a program reading a pipe gets the server's lines.
-      timestamps: terminal && (options.timestamps ?? true),
-      bell: terminal ? options.bell ?? "mention" : "off",
+      timestamps: terminal && (options.timestamps ?? CLIENT_DEFAULTS.timestamps),
+      bell: terminal ? options.bell ?? CLIENT_DEFAULTS.bell : "off",
     });
     const deadline = this.#server.silenceDeadlineMs!;
     this.#silenceTimer = setTimeout(() => {
