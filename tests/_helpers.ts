@@ -15,6 +15,7 @@ export const ROOT: string = new URL("../", import.meta.url).pathname;
 export const MAIN_PERMISSIONS: readonly string[] = [
   "--allow-net",
   "--allow-read",
+  "--allow-write",
   "--allow-env=CHAT_PASSWORD,CHAT_OP_PASSWORD,REDIS_URL,REDIS_DEBUG_MAINTENANCE,REDIS_EMIT_DIAGNOSTICS",
 ];
 
@@ -248,7 +249,8 @@ export interface ServerChild {
 const LISTENING = /^서버가 127\.0\.0\.1:(\d+)에서 실행 중입니다\.$/;
 
 /**
- * Starts a server on port 0 and reads its port from its first line.
+ * Starts a server on port 0 and reads its port from its first line. It keeps its
+ * data in memory (`--data none`): a test never leaves a `chat.db` behind.
  *
  * @param args Extra server flags (`-e`, `--password PW`…).
  * @param spawn Starts the process given the server's arguments (for the bundle
@@ -258,7 +260,7 @@ export async function startServer(
   args: string[] = [],
   spawn: (args: string[]) => Child = (serverArgs) => spawnMain(serverArgs),
 ): Promise<ServerChild> {
-  const child = spawn(["server", "--port", "0", ...args]);
+  const child = spawn(["server", "--port", "0", "--data", "none", ...args]);
   try {
     const line = await child.stdout.waitFor(LISTENING);
     return { child, port: Number(LISTENING.exec(line)![1]) };

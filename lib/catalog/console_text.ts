@@ -56,6 +56,12 @@ export interface ConsoleText {
   serverReaped(serverId: string, users: number): string;
   /** A secret's variable that Deno may not read (no `--allow-env` for it). */
   envNotRead(name: string): string;
+  /** Where the chat keeps its data: a file, or memory only (`undefined`). */
+  data(path: string | undefined): string;
+  /** The data file cannot be written now: the chat goes on from memory and retries. */
+  dataUnwritable(path: string, reason: string): string;
+  /** The data file can be written again; `lost` history lines could not be kept meanwhile. */
+  dataWritable(path: string, lost: number): string;
   /** Why a connection ended, in a few words. */
   reason(reason: CloseReason): string;
 }
@@ -145,6 +151,16 @@ const ko: ConsoleText = {
   serverReaped: (id, n) => `서버 ${id}가 응답하지 않아 사용자 ${n}명의 퇴장을 알렸습니다.`,
   envNotRead: (name) =>
     `참고: --allow-env=${name} 없이는 ${name} 환경 변수를 읽을 수 없어 사용하지 않습니다.`,
+  data: (path) =>
+    path === undefined
+      ? "데이터: 메모리에만 둡니다 (--data none). 재시작하면 사라집니다"
+      : `데이터: ${path} (기록, 주제, 계정, 차단이 재시작 후에도 남습니다)`,
+  dataUnwritable: (path, reason) =>
+    `데이터 파일 ${path}에 쓸 수 없습니다 (${reason}). 메모리로 계속하며 다시 시도합니다...`,
+  dataWritable: (path, lost) =>
+    `데이터 파일 ${path}에 다시 쓸 수 있습니다.${
+      lost > 0 ? ` 그동안의 기록 중 ${lost}줄은 보관하지 못했습니다.` : ""
+    }`,
   reason: (reason) => KO_REASONS[reason],
 };
 
@@ -194,6 +210,16 @@ const en: ConsoleText = {
   serverReaped: (id, n) =>
     `server ${id} stopped answering: announced ${n} ${n === 1 ? "user" : "users"} as gone.`,
   envNotRead: (name) => `note: ${name} is not read without --allow-env=${name}; it is not used.`,
+  data: (path) =>
+    path === undefined
+      ? "data: in memory only (--data none); nothing survives a restart"
+      : `data: ${path} (history, topics, accounts and bans survive a restart)`,
+  dataUnwritable: (path, reason) =>
+    `cannot write the data file ${path} (${reason}); going on in memory and retrying...`,
+  dataWritable: (path, lost) =>
+    `the data file ${path} can be written again${
+      lost > 0 ? `; ${lost} history ${lost === 1 ? "line" : "lines"} could not be kept` : ""
+    }.`,
   reason: (reason) => EN_REASONS[reason],
 };
 

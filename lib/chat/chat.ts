@@ -125,6 +125,8 @@ export class Chat {
   readonly reportBug: BugReport;
   #rooms = new Map<string, Room>();
   #users = new Set<User>();
+  /** Before a room renders: what it shows is stored first. */
+  #sync = () => this.bus.sync();
 
   /**
    * @param config The settings.
@@ -133,9 +135,10 @@ export class Chat {
   constructor(config: ChatConfig, options: ChatOptions = {}) {
     this.config = config;
     this.reportBug = options.reportBug ?? rethrow;
-    this.store = options.store ?? new MemoryStore();
-    this.bus = options.cluster?.bus ?? new LocalBus(config.historyLimit);
-    this.directory = options.cluster?.directory ?? new LocalDirectory(() => this.#rooms.values());
+    this.store = options.store ?? new MemoryStore({ historyKeep: config.historyLimit });
+    this.bus = options.cluster?.bus ?? new LocalBus(config.historyLimit, this.store);
+    this.directory = options.cluster?.directory ??
+      new LocalDirectory(() => this.#rooms.values(), this.store);
     this.observer = options.observer;
     this.password = config.password === undefined ? undefined : new PasswordCheck(config.password);
     this.opPassword = config.opPassword === undefined
@@ -432,7 +435,11 @@ export class Chat {
   }
 
   #open(name: string): Room {
-    const room = new Room(name, this.observer && ((event) => this.observer!.roomEvent(event)));
+    const room = new Room(
+      name,
+      this.observer && ((event) => this.observer!.roomEvent(event)),
+      this.#sync,
+    );
     this.#rooms.set(room.key, room);
     room.opened = this.bus.open(room);
     return room;

@@ -5,25 +5,39 @@
  * @module
  */
 
+import { whenReady } from "../util/maybe_async.ts";
 import { Bans } from "./bans.ts";
 import type { Directory, Members, UserRef } from "./directory.ts";
 import type { Removal, RoomEntry, UserEvent, WhoEntry } from "./events.ts";
 import { nicknameKey } from "./nickname.ts";
 import type { Room } from "./room.ts";
+import type { Store } from "./store.ts";
 import { User } from "./user.ts";
 
-/** Users and bans of one server, in memory. */
+/** Users and bans of one server, in memory; bans are also kept in the store. */
 export class LocalDirectory implements Directory {
   /** @inheritdoc */
   readonly bans: Bans = new Bans();
+  /** Registered nicknames that may not log in (by their key), and until when. */
+  readonly nicknameBans: Bans = new Bans();
   #users = new Map<string, User>();
   #rooms: () => Iterable<Room>;
+  #store: Store | undefined;
 
   /**
    * @param rooms The server's rooms (for `/rooms`).
+   * @param store Where bans are kept across restarts; the ones in force are read
+   *   now. @default {none: bans last as long as the process}
    */
-  constructor(rooms: () => Iterable<Room>) {
+  constructor(rooms: () => Iterable<Room>, store?: Store) {
     this.#rooms = rooms;
+    this.#store = store;
+    if (store === undefined) return;
+    void whenReady(store.bans(), (bans) => {
+      for (const ban of bans) {
+        (ban.kind === "address" ? this.bans : this.nicknameBans).set(ban.target, ban.until);
+      }
+    });
   }
 
   /** The number of users. */
@@ -113,11 +127,40 @@ export class LocalDirectory implements Directory {
   /** @inheritdoc */
   ban(address: string, minutes: number): void {
     this.bans.add(address, minutes);
+    this.#keepBan("address", address, minutes);
   }
 
   /** @inheritdoc */
   unban(address: string): boolean {
+    void this.#store?.removeBan("address", address);
     return this.bans.remove(address);
+  }
+
+  /**
+   * Bans a registered nickname (its account may not log in).
+   *
+   * @param key The nickname's key (`nicknameKey()`).
+   * @param minutes How long; `0` until lifted.
+   */
+  banNickname(key: string, minutes: number): void {
+    this.nicknameBans.add(key, minutes);
+    this.#keepBan("nickname", key, minutes);
+  }
+
+  /**
+   * Lifts a nickname's ban.
+   *
+   * @param key The nickname's key.
+   * @returns `false` when it was not banned.
+   */
+  unbanNickname(key: string): boolean {
+    void this.#store?.removeBan("nickname", key);
+    return this.nicknameBans.remove(key);
+  }
+
+  #keepBan(kind: "address" | "nickname", target: string, minutes: number): void {
+    const until = minutes === 0 ? undefined : Date.now() + minutes * 60_000;
+    void this.#store?.addBan({ kind, target, until, by: undefined, reason: undefined });
   }
 }
 

@@ -264,6 +264,11 @@ export class RedisCluster implements ServerCluster {
   }
 
   /** @inheritdoc */
+  sync(): void {
+    // The room's stream is the store: an event is shown only once it came back from it.
+  }
+
+  /** @inheritdoc */
   open(room: Room): Promise<void> {
     const stream = keys.room(room.key);
     const state: OpenRoom = {

@@ -14,6 +14,8 @@
 import { type ConsoleText, consoleText } from "../catalog/console_text.ts";
 import { userText } from "../catalog/user_text.ts";
 import { Chat, type ChatObserver } from "../chat/chat.ts";
+import { MemoryStore } from "../chat/memory_store.ts";
+import type { Store } from "../chat/store.ts";
 import { Channel } from "../fanout/channel.ts";
 import { formatAddr } from "../transport/address.ts";
 import { type ConnectionHandler, TcpConnection } from "../transport/tcp_connection.ts";
@@ -55,6 +57,7 @@ export class ChatServer implements AsyncDisposable {
   #options: ResolvedServeOptions;
   #chat: Chat;
   #cluster: ServerCluster | undefined;
+  #store: Store | undefined;
   #format: TextFormat;
   #echo: EchoRoom;
   #served = new Set<Served>();
@@ -89,10 +92,12 @@ export class ChatServer implements AsyncDisposable {
       });
     }
     const cluster = this.#cluster;
+    if (o.mode === "chat") this.#store = this.#openStore();
     // The resolved options hold every field of the chat's settings, under the same names.
     this.#chat = new Chat(o, {
       observer,
       cluster: cluster && { bus: cluster, directory: cluster },
+      store: this.#store,
       reportBug: (error, peer) => this.#logBug(error, peer),
     });
     this.#format = new TextFormat(o.lang);
@@ -105,15 +110,21 @@ export class ChatServer implements AsyncDisposable {
       rateLinesPerSecond: o.rateLinesPerSecond,
       rateBurst: o.rateBurst,
     };
-    this.#listener = new TcpListener({
-      hostname: o.hostname,
-      port: o.port,
-      tls: o.tls,
-      onConnection: (conn) => this.#accept(conn),
-      onAcceptError: (message) => this.#log.info(this.#text.logAcceptError(message)),
-    });
-    this.addr = this.#listener.addr;
-    this.webAddr = o.web === undefined ? undefined : this.#listenWeb();
+    try {
+      this.#listener = new TcpListener({
+        hostname: o.hostname,
+        port: o.port,
+        tls: o.tls,
+        onConnection: (conn) => this.#accept(conn),
+        onAcceptError: (message) => this.#log.info(this.#text.logAcceptError(message)),
+      });
+      this.addr = this.#listener.addr;
+      this.webAddr = o.web === undefined ? undefined : this.#listenWeb();
+    } catch (error) {
+      // Nothing will serve: the data file is released for the next start.
+      void this.#store?.close();
+      throw error;
+    }
     if (o.onListen !== undefined) {
       o.onListen(this.addr);
     } else {
@@ -121,6 +132,9 @@ export class ChatServer implements AsyncDisposable {
       this.#log.plain(this.#text.serving(o.mode, o.tls !== undefined, ...reachOf(this.addr)));
       if (this.webAddr !== undefined) {
         this.#log.plain(this.#text.webPage(webUrls(this.webAddr, o.tls !== undefined)));
+      }
+      if (this.#store !== undefined && cluster === undefined) {
+        this.#log.plain(this.#text.data(this.#store.location));
       }
 
       this.#log.plain(this.#text.waiting);
@@ -172,6 +186,8 @@ export class ChatServer implements AsyncDisposable {
     await Promise.all(this.#rejections);
     // After every user's leave notice was queued: the connection sends them, then closes.
     await this.#cluster?.stop();
+    // Last: what the leaving users said is written, then the file is released.
+    await this.#store?.close();
     this.#options.signal?.removeEventListener("abort", this.#onAbort);
     await this.#log.flushed();
   }
@@ -301,6 +317,27 @@ export class ChatServer implements AsyncDisposable {
       this.#served.delete(served);
       if (this.#closing && this.#served.size === 0) this.#allClosed.resolve();
     });
+  }
+
+  /**
+   * Opens what the chat remembers: the store the options make, or one in memory. It
+   * keeps at least what newcomers are shown.
+   *
+   * @throws {DataFileError} When the data file cannot be used.
+   */
+  #openStore(): Store {
+    const o = this.#options;
+    const historyKeep = Math.max(o.historyKeep, o.historyLimit);
+    if (o.store === undefined) return new MemoryStore({ historyKeep });
+    const text = this.#text;
+    let location = "";
+    const log = {
+      unwritable: (reason: string) => this.#log.info(text.dataUnwritable(location, reason)),
+      writable: (lost: number) => this.#log.info(text.dataWritable(location, lost)),
+    };
+    const store = o.store({ log, historyKeep });
+    location = store.location ?? "";
+    return store;
   }
 
   /** Sends one line to a connection over the limit and closes it, without waiting. */

@@ -786,6 +786,8 @@ Deno.test(
       "server",
       "--port",
       "0",
+      "--data",
+      "none",
     ]);
     const listening = /^서버가 127\.0\.0\.1:(\d+)에서 실행 중입니다\.$/;
     const port = Number(listening.exec(await child.stdout.waitFor(listening))![1]);

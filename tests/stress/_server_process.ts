@@ -69,7 +69,18 @@ export class ServerProcess implements AsyncDisposable {
    */
   static async start(args: string[]): Promise<ServerProcess> {
     const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-net", "--allow-read", "main.ts", "server", "--port", "0", ...args],
+      args: [
+        "run",
+        "--allow-net",
+        "--allow-read",
+        "main.ts",
+        "server",
+        "--port",
+        "0",
+        "--data",
+        "none",
+        ...args,
+      ],
       cwd: ROOT,
       env: { NO_COLOR: "1" },
       stdin: "null",
