@@ -2,7 +2,7 @@ import { assert, assertEquals, assertInstanceOf, assertThrows } from "@std/asser
 import { DatabaseSync } from "node:sqlite";
 import { eventId, newEpoch } from "../../lib/chat/event_id.ts";
 import type { Account, StoredEvent, StoreLog } from "../../lib/chat/store.ts";
-import { SCHEMA_VERSION, SqliteStore } from "../../lib/store/sqlite_store.ts";
+import { MAX_EVENTS_PER_ROW, SCHEMA_VERSION, SqliteStore } from "../../lib/store/sqlite_store.ts";
 import { DataFileError, type DataFileProblem } from "../../lib/util/errors.ts";
 import { digest, fillDisk, IS_ROOT, makeUnwritable, smallDisk, tempDir } from "./_files.ts";
 
@@ -152,7 +152,11 @@ Deno.test("sqlite store: a room keeps its last --history-keep events, and its co
   const path = `${dir.path}/chat.db`;
   {
     using store = open(path, 10);
-    say(store, "lobby", 0, 250);
+    // One line per turn: one row each.
+    for (let seq = 1; seq <= 250; seq++) {
+      say(store, "lobby", seq - 1, 1);
+      store.commit();
+    }
   }
   const db = new DatabaseSync(path);
   const rows = Number(db.prepare("SELECT count(*) AS n FROM history").get()!.n);
@@ -163,6 +167,45 @@ Deno.test("sqlite store: a room keeps its last --history-keep events, and its co
   assertEquals(read.lastSeq, 250);
   assertEquals(texts(read.events), Array.from({ length: 10 }, (_, i) => `m${241 + i}`));
   assertEquals(texts(store.history("lobby", 3).events), ["m248", "m249", "m250"]);
+});
+
+Deno.test("sqlite store: a turn's lines of one room are one row; a huge turn is split", async () => {
+  await using dir = await tempDir();
+  const path = `${dir.path}/chat.db`;
+  {
+    using store = open(path, 5000);
+    say(store, "lobby", 0, 3);
+    say(store, "math", 0, 2);
+    store.commit();
+    say(store, "lobby", 3, MAX_EVENTS_PER_ROW + 10);
+  }
+  const db = new DatabaseSync(path);
+  const rows = db.prepare("SELECT room, first_seq, last_seq FROM history ORDER BY room, first_seq")
+    .all().map((row) => `${row.room} ${row.first_seq}-${row.last_seq}`);
+  db.close();
+  assertEquals(rows, [
+    "lobby 1-3",
+    `lobby 4-${MAX_EVENTS_PER_ROW + 3}`,
+    `lobby ${MAX_EVENTS_PER_ROW + 4}-${MAX_EVENTS_PER_ROW + 13}`,
+    "math 1-2",
+  ]);
+  using store = open(path, 5000);
+  const read = store.history("lobby", 5000);
+  assertEquals(read.events.length, MAX_EVENTS_PER_ROW + 13);
+  assertEquals(
+    read.events.map((event) => event.id),
+    read.events.map((_, i) => `${store.epoch}.${i + 1}`),
+  );
+  const since = store.historySince("lobby", eventId(store.epoch, 2), 4);
+  assertEquals([texts(since.events), since.skipped], [
+    [
+      `m${MAX_EVENTS_PER_ROW + 10}`,
+      `m${MAX_EVENTS_PER_ROW + 11}`,
+      `m${MAX_EVENTS_PER_ROW + 12}`,
+      `m${MAX_EVENTS_PER_ROW + 13}`,
+    ],
+    MAX_EVENTS_PER_ROW + 7,
+  ]);
 });
 
 Deno.test("sqlite store: --history-keep 0 writes no events, but the count survives", async () => {
