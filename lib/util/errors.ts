@@ -114,6 +114,8 @@ export type DataFileProblem =
   | "folderReadOnly"
   /** Its folder does not exist. */
   | "noFolder"
+  /** The path names a folder, not a file. */
+  | "isFolder"
   /** The disk is full. */
   | "full"
   /** Deno may not read or write it (a permission flag). */

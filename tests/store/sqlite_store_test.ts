@@ -2,7 +2,12 @@ import { assert, assertEquals, assertInstanceOf, assertThrows } from "@std/asser
 import { DatabaseSync } from "node:sqlite";
 import { eventId, newEpoch } from "../../lib/chat/event_id.ts";
 import type { Account, StoredEvent, StoreLog } from "../../lib/chat/store.ts";
-import { MAX_EVENTS_PER_ROW, SCHEMA_VERSION, SqliteStore } from "../../lib/store/sqlite_store.ts";
+import {
+  MAX_EVENTS_PER_ROW,
+  MAX_PENDING_EVENTS,
+  SCHEMA_VERSION,
+  SqliteStore,
+} from "../../lib/store/sqlite_store.ts";
 import { DataFileError, type DataFileProblem } from "../../lib/util/errors.ts";
 import { digest, fillDisk, IS_ROOT, makeUnwritable, smallDisk, tempDir } from "./_files.ts";
 
@@ -334,6 +339,13 @@ Deno.test("sqlite store: a file in a folder that does not exist is refused", asy
   await assertRefused(`${dir.path}/nowhere/chat.db`, "noFolder");
 });
 
+Deno.test("sqlite store: a folder given as the file is refused", async () => {
+  await using dir = await tempDir();
+  const error = assertThrows(() => open(dir.path));
+  assertInstanceOf(error, DataFileError);
+  assertEquals(error.problem, "isFolder");
+});
+
 Deno.test("sqlite store: an empty file becomes a new database", async () => {
   await using dir = await tempDir();
   const path = `${dir.path}/chat.db`;
@@ -389,5 +401,80 @@ Deno.test({
     assertEquals(read.events.length, 200);
     assertEquals(read.events.at(-1)!.text, "x".repeat(1000) + 200);
     assertEquals(reopened.account("alice")?.nickname, "Alice");
+  },
+});
+
+Deno.test({
+  name: "sqlite store: while it cannot write, memory keeps at most MAX_PENDING_EVENTS lines; " +
+    "the oldest are dropped and counted",
+  ignore: !IS_ROOT,
+  async fn() {
+    await using disk = await smallDisk(64 * 1024 * 1024);
+    if (disk === undefined) throw new Error("cannot mount a tmpfs as root");
+    const path = `${disk.path}/chat.db`;
+    const writable = Promise.withResolvers<number>();
+    const log: StoreLog = { unwritable: () => {}, writable: (lost) => writable.resolve(lost) };
+    const store = new SqliteStore({ path, historyKeep: 1000, log, firstRetryMs: 20 });
+    try {
+      const filler = await fillDisk(disk.path);
+      const total = MAX_PENDING_EVENTS + 5_000;
+      for (let seq = 1; seq <= total; seq++) {
+        store.appendHistory("lobby", seq, message(store, "lobby", seq));
+        if (seq % 1000 === 0) store.commit();
+      }
+      store.commit();
+      assert(store.failing, "the disk is full");
+      await Deno.remove(filler);
+      const lost = await withTimeout(writable.promise, "writing works again");
+      assert(lost > 0 && lost <= MAX_PENDING_EVENTS / 10 + 1000, `lost ${lost}`);
+      // A room whose waiting lines were all dropped still keeps its count.
+      store.appendHistory("math", 1, message(store, "math", 1));
+      store.commit();
+      const read = store.history("lobby", 1000);
+      assertEquals(read.lastSeq, total, "the count is kept");
+      assertEquals(read.events.at(-1)!.id, eventId(store.epoch, total));
+    } finally {
+      store.close();
+    }
+    using reopened = open(path, 1000);
+    assertEquals(reopened.history("lobby", 1).lastSeq, MAX_PENDING_EVENTS + 5_000);
+  },
+});
+
+Deno.test({
+  name: "sqlite store: a file made read-only while running is said once, served from memory, " +
+    "and written once it can be again",
+  ignore: !IS_ROOT,
+  async fn() {
+    await using dir = await tempDir();
+    const path = `${dir.path}/chat.db`;
+    const told: string[] = [];
+    const writable = Promise.withResolvers<void>();
+    const log: StoreLog = {
+      unwritable: (reason) => told.push(reason),
+      writable: () => writable.resolve(),
+    };
+    const store = new SqliteStore({ path, historyKeep: 1000, log, firstRetryMs: 20 });
+    try {
+      say(store, "lobby", 0, 1);
+      store.commit();
+      // chattr +i (root): the open file and its journal refuse writes from now on.
+      await using readOnly = await makeUnwritable(path);
+      await using readOnlyJournal = await makeUnwritable(`${path}-wal`);
+      say(store, "lobby", 1, 2);
+      store.commit();
+      say(store, "lobby", 3, 1);
+      store.commit();
+      assert(store.failing);
+      assertEquals(told.length, 1, told.join("\n"));
+      assertEquals(texts(store.history("lobby", 10).events), ["m1", "m2", "m3", "m4"]);
+      await readOnlyJournal.undo();
+      await readOnly.undo();
+      await withTimeout(writable.promise, "writing works again");
+    } finally {
+      store.close();
+    }
+    using reopened = open(path);
+    assertEquals(texts(reopened.history("lobby", 10).events), ["m1", "m2", "m3", "m4"]);
   },
 });
