@@ -135,7 +135,8 @@ export class Chat {
   constructor(config: ChatConfig, options: ChatOptions = {}) {
     this.config = config;
     this.reportBug = options.reportBug ?? rethrow;
-    this.store = options.store ?? new MemoryStore({ historyKeep: config.historyLimit });
+    this.store = options.store ??
+      new MemoryStore({ historyKeep: config.historyLimit, maxRooms: config.maxRooms });
     this.bus = options.cluster?.bus ?? new LocalBus(config.historyLimit, this.store);
     this.directory = options.cluster?.directory ??
       new LocalDirectory(() => this.#rooms.values(), this.store);

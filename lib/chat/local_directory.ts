@@ -126,8 +126,7 @@ export class LocalDirectory implements Directory {
 
   /** @inheritdoc */
   ban(address: string, minutes: number): void {
-    this.bans.add(address, minutes);
-    this.#keepBan("address", address, minutes);
+    this.bans.set(address, this.#keepBan("address", address, minutes));
   }
 
   /** @inheritdoc */
@@ -143,8 +142,7 @@ export class LocalDirectory implements Directory {
    * @param minutes How long; `0` until lifted.
    */
   banNickname(key: string, minutes: number): void {
-    this.nicknameBans.add(key, minutes);
-    this.#keepBan("nickname", key, minutes);
+    this.nicknameBans.set(key, this.#keepBan("nickname", key, minutes));
   }
 
   /**
@@ -158,9 +156,11 @@ export class LocalDirectory implements Directory {
     return this.nicknameBans.remove(key);
   }
 
-  #keepBan(kind: "address" | "nickname", target: string, minutes: number): void {
+  /** Keeps a ban in the store; returns when it ends (one time for memory and store). */
+  #keepBan(kind: "address" | "nickname", target: string, minutes: number): number | undefined {
     const until = minutes === 0 ? undefined : Date.now() + minutes * 60_000;
     void this.#store?.addBan({ kind, target, until, by: undefined, reason: undefined });
+    return until;
   }
 }
 

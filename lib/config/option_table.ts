@@ -180,8 +180,10 @@ export const SERVER_OPTIONS = [
     default: DEFAULT_HISTORY_KEEP,
     serve: true,
     help: {
-      ko: "방마다 저장해 두는 메시지 수 (적어도 --history만큼): 이보다 오래된 것은 지웁니다",
-      en: "messages each room keeps in its data (at least --history); older ones are deleted",
+      ko:
+        "방마다 데이터 파일에 저장해 두는 메시지 수 (적어도 --history만큼): 이보다 오래된 것은 지웁니다. --data none이면 메모리에 --history만큼만 둡니다",
+      en:
+        "messages each room keeps in the data file (at least --history); older ones are deleted. With --data none, memory keeps --history of them",
     },
   },
   {

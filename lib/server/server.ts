@@ -327,8 +327,12 @@ export class ChatServer implements AsyncDisposable {
    */
   #openStore(): Store {
     const o = this.#options;
+    // In memory, what the server always kept: `--history` lines of at most `--max-rooms`
+    // rooms (keeping `--history-keep` long lines of many rooms could take gigabytes).
+    if (o.store === undefined) {
+      return new MemoryStore({ historyKeep: o.historyLimit, maxRooms: o.maxRooms });
+    }
     const historyKeep = Math.max(o.historyKeep, o.historyLimit);
-    if (o.store === undefined) return new MemoryStore({ historyKeep });
     const text = this.#text;
     let location = "";
     const log = {
