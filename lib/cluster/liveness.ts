@@ -9,7 +9,8 @@
 
 import type { ClusterLog } from "../chat/cluster.ts";
 import { KEY_PREFIX, keys } from "./keys.ts";
-import type { Presence } from "./presence.ts";
+import type { MalformedLog } from "./malformed_log.ts";
+import { parsePresence, type Presence } from "./presence.ts";
 import type { RedisBus } from "./redis_bus.ts";
 import type { RedisConnection } from "./redis_connection.ts";
 import { NICK_TTL_MS, type RedisDirectory } from "./redis_directory.ts";
@@ -36,6 +37,8 @@ export interface LivenessParts {
   bus: RedisBus;
   /** The console. */
   log: ClusterLog | undefined;
+  /** Where entries of the wrong shape are reported. */
+  malformed: MalformedLog;
 }
 
 /** The heartbeat, the reaping of dead servers, and the reclaim after a cut. */
@@ -124,7 +127,7 @@ export class Liveness {
 
   /** Finds dead servers and tells their users' rooms they left (once: the script picks one reaper). */
   async #reap(): Promise<void> {
-    const { connection, bus, log } = this.#parts;
+    const { connection, bus, log, malformed } = this.#parts;
     // A server that was cut off itself must first give the others time to come back.
     if (!connection.ready || Date.now() - this.#readySince < DEAD_AFTER_MS) return;
     let gone: string[];
@@ -139,7 +142,13 @@ export class Liveness {
     }
     const byServer = new Map<string, number>();
     for (const json of gone) {
-      const entry = JSON.parse(json) as Presence;
+      let entry: Presence;
+      try {
+        entry = parsePresence(json);
+      } catch (error) {
+        malformed.report(`${keys.users} (a reaped user)`, error);
+        continue;
+      }
       byServer.set(entry.server, (byServer.get(entry.server) ?? 0) + 1);
       if (entry.roomKey === "") continue;
       void bus.publish(entry.roomKey, {

@@ -5,6 +5,14 @@
  * @module
  */
 
+import {
+  checkShape,
+  type FieldKind,
+  type JsonObject,
+  parseJsonObject,
+  type Shape,
+} from "./_entry_shape.ts";
+
 /** A user's presence, as every server reads it. */
 export interface Presence {
   /** The nickname as registered. */
@@ -23,4 +31,30 @@ export interface Presence {
   token: string;
   /** When the user came (`Date.now()`), for `/who` order. */
   since: number;
+}
+
+/** Every field of a presence, and what it must be (typed: a field added above is added here). */
+const FIELDS: { readonly [F in keyof Presence]-?: FieldKind } = {
+  nick: "name",
+  room: "text",
+  roomKey: "text",
+  away: "textOrNull",
+  address: "name",
+  server: "name",
+  token: "name",
+  since: "time",
+};
+const SHAPE: Shape = Object.entries(FIELDS);
+
+/**
+ * Parses a presence from the `chat:users` hash and checks its shape.
+ *
+ * @param json The hash's value.
+ * @returns The presence.
+ * @throws {MalformedEntryError} When it is not a presence.
+ */
+export function parsePresence(json: string): Presence {
+  const object: JsonObject = parseJsonObject(json);
+  checkShape(object, SHAPE);
+  return object as unknown as Presence;
 }

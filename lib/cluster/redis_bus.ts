@@ -9,7 +9,10 @@
 import type { Bus, HistoryRead } from "../chat/bus.ts";
 import { type HistoryEvent, isHistoryEvent, type RoomEvent } from "../chat/events.ts";
 import type { Room } from "../chat/room.ts";
-import { keys } from "./keys.ts";
+import { checkText, entryField } from "./_entry_shape.ts";
+import { ENTRY_FIELD, keys } from "./keys.ts";
+import type { MalformedLog } from "./malformed_log.ts";
+import { parseRoomEvent } from "./parse_room_event.ts";
 import { type RedisConnection, unavailable } from "./redis_connection.ts";
 import type { FollowedStream, StreamEntry, StreamReader } from "./stream_reader.ts";
 
@@ -24,6 +27,7 @@ export const HISTORY_MAX_PAGES = 10;
 class RoomStream implements FollowedStream {
   readonly room: Room;
   readonly stream: string;
+  readonly malformed: MalformedLog;
   /** The last id read from the stream; the reader goes on from it. */
   lastId = "0-0";
   /** The last id shown to the room's members here; histories end there. */
@@ -32,15 +36,16 @@ class RoomStream implements FollowedStream {
   held = 0;
   queue: { id: string; event: RoomEvent }[] = [];
 
-  constructor(room: Room) {
+  constructor(room: Room, malformed: MalformedLog) {
     this.room = room;
     this.stream = keys.room(room.key);
+    this.malformed = malformed;
   }
 
   receive(entries: readonly StreamEntry[]): void {
     for (const [id, fields] of entries) {
       this.lastId = id;
-      const event = parseEvent(fields);
+      const event = parseEntry(this.stream, id, fields, this.malformed);
       if (event === undefined) continue;
       if (this.held > 0) {
         this.queue.push({ id, event });
@@ -68,15 +73,18 @@ export class RedisBus implements Bus {
   readonly shared = true;
   #connection: RedisConnection;
   #reader: StreamReader;
+  #malformed: MalformedLog;
   #rooms = new Map<string, RoomStream>();
 
   /**
    * @param connection The link to Redis.
    * @param reader The reader that follows the open rooms' streams.
+   * @param malformed Where entries of the wrong shape are reported.
    */
-  constructor(connection: RedisConnection, reader: StreamReader) {
+  constructor(connection: RedisConnection, reader: StreamReader, malformed: MalformedLog) {
     this.#connection = connection;
     this.#reader = reader;
+    this.#malformed = malformed;
   }
 
   /** @inheritdoc */
@@ -89,7 +97,7 @@ export class RedisBus implements Bus {
       "~",
       String(ROOM_STREAM_MAXLEN),
       "*",
-      "e",
+      ENTRY_FIELD.event,
       JSON.stringify(event),
     ]);
     if (event.type === "topic") {
@@ -100,7 +108,7 @@ export class RedisBus implements Bus {
 
   /** @inheritdoc */
   open(room: Room): Promise<void> {
-    const state = new RoomStream(room);
+    const state = new RoomStream(room, this.#malformed);
     this.#rooms.set(room.key, state);
     return (async () => {
       try {
@@ -114,7 +122,13 @@ export class RedisBus implements Bus {
           "1",
         ]);
         const topic = await this.#connection.call<string | null>(["HGET", keys.topics, room.key]);
-        if (topic !== null) room.restoreTopic(topic);
+        if (topic !== null) {
+          try {
+            room.restoreTopic(checkText(topic, "the topic"));
+          } catch (error) {
+            this.#malformed.report(`${keys.topics} ${room.key}`, error);
+          }
+        }
         state.lastId = state.shownId = last?.[0] ?? "0-0";
         // Closed meanwhile: not followed.
         if (this.#rooms.get(room.key) === state) this.#reader.follow(state);
@@ -169,8 +183,8 @@ export class RedisBus implements Bus {
         "COUNT",
         String(HISTORY_PAGE),
       ]);
-      for (const [, fields] of entries) {
-        const event = parseEvent(fields);
+      for (const [id, fields] of entries) {
+        const event = parseEntry(stream, id, fields, this.#malformed);
         if (event !== undefined && isHistoryEvent(event)) found.push(event);
         if (found.length === limit) break;
       }
@@ -181,12 +195,17 @@ export class RedisBus implements Bus {
   }
 }
 
-function parseEvent(fields: string[]): RoomEvent | undefined {
-  const json = fields[1];
-  if (json === undefined) return undefined;
+/** A room stream's entry as an event, or `undefined` (reported) when it is not one. */
+function parseEntry(
+  stream: string,
+  id: string,
+  fields: readonly string[],
+  malformed: MalformedLog,
+): RoomEvent | undefined {
   try {
-    return JSON.parse(json) as RoomEvent;
-  } catch {
+    return parseRoomEvent(entryField(fields, ENTRY_FIELD.event));
+  } catch (error) {
+    malformed.report(`${stream} ${id}`, error);
     return undefined;
   }
 }

@@ -19,6 +19,7 @@ import type { Room } from "../chat/room.ts";
 import type { User } from "../chat/user.ts";
 import { keys } from "./keys.ts";
 import { Liveness } from "./liveness.ts";
+import { MalformedLog } from "./malformed_log.ts";
 import { RedisBus } from "./redis_bus.ts";
 import { RedisConnection } from "./redis_connection.ts";
 import { RedisDirectory } from "./redis_directory.ts";
@@ -65,15 +66,17 @@ export class RedisCluster implements ServerCluster {
         lost: (reason) => log?.unreachable(reason),
       },
     });
+    const malformed = new MalformedLog(log);
     this.#reader = new StreamReader(this.#connection);
-    this.#bus = new RedisBus(this.#connection, this.#reader);
-    this.#directory = new RedisDirectory(this.#connection, this.serverId);
+    this.#bus = new RedisBus(this.#connection, this.#reader, malformed);
+    this.#directory = new RedisDirectory(this.#connection, this.serverId, malformed);
     this.#liveness = new Liveness({
       serverId: this.serverId,
       connection: this.#connection,
       directory: this.#directory,
       bus: this.#bus,
       log,
+      malformed,
     });
     this.#reader.follow(this.#directory.inbox);
     this.#reader.follow(this.#directory.control);

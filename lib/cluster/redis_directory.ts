@@ -13,8 +13,12 @@ import { sortRooms } from "../chat/local_directory.ts";
 import { nicknameKey } from "../chat/nickname.ts";
 import type { Room } from "../chat/room.ts";
 import { User } from "../chat/user.ts";
-import { keys } from "./keys.ts";
-import type { Presence } from "./presence.ts";
+import { checkText, entryField } from "./_entry_shape.ts";
+import { type ControlItem, parseBanEnd, parseControlItem } from "./control_item.ts";
+import { type InboxItem, parseInboxItem } from "./inbox_item.ts";
+import { ENTRY_FIELD, keys } from "./keys.ts";
+import type { MalformedLog } from "./malformed_log.ts";
+import { parsePresence, type Presence } from "./presence.ts";
 import { type RedisConnection, unavailable } from "./redis_connection.ts";
 import { CLAIM, RELEASE, RENAME } from "./scripts.ts";
 import type { FollowedStream, StreamEntry } from "./stream_reader.ts";
@@ -23,16 +27,6 @@ import type { FollowedStream, StreamEntry } from "./stream_reader.ts";
 export const NICK_TTL_MS = 10_000;
 /** Entries of inbox and control streams kept. */
 export const SMALL_STREAM_MAXLEN = 1_000;
-
-/** What a server's inbox carries. */
-type InboxItem =
-  | { kind: "deliver"; to: string; event: UserEvent }
-  | { kind: "kick"; to: string; by: string; reason: string | null };
-
-/** What the control stream carries. */
-type ControlItem =
-  | { kind: "ban"; address: string; until: number }
-  | { kind: "unban"; address: string };
 
 /** A user on this server, with the token of its nickname's claim. */
 export interface LocalUser {
@@ -48,23 +42,36 @@ export interface LocalUser {
 class ItemStream implements FollowedStream {
   readonly stream: string;
   lastId: string;
-  #onItem: (fields: string[]) => void;
+  #onItem: (json: string) => void;
+  #malformed: MalformedLog;
 
   /**
    * @param stream The stream's key.
-   * @param onItem What to do with each entry's fields.
+   * @param onItem Parses and acts on each entry's item (its JSON); throws
+   *   {@linkcode MalformedEntryError} for an item of the wrong shape.
+   * @param malformed Where such items are reported.
    * @param lastId Where reading starts (`""`: not yet known).
    */
-  constructor(stream: string, onItem: (fields: string[]) => void, lastId = "0-0") {
+  constructor(
+    stream: string,
+    onItem: (json: string) => void,
+    malformed: MalformedLog,
+    lastId = "0-0",
+  ) {
     this.stream = stream;
     this.#onItem = onItem;
+    this.#malformed = malformed;
     this.lastId = lastId;
   }
 
   receive(entries: readonly StreamEntry[]): void {
     for (const [id, fields] of entries) {
       this.lastId = id;
-      this.#onItem(fields);
+      try {
+        this.#onItem(entryField(fields, ENTRY_FIELD.item));
+      } catch (error) {
+        this.#malformed.report(`${this.stream} ${id}`, error);
+      }
     }
   }
 }
@@ -89,26 +96,30 @@ export class RedisDirectory implements Directory {
   readonly control: ItemStream;
   #connection: RedisConnection;
   #serverId: string;
+  #malformed: MalformedLog;
   #local = new Map<string, LocalUser>();
 
   /**
    * @param connection The link to Redis.
    * @param serverId This server's id.
+   * @param malformed Where entries of the wrong shape are reported.
    */
-  constructor(connection: RedisConnection, serverId: string) {
+  constructor(connection: RedisConnection, serverId: string, malformed: MalformedLog) {
     this.#connection = connection;
     this.#serverId = serverId;
+    this.#malformed = malformed;
     // The inbox is new with each server id: everything in it is for us.
-    this.inbox = new ItemStream(keys.inbox(serverId), (fields) => {
-      const item = parseItem<InboxItem>(fields);
-      if (item !== undefined) this.#onInbox(item);
-    });
-    this.control = new ItemStream(keys.control, (fields) => {
-      const item = parseItem<ControlItem>(fields);
-      if (item?.kind === "ban") {
-        this.bans.set(item.address, item.until === 0 ? undefined : item.until);
-      } else if (item?.kind === "unban") this.bans.remove(item.address);
-    }, "");
+    this.inbox = new ItemStream(
+      keys.inbox(serverId),
+      (json) => this.#onInbox(parseInboxItem(json)),
+      malformed,
+    );
+    this.control = new ItemStream(
+      keys.control,
+      (json) => this.#onControl(parseControlItem(json)),
+      malformed,
+      "",
+    );
   }
 
   /** This server's users, with their claims' tokens. */
@@ -145,8 +156,11 @@ export class RedisDirectory implements Directory {
   async loadBans(): Promise<void> {
     const bans = await this.#connection.call<string[]>(["HGETALL", keys.bans]);
     for (let i = 0; i + 1 < bans.length; i += 2) {
-      const end = Number(bans[i + 1]);
-      this.bans.set(bans[i], end === 0 ? undefined : end);
+      try {
+        this.bans.set(checkText(bans[i], "the address"), parseBanEnd(bans[i + 1]));
+      } catch (error) {
+        this.#malformed.report(`${keys.bans} ${bans[i]}`, error);
+      }
     }
   }
 
@@ -248,8 +262,8 @@ export class RedisDirectory implements Directory {
     if (local !== undefined) return local.user;
     if (!this.#connection.ready) return rejectUnreachable();
     return this.#connection.call<string | null>(["HGET", keys.users, key]).then((json) => {
-      if (json === null) return undefined;
-      const entry = JSON.parse(json) as Presence;
+      const entry = json === null ? undefined : this.#presence(key, json);
+      if (entry === undefined) return undefined;
       if (entry.server === this.#serverId) return undefined; // Left this server a moment ago.
       return new RemoteUser(entry.nick, entry.away ?? undefined, entry.address, entry.server);
     }, (error) => {
@@ -263,7 +277,10 @@ export class RedisDirectory implements Directory {
       to.send(event);
       return true;
     }
-    if (!(to instanceof RemoteUser) || !this.#connection.ready) return false;
+    // Whispers are the one event that travels between servers (the inbox carries no other).
+    if (!(to instanceof RemoteUser) || event.type !== "whisper" || !this.#connection.ready) {
+      return false;
+    }
     const item: InboxItem = { kind: "deliver", to: nicknameKey(to.nickname), event };
     return this.#addItem(keys.inbox(to.server), item);
   }
@@ -347,7 +364,8 @@ export class RedisDirectory implements Directory {
       if (mine.has(key)) continue;
       await this.#connection.call(["SREM", keys.serverUsers(this.#serverId), key]);
       const json = await this.#connection.call<string | null>(["HGET", keys.users, key]);
-      if (json !== null && (JSON.parse(json) as Presence).server === this.#serverId) {
+      // A malformed one is left as it is: whose it is cannot be told.
+      if (json !== null && this.#presence(key, json)?.server === this.#serverId) {
         await this.#connection.call(["HDEL", keys.users, key]);
       }
     }
@@ -355,13 +373,27 @@ export class RedisDirectory implements Directory {
 
   async #everyone(): Promise<Presence[]> {
     this.#connection.mustBeReady();
+    let flat: string[];
     try {
-      const flat = await this.#connection.call<string[]>(["HGETALL", keys.users]);
-      const entries: Presence[] = [];
-      for (let i = 1; i < flat.length; i += 2) entries.push(JSON.parse(flat[i]) as Presence);
-      return entries;
+      flat = await this.#connection.call<string[]>(["HGETALL", keys.users]);
     } catch (error) {
       throw unavailable(error);
+    }
+    const entries: Presence[] = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      const entry = this.#presence(flat[i], flat[i + 1]);
+      if (entry !== undefined) entries.push(entry);
+    }
+    return entries;
+  }
+
+  /** A presence from the users hash, or `undefined` (reported) when it is malformed. */
+  #presence(key: string, json: string): Presence | undefined {
+    try {
+      return parsePresence(json);
+    } catch (error) {
+      this.#malformed.report(`${keys.users} ${key}`, error);
+      return undefined;
     }
   }
 
@@ -369,7 +401,16 @@ export class RedisDirectory implements Directory {
   #addItem(stream: string, item: InboxItem | ControlItem): Promise<boolean> {
     const maxlen = String(SMALL_STREAM_MAXLEN);
     const json = JSON.stringify(item);
-    return this.#connection.call(["XADD", stream, "MAXLEN", "~", maxlen, "*", "m", json])
+    return this.#connection.call([
+      "XADD",
+      stream,
+      "MAXLEN",
+      "~",
+      maxlen,
+      "*",
+      ENTRY_FIELD.item,
+      json,
+    ])
       .then(() => true, () => false);
   }
 
@@ -379,18 +420,13 @@ export class RedisDirectory implements Directory {
     if (item.kind === "deliver") local.user.send(item.event);
     else local.user.kick(item.by, item.reason ?? undefined);
   }
+
+  #onControl(item: ControlItem): void {
+    if (item.kind === "ban") this.bans.set(item.address, item.until === 0 ? undefined : item.until);
+    else this.bans.remove(item.address);
+  }
 }
 
 function rejectUnreachable<T>(): Promise<T> {
   return Promise.reject(unavailable("Redis is unreachable"));
-}
-
-function parseItem<T>(fields: string[]): T | undefined {
-  const json = fields[1];
-  if (json === undefined) return undefined;
-  try {
-    return JSON.parse(json) as T;
-  } catch {
-    return undefined;
-  }
 }

@@ -50,14 +50,18 @@ redis.call('SADD', KEYS[4], ARGV[3])
 return 1`;
 
 /**
- * Frees a nickname and its presence, only if they are still the owner's.
+ * Frees a nickname and its presence, only if they are still the owner's (a
+ * presence that is not JSON is not the owner's: it is left for the servers to report).
  * KEYS: nick, users, serverUsers. ARGV: token, nickKey.
  */
 export const RELEASE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
 local presence = redis.call('HGET', KEYS[2], ARGV[2])
-if presence and cjson.decode(presence).token == ARGV[1] then
-  redis.call('HDEL', KEYS[2], ARGV[2])
+if presence then
+  local ok, entry = pcall(cjson.decode, presence)
+  if ok and type(entry) == 'table' and entry.token == ARGV[1] then
+    redis.call('HDEL', KEYS[2], ARGV[2])
+  end
 end
 redis.call('SREM', KEYS[3], ARGV[2])
 return 1`;
@@ -80,7 +84,8 @@ return now`;
  * Takes the servers whose heartbeat is older than ARGV[1] ms out of the cluster:
  * each dead server is removed once (ZREM), whoever runs this first gets it, and its
  * users' presence entries (JSON) are returned for their leave notices; their claims
- * and the dead server's inbox are deleted. KEYS: servers. ARGV: deadAfterMs,
+ * and the dead server's inbox are deleted. A presence that is not a JSON object is
+ * skipped (left in place): one bad entry must not stop every reaping. KEYS: servers. ARGV: deadAfterMs,
  * key prefix. (Keys built here: a single Redis, not Redis Cluster.)
  */
 export const REAP = `
@@ -94,8 +99,8 @@ for _, sid in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now - tonumber
     for _, key in ipairs(redis.call('SMEMBERS', members)) do
       local presence = redis.call('HGET', prefix .. 'users', key)
       if presence then
-        local entry = cjson.decode(presence)
-        if entry.server == sid then
+        local ok, entry = pcall(cjson.decode, presence)
+        if ok and type(entry) == 'table' and entry.server == sid then
           redis.call('HDEL', prefix .. 'users', key)
           table.insert(gone, presence)
           if redis.call('GET', prefix .. 'nick:' .. key) == entry.token then

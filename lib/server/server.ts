@@ -85,6 +85,7 @@ export class ChatServer implements AsyncDisposable {
         unreachable: (reason) => this.#log.info(text.redisUnreachable(reason)),
         restored: () => this.#log.info(text.redisRestored),
         reaped: (server, users) => this.#log.info(text.serverReaped(server, users)),
+        malformed: (what, detail) => this.#log.info(text.redisMalformed(what, detail)),
       });
     }
     const cluster = this.#cluster;
