@@ -82,6 +82,8 @@ export class Chat {
   readonly observer: ChatObserver | undefined;
   #rooms = new Map<string, Room>();
   #users = new Set<User>();
+  #available = true;
+  #availability = new Set<(available: boolean) => void>();
 
   /**
    * @param config The settings.
@@ -105,6 +107,37 @@ export class Chat {
   /** The addresses that may not connect. */
   get bans(): Bans {
     return this.directory.bans;
+  }
+
+  /**
+   * Whether the chat can be used now: always on one server; in a cluster, not
+   * while Redis cannot be reached.
+   */
+  get available(): boolean {
+    return this.#available;
+  }
+
+  /**
+   * The server learned that the chat became unavailable, or available again: every
+   * session that watches is told once per change.
+   *
+   * @param available Whether it can be used now.
+   */
+  setAvailable(available: boolean): void {
+    if (available === this.#available) return;
+    this.#available = available;
+    for (const listener of this.#availability) listener(available);
+  }
+
+  /**
+   * Calls `listener` at each change of {@linkcode Chat.available}.
+   *
+   * @param listener What to call.
+   * @returns A function that stops the calls.
+   */
+  watchAvailability(listener: (available: boolean) => void): () => void {
+    this.#availability.add(listener);
+    return () => this.#availability.delete(listener);
   }
 
   /** The number of users joined on this server. */

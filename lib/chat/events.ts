@@ -111,9 +111,12 @@ export type Notice =
   | { code: "notBanned"; address: string }
   | { code: "noBans" }
   | { code: "cannotKickSelf" }
+  /** The chat cannot be used for now (a cluster cut off from Redis); what is typed waits. */
   | { code: "unavailable" }
   /** The chat is usable again after being unavailable. */
-  | { code: "available" };
+  | { code: "available" }
+  /** A step could not be done and was dropped (a newcomer is turned away): try again. */
+  | { code: "tryAgainLater" };
 
 /** The code of a {@linkcode Notice}. */
 export type NoticeCode = Notice["code"];

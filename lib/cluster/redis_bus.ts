@@ -12,12 +12,14 @@ import type { Room } from "../chat/room.ts";
 import { checkText, entryField } from "./_entry_shape.ts";
 import { ENTRY_FIELD, keys } from "./keys.ts";
 import type { MalformedLog } from "./malformed_log.ts";
+import type { RedisWriter } from "./redis_writer.ts";
 import { parseRoomEvent } from "./parse_room_event.ts";
 import { type RedisConnection, unavailable } from "./redis_connection.ts";
 import type { FollowedStream, StreamEntry, StreamReader } from "./stream_reader.ts";
 
 /** Entries a room's stream keeps (about): far more than any history, and room for a long cut. */
 export const ROOM_STREAM_MAXLEN = 10_000;
+const ROOM_MAXLEN = String(ROOM_STREAM_MAXLEN);
 /** Entries read per page while looking back for a room's history. */
 export const HISTORY_PAGE = 200;
 /** Pages looked back at most for a history (rooms with many joins and leaves). */
@@ -73,37 +75,47 @@ export class RedisBus implements Bus {
   readonly shared = true;
   #connection: RedisConnection;
   #reader: StreamReader;
+  #writer: RedisWriter;
   #malformed: MalformedLog;
   #rooms = new Map<string, RoomStream>();
 
   /**
    * @param connection The link to Redis.
    * @param reader The reader that follows the open rooms' streams.
+   * @param writer Sends the events (and again, those a cut caught in flight).
    * @param malformed Where entries of the wrong shape are reported.
    */
-  constructor(connection: RedisConnection, reader: StreamReader, malformed: MalformedLog) {
+  constructor(
+    connection: RedisConnection,
+    reader: StreamReader,
+    writer: RedisWriter,
+    malformed: MalformedLog,
+  ) {
     this.#connection = connection;
     this.#reader = reader;
+    this.#writer = writer;
     this.#malformed = malformed;
   }
 
-  /** @inheritdoc */
+  /**
+   * Sends an event to a room's stream. One that a cut catches in flight is sent
+   * again when Redis is back (once), and its promise settles then.
+   *
+   * @param room The room's key.
+   * @param event The event.
+   * @returns `false` while Redis is away (at once), or when it refused the event.
+   */
   publish(room: string, event: RoomEvent): boolean | Promise<boolean> {
     if (!this.#connection.ready) return false;
-    const sent = this.#connection.call([
-      "XADD",
+    const sent = this.#writer.append(
       keys.room(room),
-      "MAXLEN",
-      "~",
-      String(ROOM_STREAM_MAXLEN),
-      "*",
       ENTRY_FIELD.event,
       JSON.stringify(event),
-    ]);
-    if (event.type === "topic") {
-      this.#connection.call(["HSET", keys.topics, room, event.text]).catch(() => {});
-    }
-    return sent.then(() => true, () => false);
+      ROOM_MAXLEN,
+      this.#rooms.get(room)?.lastId ?? "",
+    );
+    if (event.type === "topic") this.#writer.command(["HSET", keys.topics, room, event.text]);
+    return sent;
   }
 
   /** @inheritdoc */

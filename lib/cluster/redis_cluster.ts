@@ -23,6 +23,7 @@ import { MalformedLog } from "./malformed_log.ts";
 import { RedisBus } from "./redis_bus.ts";
 import { RedisConnection } from "./redis_connection.ts";
 import { RedisDirectory } from "./redis_directory.ts";
+import { RedisWriter } from "./redis_writer.ts";
 import { redactRedisUrl } from "./redis_url.ts";
 import { StreamReader } from "./stream_reader.ts";
 
@@ -45,6 +46,7 @@ export class RedisCluster implements ServerCluster {
   #bus: RedisBus;
   #directory: RedisDirectory;
   #liveness: Liveness;
+  #writer: RedisWriter;
 
   /**
    * Makes the parts; {@linkcode RedisCluster.start} connects.
@@ -68,8 +70,9 @@ export class RedisCluster implements ServerCluster {
     });
     const malformed = new MalformedLog(log);
     this.#reader = new StreamReader(this.#connection);
-    this.#bus = new RedisBus(this.#connection, this.#reader, malformed);
-    this.#directory = new RedisDirectory(this.#connection, this.serverId, malformed);
+    this.#writer = new RedisWriter(this.#connection);
+    this.#bus = new RedisBus(this.#connection, this.#reader, this.#writer, malformed);
+    this.#directory = new RedisDirectory(this.#connection, this.#writer, this.serverId, malformed);
     this.#liveness = new Liveness({
       serverId: this.serverId,
       connection: this.#connection,
@@ -117,6 +120,7 @@ export class RedisCluster implements ServerCluster {
         this.#connection.call(["DEL", keys.serverUsers(this.serverId), keys.inbox(this.serverId)]),
       ]);
     });
+    this.#writer.stop();
     await this.#reader.stopped();
   }
 
@@ -199,11 +203,16 @@ export class RedisCluster implements ServerCluster {
     return this.#directory.unban(address);
   }
 
-  /** What a (re)connection does before the chat relies on it. */
+  /**
+   * What a (re)connection does before the chat relies on it: this server counted
+   * again, the bans made meanwhile, its users' claims and presence back, and the
+   * writes a cut caught in flight sent again (before anything typed meanwhile).
+   */
   async #prepare(first: boolean): Promise<void> {
     await this.#liveness.heartbeat(true);
     await this.#directory.positionControl();
     await this.#directory.loadBans();
     if (!first) await this.#liveness.reclaim();
+    await this.#writer.resend();
   }
 }

@@ -21,7 +21,7 @@
  * @module
  */
 
-import { createClient } from "@redis/client";
+import { createClient, ErrorReply } from "@redis/client";
 import { UnavailableError } from "../util/errors.ts";
 
 /** The longest pause between two reconnection attempts. */
@@ -280,4 +280,15 @@ export class RedisConnection {
 export function unavailable(error: unknown): UnavailableError {
   if (error instanceof UnavailableError) return error;
   return new UnavailableError(error instanceof Error ? error.message : String(error));
+}
+
+/**
+ * Tells whether a command failed because Redis refused it (an error reply), rather
+ * than because the connection went away: sent again, it would be refused again.
+ *
+ * @param error What the command's promise was rejected with.
+ * @returns `true` for an error reply.
+ */
+export function isRefused(error: unknown): boolean {
+  return error instanceof ErrorReply;
 }

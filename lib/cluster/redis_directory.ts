@@ -20,6 +20,7 @@ import { ENTRY_FIELD, keys } from "./keys.ts";
 import type { MalformedLog } from "./malformed_log.ts";
 import { parsePresence, type Presence } from "./presence.ts";
 import { type RedisConnection, unavailable } from "./redis_connection.ts";
+import type { RedisWriter } from "./redis_writer.ts";
 import { CLAIM, RELEASE, RENAME } from "./scripts.ts";
 import type { FollowedStream, StreamEntry } from "./stream_reader.ts";
 
@@ -27,6 +28,7 @@ import type { FollowedStream, StreamEntry } from "./stream_reader.ts";
 export const NICK_TTL_MS = 10_000;
 /** Entries of inbox and control streams kept. */
 export const SMALL_STREAM_MAXLEN = 1_000;
+const SMALL_MAXLEN = String(SMALL_STREAM_MAXLEN);
 
 /** A user on this server, with the token of its nickname's claim. */
 export interface LocalUser {
@@ -95,17 +97,25 @@ export class RedisDirectory implements Directory {
   /** The control stream: bans and unbans from every server. */
   readonly control: ItemStream;
   #connection: RedisConnection;
+  #writer: RedisWriter;
   #serverId: string;
   #malformed: MalformedLog;
   #local = new Map<string, LocalUser>();
 
   /**
    * @param connection The link to Redis.
+   * @param writer Sends whispers, kicks and bans (and again, those a cut caught in flight).
    * @param serverId This server's id.
    * @param malformed Where entries of the wrong shape are reported.
    */
-  constructor(connection: RedisConnection, serverId: string, malformed: MalformedLog) {
+  constructor(
+    connection: RedisConnection,
+    writer: RedisWriter,
+    serverId: string,
+    malformed: MalformedLog,
+  ) {
     this.#connection = connection;
+    this.#writer = writer;
     this.#serverId = serverId;
     this.#malformed = malformed;
     // The inbox is new with each server id: everything in it is for us.
@@ -282,7 +292,7 @@ export class RedisDirectory implements Directory {
       return false;
     }
     const item: InboxItem = { kind: "deliver", to: nicknameKey(to.nickname), event };
-    return this.#addItem(keys.inbox(to.server), item);
+    return this.#addItem(keys.inbox(to.server), item, "");
   }
 
   /** @inheritdoc */
@@ -298,7 +308,7 @@ export class RedisDirectory implements Directory {
       by,
       reason: reason ?? null,
     };
-    void this.#addItem(keys.inbox(target.server), item);
+    void this.#addItem(keys.inbox(target.server), item, "");
   }
 
   /** @inheritdoc */
@@ -334,16 +344,16 @@ export class RedisDirectory implements Directory {
     const until = minutes === 0 ? 0 : Date.now() + minutes * 60_000;
     this.bans.set(address, until === 0 ? undefined : until);
     if (!this.#connection.ready) return;
-    this.#connection.call(["HSET", keys.bans, address, String(until)]).catch(() => {});
-    void this.#addItem(keys.control, { kind: "ban", address, until });
+    this.#writer.command(["HSET", keys.bans, address, String(until)]);
+    void this.#addItem(keys.control, { kind: "ban", address, until }, this.control.lastId);
   }
 
   /** @inheritdoc */
   unban(address: string): boolean {
     const banned = this.bans.remove(address);
     if (this.#connection.ready) {
-      this.#connection.call(["HDEL", keys.bans, address]).catch(() => {});
-      void this.#addItem(keys.control, { kind: "unban", address });
+      this.#writer.command(["HDEL", keys.bans, address]);
+      void this.#addItem(keys.control, { kind: "unban", address }, this.control.lastId);
     }
     return banned;
   }
@@ -397,21 +407,12 @@ export class RedisDirectory implements Directory {
     }
   }
 
-  /** Appends an item to a small stream (an inbox, the control stream). */
-  #addItem(stream: string, item: InboxItem | ControlItem): Promise<boolean> {
-    const maxlen = String(SMALL_STREAM_MAXLEN);
-    const json = JSON.stringify(item);
-    return this.#connection.call([
-      "XADD",
-      stream,
-      "MAXLEN",
-      "~",
-      maxlen,
-      "*",
-      ENTRY_FIELD.item,
-      json,
-    ])
-      .then(() => true, () => false);
+  /**
+   * Appends an item to a small stream (an inbox, the control stream); `after`: the
+   * last id read from it here (`""` for another server's inbox).
+   */
+  #addItem(stream: string, item: InboxItem | ControlItem, after: string): Promise<boolean> {
+    return this.#writer.append(stream, ENTRY_FIELD.item, JSON.stringify(item), SMALL_MAXLEN, after);
   }
 
   #onInbox(item: InboxItem): void {
