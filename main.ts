@@ -9,34 +9,25 @@
  */
 
 import denoJson from "./deno.json" with { type: "json" };
+import { cliText } from "./lib/catalog/cli_text.ts";
 import { clientText } from "./lib/catalog/client_text.ts";
 import { consoleText } from "./lib/catalog/console_text.ts";
 import type { Lang } from "./lib/catalog/lang.ts";
 import {
+  chosenLang,
   type ClientArgs,
-  defaultClientArgs,
-  defaultServerArgs,
+  menuTool,
   parseCommandLine,
   type ServerArgs,
 } from "./lib/cli/command_line.ts";
+import { describeError, readFlagFile } from "./lib/cli/read_flag_file.ts";
+import { resolveSettings } from "./lib/cli/resolve_settings.ts";
+import { CLIENT_OPTIONS, SERVER_OPTIONS } from "./lib/config/option_table.ts";
 import type { LineInput } from "./lib/client/line_input.ts";
 import { loadCluster } from "./lib/cluster/load_cluster.ts";
-import { checkRedisUrl } from "./lib/cluster/redis_url.ts";
-import { MAX_MOTD_LINES } from "./lib/server/options.ts";
-import { UsageError, WebListenError } from "./lib/util/errors.ts";
+import { MAX_MOTD_LINES, servedSettings } from "./lib/server/options.ts";
+import { StartError, UsageError, WebListenError } from "./lib/util/errors.ts";
 import { sanitizeText } from "./lib/util/sanitize.ts";
-
-/** Where the server password may come from instead of a flag (keeps it out of `ps`). */
-const PASSWORD_ENV = "CHAT_PASSWORD";
-/** Where the operator password may come from instead of a flag. */
-const OP_PASSWORD_ENV = "CHAT_OP_PASSWORD";
-/** Where the cluster's Redis URL may come from instead of `--redis`. */
-const REDIS_URL_ENV = "REDIS_URL";
-
-/** A problem the user can fix (a missing file, a busy port): one line, exit 1. */
-class FatalError extends Error {
-  override name = "FatalError";
-}
 
 async function main(args: string[]): Promise<number> {
   const command = parseCommandLine(args);
@@ -48,28 +39,37 @@ async function main(args: string[]): Promise<number> {
       console.log(`tcp-chat ${denoJson.version} (deno ${Deno.version.deno})`);
       return 0;
     case "server":
+      for (const warning of command.warnings) console.error(warning);
       return await runServer(command.args);
     case "client":
+      for (const warning of command.warnings) console.error(warning);
       return await startClient(command.args);
     case "menu":
-      return await runMenuThenTool(command.lang);
+      return await runMenuThenTool(command.lang, command.args);
   }
 }
 
 // The server and the client are loaded when chosen: a server never compiles the
 // client's modules, nor a client the server's (start-up time, resident memory).
 
-async function runMenuThenTool(lang: Lang): Promise<number> {
+async function runMenuThenTool(lang: Lang, menuArgs: readonly string[]): Promise<number> {
   const { openStdinInput } = await import("./lib/client/line_input.ts");
   const { runMenu } = await import("./lib/cli/menu.ts");
   const input = openStdinInput();
   const choice = await runMenu(input, clientText(lang));
   if (choice === "server") {
     input.close();
-    return await runServer(defaultServerArgs(lang));
+    return await runServer(menuTool(menuArgs, "server"));
   }
   if (choice === "client") {
-    return await startClient(defaultClientArgs(lang), input);
+    let args: ClientArgs;
+    try {
+      args = menuTool(menuArgs, "client");
+    } catch (error) {
+      input.close(); // an open stdin would keep the process waiting
+      throw error;
+    }
+    return await startClient(args, input);
   }
   input.close();
   // Ctrl-C at the menu reports 130, as shells do; end of input is a clean exit.
@@ -77,52 +77,44 @@ async function runMenuThenTool(lang: Lang): Promise<number> {
   return input.interrupted ? INTERRUPTED_EXIT_CODE : 0;
 }
 
-async function runServer(args: ServerArgs): Promise<number> {
+async function runServer(given: ServerArgs): Promise<number> {
+  const text = cliText(given.lang);
+  const args = await resolveSettings(
+    SERVER_OPTIONS,
+    given,
+    text,
+    consoleText(given.lang).envNotRead,
+  );
   const tls = args.tlsCertFile !== undefined && args.tlsKeyFile !== undefined
-    ? { cert: await readFile(args.tlsCertFile), key: await readFile(args.tlsKeyFile) }
+    ? {
+      cert: await readFlagFile("--tls-cert", args.tlsCertFile, text, "certificate"),
+      key: await readFlagFile("--tls-key", args.tlsKeyFile, text, "key"),
+    }
     : undefined;
-  const motd = args.motdFile === undefined ? [] : motdLines(await readFile(args.motdFile));
-  const notes = consoleText(args.lang);
-  const password = args.password ?? envSecret(PASSWORD_ENV, notes.envNotRead);
-  const opPassword = args.opPassword ?? envSecret(OP_PASSWORD_ENV);
-  const redis = args.redisUrl ?? envSetting(REDIS_URL_ENV, (url) => checkRedisUrl(url));
+  const motd = args.motdFile === undefined
+    ? []
+    : motdLines(await readFlagFile("--motd", args.motdFile, text));
   const controller = new AbortController();
   const stop = () => controller.abort();
   let server;
   try {
     const { serve } = await import("./lib/server/server.ts");
     server = serve({
-      hostname: args.hostname,
-      port: args.port,
+      ...servedSettings(args),
       mode: args.mode,
-      lang: args.lang,
-      maxLineBytes: args.maxLineBytes,
-      maxOutboxBytes: args.maxOutboxBytes,
-      maxClients: args.maxClients,
-      nicknameTimeoutMs: args.nicknameTimeoutMs,
-      rateLinesPerSecond: args.rateLinesPerSecond,
-      rateBurst: args.rateBurst,
-      historyLimit: args.historyLimit,
-      maxRooms: args.maxRooms,
-      password,
-      opPassword,
       motd,
       tls,
       web: args.web,
-      cluster: redis === undefined ? undefined : await loadCluster(redis),
-      quiet: args.quiet,
-      logWhispers: args.logWhispers,
+      cluster: args.redisUrl === undefined ? undefined : await loadCluster(args.redisUrl),
       signal: controller.signal,
     });
   } catch (error) {
     if (error instanceof WebListenError) {
-      throw new FatalError(
-        `Cannot serve the web page on ${error.hostname}:${error.port}: ${describe(error.cause)}`,
+      throw new StartError(
+        text.cannotServeWeb(error.hostname, error.port, describeError(error.cause, text)),
       );
     }
-    throw new FatalError(
-      `Cannot start the server on ${args.hostname}:${args.port}: ${describe(error)}`,
-    );
+    throw new StartError(text.cannotStart(args.hostname, args.port, describeError(error, text)));
   }
   Deno.addSignalListener("SIGINT", stop);
   Deno.addSignalListener("SIGTERM", stop);
@@ -135,19 +127,22 @@ async function runServer(args: ServerArgs): Promise<number> {
   return 0;
 }
 
-async function startClient(args: ClientArgs, input?: LineInput): Promise<number> {
+async function startClient(given: ClientArgs, input?: LineInput): Promise<number> {
   const { runClient } = await import("./lib/client/client.ts");
-  const caCerts = args.caFile === undefined ? undefined : [await readFile(args.caFile)];
+  const text = cliText(given.lang);
+  const args = await resolveSettings(
+    CLIENT_OPTIONS,
+    given,
+    text,
+    consoleText(given.lang).envNotRead,
+  );
+  const caCerts = args.caFile === undefined
+    ? undefined
+    : [await readFlagFile("--ca", args.caFile, text, "certificate")];
+  const { caFile: _caFile, passwordFile: _passwordFile, tls, ...settings } = args;
   return await runClient({
-    hostname: args.hostname,
-    port: args.port,
-    lang: args.lang,
-    nick: args.nick,
-    password: args.password ?? envSecret(PASSWORD_ENV),
-    tls: args.tls ? { caCerts } : undefined,
-    timestamps: args.timestamps,
-    color: args.color,
-    bell: args.bell,
+    ...settings,
+    tls: tls ? { caCerts } : undefined,
     input,
   });
 }
@@ -158,66 +153,13 @@ function motdLines(text: string): string[] {
   return text.length === 0 ? [] : lines.slice(0, MAX_MOTD_LINES);
 }
 
-/**
- * Reads a secret from the environment. Deno sees a variable only with
- * `--allow-env` for it (the documented commands grant it), and nothing, not even
- * `/proc/self/environ`, tells whether it is set without that. A secret its owner
- * set must never be silently ignored, so without the permission: on a terminal
- * Deno asks the user; elsewhere one line says the variable was not read and names
- * the flag (`note`, in the server's language), or nothing where an unread secret
- * fails closed (`note` undefined: the client asks for the password when it is
- * needed; without an operator password nobody is an operator, and `/op` says so).
- */
-function envSecret(name: string, note?: (name: string) => string): string | undefined {
-  const descriptor = { name: "env", variable: name } as const;
-  let state = Deno.permissions.querySync(descriptor).state;
-  if (state === "prompt" && Deno.stdin.isTerminal() && Deno.stderr.isTerminal()) {
-    state = Deno.permissions.requestSync(descriptor).state;
-  }
-  if (state !== "granted") {
-    // "denied" is the user's own choice (--deny-env): nothing to point out.
-    if (state === "prompt" && note !== undefined) console.error(note(name));
-    return undefined;
-  }
-  const value = Deno.env.get(name);
-  return value === undefined || value.length === 0 ? undefined : value;
-}
-
-/**
- * Reads a setting from the environment when Deno may (the documented commands
- * grant it); without the permission it is not asked for: a server without it
- * says on its start-up lines what it is.
- */
-function envSetting(name: string, check: (value: string) => string): string | undefined {
-  if (Deno.permissions.querySync({ name: "env", variable: name }).state !== "granted") {
-    return undefined;
-  }
-  const value = Deno.env.get(name);
-  return value === undefined || value.length === 0 ? undefined : check(value);
-}
-
-async function readFile(path: string): Promise<string> {
-  try {
-    return await Deno.readTextFile(path);
-  } catch (error) {
-    throw new FatalError(`Cannot read ${path}: ${describe(error)}`);
-  }
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Deno.errors.AddrInUse) return "the address is already in use";
-  if (error instanceof Deno.errors.NotCapable) {
-    return `${error.message.split("\n")[0]} (run with the permission it names)`;
-  }
-  return error instanceof Error ? error.message.split("\n")[0] : String(error);
-}
-
 if (import.meta.main) {
   try {
     Deno.exitCode = await main(Deno.args);
   } catch (error) {
-    if (error instanceof UsageError || error instanceof FatalError) {
-      console.error(`error: ${error.message}`);
+    if (error instanceof UsageError || error instanceof StartError) {
+      console.error(cliText(chosenLang(Deno.args)).error(error.message));
+      // A mistake on the command line is 2, as for other Unix tools; the rest is 1.
       Deno.exitCode = error instanceof UsageError ? 2 : 1;
     } else {
       throw error;

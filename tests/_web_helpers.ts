@@ -1,11 +1,18 @@
 /**
  * Test fixtures for the web side: an in-process server with its web port open
- * (port 0), and one HTTP request over a raw socket.
+ * (port 0), one HTTP request over a raw socket, and a fake chat that serves the
+ * real page and lets a test speak the JSON protocol to it by hand.
  *
  * @module
  */
 
+import type { Lang } from "../lib/catalog/lang.ts";
 import type { ServeOptions } from "../lib/server/options.ts";
+import { WebGate } from "../lib/server/web_gate.ts";
+import { REFUSED_LINE } from "../lib/transport/line_splitter.ts";
+import { textFrame } from "../lib/transport/websocket_frame.ts";
+import { WebSocketDecoder } from "../lib/transport/websocket_decoder.ts";
+import { pageHtml } from "../lib/web/page.ts";
 import { startServer, type TestServer } from "./_server_helpers.ts";
 import { EVENT_TIMEOUT_MS, within, writeAllTo } from "./fixtures/raw_client.ts";
 
@@ -117,4 +124,160 @@ export async function rawRequest(
 export function getRequest(port: number, path: string, headers: string[] = []): string {
   return [`GET ${path} HTTP/1.1`, `Host: 127.0.0.1:${port}`, ...headers].join("\r\n") +
     "\r\n\r\n";
+}
+
+/**
+ * One WebSocket of the page, on the fake chat's side: the test sends the events
+ * it wants and reads the lines the page sent.
+ */
+export class FakeSocket {
+  readonly #conn: Deno.Conn;
+  /** Every line the page sent, in order. */
+  readonly lines: string[] = [];
+  #cursor = 0;
+  #wake: (() => void) | undefined;
+  #ended = false;
+  readonly #reading: Promise<void>;
+
+  constructor(conn: Deno.Conn) {
+    this.#conn = conn;
+    this.#reading = this.#read();
+  }
+
+  /**
+   * Sends one event, as the server's JSON format would.
+   *
+   * @param event The event.
+   */
+  async send(event: { type: string } & Record<string, unknown>): Promise<void> {
+    await writeAllTo(this.#conn, textFrame(JSON.stringify(event)));
+  }
+
+  /**
+   * Waits for the next line the page sends, after the last one a wait returned.
+   *
+   * @param wanted The line.
+   * @returns Every line the page sent on the way, the wanted one last.
+   */
+  async waitForLine(wanted: string): Promise<string[]> {
+    const from = this.#cursor;
+    await within(
+      (async () => {
+        while (true) {
+          const at = this.lines.indexOf(wanted, this.#cursor);
+          if (at !== -1) {
+            this.#cursor = at + 1;
+            return;
+          }
+          if (this.#ended) throw new Error(`The page closed before sending ${wanted}`);
+          await new Promise<void>((resolve) => this.#wake = resolve);
+        }
+      })(),
+      `the page to send ${JSON.stringify(wanted)} (it sent ${JSON.stringify(this.lines)})`,
+      EVENT_TIMEOUT_MS,
+    );
+    return this.lines.slice(from, this.#cursor);
+  }
+
+  /** Closes the connection and waits for its reader. */
+  async close(): Promise<void> {
+    try {
+      this.#conn.close();
+    } catch {
+      // Closed already.
+    }
+    await this.#reading;
+  }
+
+  async #read(): Promise<void> {
+    const decoder = new WebSocketDecoder();
+    const buffer = new Uint8Array(64 * 1024);
+    try {
+      while (true) {
+        const n = await this.#conn.read(buffer);
+        if (n === null) break;
+        for (const line of decoder.push(buffer.subarray(0, n))) {
+          if (line !== REFUSED_LINE) this.lines.push(line);
+        }
+        this.#wake?.();
+      }
+    } catch {
+      // Closed by close(), or by the browser.
+    }
+    this.#ended = true;
+    this.#wake?.();
+  }
+}
+
+/**
+ * A stand-in for the chat: the real page behind the real {@linkcode WebGate}, and
+ * behind the socket only what the test sends. For the page's own logic (the
+ * events it shows, the lines it sends) without a chat's timing.
+ */
+export class FakeChat implements AsyncDisposable {
+  readonly port: number;
+  readonly #listener: Deno.TcpListener;
+  readonly #gate: WebGate;
+  readonly #sockets: FakeSocket[] = [];
+  #taken = 0;
+  #wake: (() => void) | undefined;
+  readonly #accepting: Promise<void>;
+
+  /**
+   * Serves the page on 127.0.0.1, on a free port.
+   *
+   * @param lang The page's language.
+   */
+  constructor(lang: Lang = "ko") {
+    this.#listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    this.port = this.#listener.addr.port;
+    this.#gate = new WebGate({
+      html: pageHtml({ lang, maxLineBytes: 8192 }),
+      addr: this.#listener.addr,
+    });
+    this.#accepting = this.#accept();
+  }
+
+  /**
+   * Waits for the page's next WebSocket.
+   *
+   * @returns The socket, its handshake answered.
+   */
+  nextSocket(): Promise<FakeSocket> {
+    return within(
+      (async () => {
+        while (this.#sockets.length <= this.#taken) {
+          await new Promise<void>((resolve) => this.#wake = resolve);
+        }
+        return this.#sockets[this.#taken++];
+      })(),
+      "the page to open its WebSocket",
+      EVENT_TIMEOUT_MS,
+    );
+  }
+
+  /** @inheritdoc */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.#listener.close();
+    await this.#accepting;
+    await Promise.all(this.#sockets.map((socket) => socket.close()));
+    this.#gate.close();
+    await this.#gate.finished();
+  }
+
+  async #accept(): Promise<void> {
+    while (true) {
+      let conn: Deno.Conn;
+      try {
+        conn = await this.#listener.accept();
+      } catch {
+        return;
+      }
+      this.#gate.accept(conn, (upgraded, upgrade) => {
+        const socket = new FakeSocket(upgraded);
+        this.#sockets.push(socket);
+        void writeAllTo(upgraded, upgrade.response).then(() => this.#wake?.(), () => {});
+      });
+    }
+  }
 }

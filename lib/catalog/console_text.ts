@@ -8,6 +8,13 @@
 import type { CloseReason } from "../util/close_reason.ts";
 import type { Lang } from "./lang.ts";
 
+/**
+ * Why the web port refused a request, as the console tells it: a `Host` that is
+ * not one of the server's names, none at all, or an `Origin` that may not open
+ * the chat.
+ */
+export type WebRefusal = "host" | "noHost" | "origin";
+
 /** The server console's lines. */
 export interface ConsoleText {
   listening(host: string, port: number): string;
@@ -34,6 +41,10 @@ export interface ConsoleText {
   /** A whisper was sent; its text only with `--log-whispers`. */
   logWhisper(from: string, to: string, text: string | undefined): string;
   logAcceptError(message: string): string;
+  /** The web port refused a request (`value`: the quoted header, `""` for `noHost`). */
+  logWebRefused(peer: string, refusal: WebRefusal, value: string): string;
+  /** An unexpected error (a bug), survived: where, and its stack. */
+  logBug(peer: string | undefined, stack: string): string;
   readonly logShutdown: string;
   /** This server is part of a cluster. */
   cluster(url: string, serverId: string): string;
@@ -119,6 +130,15 @@ const ko: ConsoleText = {
   logRoom: (room, line) => `[${room}] ${line}`,
   logWhisper: (from, to, text) => `귓속말: ${from} → ${to}${text === undefined ? "" : `: ${text}`}`,
   logAcceptError: (message) => `연결 수락 실패: ${message}`,
+  logWebRefused: (peer, refusal, value) =>
+    `웹 요청 거부: ${peer} - ${
+      {
+        host: `이 서버의 이름이 아닌 Host ${value} (허용하려면 --web-host-allow)`,
+        noHost: "Host 헤더 없음",
+        origin: `허용되지 않은 Origin ${value} (허용하려면 --web-origin)`,
+      }[refusal]
+    }`,
+  logBug: (peer, stack) => `예상하지 못한 오류${peer === undefined ? "" : ` (${peer})`}: ${stack}`,
   logShutdown: "서버를 종료합니다...",
   cluster: (url, id) => `클러스터: ${url} (이 서버: ${id})`,
   redisUnreachable: (reason) =>
@@ -160,6 +180,15 @@ const en: ConsoleText = {
   logWhisper: (from, to, text) =>
     `whisper: ${from} → ${to}${text === undefined ? "" : `: ${text}`}`,
   logAcceptError: (message) => `accept failed: ${message}`,
+  logWebRefused: (peer, refusal, value) =>
+    `web request refused: ${peer} - ${
+      {
+        host: `Host ${value} is not a name of this server (allow it with --web-host-allow)`,
+        noHost: "no Host header",
+        origin: `origin ${value} not allowed (allow it with --web-origin)`,
+      }[refusal]
+    }`,
+  logBug: (peer, stack) => `unexpected error${peer === undefined ? "" : ` (${peer})`}: ${stack}`,
   logShutdown: "Shutting down...",
   cluster: (url, id) => `cluster: ${url} (this server: ${id})`,
   redisUnreachable: (reason) =>

@@ -53,12 +53,21 @@ export interface UserText {
   readonly noTopic: string;
   topicSet(nick: string, text: string): string;
   readonly opGranted: string;
-  readonly opWrong: string;
+  /** A wrong operator password; the `failures`-th in a row closes the connection (`closing`). */
+  opWrong(failures: number, closing: boolean): string;
   readonly opOnly: string;
   readonly opUnset: string;
   kickedYou(by: string, reason: string | undefined): string;
+  /** You were banned: for `minutes` (`0`: until lifted). */
+  bannedYou(by: string, minutes: number, reason: string | undefined): string;
   kicked(nick: string, by: string, reason: string | undefined): string;
+  /** The room sees a ban: for `minutes` (`0`: until lifted). */
+  bannedBy(nick: string, by: string, minutes: number): string;
+  /** The answer to `/kick`. */
+  kickDone(nick: string): string;
   readonly banned: string;
+  /** The server failed on this connection and closes it. */
+  readonly internalError: string;
   readonly cannotKickSelf: string;
   banAdded(nick: string, address: string, minutes: number): string;
   unbanned(address: string): string;
@@ -125,13 +134,26 @@ const ko: UserText = {
   noTopic: "설정된 주제가 없습니다.",
   topicSet: (nick, text) => `${nick}님이 주제를 설정했습니다: ${text}`,
   opGranted: "운영자가 되었습니다.",
-  opWrong: "운영자 비밀번호가 틀렸습니다.",
+  opWrong: (failures, closing) =>
+    closing
+      ? `운영자 비밀번호가 ${failures}번 틀려 연결을 종료합니다.`
+      : "운영자 비밀번호가 틀렸습니다.",
   opOnly: "운영자만 할 수 있습니다.",
   opUnset: "이 서버에는 운영자 비밀번호가 설정되어 있지 않습니다.",
   kickedYou: (by, reason) =>
     `${by}님에 의해 강퇴되었습니다.${reason === undefined ? "" : ` 사유: ${reason}`}`,
+  bannedYou: (by, minutes, reason) =>
+    `${by}님에 의해 ${minutes === 0 ? "해제될 때까지" : `${minutes}분 동안`} 차단되었습니다.${
+      reason === undefined ? "" : ` 사유: ${reason}`
+    }`,
   kicked: (nick, by) => `${nick}님이 ${by}님에 의해 강퇴되었습니다.`,
+  bannedBy: (nick, by, minutes) =>
+    `${nick}님이 ${by}님에 의해 ${
+      minutes === 0 ? "해제될 때까지" : `${minutes}분 동안`
+    } 차단되었습니다.`,
+  kickDone: (nick) => `${nick}님을 강퇴했습니다.`,
   banned: "이 서버에서 차단되었습니다.",
+  internalError: "서버 오류로 연결을 종료합니다.",
   cannotKickSelf: "자기 자신은 강퇴할 수 없습니다.",
   banAdded: (nick, address, minutes) =>
     minutes === 0
@@ -202,13 +224,23 @@ const en: UserText = {
   noTopic: "No topic is set.",
   topicSet: (nick, text) => `${nick} set the topic: ${text}`,
   opGranted: "You are now an operator.",
-  opWrong: "Wrong operator password.",
+  opWrong: (failures, closing) =>
+    closing
+      ? `Wrong operator password, ${failures} times: closing the connection.`
+      : "Wrong operator password.",
   opOnly: "Only operators can do that.",
   opUnset: "No operator password is set on this server.",
   kickedYou: (by, reason) =>
     `You were kicked by ${by}.${reason === undefined ? "" : ` Reason: ${reason}`}`,
+  bannedYou: (by, minutes, reason) =>
+    `You were banned by ${by} ${banLength(minutes)}.${
+      reason === undefined ? "" : ` Reason: ${reason}`
+    }`,
   kicked: (nick, by) => `${nick} was kicked by ${by}.`,
+  bannedBy: (nick, by, minutes) => `${nick} was banned by ${by} ${banLength(minutes)}.`,
+  kickDone: (nick) => `Kicked ${nick}.`,
   banned: "You are banned from this server.",
+  internalError: "Server error. Closing the connection.",
   cannotKickSelf: "You cannot kick yourself.",
   banAdded: (nick, address, minutes) =>
     minutes === 0
@@ -232,6 +264,12 @@ const en: UserText = {
   available: "The chat is available again.",
   tryAgainLater: "The chat is temporarily unavailable, try again shortly.",
 };
+
+/** How long a ban lasts, in English: `for 5 minutes`, or `until the ban is lifted`. */
+function banLength(minutes: number): string {
+  if (minutes === 0) return "until the ban is lifted";
+  return `for ${minutes} ${minutes === 1 ? "minute" : "minutes"}`;
+}
 
 const TEXTS: Record<Lang, UserText> = { ko, en };
 

@@ -4,18 +4,28 @@
  * where users are (the {@linkcode Directory}). It knows nothing of sockets: users
  * reach it through their sessions.
  *
- * On one server every step runs at once; in a cluster some wait for Redis, so the
- * methods that may wait return a value or a promise of it ({@linkcode MaybePromise}).
+ * On one server every step runs at once; in a cluster some wait for Redis. A method
+ * whose result may come later takes what to do with it as a callback and returns
+ * only when that is done (a {@linkcode Step}, see `lib/util/maybe_async.ts`): no
+ * caller holds a result that might be a promise, so none can test one for truth.
  *
  * @module
  */
 
-import { type MaybePromise, whenReady } from "../util/maybe_async.ts";
+import { UnavailableError } from "../util/errors.ts";
+import { type MaybePromise, type Step, whenReady } from "../util/maybe_async.ts";
 import { PasswordCheck } from "../util/password.ts";
 import type { Bans } from "./bans.ts";
 import type { Bus } from "./bus.ts";
 import type { Directory, Members, UserRef } from "./directory.ts";
-import { MAX_MEMBERS_ON_ENTRY, notice, type RoomEntry, type RoomEvent } from "./events.ts";
+import {
+  MAX_MEMBERS_ON_ENTRY,
+  notice,
+  type Removal,
+  type RoomEntry,
+  type RoomEvent,
+  type UserEvent,
+} from "./events.ts";
 import { LocalBus } from "./local_bus.ts";
 import { LocalDirectory } from "./local_directory.ts";
 import { Room } from "./room.ts";
@@ -58,6 +68,28 @@ export interface ChatObserver {
   whisper(from: string, to: string, text: string): void;
 }
 
+/**
+ * Where the chat reports a bug: an unexpected throw that it survived (a line that
+ * could not be handled, a step that nobody waited for).
+ *
+ * @param error What was thrown, with its stack.
+ * @param peer The connection it happened on (`host:port`), when there is one.
+ */
+export type BugReport = (error: unknown, peer: string | undefined) => void;
+
+/** Options for {@linkcode Chat}. */
+export interface ChatOptions {
+  /** A cluster to share the chat with. @default {this process alone} */
+  cluster?: ChatCluster;
+  /** The console, when it wants to know. @default {undefined} */
+  observer?: ChatObserver;
+  /**
+   * Where bugs go (the server logs them with their stack). @default {rethrow: the
+   * bug surfaces where it happened (a test fails)}
+   */
+  reportBug?: BugReport;
+}
+
 /** The seams of a chat that is shared with other servers. */
 export interface ChatCluster {
   /** Where rooms' events travel. */
@@ -80,6 +112,8 @@ export class Chat {
   readonly opPassword: PasswordCheck | undefined;
   /** The console, when it wants to know. */
   readonly observer: ChatObserver | undefined;
+  /** Where bugs go. */
+  readonly reportBug: BugReport;
   #rooms = new Map<string, Room>();
   #users = new Set<User>();
   #available = true;
@@ -87,14 +121,11 @@ export class Chat {
 
   /**
    * @param config The settings.
-   * @param options A cluster to share the chat with (default: this process alone),
-   *   and the console.
+   * @param options A cluster to share the chat with, the console, where bugs go.
    */
-  constructor(
-    config: ChatConfig,
-    options: { cluster?: ChatCluster; observer?: ChatObserver } = {},
-  ) {
+  constructor(config: ChatConfig, options: ChatOptions = {}) {
     this.config = config;
+    this.reportBug = options.reportBug ?? rethrow;
     this.bus = options.cluster?.bus ?? new LocalBus(config.historyLimit);
     this.directory = options.cluster?.directory ?? new LocalDirectory(() => this.#rooms.values());
     this.observer = options.observer;
@@ -149,23 +180,25 @@ export class Chat {
    * Finds a user by nickname, ignoring case, on any server.
    *
    * @param nickname The nickname.
-   * @returns The user, or `undefined`.
+   * @param then Gets the user, or `undefined`.
+   * @returns When `then` is done.
    */
-  findUser(nickname: string): MaybePromise<UserRef | undefined> {
-    return this.directory.find(nickname);
+  findUser(nickname: string, then: (user: UserRef | undefined) => Step): Step {
+    return whenReady(this.directory.find(nickname), then);
   }
 
   /**
    * Registers a user's nickname.
    *
    * @param user A user whose nickname is valid.
-   * @returns `false` when the nickname is taken (compared ignoring case).
-   * @throws {UnavailableError} (a rejected promise) When a cluster cannot be reached.
+   * @param then Gets `false` when the nickname is taken (compared ignoring case).
+   * @returns When `then` is done.
+   * @throws {UnavailableError} (a rejected step) When a cluster cannot be reached.
    */
-  register(user: User): MaybePromise<boolean> {
+  register(user: User, then: (claimed: boolean) => Step): Step {
     return whenReady(this.directory.claim(user), (claimed) => {
       if (claimed) this.#users.add(user);
-      return claimed;
+      return then(claimed);
     });
   }
 
@@ -184,29 +217,67 @@ export class Chat {
    *
    * @param user The user.
    * @param nickname A valid nickname.
-   * @returns `false` when another user has it.
+   * @param then Gets `false` when another user has it.
+   * @returns When `then` is done.
    */
-  rename(user: User, nickname: string): MaybePromise<boolean> {
-    return this.directory.rename(user, nickname);
+  rename(user: User, nickname: string, then: (renamed: boolean) => Step): Step {
+    return whenReady(this.directory.rename(user, nickname), then);
+  }
+
+  /**
+   * The user's room or away state changed: everyone who asks from now on sees it.
+   *
+   * @param user The user.
+   * @returns When every server sees it (at once on one server).
+   */
+  changed(user: User): Step {
+    return this.directory.changed(user);
+  }
+
+  /**
+   * Sends an event to a user wherever it is (a whisper).
+   *
+   * @param to The user.
+   * @param event The event.
+   * @param then Gets `false` when it cannot be sent (a cluster that cannot take it).
+   * @returns When `then` is done.
+   */
+  deliver(to: UserRef, event: UserEvent, then: (delivered: boolean) => Step): Step {
+    return whenReady(this.directory.deliver(to, event), then);
+  }
+
+  /**
+   * Removes a user on an operator's word, wherever it is: it is told why (and for
+   * a ban, for how long), its room sees it, its connection ends.
+   *
+   * @param target The user.
+   * @param removal Who removes it, why, and for a ban how long.
+   * @param then Gets `false` when it cannot be done (a cluster that cannot take it).
+   * @returns When `then` is done.
+   */
+  kick(target: UserRef, removal: Removal, then: (kicked: boolean) => Step): Step {
+    return whenReady(this.directory.kick(target, removal), then);
   }
 
   /**
    * The rooms with members, busiest first (then by name).
    *
-   * @returns The rooms and their counts.
+   * @param then Gets the rooms and their counts.
+   * @returns When `then` is done.
    */
-  rooms(): MaybePromise<RoomEntry[]> {
-    return this.directory.rooms();
+  rooms(then: (rooms: RoomEntry[]) => Step): Step {
+    return whenReady(this.directory.rooms(), then);
   }
 
   /**
    * The members of a room, in the order they came.
    *
    * @param room The room.
-   * @returns Their nicknames and away flags, and how many.
+   * @param then Gets their nicknames and away flags, and how many.
+   * @returns When `then` is done.
    */
-  who(room: Room): MaybePromise<Members> {
-    return this.directory.who(room);
+  who(room: Room, then: (members: Members) => Step): Step {
+    return whenReady(this.directory.who(room), then);
   }
 
   /**
@@ -220,7 +291,7 @@ export class Chat {
    * @param greet Runs right after the joined notice (the welcome of a first join).
    * @returns When the user is in the room (at once on one server).
    */
-  enter(user: User, typedName: string, greet?: () => void): MaybePromise<void> {
+  enter(user: User, typedName: string, greet?: () => void): Step {
     const name = normalizeRoomName(typedName);
     if (!isValidRoomName(name)) {
       user.send(notice({ code: "roomInvalid", maxChars: MAX_ROOM_NAME_CHARS }));
@@ -232,7 +303,7 @@ export class Chat {
       user.send(notice({ code: "alreadyInRoom", room: existing.name }));
       return;
     }
-    return whenReady(this.#mayOpen(key), (allowed) => {
+    return this.#mayOpen(key, (allowed) => {
       if (user.gone) return;
       if (!allowed) {
         user.send(notice({ code: "roomsFull", max: this.config.maxRooms }));
@@ -241,7 +312,7 @@ export class Chat {
       const room = this.#rooms.get(key) ?? this.#open(name);
       this.leave(user, { movedTo: room.name });
       room.entering++;
-      let entered: MaybePromise<void>;
+      let entered: Step;
       try {
         entered = whenReady(
           room.opened,
@@ -276,13 +347,10 @@ export class Chat {
    *
    * @param user The user.
    * @param how `"left"`: the others see the leave notice; `"quiet"`: nobody is told
-   *   (the server is stopping); a move: the others see where the user went; a kick:
-   *   the others see who kicked the user.
+   *   (the server is stopping); a move: the others see where the user went; a kick
+   *   or a ban: the others see who did it (and how long a ban lasts).
    */
-  leave(
-    user: User,
-    how: "left" | "quiet" | { movedTo: string } | { by: string; reason: string | undefined },
-  ): void {
+  leave(user: User, how: "left" | "quiet" | { movedTo: string } | Removal): void {
     const room = user.room;
     if (room === undefined) return;
     room.remove(user);
@@ -293,29 +361,35 @@ export class Chat {
     } else if (typeof how === "object" && "movedTo" in how) {
       this.bus.publish(room.key, { type: "moved", room: room.name, nick, to: how.movedTo, time });
     } else if (how !== "quiet") {
-      this.bus.publish(room.key, {
+      const kicked: RoomEvent = {
         type: "kicked",
         room: room.name,
-        nick: user.nickname,
+        nick,
         by: how.by,
         reason: how.reason,
         time,
-      });
+      };
+      if (how.banMinutes !== undefined) kicked.banMinutes = how.banMinutes;
+      this.bus.publish(room.key, kicked);
     }
     this.#closeIfEmpty(room);
   }
 
   /**
-   * Publishes an event to the user's room.
+   * Publishes an event to the user's room, without waiting: the next line may go at
+   * once (one connection to a cluster keeps them in order, and sends again what a
+   * cut caught in flight). An event that was lost all the same is said so to the
+   * user (`tryAgainLater`), once that is known.
    *
    * @param user The user.
    * @param event The event (its room is the user's).
-   * @returns `false` when it could not be sent, at once or once that is known.
    */
-  publish(user: User, event: RoomEvent): MaybePromise<boolean> {
+  publish(user: User, event: RoomEvent): void {
     const room = user.room;
-    if (room === undefined) return true;
-    return this.bus.publish(room.key, event);
+    if (room === undefined) return;
+    this.#detach(whenReady(this.bus.publish(room.key, event), (sent) => {
+      if (!sent && !user.gone) user.send(notice({ code: "tryAgainLater" }));
+    }));
   }
 
   /**
@@ -336,12 +410,11 @@ export class Chat {
       afterJoined,
     );
     const sent = this.bus.publish(room.key, { type: "joined", room: room.name, nick, time });
-    const unsent = () => {
+    this.#detach(whenReady(sent, (shown) => {
+      if (shown) return;
       cancel();
       afterJoined();
-    };
-    if (sent === false) unsent();
-    else if (sent instanceof Promise) void sent.then((ok) => ok || unsent());
+    }));
   }
 
   /** Tells a newcomer who is in the room (completion and the page's list start right). */
@@ -352,24 +425,33 @@ export class Chat {
     } catch {
       return;
     }
-    const tell = ({ users, total }: Members) => {
+    // Unreachable in a cluster: /who still works once it is back.
+    this.#detach(whenReady(members, ({ users, total }) => {
       if (user.gone || user.room !== room) return;
       user.send({ type: "members", room: room.name, users, total });
-    };
-    // Unreachable in a cluster: /who still works once it is back.
-    if (members instanceof Promise) void members.then(tell, () => {});
-    else tell(members);
+    }));
   }
 
   /** Whether a room may be entered: it exists, or there is room for one more. */
-  #mayOpen(key: string): MaybePromise<boolean> {
-    if (this.#rooms.has(key)) return true;
-    if (!this.bus.shared) return this.#rooms.size < this.config.maxRooms;
+  #mayOpen(key: string, then: (allowed: boolean) => Step): Step {
+    if (this.#rooms.has(key)) return then(true);
+    if (!this.bus.shared) return then(this.#rooms.size < this.config.maxRooms);
     // In a cluster the rooms with members anywhere count, the lobby always.
     return whenReady(this.directory.rooms(), (rooms) => {
       const keys = new Set(rooms.map((room) => roomKey(room.name)));
       keys.add(LOBBY);
-      return keys.has(key) || keys.size < this.config.maxRooms;
+      return then(keys.has(key) || keys.size < this.config.maxRooms);
+    });
+  }
+
+  /**
+   * Lets a step that nobody waits for finish on its own. A cluster that cannot be
+   * reached is no bug: what it would have done is left undone.
+   */
+  #detach(step: Step): void {
+    if (!(step instanceof Promise)) return;
+    step.catch((error) => {
+      if (!(error instanceof UnavailableError)) this.reportBug(error, undefined);
     });
   }
 
@@ -391,4 +473,8 @@ export class Chat {
     this.#rooms.delete(room.key);
     this.bus.close(room.key);
   }
+}
+
+function rethrow(error: unknown): never {
+  throw error;
 }

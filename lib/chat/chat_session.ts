@@ -9,15 +9,15 @@
 
 import type { Format } from "../fanout/channel.ts";
 import type { Outbox } from "../fanout/outbox.ts";
-import type { CloseReason } from "../util/close_reason.ts";
+import type { ChatReason } from "../util/close_reason.ts";
 import { UnavailableError } from "../util/errors.ts";
 import { LinePacer } from "../util/line_pacer.ts";
-import { type MaybePromise, whenReady } from "../util/maybe_async.ts";
+import { type Step, whenReady } from "../util/maybe_async.ts";
 import { sanitizeText } from "../util/sanitize.ts";
 import type { Chat } from "./chat.ts";
 import type { CommandContext, CommandSession } from "./commands/command.ts";
 import { COMMANDS, findCommand } from "./commands/table.ts";
-import { type Notice, notice, type RoomEvent, type UserEvent } from "./events.ts";
+import { type Notice, notice, type Removal, type RoomEvent, type UserEvent } from "./events.ts";
 import { isValidNickname, MAX_NICKNAME_CHARS, normalizeNickname } from "./nickname.ts";
 import { parseLine, words } from "./parse_line.ts";
 import { LOBBY } from "./room_name.ts";
@@ -47,15 +47,11 @@ export interface Peer {
   /**
    * Ends the connection after what is queued has been sent.
    *
-   * @param reason Why, for the console.
+   * @param reason Why (its transport closes with the code `close_code_of.ts` gives).
    */
-  end(reason: CloseReason): void;
-  /**
-   * Closes the connection at once.
-   *
-   * @param reason Why, for the console.
-   */
-  drop(reason: CloseReason): void;
+  end(reason: ChatReason): void;
+  /** Closes the connection at once: its output is full (it stopped reading). */
+  drop(): void;
 }
 
 type State = "password" | "nickname" | "chat" | "rejected" | "ended";
@@ -174,9 +170,13 @@ export class ChatSession implements UserHost, CommandSession {
   /**
    * The connection is ending, for any reason: leave the room (the others are told
    * once) and free the nickname. Idempotent.
+   *
+   * @param failed Whether the server failed on it (a bug): the user is told so
+   *   before the close. @default {false}
    */
-  ended(): void {
+  ended(failed = false): void {
     if (this.#state === "ended") return;
+    if (failed) this.#sendOwn(notice({ code: "internalError" }));
     this.#state = "ended";
     this.#clearTimers();
     this.#leave("left");
@@ -207,16 +207,16 @@ export class ChatSession implements UserHost, CommandSession {
     this.#state = "ended";
     this.#clearTimers();
     this.#leave("left");
-    this.#peer.drop("outboxFull");
+    this.#peer.drop();
   }
 
   /** @inheritdoc */
-  kick(by: string, reason: string | undefined): void {
+  kick(removal: Removal): void {
     const user = this.#user;
     if (user === undefined || this.#state === "ended") return;
-    user.send({ type: "kicked", by, reason });
-    this.#leave({ by, reason });
-    this.#end("kicked");
+    user.send({ type: "kicked", ...removal });
+    this.#leave(removal);
+    this.#end(removal.banMinutes === undefined ? "kicked" : "banned");
   }
 
   /** @inheritdoc */
@@ -225,17 +225,17 @@ export class ChatSession implements UserHost, CommandSession {
   }
 
   /** @inheritdoc */
-  opPasswordFailed(): boolean {
-    this.#opFailures++;
-    if (this.#opFailures <= MAX_OP_PASSWORD_FAILURES) return false;
-    this.#end("opPassword");
-    return true;
+  opPasswordFailed(): void {
+    const failures = ++this.#opFailures;
+    const closing = failures > MAX_OP_PASSWORD_FAILURES;
+    this.#sendOwn(notice({ code: "opWrong", failures, closing }));
+    if (closing) this.#end("opPassword");
   }
 
   /** Handles one line in the current state; a promise holds the next lines until it settles. */
-  #handle(line: string): MaybePromise<void> {
+  #handle(line: string): Step {
     const state = this.#state;
-    let result: MaybePromise<void>;
+    let result: Step;
     try {
       result = this.#handleState(line);
     } catch (error) {
@@ -247,7 +247,7 @@ export class ChatSession implements UserHost, CommandSession {
       : result;
   }
 
-  #handleState(line: string): MaybePromise<void> {
+  #handleState(line: string): Step {
     switch (this.#state) {
       case "chat":
         return this.#chatLine(line);
@@ -265,13 +265,13 @@ export class ChatSession implements UserHost, CommandSession {
    * A line could not be handled. A member's line that the chat's going away cut
    * off runs again, first, when it is back; otherwise a cluster that cannot be
    * reached is said so (a newcomer is turned away). Anything else is a bug,
-   * reported and survived.
+   * reported with its stack to the server's log and survived.
    *
    * @param state The session's state when the line started.
    */
   #failed(error: unknown, line: string, state: State): void {
     if (!(error instanceof UnavailableError)) {
-      console.error(`Cannot handle a line: ${error instanceof Error ? error.stack : error}`);
+      this.#chat.reportBug(error, this.#peer.label);
       return;
     }
     if (state === "chat" && this.#state === "chat" && !this.#chat.available) {
@@ -322,7 +322,7 @@ export class ChatSession implements UserHost, CommandSession {
     }, WRONG_PASSWORD_DELAY_MS);
   }
 
-  #nicknameLine(line: string): MaybePromise<void> {
+  #nicknameLine(line: string): Step {
     const nickname = normalizeNickname(line);
     if (nickname.length === 0) return;
     if (!isValidNickname(nickname)) {
@@ -331,7 +331,7 @@ export class ChatSession implements UserHost, CommandSession {
       return;
     }
     const user = new User(nickname, this);
-    return whenReady(this.#chat.register(user), (claimed) => {
+    return this.#chat.register(user, (claimed) => {
       if (this.#state !== "nickname") {
         // The connection ended while the claim was on its way.
         if (claimed) this.#chat.unregister(user);
@@ -364,7 +364,7 @@ export class ChatSession implements UserHost, CommandSession {
     });
   }
 
-  #chatLine(line: string): MaybePromise<void> {
+  #chatLine(line: string): Step {
     const user = this.#user!;
     const parsed = parseLine(line);
     switch (parsed.kind) {
@@ -385,32 +385,25 @@ export class ChatSession implements UserHost, CommandSession {
   #say(user: User, text: string): void {
     const room = user.room;
     if (room === undefined) return;
-    const event: RoomEvent = {
+    this.#chat.publish(user, {
       type: "message",
       room: room.name,
       nick: user.nickname,
       text,
       time: Date.now(),
-    };
-    // Not waited for: the next line may go at once (one connection to a cluster keeps
-    // them in order, and sends again what a cut caught in flight); a line that could
-    // not be sent at all is said so.
-    const sent = this.#chat.publish(user, event);
-    if (sent === false) user.send(notice({ code: "tryAgainLater" }));
-    else if (sent instanceof Promise) {
-      sent.then((ok) => ok || user.gone || user.send(notice({ code: "tryAgainLater" })));
-    }
+    });
   }
 
-  #whisper(user: User, targetName: string, text: string): MaybePromise<void> {
-    return whenReady(this.#chat.findUser(targetName), (target) => {
+  #whisper(user: User, targetName: string, text: string): Step {
+    return this.#chat.findUser(targetName, (target) => {
       if (user.gone) return;
       if (target === undefined) {
         user.send(notice({ code: "noSuchUser", nick: targetName }));
         return;
       }
-      return whenReady(
-        this.#chat.directory.deliver(target, { type: "whisper", from: user.nickname, text }),
+      return this.#chat.deliver(
+        target,
+        { type: "whisper", from: user.nickname, text },
         (delivered) => {
           if (user.gone) return;
           if (!delivered) {
@@ -427,7 +420,7 @@ export class ChatSession implements UserHost, CommandSession {
     });
   }
 
-  #command(user: User, word: string, args: string): MaybePromise<void> {
+  #command(user: User, word: string, args: string): Step {
     const command = findCommand(word);
     if (command === undefined) {
       user.send(notice({ code: "unknownCommand", command: word }));
@@ -461,8 +454,12 @@ export class ChatSession implements UserHost, CommandSession {
     if (user === undefined) return;
     this.#user = undefined;
     this.#nickname = user.nickname;
-    this.#chat.leave(user, how);
-    this.#chat.unregister(user);
+    try {
+      this.#chat.leave(user, how);
+    } finally {
+      // Even after a bug, the nickname is freed.
+      this.#chat.unregister(user);
+    }
   }
 
   /** Sends to this connection, a member or not; a full output drops it. */
@@ -471,10 +468,10 @@ export class ChatSession implements UserHost, CommandSession {
       this.#user.send(event);
       return;
     }
-    if (!this.#peer.send(event)) this.#peer.drop("outboxFull");
+    if (!this.#peer.send(event)) this.#peer.drop();
   }
 
-  #end(reason: CloseReason): void {
+  #end(reason: ChatReason): void {
     if (this.#state === "ended") return;
     this.#leave("left");
     this.#state = "ended";

@@ -11,7 +11,7 @@
 
 import type { MaybePromise } from "../util/maybe_async.ts";
 import type { Bans } from "./bans.ts";
-import type { RoomEntry, UserEvent, WhoEntry } from "./events.ts";
+import type { Removal, RoomEntry, UserEvent, WhoEntry } from "./events.ts";
 import type { Room } from "./room.ts";
 import type { User } from "./user.ts";
 
@@ -85,10 +85,10 @@ export interface Directory {
    * Removes a user on an operator's word, wherever it is.
    *
    * @param target The user.
-   * @param by The operator's nickname.
-   * @param reason The reason given.
+   * @param removal Who removes it, why, and for a ban how long.
+   * @returns `false` when it cannot be done now (a cluster that is unreachable).
    */
-  kick(target: UserRef, by: string, reason: string | undefined): void;
+  kick(target: UserRef, removal: Removal): MaybePromise<boolean>;
   /**
    * The members of a room, on every server, in the order they came.
    *

@@ -6,6 +6,21 @@
  * @module
  */
 
+/**
+ * An operator's removal of a user: `/kick`, or `/ban` (a kick whose address is
+ * then refused). In JSON (the `kicked` room event and `kickedYou`): `by`,
+ * `reason` (absent without one) and, for a ban only, `banMinutes`: how long the
+ * address is refused, `0` until the ban is lifted.
+ */
+export interface Removal {
+  /** The operator's nickname. */
+  by: string;
+  /** The reason given, or `undefined`. */
+  reason: string | undefined;
+  /** For a ban: its minutes (`0`: until lifted); absent for a kick. */
+  banMinutes?: number;
+}
+
 /** An event that every member of a room receives, in one order. */
 export type RoomEvent =
   | { type: "message"; room: string; nick: string; text: string; time: number }
@@ -16,14 +31,8 @@ export type RoomEvent =
   | { type: "moved"; room: string; nick: string; to: string; time: number }
   | { type: "renamed"; room: string; from: string; to: string; time: number }
   | { type: "topic"; room: string; nick: string; text: string; time: number }
-  | {
-    type: "kicked";
-    room: string;
-    nick: string;
-    by: string;
-    reason: string | undefined;
-    time: number;
-  };
+  /** A member was removed by an operator (see {@linkcode Removal}: `banMinutes` marks a ban). */
+  | ({ type: "kicked"; room: string; nick: string; time: number } & Removal);
 
 /** The events a room keeps as history: what people said. */
 export type HistoryEvent = Extract<RoomEvent, { type: "message" | "action" }>;
@@ -99,7 +108,8 @@ export type Notice =
   | { code: "notAway" }
   | { code: "noTopic" }
   | { code: "opGranted" }
-  | { code: "opWrong" }
+  /** `closing`: the `failures`-th wrong password in a row ends the connection. */
+  | { code: "opWrong"; failures: number; closing: boolean }
   | { code: "opOnly" }
   | { code: "opUnset" }
   | { code: "banned" }
@@ -111,6 +121,10 @@ export type Notice =
   | { code: "notBanned"; address: string }
   | { code: "noBans" }
   | { code: "cannotKickSelf" }
+  /** The answer to `/kick`: the user is on its way out, wherever it was. */
+  | { code: "kickDone"; nick: string }
+  /** The server failed on this connection (a bug) and closes it. */
+  | { code: "internalError" }
   /** The chat cannot be used for now (a cluster cut off from Redis); what is typed waits. */
   | { code: "unavailable" }
   /** The chat is usable again after being unavailable. */
@@ -141,7 +155,8 @@ export type UserEvent =
   | { type: "topic"; room: string; text: string }
   | { type: "bans"; bans: readonly BanEntry[] }
   | { type: "help"; commands: readonly HelpEntry[] }
-  | { type: "kicked"; by: string; reason: string | undefined }
+  /** You were removed by an operator (JSON: `kickedYou`; `banMinutes` marks a ban). */
+  | ({ type: "kicked" } & Removal)
   | { type: "renamed"; from: string; to: string }
   | { type: "room"; room: string };
 

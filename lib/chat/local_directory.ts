@@ -7,7 +7,7 @@
 
 import { Bans } from "./bans.ts";
 import type { Directory, Members, UserRef } from "./directory.ts";
-import type { RoomEntry, UserEvent, WhoEntry } from "./events.ts";
+import type { Removal, RoomEntry, UserEvent, WhoEntry } from "./events.ts";
 import { nicknameKey } from "./nickname.ts";
 import type { Room } from "./room.ts";
 import { User } from "./user.ts";
@@ -86,8 +86,9 @@ export class LocalDirectory implements Directory {
   }
 
   /** @inheritdoc */
-  kick(target: UserRef, by: string, reason: string | undefined): void {
-    if (target instanceof User) target.kick(by, reason);
+  kick(target: UserRef, removal: Removal): boolean {
+    if (target instanceof User) target.kick(removal);
+    return true;
   }
 
   /** @inheritdoc */

@@ -4,12 +4,17 @@
  * @module
  */
 
-import { hasControlCharacters } from "../util/sanitize.ts";
+import { isSafeName } from "./safe_name.ts";
+import { skeleton } from "./skeleton.ts";
 
 /** The most characters (code points) a nickname may have. */
 export const MAX_NICKNAME_CHARS = 20;
 
-const NICKNAME = /^[\p{L}\p{N}_-]+$/u;
+/**
+ * The most terminal columns a nickname may take: twenty wide letters (Hangul, CJK), so
+ * that a name and its `> ` stay within half of an 80-column row.
+ */
+export const MAX_NICKNAME_COLUMNS = 40;
 
 /**
  * Puts a nickname as typed into the form it is checked and registered in:
@@ -24,25 +29,25 @@ export function normalizeNickname(typed: string): string {
 
 /**
  * Checks a nickname against the rules: 1 to {@linkcode MAX_NICKNAME_CHARS}
- * characters, each a Unicode letter or digit, `_` or `-` (so Korean names work),
- * no control characters.
+ * characters and at most {@linkcode MAX_NICKNAME_COLUMNS} columns, each a Unicode
+ * letter or digit, `_` or `-` (so Korean names work); nothing invisible, no letters of
+ * historic scripts, no mix of scripts made to deceive (see `isSafeName`).
  *
  * @param nickname The nickname, normalised (see {@linkcode normalizeNickname}).
  * @returns `true` when it is valid.
  */
 export function isValidNickname(nickname: string): boolean {
-  const chars = [...nickname].length;
-  return chars >= 1 && chars <= MAX_NICKNAME_CHARS && NICKNAME.test(nickname) &&
-    !hasControlCharacters(nickname);
+  return isSafeName(nickname, MAX_NICKNAME_CHARS, MAX_NICKNAME_COLUMNS);
 }
 
 /**
- * The form of a nickname used to compare two of them: NFC and lower case, so that
- * `Alice` and `alice` cannot both be online.
+ * The form of a nickname used to compare two of them: its look-alike skeleton (see
+ * `skeleton`), so that `Alice`, `аlice` (Cyrillic а) and `ａｌｉｃｅ` cannot be online
+ * beside `alice`. Every directory keys its users by it.
  *
  * @param nickname The nickname.
- * @returns Its comparison key.
+ * @returns Its comparison key (not meant to be shown).
  */
 export function nicknameKey(nickname: string): string {
-  return nickname.normalize("NFC").toLowerCase();
+  return skeleton(nickname);
 }

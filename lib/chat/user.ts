@@ -7,7 +7,7 @@
 
 import type { Format, Subscriber } from "../fanout/channel.ts";
 import type { Outbox } from "../fanout/outbox.ts";
-import type { RoomEvent, UserEvent } from "./events.ts";
+import type { Removal, RoomEvent, UserEvent } from "./events.ts";
 import { nicknameKey } from "./nickname.ts";
 import type { Room } from "./room.ts";
 
@@ -30,10 +30,9 @@ export interface UserHost {
   /**
    * An operator removes the user: it is told, its room is told, the connection ends.
    *
-   * @param by The operator's nickname.
-   * @param reason The operator's reason.
+   * @param removal Who removes it, why, and for a ban how long.
    */
-  kick(by: string, reason: string | undefined): void;
+  kick(removal: Removal): void;
 }
 
 /** A joined user. */
@@ -111,10 +110,9 @@ export class User implements Subscriber<RoomEvent> {
   /**
    * Removes the user from the chat on an operator's word.
    *
-   * @param by The operator's nickname.
-   * @param reason The reason given.
+   * @param removal Who removes it, why, and for a ban how long.
    */
-  kick(by: string, reason: string | undefined): void {
-    this.#host.kick(by, reason);
+  kick(removal: Removal): void {
+    this.#host.kick(removal);
   }
 }

@@ -15,7 +15,7 @@ import type { Lang } from "../catalog/lang.ts";
 import { PROMPTS } from "../catalog/user_text.ts";
 import { COMMANDS, findCommand, isQuitCommand } from "../chat/commands/table.ts";
 import { parseLine } from "../chat/parse_line.ts";
-import { DEFAULT_MAX_LINE_BYTES } from "../server/options.ts";
+import { DEFAULT_MAX_LINE_BYTES } from "../transport/line_splitter.ts";
 import { ConnectError, isDisconnectError } from "../util/errors.ts";
 import { Mutex } from "../util/mutex.ts";
 import { sanitizeText } from "../util/sanitize.ts";

@@ -27,9 +27,17 @@ export type JsonObject = Readonly<Record<string, unknown>>;
  * - `textOrNull`: `text`, or `null`;
  * - `optionalText`: `text`, or absent;
  * - `time`: a finite number (milliseconds);
+ * - `optionalCount`: a whole number, 0 or more (a ban's minutes), or absent;
  * - `object`: a JSON object (checked apart).
  */
-export type FieldKind = "text" | "name" | "textOrNull" | "optionalText" | "time" | "object";
+export type FieldKind =
+  | "text"
+  | "name"
+  | "textOrNull"
+  | "optionalText"
+  | "time"
+  | "optionalCount"
+  | "object";
 
 /** The fields of an object, and what each must be. */
 export type Shape = readonly (readonly [field: string, kind: FieldKind])[];
@@ -67,7 +75,7 @@ export function checkShape(object: JsonObject, shape: Shape): void {
   for (const [field, kind] of shape) {
     const value = object[field];
     // JSON has no undefined: an optional field that is undefined is absent.
-    if (value === undefined && kind === "optionalText") continue;
+    if (value === undefined && (kind === "optionalText" || kind === "optionalCount")) continue;
     fields++;
     if (!fits(value, kind)) throw new MalformedEntryError(`"${field}" is not ${describe(kind)}`);
   }
@@ -112,6 +120,8 @@ function fits(value: unknown, kind: FieldKind): boolean {
       return typeof value === "object" && value !== null && !Array.isArray(value);
     case "time":
       return typeof value === "number" && Number.isFinite(value);
+    case "optionalCount":
+      return typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
     case "textOrNull":
       return value === null || isText(value);
     case "name":
@@ -132,6 +142,8 @@ function describe(kind: FieldKind): string {
       return "an object";
     case "time":
       return "a number";
+    case "optionalCount":
+      return "a whole number, 0 or more";
     case "textOrNull":
       return "text or null";
     case "name":

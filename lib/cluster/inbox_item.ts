@@ -21,12 +21,18 @@ export type WhisperEvent = Extract<UserEvent, { type: "whisper" }>;
 export type InboxItem =
   /** A whisper for one of the server's users (`to`: its nickname key). */
   | { kind: "deliver"; to: string; event: WhisperEvent }
-  /** An operator's kick of one of the server's users. */
-  | { kind: "kick"; to: string; by: string; reason: string | null };
+  /** An operator's kick of one of the server's users (`banMinutes`: a ban's, see `Removal`). */
+  | { kind: "kick"; to: string; by: string; reason: string | null; banMinutes?: number };
 
 const DELIVER: Shape = [["kind", "name"], ["to", "name"], ["event", "object"]];
 const WHISPER: Shape = [["type", "name"], ["from", "name"], ["text", "text"]];
-const KICK: Shape = [["kind", "name"], ["to", "name"], ["by", "name"], ["reason", "textOrNull"]];
+const KICK: Shape = [
+  ["kind", "name"],
+  ["to", "name"],
+  ["by", "name"],
+  ["reason", "textOrNull"],
+  ["banMinutes", "optionalCount"],
+];
 
 /**
  * Parses an inbox item from its stream entry's JSON and checks its shape.

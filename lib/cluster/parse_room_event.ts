@@ -38,6 +38,7 @@ const FIELDS: {
     nick: "name",
     by: "name",
     reason: "optionalText",
+    banMinutes: "optionalCount",
     time: "time",
   },
 };

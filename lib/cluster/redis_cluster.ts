@@ -14,7 +14,7 @@ import type { Bans } from "../chat/bans.ts";
 import type { HistoryRead } from "../chat/bus.ts";
 import type { ClusterLog, ServerCluster } from "../chat/cluster.ts";
 import type { Members, UserRef } from "../chat/directory.ts";
-import type { RoomEntry, RoomEvent, UserEvent } from "../chat/events.ts";
+import type { Removal, RoomEntry, RoomEvent, UserEvent } from "../chat/events.ts";
 import type { Room } from "../chat/room.ts";
 import type { User } from "../chat/user.ts";
 import { keys } from "./keys.ts";
@@ -179,8 +179,8 @@ export class RedisCluster implements ServerCluster {
   }
 
   /** @inheritdoc */
-  kick(target: UserRef, by: string, reason: string | undefined): void {
-    this.#directory.kick(target, by, reason);
+  kick(target: UserRef, removal: Removal): boolean | Promise<boolean> {
+    return this.#directory.kick(target, removal);
   }
 
   /** @inheritdoc */

@@ -8,7 +8,7 @@
 
 import { Bans } from "../chat/bans.ts";
 import type { Directory, Members, UserRef } from "../chat/directory.ts";
-import type { RoomEntry, UserEvent } from "../chat/events.ts";
+import type { Removal, RoomEntry, UserEvent } from "../chat/events.ts";
 import { sortRooms } from "../chat/local_directory.ts";
 import { nicknameKey } from "../chat/nickname.ts";
 import type { Room } from "../chat/room.ts";
@@ -296,19 +296,20 @@ export class RedisDirectory implements Directory {
   }
 
   /** @inheritdoc */
-  kick(target: UserRef, by: string, reason: string | undefined): void {
+  kick(target: UserRef, removal: Removal): boolean | Promise<boolean> {
     if (target instanceof User) {
-      target.kick(by, reason);
-      return;
+      target.kick(removal);
+      return true;
     }
-    if (!(target instanceof RemoteUser) || !this.#connection.ready) return;
+    if (!(target instanceof RemoteUser) || !this.#connection.ready) return false;
     const item: InboxItem = {
       kind: "kick",
       to: nicknameKey(target.nickname),
-      by,
-      reason: reason ?? null,
+      by: removal.by,
+      reason: removal.reason ?? null,
     };
-    void this.#addItem(keys.inbox(target.server), item, "");
+    if (removal.banMinutes !== undefined) item.banMinutes = removal.banMinutes;
+    return this.#addItem(keys.inbox(target.server), item, "");
   }
 
   /** @inheritdoc */
@@ -418,8 +419,13 @@ export class RedisDirectory implements Directory {
   #onInbox(item: InboxItem): void {
     const local = this.#local.get(item.to);
     if (local === undefined) return;
-    if (item.kind === "deliver") local.user.send(item.event);
-    else local.user.kick(item.by, item.reason ?? undefined);
+    if (item.kind === "deliver") {
+      local.user.send(item.event);
+      return;
+    }
+    const removal: Removal = { by: item.by, reason: item.reason ?? undefined };
+    if (item.banMinutes !== undefined) removal.banMinutes = item.banMinutes;
+    local.user.kick(removal);
   }
 
   #onControl(item: ControlItem): void {

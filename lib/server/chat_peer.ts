@@ -9,12 +9,12 @@
 
 import type { Chat } from "../chat/chat.ts";
 import { ChatSession, type Peer } from "../chat/chat_session.ts";
-import type { UserEvent } from "../chat/events.ts";
+import { closeCodeOf } from "../chat/close_code_of.ts";
+import type { RoomEvent, UserEvent } from "../chat/events.ts";
+import type { Format } from "../fanout/channel.ts";
 import type { Outbox } from "../fanout/outbox.ts";
 import type { ConnectionHandler, TcpConnection } from "../transport/tcp_connection.ts";
-import type { CloseReason } from "../util/close_reason.ts";
-import type { RoomEvent } from "../chat/events.ts";
-import type { Format } from "../fanout/channel.ts";
+import type { ChatReason, TransportReason } from "../util/close_reason.ts";
 
 /** How a kind of connection writes events: room events through the log, user events one by one. */
 export interface EdgeFormat extends Format<RoomEvent> {
@@ -33,6 +33,7 @@ export class ChatPeer implements Peer, ConnectionHandler {
   readonly session: ChatSession;
   readonly #conn: TcpConnection;
   readonly #format: EdgeFormat;
+  #reason: ChatReason | undefined;
 
   /**
    * @param conn The connection.
@@ -44,6 +45,11 @@ export class ChatPeer implements Peer, ConnectionHandler {
     this.#conn = conn;
     this.#format = format;
     this.session = new ChatSession(chat, this, { firstRoom });
+  }
+
+  /** Why the chat ended the connection, or `undefined` when it did not (then ask the connection). */
+  get reason(): ChatReason | undefined {
+    return this.#reason;
   }
 
   /** @inheritdoc */
@@ -73,13 +79,16 @@ export class ChatPeer implements Peer, ConnectionHandler {
   }
 
   /** @inheritdoc */
-  end(reason: CloseReason): void {
-    this.#conn.end(reason);
+  end(reason: ChatReason): void {
+    if (this.#conn.ending) return;
+    this.#reason = reason;
+    // The reason is the close frame's text: the web page reads it.
+    this.#conn.end(closeCodeOf(reason), reason);
   }
 
   /** @inheritdoc */
-  drop(reason: CloseReason): void {
-    this.#conn.drop(reason);
+  drop(): void {
+    this.#conn.drop("outboxFull");
   }
 
   /** @inheritdoc */
@@ -93,7 +102,8 @@ export class ChatPeer implements Peer, ConnectionHandler {
   }
 
   /** @inheritdoc */
-  ended(): void {
-    this.session.ended();
+  ended(reason: TransportReason | undefined): void {
+    // A bug ended it: the user is told before the close.
+    this.session.ended(reason === "error");
   }
 }

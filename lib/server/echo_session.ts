@@ -11,7 +11,9 @@ import type { UserText } from "../catalog/user_text.ts";
 import type { BroadcastLog } from "../fanout/broadcast_log.ts";
 import type { Channel, Format, Subscriber } from "../fanout/channel.ts";
 import type { Outbox } from "../fanout/outbox.ts";
+import { closeCodeOf } from "../chat/close_code_of.ts";
 import type { ConnectionHandler, TcpConnection } from "../transport/tcp_connection.ts";
+import type { ChatReason, TransportReason } from "../util/close_reason.ts";
 import type { ConsoleLog } from "../util/console_log.ts";
 import { LinePacer } from "../util/line_pacer.ts";
 import { sanitizeText } from "../util/sanitize.ts";
@@ -45,6 +47,7 @@ export class EchoSession implements ConnectionHandler, Subscriber<string> {
   readonly #room: EchoRoom;
   readonly #pacer: LinePacer;
   #ended = false;
+  #reason: ChatReason | undefined;
 
   /**
    * @param conn The connection.
@@ -60,9 +63,14 @@ export class EchoSession implements ConnectionHandler, Subscriber<string> {
       delayed: () => this.#own(room.text.rateLimited),
       flooding: () => {
         this.#own(room.text.flooding);
-        this.#conn.end("flooding");
+        this.#end("flooding");
       },
     });
+  }
+
+  /** Why the session ended the connection, or `undefined` when it did not (then ask the connection). */
+  get reason(): ChatReason | undefined {
+    return this.#reason;
   }
 
   /** @inheritdoc */
@@ -89,7 +97,9 @@ export class EchoSession implements ConnectionHandler, Subscriber<string> {
   }
 
   /** @inheritdoc */
-  ended(): void {
+  ended(reason: TransportReason | undefined): void {
+    // A bug ended it: the client is told before the close.
+    if (reason === "error" && !this.#ended) this.#own(this.#room.text.internalError);
     this.#ended = true;
     this.#pacer.close();
     this.#room.channel?.remove(this);
@@ -107,7 +117,13 @@ export class EchoSession implements ConnectionHandler, Subscriber<string> {
     if (this.#ended) return;
     this.#room.channel?.remove(this);
     this.#own(this.#room.text.shuttingDown);
-    this.#conn.end("shutdown");
+    this.#end("shutdown");
+  }
+
+  #end(reason: ChatReason): void {
+    if (this.#conn.ending) return;
+    this.#reason = reason;
+    this.#conn.end(closeCodeOf(reason), reason);
   }
 
   #echo(line: string): void {

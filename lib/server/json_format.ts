@@ -99,7 +99,12 @@ export class JsonFormat implements EdgeFormat {
       case "renamed":
         return JSON.stringify({ type: "nick", nick: event.to, from: event.from });
       case "kicked":
-        return JSON.stringify({ type: "kickedYou", by: event.by, reason: event.reason });
+        return JSON.stringify({
+          type: "kickedYou",
+          by: event.by,
+          reason: event.reason,
+          banMinutes: event.banMinutes,
+        });
       default:
         return JSON.stringify(event);
     }

@@ -16,11 +16,12 @@ import { userText } from "../catalog/user_text.ts";
 import { Chat, type ChatObserver } from "../chat/chat.ts";
 import { Channel } from "../fanout/channel.ts";
 import { formatAddr } from "../transport/address.ts";
-import { TcpConnection } from "../transport/tcp_connection.ts";
+import { type ConnectionHandler, TcpConnection } from "../transport/tcp_connection.ts";
 import { TcpListener } from "../transport/tcp_listener.ts";
 import { WebSocketDecoder } from "../transport/websocket_decoder.ts";
 import { ConsoleLog } from "../util/console_log.ts";
-import { WebListenError } from "../util/errors.ts";
+import type { ChatReason } from "../util/close_reason.ts";
+import { stackOf, WebListenError } from "../util/errors.ts";
 import { pageHtml } from "../web/page.ts";
 import { type EchoRoom, EchoSession } from "./echo_session.ts";
 import { JsonFormat } from "./json_format.ts";
@@ -108,7 +109,11 @@ export class ChatServer implements AsyncDisposable {
       nicknameTimeoutMs: o.nicknameTimeoutMs,
       rateLinesPerSecond: o.rateLinesPerSecond,
       rateBurst: o.rateBurst,
-    }, { observer, cluster: cluster && { bus: cluster, directory: cluster } });
+    }, {
+      observer,
+      cluster: cluster && { bus: cluster, directory: cluster },
+      reportBug: (error, peer) => this.#logBug(error, peer),
+    });
     this.#format = new TextFormat(o.lang);
     this.#jsonFormat = new JsonFormat(o.lang);
     this.#echo = {
@@ -230,11 +235,6 @@ export class ChatServer implements AsyncDisposable {
     const o = this.#options;
     const web = o.web!;
     const hostname = web.hostname ?? o.hostname;
-    this.#webGate = new WebGate({
-      html: pageHtml({ lang: o.lang, maxLineBytes: o.maxLineBytes }),
-      origins: web.origins,
-      tls: o.tls !== undefined,
-    });
     try {
       this.#webListener = new TcpListener({
         hostname,
@@ -247,6 +247,18 @@ export class ChatServer implements AsyncDisposable {
       this.#listener.close();
       throw new WebListenError(hostname, web.port, error);
     }
+    // Made once the port is known: the server's own names include it.
+    const text = this.#text;
+    this.#webGate = new WebGate({
+      html: pageHtml({ lang: o.lang, maxLineBytes: o.maxLineBytes }),
+      addr: this.#webListener.addr,
+      hostname,
+      origins: web.origins,
+      tls: o.tls !== undefined,
+      onRefused: o.quiet
+        ? undefined
+        : (peer, refusal, value) => this.#log.info(text.logWebRefused(peer, refusal, value)),
+    });
     return this.#webListener.addr;
   }
 
@@ -288,20 +300,20 @@ export class ChatServer implements AsyncDisposable {
 
   #run(
     connection: TcpConnection,
-    handler: Parameters<TcpConnection["run"]>[0],
+    handler: ConnectionHandler & { readonly reason: ChatReason | undefined },
     served: Served,
     nickname: () => string | undefined,
   ): void {
     this.#served.add(served);
     // Not awaited: the accept loop goes straight back to accept(). run() never rejects.
     void connection.run(handler).then(() => {
+      const failure = connection.failure;
+      if (failure !== undefined) this.#logBug(failure.error, connection.peer);
       if (!this.#options.quiet) {
+        // The session's reason when it ended the connection, else the transport's.
+        const reason = handler.reason ?? connection.reason ?? "eof";
         this.#log.info(
-          this.#text.logDisconnected(
-            connection.peer,
-            nickname(),
-            this.#text.reason(connection.reason),
-          ),
+          this.#text.logDisconnected(connection.peer, nickname(), this.#text.reason(reason)),
         );
       }
       this.#served.delete(served);
@@ -334,6 +346,11 @@ export class ChatServer implements AsyncDisposable {
         ),
       );
     }
+  }
+
+  /** An unexpected throw, survived: logged with its stack, under `--quiet` too. */
+  #logBug(error: unknown, peer: string | undefined): void {
+    this.#log.info(this.#text.logBug(peer, stackOf(error)));
   }
 
   #consoleObserver(): ChatObserver {

@@ -11,11 +11,12 @@ import type { Lang } from "../catalog/lang.ts";
 import { type UserText, userText } from "../catalog/user_text.ts";
 import type { HelpEntry, Notice, RoomEvent, UserEvent } from "../chat/events.ts";
 import type { BroadcastLog } from "../fanout/broadcast_log.ts";
+import { displayWidth as columnsOf } from "../util/display_width.ts";
 
 const encoder = new TextEncoder();
 
-/** The width of the usage column of `/help`. */
-const HELP_USAGE_WIDTH = 24;
+/** The columns between the widest usage of `/help` and the help texts. */
+const HELP_GAP_COLUMNS = 2;
 
 /** Chat events as text lines in one language. */
 export class TextFormat implements EdgeFormat {
@@ -66,7 +67,9 @@ export class TextFormat implements EdgeFormat {
       case "topic":
         return t.topicSet(event.nick, event.text);
       case "kicked":
-        return t.kicked(event.nick, event.by, event.reason);
+        return event.banMinutes === undefined
+          ? t.kicked(event.nick, event.by, event.reason)
+          : t.bannedBy(event.nick, event.by, event.banMinutes);
     }
   }
 
@@ -135,13 +138,13 @@ export class TextFormat implements EdgeFormat {
         })))];
       }
       case "help":
-        return [
-          t.helpTitle,
-          ...t.helpBasics.map(([usage, help]) => helpRow(usage, help)),
-          ...event.commands.map((entry) => this.#helpLine(entry)),
-        ];
+        return [t.helpTitle, ...helpRows([...t.helpBasics, ...event.commands.map(this.#helpRow)])];
       case "kicked":
-        return [t.kickedYou(event.by, event.reason)];
+        return [
+          event.banMinutes === undefined
+            ? t.kickedYou(event.by, event.reason)
+            : t.bannedYou(event.by, event.banMinutes, event.reason),
+        ];
       case "renamed":
       case "room":
         // The text protocol shows these through room events.
@@ -193,7 +196,7 @@ export class TextFormat implements EdgeFormat {
       case "opGranted":
         return t.opGranted;
       case "opWrong":
-        return t.opWrong;
+        return t.opWrong(notice.failures, notice.closing);
       case "opOnly":
         return t.opOnly;
       case "opUnset":
@@ -216,6 +219,10 @@ export class TextFormat implements EdgeFormat {
         return t.noBans;
       case "cannotKickSelf":
         return t.cannotKickSelf;
+      case "kickDone":
+        return t.kickDone(notice.nick);
+      case "internalError":
+        return t.internalError;
       case "unavailable":
         return t.unavailable;
       case "available":
@@ -225,44 +232,36 @@ export class TextFormat implements EdgeFormat {
     }
   }
 
-  #helpLine(entry: HelpEntry): string {
+  /**
+   * A command's usage and help. Its names come in the table's order in every
+   * language; the name the usage is written with stands in its place with its arguments.
+   */
+  #helpRow = (entry: HelpEntry): readonly [usage: string, help: string] => {
     const usage = this.#localized(entry.usage);
-    const aliases = entry.names.filter((name) => !usage.startsWith(name + " ") && name !== usage);
-    const head = aliases.length === 0 ? usage : `${usage}, ${aliases.join(", ")}`;
+    const named = entry.names.find((name) => usage === name || usage.startsWith(name + " "));
+    const names = named === undefined ? [usage, ...entry.names] : entry.names;
+    const head = names.map((name) => name === named ? usage : name).join(", ");
     const mark = entry.op ? this.#t.helpOpMark : "";
-    return helpRow(head, `${this.#localized(entry.help)}${mark}`);
-  }
+    return [head, `${this.#localized(entry.help)}${mark}`];
+  };
 
   #localized(text: { readonly ko: string; readonly en: string }): string {
     return text[this.#lang];
   }
 }
 
-/** One row of `/help`, padded by terminal columns (a Korean character takes two). */
-function helpRow(usage: string, help: string): string {
-  const pad = Math.max(2, HELP_USAGE_WIDTH - 2 - columnsOf(usage));
-  return `  ${usage}${" ".repeat(pad)}${help}`;
+/**
+ * The rows of `/help`: the help texts start in one column, past the widest usage
+ * as a terminal shows it (a Korean character takes two columns).
+ */
+function helpRows(rows: readonly (readonly [usage: string, help: string])[]): string[] {
+  const widths = rows.map(([usage]) => columnsOf(usage));
+  const column = Math.max(...widths) + HELP_GAP_COLUMNS;
+  return rows.map(([usage, help], i) => `  ${usage}${" ".repeat(column - widths[i])}${help}`);
 }
 
-/**
- * The terminal columns a text takes: East Asian wide characters (Hangul, CJK,
- * fullwidth forms) take two.
- *
- * @param text The text.
- * @returns Its width in columns.
- */
-export function columnsOf(text: string): number {
-  let columns = 0;
-  for (const char of text) {
-    const code = char.codePointAt(0)!;
-    const wide = (code >= 0x1100 && code <= 0x115f) || (code >= 0x2e80 && code <= 0xa4cf) ||
-      (code >= 0xac00 && code <= 0xd7a3) || (code >= 0xf900 && code <= 0xfaff) ||
-      (code >= 0xfe30 && code <= 0xfe4f) || (code >= 0xff00 && code <= 0xff60) ||
-      (code >= 0xffe0 && code <= 0xffe6) || (code >= 0x20000 && code <= 0x3fffd);
-    columns += wide ? 2 : 1;
-  }
-  return columns;
-}
+/** The terminal columns a text takes (East Asian wide characters take two). */
+export { columnsOf };
 
 /**
  * Formats a time as the local `HH:MM`.

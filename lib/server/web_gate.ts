@@ -1,9 +1,11 @@
 /**
- * The web port's front door: each connection carries one HTTP request. `GET /`
- * gets the page; `GET /ws` with a valid upgrade from an allowed origin becomes a
- * WebSocket and is handed to the server (it joins the chat like a TCP client);
- * anything else gets a status and a one-line body, and is closed. A bad request
- * never reaches the chat and never throws.
+ * The web port's front door: each connection carries one HTTP request. A request
+ * addressed to a name that is not the server's (its `Host`, see
+ * {@linkcode WebHosts}) is refused first, whatever it asks for. `GET /` gets the
+ * page; `GET /ws` with a valid upgrade from an allowed origin becomes a WebSocket
+ * and is handed to the server (it joins the chat like a TCP client); anything
+ * else gets a status and a one-line body, and is closed. A bad request never
+ * reaches the chat and never throws.
  *
  * @module
  */
@@ -15,8 +17,11 @@ import {
   REQUEST_HEAD_TIMEOUT_MS,
   type RequestHead,
 } from "../transport/http_head.ts";
+import type { WebRefusal } from "../catalog/console_text.ts";
+import { formatAddr, hostOf } from "../transport/address.ts";
 import { checkUpgrade, upgradeResponse } from "../transport/websocket_handshake.ts";
 import { PAGE_CSP } from "../web/page.ts";
+import { WebHosts } from "./web_hosts.ts";
 
 /** The path of the page. */
 export const PAGE_PATH = "/";
@@ -32,6 +37,14 @@ const FAVICON_PATH = "/favicon.ico";
 export const LINGER_MS = 1_000;
 /** How much a refused request's connection reads and discards before closing. */
 const LINGER_BYTES = 64 * 1024;
+/**
+ * At most one console line per address in this time for refused requests (a
+ * wrong name or origin): the operator learns of the problem, a flood writes no
+ * more than one line per address.
+ */
+export const REFUSAL_LOG_INTERVAL_MS = 10_000;
+/** The most addresses remembered for {@linkcode REFUSAL_LOG_INTERVAL_MS}: bounds the memory. */
+const REFUSAL_LOG_ADDRESSES = 1024;
 
 /** Headers on every response: no sniffing, no referrer, never cached. */
 const COMMON_HEADERS = {
@@ -57,6 +70,17 @@ export interface WebUpgrade {
 export interface WebGateOptions {
   /** The page's HTML. */
   html: string;
+  /** The web listener's address: the server's own names are checked against it. */
+  addr: Deno.NetAddr;
+  /** The name the listener was asked to bind, when it is a name (`--web-host`). @default {undefined} */
+  hostname?: string;
+  /**
+   * More hosts a request may be addressed to, besides the server's own names and
+   * addresses (a reverse proxy's name): `name` (any port) or `name:port`. A page
+   * served from one of them may open the WebSocket too.
+   * @default {[]}
+   */
+  hosts?: readonly string[];
   /**
    * Other origins whose pages may open the WebSocket (`https://example.org`), or
    * `*` for any. The page's own origin always may; a client that sends no
@@ -68,6 +92,13 @@ export interface WebGateOptions {
   tls?: boolean;
   /** How long a connection may take to send its request head. @default {10000} */
   headTimeoutMs?: number;
+  /**
+   * Told of a request refused for its `Host` or its `Origin`: the peer
+   * (`host:port`), what was wrong, and the offending value (quoted, at most 100
+   * characters). At most once per address every {@linkcode REFUSAL_LOG_INTERVAL_MS}.
+   * @default {undefined}
+   */
+  onRefused?: (peer: string, refusal: WebRefusal, value: string) => void;
 }
 
 /** Serves the web port's requests and hands accepted WebSockets on. */
@@ -77,8 +108,11 @@ export class WebGate {
   readonly #noContent: Uint8Array = httpResponse(204, COMMON_HEADERS);
   readonly #origins: ReadonlySet<string>;
   readonly #anyOrigin: boolean;
-  readonly #tls: boolean;
+  readonly #hosts: WebHosts;
   readonly #headTimeoutMs: number;
+  readonly #onRefused: WebGateOptions["onRefused"];
+  /** When each address last had a refusal told, for the log's bound. */
+  readonly #refusalsTold = new Map<string, number>();
   /** Connections whose request is being read or answered. */
   readonly #open = new Set<Deno.Conn>();
   /** Connections refused at once (full, stopping): answered, not counted as clients. */
@@ -86,7 +120,8 @@ export class WebGate {
   readonly #tasks = new Set<Promise<void>>();
 
   /**
-   * @param options The page, the allowed origins, TLS.
+   * @param options The page, the address, the allowed hosts and origins, TLS.
+   * @throws {TypeError} When an allowed host is malformed.
    */
   constructor(options: WebGateOptions) {
     const headers = {
@@ -100,8 +135,14 @@ export class WebGate {
     const origins = options.origins ?? [];
     this.#anyOrigin = origins.includes("*");
     this.#origins = new Set(origins.filter((o) => o !== "*").map((o) => o.toLowerCase()));
-    this.#tls = options.tls ?? false;
+    this.#hosts = new WebHosts({
+      addr: options.addr,
+      hostname: options.hostname,
+      allowed: options.hosts,
+      tls: options.tls,
+    });
     this.#headTimeoutMs = options.headTimeoutMs ?? REQUEST_HEAD_TIMEOUT_MS;
+    this.#onRefused = options.onRefused;
   }
 
   /** The connections whose request is still being read or answered (refused ones aside). */
@@ -147,26 +188,17 @@ export class WebGate {
   }
 
   /**
-   * Tells whether a browser page from `origin` may open the WebSocket: the
-   * page's own origin (the `Host` the request was sent to), a listed origin, or
-   * any with `*`. No `Origin` header: not a browser, allowed.
+   * Tells whether a browser page from `origin` may open the WebSocket: a page of
+   * this server (one of its own names or allowed hosts, never merely the `Host`
+   * the request names), a listed origin, or any with `*`. No `Origin` header:
+   * not a browser, allowed.
    *
    * @param origin The `Origin` header.
-   * @param host The `Host` header.
    * @returns `true` when allowed.
    */
-  allows(origin: string | undefined, host: string | undefined): boolean {
-    if (origin === undefined) return true;
-    if (this.#anyOrigin) return true;
-    const normalized = origin.toLowerCase();
-    if (this.#origins.has(normalized)) return true;
-    if (host === undefined || host === "") return false;
-    try {
-      const own = new URL(`${this.#tls ? "https" : "http"}://${host}`).origin;
-      return new URL(normalized).origin === own;
-    } catch {
-      return false;
-    }
+  allows(origin: string | undefined): boolean {
+    if (origin === undefined || this.#anyOrigin) return true;
+    return this.#origins.has(origin.toLowerCase()) || this.#hosts.allowsOrigin(origin);
   }
 
   #track(task: Promise<void>): void {
@@ -186,7 +218,7 @@ export class WebGate {
         this.#forget(conn);
         return;
       }
-      const route = this.#route(request.head);
+      const route = this.#route(request.head, conn);
       if (typeof route === "string") {
         // From here on the connection is the server's.
         this.#open.delete(conn);
@@ -215,16 +247,30 @@ export class WebGate {
   }
 
   /** What a request gets: the page's response, or the WebSocket key of an accepted upgrade. */
-  #route(head: RequestHead): Uint8Array | string {
+  #route(head: RequestHead, conn: Deno.Conn): Uint8Array | string {
+    // One check of the name, for the page and the socket alike (DNS rebinding).
+    const host = head.headers.get("host");
+    if (host === undefined || host === "") {
+      this.#tellRefusal(conn, "noHost", "");
+      throw new HttpError(400, "Cannot serve a request without a Host header");
+    }
+    if (!this.#hosts.allowsHost(host)) {
+      const quoted = quote(host);
+      this.#tellRefusal(conn, "host", quoted);
+      throw new HttpError(
+        403,
+        `Cannot serve host ${quoted}: not a name of this server (see --web-host-allow)`,
+      );
+    }
     if (head.path === WEBSOCKET_PATH) {
       const key = checkUpgrade(head);
       const origin = head.headers.get("origin");
-      if (!this.allows(origin, head.headers.get("host"))) {
+      if (!this.allows(origin)) {
+        const quoted = quote(origin ?? "");
+        this.#tellRefusal(conn, "origin", quoted);
         throw new HttpError(
           403,
-          `Cannot open the chat from ${
-            JSON.stringify(origin)
-          }: origin not allowed (see --web-origin)`,
+          `Cannot open the chat from ${quoted}: origin not allowed (see --web-origin)`,
         );
       }
       return key;
@@ -268,6 +314,24 @@ export class WebGate {
     }
   }
 
+  /** Tells of a refusal, unless this address had one told a moment ago. */
+  #tellRefusal(conn: Deno.Conn, refusal: WebRefusal, value: string): void {
+    if (this.#onRefused === undefined) return;
+    const address = hostOf(conn.remoteAddr);
+    const now = Date.now();
+    const told = this.#refusalsTold.get(address);
+    if (told !== undefined && now - told < REFUSAL_LOG_INTERVAL_MS) return;
+    if (this.#refusalsTold.size >= REFUSAL_LOG_ADDRESSES) {
+      for (const [old, at] of this.#refusalsTold) {
+        if (now - at >= REFUSAL_LOG_INTERVAL_MS) this.#refusalsTold.delete(old);
+      }
+      // Still full: that many addresses in a moment is a flood, and is not told.
+      if (this.#refusalsTold.size >= REFUSAL_LOG_ADDRESSES) return;
+    }
+    this.#refusalsTold.set(address, now);
+    this.#onRefused(formatAddr(conn.remoteAddr), refusal, value);
+  }
+
   #forget(conn: Deno.Conn): void {
     if (this.#open.delete(conn) || this.#refused.delete(conn)) closeQuietly(conn);
   }
@@ -282,6 +346,11 @@ function errorResponse(status: number, line: string): Uint8Array {
   if (status === 405) headers["Allow"] = "GET, HEAD";
   if (status === 426) headers["Sec-WebSocket-Version"] = "13";
   return httpResponse(status, headers, line + "\n");
+}
+
+/** A header's value as a console line or a response may show it: quoted, escaped, cut. */
+function quote(value: string): string {
+  return JSON.stringify(value.slice(0, 100));
 }
 
 function closeQuietly(conn: Deno.Conn): void {

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { CloseReason } from "../util/close_reason.ts";
+import type { CloseCode, TransportReason } from "../util/close_reason.ts";
 import type { SplitLine } from "./line_splitter.ts";
 
 /** Turns a stream of byte chunks into lines, and speaks the protocol's own replies. */
@@ -46,13 +46,14 @@ export interface Decoder {
    * Set once the peer has ended the stream in the protocol (a WebSocket close
    * frame) or broken it: why. Bytes after that are ignored.
    */
-  readonly endedBy?: CloseReason | undefined;
+  readonly endedBy?: TransportReason | undefined;
   /**
-   * The protocol's last bytes before the connection closes for `reason` (a
-   * WebSocket close frame).
+   * The protocol's last bytes before the connection closes (a WebSocket close
+   * frame).
    *
-   * @param reason Why the connection ends.
+   * @param code How it closes.
+   * @param text A word for the peer (a close frame's reason: `kicked`, `quit`...).
    * @returns The bytes, or `undefined` when the protocol has none.
    */
-  farewell?(reason: CloseReason): Uint8Array | undefined;
+  farewell?(code: CloseCode, text: string): Uint8Array | undefined;
 }

@@ -9,11 +9,16 @@
  * queued in one go. The read loop never waits on anyone else's socket. Cleanup
  * happens once, in the `finally` of {@linkcode TcpConnection.run}.
  *
+ * It knows only its own reasons to end ({@linkcode TransportReason}) and a few
+ * close codes; its owner ends it with a code of its choice and a word for the
+ * peer. An unexpected throw (a bug in a decoder or a handler) ends the connection
+ * and is kept, with its stack, for the owner to log ({@linkcode TcpConnection.failure}).
+ *
  * @module
  */
 
 import { Outbox } from "../fanout/outbox.ts";
-import type { CloseReason } from "../util/close_reason.ts";
+import type { CloseCode, TransportReason } from "../util/close_reason.ts";
 import { isDisconnectError, LineTooLongError } from "../util/errors.ts";
 import { formatAddr, hostOf } from "./address.ts";
 import type { Decoder } from "./decoder.ts";
@@ -39,8 +44,39 @@ export const MAX_DISCARD_BYTES = 1024 * 1024;
  * one write with no newline, and its server took each read as a message.
  */
 export const UNFRAMED_PAUSE_MS = 300;
+/**
+ * The most bytes of one write to a peer that does not frame its lines (the Python
+ * original's client): it reads with `recv(1024)` and decodes each read alone, so
+ * each of its reads must end on a character.
+ */
+export const ORIGINAL_READ_BYTES = 1024;
+/**
+ * The pause after each write to a peer that does not frame its lines, before the
+ * next: two writes that reach its receive buffer before it reads would be cut at
+ * byte 1024, maybe inside a character. Its reads cannot be seen; this is the gap
+ * our client leaves between messages to the original server, ample for a reader
+ * waiting in `recv`, and it caps what that peer gets at 10 KiB/s.
+ */
+export const ORIGINAL_WRITE_GAP_MS = 100;
 
-/** What a connection tells its owner. Calls never overlap; none may throw. */
+const LF = 0x0a;
+
+/** How the peer is told the connection closes when the transport ends it itself. */
+const TRANSPORT_CLOSE_CODES: Record<TransportReason, CloseCode> = {
+  eof: "normal",
+  reset: "normal",
+  writeError: "internalError",
+  outboxFull: "policyViolation",
+  serverFull: "tryAgainLater",
+  error: "internalError",
+  protocolError: "protocolError",
+  lineTooLong: "messageTooBig",
+};
+
+/**
+ * What a connection tells its owner. Calls never overlap. A throw is a bug: the
+ * connection ends for `"error"` and keeps it (see {@linkcode TcpConnection.failure}).
+ */
 export interface ConnectionHandler {
   /**
    * Complete lines, in order, without their line endings (not sanitized).
@@ -61,9 +97,10 @@ export interface ConnectionHandler {
    * The connection is ending, for whatever reason; called once. Output already
    * queued may still be flushed.
    *
-   * @param reason Why.
+   * @param reason Why, as the transport saw it; `undefined` when its owner ended
+   *   it (the owner knows why).
    */
-  ended(reason: CloseReason): void;
+  ended(reason: TransportReason | undefined): void;
 }
 
 /** Options for {@linkcode TcpConnection}. */
@@ -98,12 +135,24 @@ export class TcpConnection {
   #ending = false;
   #endedTold = false;
   #closed = false;
-  #reason: CloseReason = "eof";
+  #reason: TransportReason = "eof";
+  /** Set when its owner ended it (its reason is the owner's). */
+  #endedByOwner = false;
+  #failure: { readonly error: unknown } | undefined;
   #closeTimer: ReturnType<typeof setTimeout> | undefined;
   /** Ends the message of a peer that does not frame its lines (see {@linkcode UNFRAMED_PAUSE_MS}). */
   #pauseTimer: ReturnType<typeof setTimeout> | undefined;
   /** Bytes taken from the outbox and not yet written. */
   #unwritten: Uint8Array | undefined;
+  /**
+   * Set once a pause ended a message of a peer that never sent `\n` (the Python
+   * original), while it frames nothing: it gets one piece at a time.
+   */
+  #original = false;
+  /** Bytes of the piece being written to the original that are not written yet. */
+  #pieceLeft = 0;
+  /** The pause after a piece to the original (see {@linkcode ORIGINAL_WRITE_GAP_MS}). */
+  #gapTimer: ReturnType<typeof setTimeout> | undefined;
   /** Set once the writer has stopped; `#onWriterDone` is who waits for that. */
   #writerDone = false;
   #onWriterDone: (() => void) | undefined;
@@ -134,9 +183,18 @@ export class TcpConnection {
     return this.#ending;
   }
 
-  /** Why the connection ended (or is ending). */
-  get reason(): CloseReason {
-    return this.#reason;
+  /** Why the connection ended (or is ending), or `undefined` when its owner ended it. */
+  get reason(): TransportReason | undefined {
+    return this.#endedByOwner ? undefined : this.#reason;
+  }
+
+  /**
+   * The unexpected error that ended the connection (a bug in a decoder or a
+   * handler, or a write that failed for another reason than the peer being
+   * gone), with its stack, for the owner's log; `undefined` when none did.
+   */
+  get failure(): { readonly error: unknown } | undefined {
+    return this.#failure;
   }
 
   /**
@@ -181,8 +239,8 @@ export class TcpConnection {
         }
         this.#consume(chunk);
       }
-    } catch {
-      this.#reason = "error";
+    } catch (error) {
+      this.#fail(error);
     } finally {
       this.#ending = true;
       this.#tellEnded();
@@ -213,7 +271,7 @@ export class TcpConnection {
     } catch (error) {
       if (!(error instanceof LineTooLongError)) throw error;
       this.#handler!.lineTooLong(error.maxBytes, true);
-      this.end("lineTooLong");
+      this.#endFor("lineTooLong");
       return;
     }
     if (lines.length > 0) this.#deliver(lines);
@@ -224,8 +282,9 @@ export class TcpConnection {
       }
     }
     const endedBy = decoder.endedBy;
-    if (endedBy !== undefined) this.end(endedBy);
+    if (endedBy !== undefined) this.#endFor(endedBy);
     else if (!decoder.framed) this.#armPause();
+    else if (this.#original) this.#original = false;
   }
 
   /** Hands lines to the handler in order, a refused line as its notice. */
@@ -261,8 +320,16 @@ export class TcpConnection {
     this.#pauseTimer = setTimeout(() => {
       this.#pauseTimer = undefined;
       if (this.#ending || this.#decoder.framed) return;
-      const line = this.#decoder.takePartial();
-      if (line !== undefined) this.#handler!.lines([line], performance.now());
+      try {
+        const line = this.#decoder.takePartial();
+        if (line === undefined) return;
+        // Only the Python original's client sends messages without `\n`: from now on
+        // it gets what it can read (see ORIGINAL_READ_BYTES), the replies to this one too.
+        this.#original = true;
+        this.#handler!.lines([line], performance.now());
+      } catch (error) {
+        this.#fail(error);
+      }
     }, UNFRAMED_PAUSE_MS);
   }
 
@@ -272,35 +339,61 @@ export class TcpConnection {
    * half-closed, and the socket closes once the peer closes too or
    * {@linkcode CLOSE_TIMEOUT_MS} passes. Later lines are read and discarded.
    *
-   * @param reason Why, for the console.
+   * @param code How it closes, as the protocol tells the peer. @default {"normal"}
+   * @param text A word for the peer: a WebSocket close frame's reason (the web
+   *   page reads it: `kicked`, `quit`...). @default {""}
    */
-  end(reason: CloseReason): void {
+  end(code: CloseCode = "normal", text = ""): void {
     if (this.#ending) return;
-    this.#ending = true;
-    this.#reason = reason;
-    this.#tellEnded();
-    const last = this.#decoder.farewell?.(reason);
-    if (last !== undefined) this.outbox.trySend(last);
-    this.outbox.close();
-    this.#closeTimer ??= setTimeout(() => this.#close(), CLOSE_TIMEOUT_MS);
+    this.#endedByOwner = true;
+    this.#finish(code, text);
   }
 
   /**
-   * Closes the connection at once, without flushing (a client that stopped reading).
+   * Closes the connection at once, without flushing.
    *
-   * @param reason Why, for the console.
+   * @param reason Why: a client that stopped reading (`"outboxFull"`).
    */
-  drop(reason: CloseReason): void {
+  drop(reason: TransportReason): void {
     if (!this.#ending) this.#reason = reason;
     this.#ending = true;
     this.#tellEnded();
     this.#close();
   }
 
+  /** Ends the connection in order for a reason of the transport's own. */
+  #endFor(reason: TransportReason): void {
+    if (this.#ending) return;
+    this.#reason = reason;
+    this.#finish(TRANSPORT_CLOSE_CODES[reason], reason);
+  }
+
+  #finish(code: CloseCode, text: string): void {
+    this.#ending = true;
+    this.#tellEnded();
+    const last = this.#decoder.farewell?.(code, text);
+    if (last !== undefined) this.outbox.trySend(last);
+    this.outbox.close();
+    this.#closeTimer ??= setTimeout(() => this.#close(), CLOSE_TIMEOUT_MS);
+  }
+
+  /** An unexpected throw: kept for the owner's log, and the connection ends. */
+  #fail(error: unknown): void {
+    this.#failure ??= { error };
+    this.#endFor("error");
+  }
+
   #tellEnded(): void {
     if (this.#endedTold) return;
     this.#endedTold = true;
-    this.#handler?.ended(this.#reason);
+    const handler = this.#handler;
+    if (handler === undefined) return;
+    const reason = this.#endedByOwner ? undefined : this.#reason;
+    try {
+      handler.ended(reason);
+    } catch (error) {
+      this.#failure ??= { error };
+    }
   }
 
   /**
@@ -321,18 +414,37 @@ export class TcpConnection {
       return;
     }
     this.#unwritten = bytes;
-    this.#conn.write(bytes).then(this.#onWritten, this.#onWriteError);
+    let piece = bytes;
+    if (this.#original) {
+      if (this.#pieceLeft === 0) this.#pieceLeft = pieceForOriginal(bytes);
+      piece = bytes.subarray(0, this.#pieceLeft);
+    }
+    this.#conn.write(piece).then(this.#onWritten, this.#onWriteError);
   };
 
   #onWritten = (written: number): void => {
     const bytes = this.#unwritten!;
     // A write may take only part of the bytes.
     this.#unwritten = written < bytes.length ? bytes.subarray(written) : undefined;
+    if (this.#pieceLeft > 0) {
+      this.#pieceLeft = Math.max(0, this.#pieceLeft - written);
+      if (this.#pieceLeft === 0 && this.#original) {
+        this.#gapTimer = setTimeout(this.#afterGap, ORIGINAL_WRITE_GAP_MS);
+        return;
+      }
+    }
+    this.#pump();
+  };
+
+  #afterGap = (): void => {
+    this.#gapTimer = undefined;
     this.#pump();
   };
 
   #onWriteError = (error: unknown): void => {
-    if (!this.#ending) this.#reason = isDisconnectError(error) ? "reset" : "writeError";
+    const gone = isDisconnectError(error);
+    if (!gone) this.#failure ??= { error };
+    if (!this.#ending) this.#reason = gone ? "reset" : "writeError";
     this.#close();
     this.#stopWriter();
   };
@@ -345,10 +457,31 @@ export class TcpConnection {
   #close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    if (this.#gapTimer !== undefined) {
+      // The writer was pausing between pieces: it stops here.
+      clearTimeout(this.#gapTimer);
+      this.#gapTimer = undefined;
+      this.#stopWriter();
+    }
     try {
       this.#conn.close();
     } catch {
       // Already closed by the runtime: nothing left to release.
     }
   }
+}
+
+/**
+ * Where the next piece for the Python original's client ends: after the last whole
+ * line that fits in {@linkcode ORIGINAL_READ_BYTES}, or, for a longer line, at the
+ * last character boundary that fits.
+ */
+function pieceForOriginal(bytes: Uint8Array): number {
+  if (bytes.length <= ORIGINAL_READ_BYTES) return bytes.length;
+  const lf = bytes.lastIndexOf(LF, ORIGINAL_READ_BYTES - 1);
+  if (lf !== -1) return lf + 1;
+  // The next piece must not start with a UTF-8 continuation byte (10xxxxxx).
+  let end = ORIGINAL_READ_BYTES;
+  while (end > ORIGINAL_READ_BYTES - 4 && (bytes[end] & 0xc0) === 0x80) end--;
+  return end;
 }

@@ -15,7 +15,7 @@
  * @module
  */
 
-import type { CloseReason } from "../util/close_reason.ts";
+import type { CloseCode as CloseCodeName, TransportReason } from "../util/close_reason.ts";
 import { LineTooLongError } from "../util/errors.ts";
 import type { Decoder } from "./decoder.ts";
 import {
@@ -49,27 +49,6 @@ export interface WebSocketDecoderOptions {
   maxLineBytes?: number;
 }
 
-/** The close code a connection that ends for `reason` sends. */
-const CLOSE_CODES: Record<CloseReason, number> = {
-  eof: CloseCode.normal,
-  reset: CloseCode.normal,
-  quit: CloseCode.normal,
-  shutdown: CloseCode.goingAway,
-  lineTooLong: CloseCode.messageTooBig,
-  protocolError: CloseCode.protocolError,
-  error: CloseCode.internalError,
-  writeError: CloseCode.internalError,
-  serverFull: CloseCode.tryAgainLater,
-  unavailable: CloseCode.tryAgainLater,
-  outboxFull: CloseCode.policyViolation,
-  nicknameTimeout: CloseCode.policyViolation,
-  wrongPassword: CloseCode.policyViolation,
-  flooding: CloseCode.policyViolation,
-  kicked: CloseCode.policyViolation,
-  banned: CloseCode.policyViolation,
-  opPassword: CloseCode.policyViolation,
-};
-
 /** Splits a WebSocket client's byte stream into lines. */
 export class WebSocketDecoder implements Decoder {
   #maxLineBytes: number;
@@ -87,7 +66,7 @@ export class WebSocketDecoder implements Decoder {
   /** The unmasked fragments of the message in progress. */
   #fragments: Uint8Array[] = [];
   #replies: Uint8Array[] | undefined;
-  #endedBy: CloseReason | undefined;
+  #endedBy: TransportReason | undefined;
   /** The code of the peer's close frame, or of the protocol error we found. */
   #closeCode: number | undefined;
   #farewellSent = false;
@@ -115,7 +94,7 @@ export class WebSocketDecoder implements Decoder {
   }
 
   /** Why the input ended (a close frame: `"eof"`; a broken frame: `"protocolError"`). */
-  get endedBy(): CloseReason | undefined {
+  get endedBy(): TransportReason | undefined {
     return this.#endedBy;
   }
 
@@ -179,20 +158,20 @@ export class WebSocketDecoder implements Decoder {
 
   /**
    * The close frame to send before closing: the peer's code echoed when it
-   * closed first, else the code for `reason` (1001 at shutdown, 1008 for a
-   * broken rule, 1009 for a message too big...), with `reason` as its text.
-   * Once only.
+   * closed first, else `code` (1001 going away, 1008 a broken rule, 1009 a
+   * message too big...) with `text` as its reason. Once only.
    *
-   * @param reason Why the connection ends.
+   * @param code How the connection closes.
+   * @param text The close frame's reason (the page reads it: `kicked`, `quit`...).
    * @returns The close frame, or `undefined` when one was already sent.
    */
-  farewell(reason: CloseReason): Uint8Array | undefined {
+  farewell(code: CloseCodeName, text: string): Uint8Array | undefined {
     if (this.#farewellSent) return undefined;
     this.#farewellSent = true;
     if (this.#closeCode !== undefined) {
-      return closeFrame(this.#closeCode, this.#closeCode === CloseCode.protocolError ? reason : "");
+      return closeFrame(this.#closeCode, this.#closeCode === CloseCode.protocolError ? text : "");
     }
-    return closeFrame(CLOSE_CODES[reason], reason);
+    return closeFrame(CloseCode[code], text);
   }
 
   /**

@@ -25,7 +25,9 @@ export const MAX_CONTROL_PAYLOAD_BYTES = 125;
 /** The most bytes of a server frame's header: 2, plus 8 for a 64-bit length. */
 export const MAX_HEADER_BYTES = 10;
 
-/** Close codes (RFC 6455, section 7.4.1) this server sends. */
+import type { CloseCode as CloseCodeName } from "../util/close_reason.ts";
+
+/** Close codes (RFC 6455, section 7.4.1) this server sends, by name. */
 export const CloseCode = {
   /** The purpose is fulfilled (`/quit`, or the peer closed first). */
   normal: 1000,
@@ -41,7 +43,7 @@ export const CloseCode = {
   internalError: 1011,
   /** The server is full, or the chat is unavailable for now. */
   tryAgainLater: 1013,
-} as const;
+} as const satisfies Record<CloseCodeName, number>;
 
 const encoder = new TextEncoder();
 

@@ -35,17 +35,25 @@ export function isUpgradeRequest(head: RequestHead): boolean {
 }
 
 /**
- * Checks an upgrade request: `GET`, HTTP/1.1, `Connection: Upgrade`,
+ * Checks an upgrade request: `GET` with no body, HTTP/1.1, `Connection: Upgrade`,
  * `Upgrade: websocket`, version 13 and a well-formed key.
  *
  * @param head The request head.
  * @returns The client's key.
  * @throws {HttpError} 405 for another method, 426 for another version of the
- *   protocol or no upgrade, 400 for a malformed request.
+ *   protocol or no upgrade, 400 for a malformed request or one with a body.
  */
 export function checkUpgrade(head: RequestHead): string {
   if (head.method !== "GET") {
     throw new HttpError(405, `Cannot upgrade a ${head.method} request: use GET`);
+  }
+  // What follows the head is read as frames: a body would be taken for them.
+  const length = head.headers.get("content-length");
+  if (head.headers.has("transfer-encoding") || (length !== undefined && !/^0+$/.test(length))) {
+    throw new HttpError(
+      400,
+      "Cannot upgrade a request with a body: a WebSocket handshake has none",
+    );
   }
   if (!isUpgradeRequest(head)) {
     throw new HttpError(426, "This is a WebSocket endpoint: connect with a WebSocket client");

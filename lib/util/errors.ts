@@ -10,6 +10,14 @@ export class UsageError extends Error {
   override name = "UsageError";
 }
 
+/**
+ * The program cannot start as asked for a reason outside the command line: a file
+ * a flag names cannot be read, the port is in use. One line, exit status 1.
+ */
+export class StartError extends Error {
+  override name = "StartError";
+}
+
 /** A line longer than the allowed number of bytes arrived. */
 export class LineTooLongError extends Error {
   override name = "LineTooLongError";
@@ -28,6 +36,18 @@ export class LineTooLongError extends Error {
 /** The shared state of a cluster (Redis) cannot be reached now; try again shortly. */
 export class UnavailableError extends Error {
   override name = "UnavailableError";
+}
+
+/**
+ * What an unexpected throw says for a log: its stack (which starts with its name
+ * and message), or the value itself when it is not an error.
+ *
+ * @param error What was thrown.
+ * @returns The text, possibly several lines.
+ */
+export function stackOf(error: unknown): string {
+  if (error instanceof Error) return error.stack ?? `${error.name}: ${error.message}`;
+  return String(error);
 }
 
 /** The client could not reach the server. */

@@ -11,7 +11,7 @@ import { ChatSession, type Peer } from "../../lib/chat/chat_session.ts";
 import type { UserEvent } from "../../lib/chat/events.ts";
 import { Outbox } from "../../lib/fanout/outbox.ts";
 import { TextFormat } from "../../lib/server/text_format.ts";
-import type { CloseReason } from "../../lib/util/close_reason.ts";
+import type { ChatReason, CloseReason } from "../../lib/util/close_reason.ts";
 
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
@@ -80,14 +80,14 @@ export class FakePeer implements Peer {
     return text === "" || this.outbox.trySend(encoder.encode(text));
   }
 
-  end(reason: CloseReason): void {
+  end(reason: ChatReason): void {
     this.closed ??= { how: "end", reason };
     this.outbox.close();
     this.session.ended();
   }
 
-  drop(reason: CloseReason): void {
-    this.closed ??= { how: "drop", reason };
+  drop(): void {
+    this.closed ??= { how: "drop", reason: "outboxFull" };
     this.session.ended();
   }
 

@@ -2,8 +2,10 @@
  * The chat state machine through fake connections: no socket, no timing.
  */
 
-import { assert, assertEquals } from "@std/assert";
-import { FakePeer, join, microtasks, testChat } from "./_fake_peer.ts";
+import { assert, assertEquals, assertInstanceOf, assertStringIncludes } from "@std/assert";
+import { Chat } from "../../lib/chat/chat.ts";
+import { FakePeer, join, microtasks, testChat, testConfig } from "./_fake_peer.ts";
+import { LaterBus, laterChat } from "./_later_bus.ts";
 
 const PROMPT = "닉네임을 입력하세요:";
 const WELCOME = "서버에 연결되었습니다.";
@@ -82,7 +84,7 @@ Deno.test("chat session leaving tells the others once and frees the nickname", a
   await microtasks();
   assertEquals(alice.take(), ["alice> bye"], "its own last line still reaches it");
   assertEquals(bob.take(), ["alice> bye", "alice님이 퇴장하셨습니다."]);
-  assertEquals(chat.findUser("alice"), undefined);
+  assertEquals(chat.directory.find("alice"), undefined);
   await join(chat, "ALICE");
   assertEquals(chat.userCount, 2, "the nickname is free again");
 });
@@ -173,5 +175,56 @@ Deno.test("chat session: an unknown /word gets a notice and is never broadcast",
   await microtasks();
   assertEquals(alice.take(), ["알 수 없는 명령어입니다: /dance (도움말: /help)"]);
   assertEquals(bob.take(), []);
-  assert(chat.findUser("alice") !== undefined);
+  assert(chat.directory.find("alice") !== undefined);
+});
+
+Deno.test("chat session: a line that the bus fails to send later is said so to its sender", async () => {
+  const bus = new LaterBus();
+  const chat = laterChat(bus);
+  const alice = await join(chat, "alice");
+  alice.take();
+  bus.failing = true;
+  alice.type("hello", "again");
+  assertEquals(bus.pending, 2, "the second line did not wait for the first");
+  bus.failPending();
+  await microtasks();
+  const tryAgainLater = "채팅을 잠시 사용할 수 없습니다. 잠시 후 다시 시도하세요.";
+  assertEquals(alice.take(), [tryAgainLater, tryAgainLater]);
+});
+
+Deno.test("chat session: a bug while handling a line goes to the chat's bug report with its stack, and the session goes on", async () => {
+  const reported: { error: unknown; peer: string | undefined }[] = [];
+  const chat = new Chat(testConfig(), {
+    observer: {
+      nickname() {},
+      roomEvent() {},
+      whisper() {
+        throw new TypeError("a bug in the console");
+      },
+    },
+    reportBug: (error, peer) => reported.push({ error, peer }),
+  });
+  const alice = await join(chat, "alice");
+  const bob = await join(chat, "bob");
+  alice.take();
+  bob.take();
+  alice.type("@bob psst", "hello");
+  await microtasks();
+  assertEquals(reported.length, 1);
+  assertInstanceOf(reported[0].error, TypeError);
+  assertStringIncludes(reported[0].error.stack!, "chat_session_test.ts");
+  assertEquals(reported[0].peer, alice.label);
+  assertEquals(bob.take(), ["[귓속말] alice> psst", "alice> hello"]);
+});
+
+Deno.test("chat session: a connection the server failed on is told so before the close; the room sees a leave", async () => {
+  const chat = testChat();
+  const alice = await join(chat, "alice");
+  const bob = await join(chat, "bob");
+  alice.take();
+  bob.take();
+  alice.session.ended(true);
+  await microtasks();
+  assertEquals(alice.take(), ["서버 오류로 연결을 종료합니다."]);
+  assertEquals(bob.take(), ["alice님이 퇴장하셨습니다."]);
 });

@@ -24,3 +24,24 @@ Deno.test("room names: one leading # is ignored, case is not significant", () =>
   assertEquals(roomKey("MATH"), roomKey("math"));
   assertEquals(roomKey(LOBBY), "lobby");
 });
+
+Deno.test("room names: look-alikes are one room (issue 19: ａｂ is ab)", () => {
+  assertEquals(roomKey("ａｂ"), roomKey("ab"));
+  assertEquals(roomKey("𝐦𝐚𝐭𝐡"), roomKey("math"));
+  assertEquals(roomKey("\u0441\u043e\u0441\u043e"), roomKey("coco"), "Cyrillic сосо");
+});
+
+Deno.test("room names: invisible characters, historic scripts and deceptive mixes are refused", () => {
+  for (
+    const name of [
+      "\u3164",
+      "ab\u3164",
+      "\uffa0",
+      "a\u200bb",
+      "\u{12000}".repeat(20),
+      "m\u0430th", // Cyrillic а among Latin letters
+    ]
+  ) {
+    assertFalse(isValidRoomName(name), JSON.stringify(name));
+  }
+});

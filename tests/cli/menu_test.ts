@@ -8,7 +8,7 @@ import { spawnMain, TextSink, TypedLines } from "../_helpers.ts";
 
 const ko = { ...userText("ko"), ...clientText("ko"), ...consoleText("ko") };
 const TEST_TIMEOUT_MS = 20_000;
-/** The menu starts both tools on the default port; it cannot be chosen. */
+/** The menu starts both tools on the default port unless --port says otherwise. */
 const DEFAULT_PORT = 12345;
 
 /** Whether the default port is free now (the menu tests need it). */
@@ -106,4 +106,58 @@ Deno.test(`main.ts menu: 2 with no server on port ${DEFAULT_PORT} fails in one l
     menu.stderr.lines[0].startsWith(`서버에 연결할 수 없습니다 (127.0.0.1:12345): `),
     true,
   );
+});
+
+Deno.test(
+  "main.ts -- --port 0 --host 0.0.0.0 --lang en: the menu asks 1 or 2 and 1 serves there, 2 connects there",
+  {
+    timeout: TEST_TIMEOUT_MS,
+  },
+  async () => {
+    const en = { ...userText("en"), ...clientText("en"), ...consoleText("en") };
+    // As `deno task start -- --port 0 --host 0.0.0.0 --lang en` passes them.
+    await using server = spawnMain(["--", "--port", "0", "--host", "0.0.0.0", "--lang", "en"]);
+    await server.send("1");
+    const listening = /^Server running on 0\.0\.0\.0:(\d+)\.$/;
+    const port = Number(listening.exec(await server.stdout.waitFor(listening))![1]);
+    await using client = spawnMain(["--port", String(port), "--host", "127.0.0.1", "--lang", "en"]);
+    await client.send("2");
+    await client.stdout.waitFor((line) => line.includes(en.nicknamePrompt));
+    await client.send("mina");
+    await client.stdout.waitFor((line) => line.includes(en.connected));
+    // The menu asked nothing but 1 or 2: the server's prompts came next.
+    for (const child of [server, client]) {
+      assertEquals(
+        child.stdout.lines.filter((line) => line.includes(en.menuPrompt.trim())).length,
+        1,
+      );
+      assertEquals(child.stderr.lines, [], child.describe());
+    }
+    server.kill("SIGTERM");
+    assertEquals((await server.exit()).code, 0);
+    await client.stdout.waitFor((line) => line.includes(en.connectionClosed));
+    assertEquals((await client.exit()).code, 0);
+  },
+);
+
+Deno.test("main.ts --port 0, then 2: the client refuses port 0 in one line, exit 2", {
+  timeout: TEST_TIMEOUT_MS,
+}, async () => {
+  await using menu = spawnMain(["--port", "0"]);
+  await menu.send("2");
+  assertEquals((await menu.exit()).code, 2, menu.describe());
+  assertEquals(menu.stderr.lines, [
+    '오류: 잘못된 --port 값: "0" (1부터 65535까지의 숫자여야 합니다)',
+  ]);
+});
+
+Deno.test("main.ts --port with a bad value is refused before the menu", {
+  timeout: TEST_TIMEOUT_MS,
+}, async () => {
+  await using menu = spawnMain(["--port", "x", "--lang", "en"]);
+  assertEquals((await menu.exit()).code, 2, menu.describe());
+  assertEquals(menu.stderr.lines, [
+    'error: Invalid --port: "x" (expected a number from 0 to 65535)',
+  ]);
+  assertEquals(menu.stdout.lines, [], "no menu");
 });

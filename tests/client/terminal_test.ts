@@ -158,7 +158,7 @@ Deno.test(`terminal: typed and automatic answers to the prompts look the same${s
 
   await using auto = new Pane();
   await auto.start(
-    clientCommand(["--port", String(port), "--nick", "jun", "--password", "sesame42"]),
+    clientCommand(["--port", String(port), "--nick", "jun"], { CHAT_PASSWORD: "sesame42" }),
   );
   const answered = await auto.waitFor(ko.connected, (s) => shows(s, ko.connected));
   assertEquals(answered.rows.slice(0, 2), [ko.passwordPrompt, `${ko.nicknamePrompt} jun`]);

@@ -13,6 +13,16 @@ const EVENTS: RoomEvent[] = [
   { type: "topic", room: "lobby", nick: "alice", text: "", time: 7 },
   { type: "kicked", room: "lobby", nick: "bob", by: "alice", reason: "noise", time: 8 },
   { type: "kicked", room: "lobby", nick: "bob", by: "alice", reason: undefined, time: 9 },
+  { type: "kicked", room: "lobby", nick: "bob", by: "op", reason: "x", banMinutes: 5, time: 10 },
+  {
+    type: "kicked",
+    room: "lobby",
+    nick: "bob",
+    by: "op",
+    reason: undefined,
+    banMinutes: 0,
+    time: 11,
+  },
 ];
 
 Deno.test("parseRoomEvent takes back every room event as this server writes it", () => {
@@ -47,6 +57,18 @@ Deno.test("parseRoomEvent refuses what is not a room event, saying what is wrong
     [
       '{"type":"kicked","room":"lobby","nick":"b","by":"a","reason":null,"time":1}',
       `"reason" is not text`,
+    ],
+    [
+      '{"type":"kicked","room":"lobby","nick":"b","by":"a","banMinutes":-1,"time":1}',
+      `"banMinutes" is not a whole number, 0 or more`,
+    ],
+    [
+      '{"type":"kicked","room":"lobby","nick":"b","by":"a","banMinutes":1.5,"time":1}',
+      `"banMinutes" is not a whole number, 0 or more`,
+    ],
+    [
+      '{"type":"kicked","room":"lobby","nick":"b","by":"a","banMinutes":"5","time":1}',
+      `"banMinutes" is not a whole number, 0 or more`,
     ],
   ];
   for (const [json, message] of cases) {

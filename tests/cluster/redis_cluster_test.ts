@@ -157,10 +157,17 @@ Deno.test({
     await pupil.waitClosed();
     await other.waitFor("pupil님이 teacher님에 의해 강퇴되었습니다.");
     await teacher.waitFor("pupil님이 teacher님에 의해 강퇴되었습니다.");
-    // A ban made on one server refuses the address on every server.
-    await teacher.send("/ban other 5");
-    await teacher.waitFor("other님(127.0.0.1)을 5분 동안 차단했습니다.");
+    // A ban made on one server refuses the address on every server; its user, on another
+    // server, and its room are told for how long.
+    await teacher.send("/ban other 5 도배");
+    await other.waitFor("teacher님에 의해 5분 동안 차단되었습니다. 사유: 도배");
     await other.waitClosed();
+    // The operator's answer and the room's line, in either order.
+    const banLines = [
+      "other님이 teacher님에 의해 5분 동안 차단되었습니다.",
+      "other님(127.0.0.1)을 5분 동안 차단했습니다.",
+    ];
+    await teacher.waitFor(() => banLines.every((l) => teacher.received.includes(l)));
     for (const server of [servers[0], servers[1]]) {
       assertEquals(await firstLineOnceItIs(server.port, "이 서버에서 차단되었습니다."), true);
     }

@@ -397,3 +397,32 @@ Deno.test(
     assert(!alice.received.some((line) => line.includes("bob")), alice.received.join("\n"));
   },
 );
+
+Deno.test(
+  "ws peer: a ban reaches the banned member and its room as JSON with banMinutes, and closes with 'banned'",
+  { timeout: TEST_TIMEOUT_MS },
+  async () => {
+    await using s = startWebServer({ opPassword: "op" });
+    await using op = await LineClient.connect(s.port);
+    await op.join("op");
+    await op.send("/op op");
+    await op.waitFor(m.opGranted);
+    await using watcher = await WsClient.connect(s.webPort);
+    await watcher.join("watcher");
+    await using web = await WsClient.connect(s.webPort);
+    await web.join("web");
+    await op.send("/ban web 0 enough");
+    assertEquals(await web.waitFor("kickedYou"), {
+      type: "kickedYou",
+      by: "op",
+      reason: "enough",
+      banMinutes: 0,
+    });
+    await web.waitClosed();
+    assertEquals(web.closeFrame, { code: 1008, reason: "banned" });
+    const seen = await watcher.waitFor("kicked");
+    assertEquals([seen.nick, seen.by, seen.reason, seen.banMinutes], ["web", "op", "enough", 0]);
+    await op.waitFor(m.bannedBy("web", "op", 0));
+    await op.waitFor(m.banAdded("web", "127.0.0.1", 0));
+  },
+);

@@ -20,7 +20,8 @@ import {
   assertThrows,
 } from "@std/assert";
 import { userText } from "../../lib/catalog/user_text.ts";
-import { parseCommandLine, SERVER_HELP } from "../../lib/cli/command_line.ts";
+import { parseCommandLine } from "../../lib/cli/command_line.ts";
+import { helpText } from "../../lib/cli/help_text.ts";
 import { LineTooLongError } from "../../lib/util/errors.ts";
 import {
   LineSplitter,
@@ -842,7 +843,8 @@ Deno.test(
   "defaults: `server --help` names each limit flag with its default and what it protects",
   { timeout: TEST_TIMEOUT_MS },
   async () => {
-    const command = parseCommandLine(["server", "--help"]);
+    const SERVER_HELP = helpText("server", "en");
+    const command = parseCommandLine(["server", "--help", "--lang", "en"]);
     assert(command.kind === "help");
     assertEquals(command.text, SERVER_HELP);
     for (
@@ -863,7 +865,7 @@ Deno.test(
     }
     assertStringIncludes(SERVER_HELP, "default 127.0.0.1");
     assertStringIncludes(SERVER_HELP, "memory");
-    await using child = spawnMain(["server", "--help"]);
+    await using child = spawnMain(["server", "--help", "--lang", "en"]);
     const status = await child.exit();
     assertEquals(status.code, 0, child.describe());
     assertEquals(child.stdout.lines.join("\n").trimEnd(), SERVER_HELP.trimEnd());

@@ -3,6 +3,7 @@ import { userText } from "../../lib/catalog/user_text.ts";
 import type { RoomEvent, UserEvent } from "../../lib/chat/events.ts";
 import { BroadcastLog } from "../../lib/fanout/broadcast_log.ts";
 import { JsonFormat } from "../../lib/server/json_format.ts";
+import { TextFormat } from "../../lib/server/text_format.ts";
 import { parseServerFrame } from "../fixtures/ws_client.ts";
 
 const decoder = new TextDecoder();
@@ -114,5 +115,50 @@ Deno.test("json format renders user events, notices with their code, parameters 
   assertEquals(userJson(ko, { type: "bans", bans: [{ address: "192.0.2.1", until: undefined }] }), {
     type: "bans",
     bans: [{ address: "192.0.2.1" }],
+  });
+});
+
+Deno.test("json format marks a ban with banMinutes, for the banned user and the room; the text format says banned", () => {
+  const json = new JsonFormat("en");
+  const text = new TextFormat("en");
+  const ban: UserEvent = { type: "kicked", by: "op", reason: "spam", banMinutes: 5 };
+  assertEquals(userJson(json, ban), { type: "kickedYou", by: "op", reason: "spam", banMinutes: 5 });
+  assertEquals(text.userLines(ban), ["You were banned by op for 5 minutes. Reason: spam"]);
+  const room: RoomEvent = {
+    type: "kicked",
+    room: "lobby",
+    nick: "bob",
+    by: "op",
+    reason: undefined,
+    banMinutes: 0,
+    time: 7,
+  };
+  assertEquals(JSON.parse(json.roomJson(room)), {
+    type: "kicked",
+    room: "lobby",
+    nick: "bob",
+    by: "op",
+    banMinutes: 0,
+    time: 7,
+  });
+  assertEquals(text.roomLine(room), "bob was banned by op until the ban is lifted.");
+  const kick: RoomEvent = { ...room, banMinutes: undefined };
+  delete kick.banMinutes;
+  assertEquals(text.roomLine(kick), "bob was kicked by op.");
+});
+
+Deno.test("json format gives the operator's answers their fields and text", () => {
+  const json = new JsonFormat("ko");
+  assertEquals(userJson(json, { type: "notice", notice: { code: "kickDone", nick: "bob" } }), {
+    type: "notice",
+    code: "kickDone",
+    nick: "bob",
+    text: "bob님을 강퇴했습니다.",
+  });
+  const wrong = { code: "opWrong", failures: 3, closing: true } as const;
+  assertEquals(userJson(json, { type: "notice", notice: wrong }), {
+    type: "notice",
+    ...wrong,
+    text: "운영자 비밀번호가 3번 틀려 연결을 종료합니다.",
   });
 });

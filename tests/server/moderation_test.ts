@@ -4,8 +4,8 @@
  * @module
  */
 
-import { assertEquals } from "@std/assert";
-import { joinAll, LineClient, startServer } from "../_server_helpers.ts";
+import { assertEquals, assertStringIncludes } from "@std/assert";
+import { isMembersLine, joinAll, LineClient, startServer } from "../_server_helpers.ts";
 
 Deno.test("moderation: a kicked user is told and its connection closes; the room sees who did it", async () => {
   await using s = startServer({ opPassword: "teacher" });
@@ -32,9 +32,13 @@ Deno.test("moderation: a banned address is refused before any prompt until it is
   await using _op = op;
   await op.send("/op teacher");
   await op.waitFor("운영자가 되었습니다.");
-  await op.send("/ban pupil 10");
+  await op.send("/ban pupil 10 수업 방해");
+  await op.waitFor("pupil님이 teacher님에 의해 10분 동안 차단되었습니다.");
   await op.waitFor("pupil님(127.0.0.1)을 10분 동안 차단했습니다.");
-  await pupil.waitFor("teacher님에 의해 강퇴되었습니다.");
+  assertEquals(
+    await pupil.nextLine(),
+    "teacher님에 의해 10분 동안 차단되었습니다. 사유: 수업 방해",
+  );
   await pupil.waitClosed();
   await pupil.close();
   {
@@ -48,4 +52,41 @@ Deno.test("moderation: a banned address is refused before any prompt until it is
   await op.waitFor("127.0.0.1의 차단을 풀었습니다.");
   await using back = await LineClient.connect(s.port);
   await back.join("pupil");
+});
+
+Deno.test("moderation: a kick of someone in another room answers the operator with one line", async () => {
+  await using s = startServer({ opPassword: "teacher" });
+  const [op, pupil, other] = await joinAll(s.port, "teacher", "pupil", "other");
+  await using _op = op;
+  await using _other = other;
+  await op.send("/op teacher");
+  await op.waitFor("운영자가 되었습니다.");
+  await op.send("/join math");
+  await op.waitFor("teacher님이 입장하셨습니다.");
+  await op.waitFor(isMembersLine);
+  await op.send("/kick pupil");
+  assertEquals(await op.nextLine(), "pupil님을 강퇴했습니다.");
+  await pupil.waitFor("teacher님에 의해 강퇴되었습니다.");
+  await pupil.waitClosed();
+  await pupil.close();
+  await other.waitFor("pupil님이 teacher님에 의해 강퇴되었습니다.");
+});
+
+Deno.test("moderation: the third wrong operator password is said to close the connection, then closes it", async () => {
+  await using s = startServer({ opPassword: "teacher" });
+  const [guesser, other] = await joinAll(s.port, "guesser", "other");
+  await using _g = guesser;
+  await using _o = other;
+  await guesser.waitFor("other님이 입장하셨습니다.");
+  await guesser.send("/op a");
+  await guesser.send("/op b");
+  await guesser.send("/op c");
+  assertEquals(await guesser.waitClosed(), [
+    "운영자 비밀번호가 틀렸습니다.",
+    "운영자 비밀번호가 틀렸습니다.",
+    "운영자 비밀번호가 3번 틀려 연결을 종료합니다.",
+  ]);
+  await other.waitFor("guesser님이 퇴장하셨습니다.");
+  await s.server.shutdown();
+  assertStringIncludes(s.sink.text, "(guesser) - 운영자 비밀번호 3회 틀림");
 });

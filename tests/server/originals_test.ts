@@ -5,11 +5,15 @@
  * @module
  */
 
-import { assertEquals } from "@std/assert";
+import { assert, assertEquals } from "@std/assert";
 import { UNFRAMED_PAUSE_MS } from "../../lib/transport/tcp_connection.ts";
 import { spawnMain } from "../_helpers.ts";
 import { joinAll, startServer } from "../_server_helpers.ts";
-import { OriginalEchoClient, OriginalPythonClient } from "../fixtures/original_clients.ts";
+import {
+  ORIGINAL_RECV_BYTES,
+  OriginalEchoClient,
+  OriginalPythonClient,
+} from "../fixtures/original_clients.ts";
 
 Deno.test("originals: the Python client (no newlines) joins, chats, whispers and quits", async () => {
   await using s = startServer();
@@ -30,6 +34,44 @@ Deno.test("originals: the Python client (no newlines) joins, chats, whispers and
   await py.sendMessage("/종료");
   await py.waitClosed();
   await alice.waitFor("파이썬님이 퇴장하셨습니다.");
+});
+
+Deno.test("originals: the Python client reads a long Korean line whole, every read ending on a character", async () => {
+  await using s = startServer({ maxLineBytes: 8192 });
+  const [alice] = await joinAll(s.port, "alice");
+  await using _a = alice;
+  await using py = await OriginalPythonClient.connect(s.port);
+  await py.waitFor("닉네임을 입력하세요:");
+  await py.sendMessage("파이썬");
+  await py.waitFor("서버에 연결되었습니다.");
+  // `alice> x` is 8 bytes: a first read of 1024 bytes would end inside the 339th 가.
+  const text = "x" + "가나다라마바사".repeat(300);
+  await alice.send(text);
+  await alice.waitFor(`alice> ${text}`);
+  assertEquals(await py.waitFor((l) => l.startsWith("alice> ")), `alice> ${text}`);
+  assertEquals(py.decodeError, undefined);
+  assert(py.reads.every((n) => n <= ORIGINAL_RECV_BYTES));
+});
+
+Deno.test("originals: the Python client entering a busy room gets the history in reads that end on a character", async () => {
+  await using s = startServer({ historyLimit: 20 });
+  const [alice] = await joinAll(s.port, "alice");
+  await using _a = alice;
+  // Each history line is `[HH:MM] alice> ` and 30 가: 106 bytes. After the 29-byte header,
+  // byte 1024 falls 25 bytes into the 10th line's Korean: inside a character.
+  const said = Array.from({ length: 20 }, () => "가".repeat(30));
+  for (const line of said) await alice.send(line);
+  await alice.waitFor(`alice> ${said[19]}`);
+  await using py = await OriginalPythonClient.connect(s.port);
+  await py.waitFor("닉네임을 입력하세요:");
+  await py.sendMessage("파이썬");
+  await py.waitFor("-- 최근 메시지 20개 --");
+  for (const line of said) await py.waitFor((l) => l.endsWith(` alice> ${line}`));
+  await py.waitFor("서버에 연결되었습니다.");
+  // The room goes on: lines keep arriving whole.
+  await alice.send("다음");
+  await py.waitFor("alice> 다음");
+  assertEquals(py.decodeError, undefined);
 });
 
 Deno.test("originals: a client that sent a newline is never cut by a pause", async () => {

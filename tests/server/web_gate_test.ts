@@ -1,18 +1,28 @@
 /**
  * The web port's front door over real sockets: the page and its headers, the
- * WebSocket upgrade and its origin check, and every request it refuses.
+ * WebSocket upgrade, its Host and origin checks, and every request it refuses.
  *
  * @module
  */
 
-import { assert, assertEquals, assertFalse, assertMatch, assertStringIncludes } from "@std/assert";
-import { WebGate } from "../../lib/server/web_gate.ts";
+import {
+  assert,
+  assertEquals,
+  assertFalse,
+  assertMatch,
+  assertStringIncludes,
+  assertThrows,
+} from "@std/assert";
+import { consoleText } from "../../lib/catalog/console_text.ts";
+import { WebGate, type WebGateOptions } from "../../lib/server/web_gate.ts";
 import { MAX_REQUEST_HEAD_BYTES } from "../../lib/transport/http_head.ts";
+import { encodeClientFrame, OPCODE_TEXT } from "../../lib/transport/websocket_frame.ts";
 import { acceptKey } from "../../lib/transport/websocket_handshake.ts";
+import { ConsoleLog } from "../../lib/util/console_log.ts";
 import { PAGE_CSP } from "../../lib/web/page.ts";
-import { LineClient } from "../_server_helpers.ts";
+import { LineClient, MemorySink } from "../_server_helpers.ts";
 import { getRequest, rawRequest, startWebServer } from "../_web_helpers.ts";
-import { RawClient } from "../fixtures/raw_client.ts";
+import { RawClient, writeAllTo } from "../fixtures/raw_client.ts";
 import { makeTestCert, OPENSSL_AVAILABLE } from "../fixtures/tls_cert.ts";
 import { WsClient } from "../fixtures/ws_client.ts";
 
@@ -73,7 +83,11 @@ Deno.test(
     const cases: [string, number, string][] = [
       [getRequest(port, "/admin"), 404, 'Not found: "/admin"'],
       [getRequest(port, "/<script>alert(1)</script>"), 404, "Not found"],
-      [`POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello`, 405, "use GET"],
+      [
+        `POST / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Length: 5\r\n\r\nhello`,
+        405,
+        "use GET",
+      ],
       [getRequest(port, "/ws"), 426, "WebSocket endpoint"],
       [upgradeRequest(port).replace(KEY, "short"), 400, "Sec-WebSocket-Key"],
       [upgradeRequest(port).replace("Version: 13", "Version: 8"), 426, "version 13"],
@@ -91,7 +105,8 @@ Deno.test(
       assertEquals(response.body.split("\n").length, 2, "one line");
     }
     assertEquals(
-      (await rawRequest(port, `POST / HTTP/1.1\r\n\r\n`)).headers.get("allow"),
+      (await rawRequest(port, `POST / HTTP/1.1\r\nHost: localhost:${port}\r\n\r\n`)).headers
+        .get("allow"),
       "GET, HEAD",
     );
     // Garbage and an early close leave the server serving.
@@ -154,8 +169,8 @@ Deno.test(
   "web gate: a connection that sends no complete head in time gets 408 and is closed",
   { timeout: TEST_TIMEOUT_MS },
   async () => {
-    const gate = new WebGate({ html: "<p>x</p>", headTimeoutMs: 200 });
     using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const gate = new WebGate({ html: "<p>x</p>", addr: listener.addr, headTimeoutMs: 200 });
     const accepted = listener.accept();
     await using client = await RawClient.connect(listener.addr.port);
     gate.accept(await accepted, () => {
@@ -239,3 +254,199 @@ Deno.test({
     assertEquals(plain.status, 403);
   },
 });
+
+/** A gate alone on a port of its own: an accepted upgrade gets its 101, then is closed. */
+function gateOnPort(options: Omit<WebGateOptions, "html" | "addr"> = {}) {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const gate = new WebGate({ html: "<p>page</p>", addr: listener.addr, ...options });
+  const accepting = (async () => {
+    while (true) {
+      let conn: Deno.Conn;
+      try {
+        conn = await listener.accept();
+      } catch {
+        return;
+      }
+      gate.accept(conn, (upgraded, upgrade) => {
+        void writeAllTo(upgraded, upgrade.response).catch(() => {}).finally(() => upgraded.close());
+      });
+    }
+  })();
+  return {
+    port: listener.addr.port,
+    async [Symbol.asyncDispose]() {
+      listener.close();
+      await accepting;
+      gate.close();
+      await gate.finished();
+    },
+  };
+}
+
+/** A request to `path` addressed to `host`, with more header lines. */
+function requestTo(host: string, path: string, headers: string[] = []): string {
+  return [`GET ${path} HTTP/1.1`, `Host: ${host}`, ...headers].join("\r\n") + "\r\n\r\n";
+}
+
+const UPGRADE_HEADERS = [
+  "Upgrade: websocket",
+  "Connection: Upgrade",
+  `Sec-WebSocket-Key: ${KEY}`,
+  "Sec-WebSocket-Version: 13",
+];
+
+Deno.test(
+  "web gate: a request addressed to a name that is not the server's gets 403, page and socket alike (DNS rebinding)",
+  { timeout: TEST_TIMEOUT_MS },
+  async () => {
+    await using s = startWebServer();
+    const port = s.webPort;
+    // A rebinding page: its own name, our address; its origin matches the Host it sends.
+    for (const path of ["/", "/ws"]) {
+      const refused = await rawRequest(
+        port,
+        requestTo(`evil.example:${port}`, path, [
+          ...(path === "/ws" ? UPGRADE_HEADERS : []),
+          `Origin: http://evil.example:${port}`,
+        ]),
+      );
+      assertEquals(refused.status, 403, path);
+      assertStringIncludes(refused.body, `Cannot serve host "evil.example:${port}"`);
+      assertEquals(refused.body.split("\n").length, 2, "one line");
+    }
+    // The server's own names with its port; anything else, or no Host at all, is refused.
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST.:${port}`]) {
+      assertEquals((await rawRequest(port, requestTo(host, "/"))).status, 200, host);
+    }
+    for (
+      const host of [`127.0.0.1:${port + 1}`, "127.0.0.1", `0.0.0.0:${port}`, `a@127.0.0.1:${port}`]
+    ) {
+      assertEquals((await rawRequest(port, requestTo(host, "/"))).status, 403, host);
+    }
+    const noHost = await rawRequest(port, `GET / HTTP/1.1\r\n\r\n`);
+    assertEquals(noHost.status, 400);
+    assertStringIncludes(noHost.body, "without a Host header");
+    // The origin is compared with the server's names, not with the Host the request names.
+    const other = await rawRequest(
+      port,
+      requestTo(`127.0.0.1:${port}`, "/ws", [
+        ...UPGRADE_HEADERS,
+        `Origin: http://localhost:${port}`,
+      ]),
+    );
+    assertEquals(other.status, 101);
+  },
+);
+
+Deno.test(
+  "web gate: hosts allowed by the operator serve the page, and their pages may open the socket",
+  { timeout: TEST_TIMEOUT_MS },
+  async () => {
+    await using g = gateOnPort({ hosts: ["chat.example.org", "proxy.example:8443"] });
+    const cases: [string, number][] = [
+      ["chat.example.org", 200],
+      ["chat.example.org:9000", 200],
+      ["CHAT.example.org.", 200],
+      ["proxy.example:8443", 200],
+      ["proxy.example:8444", 403],
+      ["proxy.example", 403],
+      ["example.org", 403],
+    ];
+    for (const [host, status] of cases) {
+      assertEquals((await rawRequest(g.port, requestTo(host, "/"))).status, status, host);
+    }
+    // Behind a proxy that adds TLS, the page's origin is https:// though the gate is plain.
+    for (const origin of ["https://chat.example.org", "https://proxy.example:8443"]) {
+      const opened = await rawRequest(
+        g.port,
+        requestTo(`127.0.0.1:${g.port}`, "/ws", [...UPGRADE_HEADERS, `Origin: ${origin}`]),
+      );
+      assertEquals(opened.status, 101, origin);
+    }
+    const refused = await rawRequest(
+      g.port,
+      requestTo(`127.0.0.1:${g.port}`, "/ws", [...UPGRADE_HEADERS, "Origin: https://example.org"]),
+    );
+    assertEquals(refused.status, 403);
+    using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const error = assertThrows(
+      () => new WebGate({ html: "", addr: listener.addr, hosts: ["http://chat.example.org/"] }),
+      TypeError,
+    );
+    assertEquals(
+      error.message,
+      'Cannot allow host "http://chat.example.org/": expected a name or an address, with an optional :port',
+    );
+  },
+);
+
+Deno.test(
+  "web gate: GET /ws with a body is refused with 400, and the body never reaches the chat",
+  { timeout: TEST_TIMEOUT_MS },
+  async () => {
+    await using s = startWebServer();
+    const port = s.webPort;
+    // The body is a masked text frame holding a nickname: read as frames, it would register it.
+    const frame = encodeClientFrame(OPCODE_TEXT, new TextEncoder().encode("sneaky"));
+    for (const framing of [`Content-Length: ${frame.length}`, "Transfer-Encoding: chunked"]) {
+      const head = new TextEncoder().encode(upgradeRequest(port, [framing]));
+      const request = new Uint8Array(head.length + frame.length);
+      request.set(head);
+      request.set(frame, head.length);
+      const refused = await rawRequest(port, request);
+      assertEquals(refused.status, 400, framing);
+      assertStringIncludes(refused.body, "Cannot upgrade a request with a body");
+    }
+    assertEquals((await rawRequest(port, upgradeRequest(port, ["Content-Length: 0"]))).status, 101);
+    // The nickname is free: nothing registered it.
+    await using nc = await LineClient.connect(s.port);
+    await nc.join("sneaky");
+  },
+);
+
+Deno.test(
+  "web gate: a refused Host or Origin leaves one console line with the peer and the reason, at most one per address in a while",
+  { timeout: TEST_TIMEOUT_MS },
+  async () => {
+    const sink = new MemorySink();
+    const log = new ConsoleLog({ sink, timestamps: false });
+    await using s = startWebServer({ log });
+    const port = s.webPort;
+    const origin = await rawRequest(
+      port,
+      upgradeRequest(port, ["Origin: https://evil.example"]),
+    );
+    assertEquals(origin.status, 403);
+    // The same address again, at once: answered, not logged again.
+    assertEquals((await rawRequest(port, requestTo(`evil.example:${port}`, "/"))).status, 403);
+    await log.flushed();
+    const lines = sink.text.split("\n").filter((line) => line.startsWith("웹 요청 거부"));
+    assertEquals(lines.length, 1, sink.text);
+    assertMatch(
+      lines[0],
+      /^웹 요청 거부: 127\.0\.0\.1:\d+ - 허용되지 않은 Origin "https:\/\/evil\.example" \(허용하려면 --web-origin\)$/,
+    );
+  },
+);
+
+Deno.test(
+  "web gate: each refusal reason reads as one console line in both languages",
+  () => {
+    assertEquals(
+      consoleText("en").logWebRefused("192.0.2.9:5000", "host", '"evil.example:8080"'),
+      'web request refused: 192.0.2.9:5000 - Host "evil.example:8080" is not a name of this server (allow it with --web-host-allow)',
+    );
+    assertEquals(
+      consoleText("ko").logWebRefused("192.0.2.9:5000", "host", '"evil.example:8080"'),
+      '웹 요청 거부: 192.0.2.9:5000 - 이 서버의 이름이 아닌 Host "evil.example:8080" (허용하려면 --web-host-allow)',
+    );
+    assertEquals(
+      consoleText("en").logWebRefused("192.0.2.9:5000", "noHost", ""),
+      "web request refused: 192.0.2.9:5000 - no Host header",
+    );
+    assertEquals(
+      consoleText("en").logWebRefused("192.0.2.9:5000", "origin", '"null"'),
+      'web request refused: 192.0.2.9:5000 - origin "null" not allowed (allow it with --web-origin)',
+    );
+  },
+);

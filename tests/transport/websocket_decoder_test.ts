@@ -154,11 +154,11 @@ Deno.test("websocket decoder ends at a close frame: lines before it count, bytes
   assertEquals(lines, ["last"]);
   assertEquals(decoder.endedBy, "eof");
   assertEquals(decoder.push(text("more")), []);
-  assertEquals(decoder.farewell("eof"), closeFrame(4000));
-  assertEquals(decoder.farewell("eof"), undefined, "once");
+  assertEquals(decoder.farewell("normal", "eof"), closeFrame(4000));
+  assertEquals(decoder.farewell("normal", "eof"), undefined, "once");
   const empty = new WebSocketDecoder();
   empty.push(encodeClientFrame(OPCODE_CLOSE, new Uint8Array(0)));
-  assertEquals([empty.endedBy, empty.farewell("eof")], ["eof", closeFrame(1000)]);
+  assertEquals([empty.endedBy, empty.farewell("normal", "eof")], ["eof", closeFrame(1000)]);
 });
 
 Deno.test("websocket decoder ends with 1002 on a frame that breaks the protocol", () => {
@@ -186,24 +186,26 @@ Deno.test("websocket decoder ends with 1002 on a frame that breaks the protocol"
     const decoder = new WebSocketDecoder();
     assertEquals(decoder.push(concat(bytes, text("after"))), [], name);
     assertEquals(decoder.endedBy, "protocolError", name);
-    assertEquals(decoder.farewell("protocolError"), closeFrame(1002, "protocolError"), name);
+    assertEquals(
+      decoder.farewell("protocolError", "protocolError"),
+      closeFrame(1002, "protocolError"),
+      name,
+    );
   }
 });
 
-Deno.test("websocket decoder says goodbye with the close code of why the connection ends", () => {
+Deno.test("websocket decoder says goodbye with the close code it is given, and its word as the reason", () => {
   const codes: [Parameters<WebSocketDecoder["farewell"]>[0], number][] = [
-    ["quit", 1000],
-    ["shutdown", 1001],
-    ["lineTooLong", 1009],
-    ["kicked", 1008],
-    ["banned", 1008],
-    ["flooding", 1008],
-    ["nicknameTimeout", 1008],
-    ["error", 1011],
-    ["serverFull", 1013],
+    ["normal", 1000],
+    ["goingAway", 1001],
+    ["protocolError", 1002],
+    ["policyViolation", 1008],
+    ["messageTooBig", 1009],
+    ["internalError", 1011],
+    ["tryAgainLater", 1013],
   ];
-  for (const [reason, code] of codes) {
-    assertEquals(new WebSocketDecoder().farewell(reason), closeFrame(code, reason), reason);
+  for (const [name, code] of codes) {
+    assertEquals(new WebSocketDecoder().farewell(name, "kicked"), closeFrame(code, "kicked"), name);
   }
 });
 

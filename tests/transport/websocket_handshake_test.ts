@@ -28,6 +28,10 @@ Deno.test("websocket handshake: a browser's upgrade request is accepted with 101
   assertEquals(isUpgradeRequest(head), true);
   assertEquals(checkUpgrade(head), KEY);
   assertEquals(
+    checkUpgrade(parseRequestHead(REQUEST.replace("\r\n\r\n", "\r\nContent-Length: 0\r\n\r\n"))),
+    KEY,
+  );
+  assertEquals(
     new TextDecoder().decode(upgradeResponse(KEY)),
     "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
       "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n",
@@ -43,6 +47,9 @@ Deno.test("websocket handshake: a request that is not a proper upgrade is refuse
     [REQUEST.replace("Version: 13", "Version: 12"), 426],
     [REQUEST.replace(KEY, "not-a-key"), 400],
     [REQUEST.replace(`Sec-WebSocket-Key: ${KEY}\r\n`, ""), 400],
+    // A body would be read as the first frames.
+    [REQUEST.replace("\r\n\r\n", "\r\nContent-Length: 7\r\n\r\n"), 400],
+    [REQUEST.replace("\r\n\r\n", "\r\nTransfer-Encoding: chunked\r\n\r\n"), 400],
   ];
   for (const [request, status] of cases) {
     const error = assertThrows(() => checkUpgrade(parseRequestHead(request)), HttpError);

@@ -19,7 +19,7 @@ import { ConsoleLog } from "../../lib/util/console_log.ts";
 import { PAGE_CSP, pageHtml } from "../../lib/web/page.ts";
 import { spawnMain } from "../_helpers.ts";
 import { LineClient, MemorySink } from "../_server_helpers.ts";
-import { startWebServer } from "../_web_helpers.ts";
+import { FakeChat, type FakeSocket, startWebServer } from "../_web_helpers.ts";
 import { PAGE_TIMEOUT_MS, TestBrowser } from "../fixtures/browser.ts";
 
 /** The little of the DOM that the functions run in the page use (no `dom` lib here). */
@@ -30,6 +30,14 @@ interface PageElement {
   querySelector(selector: string): PageElement | null;
   querySelectorAll(selector: string): PageElement[] & { length: number };
   getBoundingClientRect(): { left: number; right: number; bottom: number };
+}
+/** A scrolling element, as the functions run in the page see it. */
+interface PageScroller {
+  scrollTop: number;
+  readonly scrollHeight: number;
+  readonly clientHeight: number;
+  addEventListener(type: "scroll", listener: () => void): void;
+  removeEventListener(type: "scroll", listener: () => void): void;
 }
 declare const document: {
   querySelector(selector: string): PageElement | null;
@@ -294,7 +302,8 @@ Deno.test({
 });
 
 Deno.test({
-  name: "web page: after the server restarts the page says so, reconnects by itself and rejoins",
+  name:
+    "web page: after the server restarts the page says so and goes straight back to its room: the lobby sees nothing, the room counts are right",
   timeout: BROWSER_TEST_TIMEOUT_MS,
   fn: async () => {
     const sink = new MemorySink();
@@ -317,17 +326,39 @@ Deno.test({
     await waitForLine(page, "서버와의 연결이 끊어졌습니다.", "#lines .notice");
     await page.waitForSelector("#say[disabled]");
     assertStringIncludes(await page.$eval("#status", (e) => e.className), "bad");
+    // Kept offline until a witness is in the new server's lobby: then it may come back.
+    await page.setOfflineMode(true);
 
     // The same web port again, as after a restart.
     await using second = serve({ ...options, web: { port: webPort } });
+    await using witness = await LineClient.connect(second.addr.port);
+    await witness.join("witness");
+    await using gardener = await LineClient.connect(second.addr.port);
+    await gardener.join("gardener");
+    await gardener.send("/join garden");
+    await gardener.waitFor("gardener님이 입장하셨습니다.");
+    await page.setOfflineMode(false);
     await waitForLine(page, "다시 연결되었습니다.");
     await page.waitForSelector("#say:not([disabled])");
-    await until(page, () => document.querySelector("#room-name")?.textContent === "garden");
-    await using nc = await LineClient.connect(second.addr.port);
-    await nc.join("nc");
-    await nc.send("/join garden");
+    assertEquals(await page.$eval("#room-name", (e) => e.textContent), "garden");
+    await gardener.waitFor("phoenix님이 입장하셨습니다.");
     await say(page, "I am back");
-    await nc.waitFor("phoenix> I am back");
+    await gardener.waitFor("phoenix> I am back");
+    // The room list counts what is there: the page and the gardener, the witness.
+    await until(
+      page,
+      () =>
+        [...document.querySelectorAll("#rooms li")].map((li) => li.textContent).sort().join(
+          " | ",
+        ) === "garden (2) | lobby (1)",
+    );
+    // A whisper comes after every lobby line already sent to the witness: had the page
+    // passed through the lobby, its join and its move would be there before it.
+    await say(page, "@witness back");
+    await witness.waitFor("[귓속말] phoenix> back");
+    const seen = witness.received.filter((line) => line.includes("phoenix"));
+    assertEquals(seen, ["[귓속말] phoenix> back"]);
+    assertEquals(browser.errors, []);
   },
 });
 
@@ -387,6 +418,9 @@ Deno.test({
     const page = await browser.open(`http://127.0.0.1:${s.webPort}/`, { width: 375, height: 667 });
     await page.waitForSelector("#join-button:not([disabled])");
     assertEquals(await page.$eval("#join-button", (b) => b.textContent), "Join");
+    // Nothing to fold on the join screen: no menu button.
+    assertEquals(await page.$("#menu:not([hidden])"), null);
+    assertEquals(await (await page.$("#menu"))!.boundingBox(), null);
     await page.type("#nick", "phone");
     await page.click("#join-button");
     await page.waitForSelector("#say:not([disabled])", { visible: true });
@@ -398,6 +432,12 @@ Deno.test({
     });
     assert(layout.right <= layout.width && layout.bottom <= 667, JSON.stringify(layout));
     assert(layout.sideLeft >= layout.width, "the side panel is off screen");
+    // The menu button sits at the header's end, where a thumb looks for it.
+    const ends = await page.evaluate(() => ({
+      menu: document.querySelector("#menu")!.getBoundingClientRect().right,
+      header: document.querySelector("header")!.getBoundingClientRect().right,
+    }));
+    assert(ends.menu >= ends.header - 16 && ends.menu <= ends.header, JSON.stringify(ends));
     await page.click("#menu");
     // It slides in (a CSS transition, no DOM change to wait on): check every 50 ms.
     await page.waitForFunction(
@@ -431,5 +471,229 @@ Deno.test({
     await page.click("#join-button");
     await page.waitForSelector("#say:not([disabled])", { visible: true });
     assertEquals(await page.$eval("#me", (e) => e.textContent), "나: guest");
+  },
+});
+
+/** Where the list is scrolled: its offset, how far from the newest line, how tall it is. */
+function scrollOf(page: Page): Promise<{ top: number; gap: number; tall: boolean }> {
+  return page.$eval("#lines", (list) => {
+    const l = list as unknown as PageScroller;
+    return {
+      top: l.scrollTop,
+      gap: l.scrollHeight - l.scrollTop - l.clientHeight,
+      tall: l.scrollHeight > 1.5 * l.clientHeight,
+    };
+  });
+}
+
+/**
+ * Scrolls the list up with the mouse wheel, as a reader does, and returns once the
+ * page has seen a scroll event that left it well above the newest line (its own
+ * handler runs before the test's, registered later).
+ */
+async function scrollUp(page: Page): Promise<void> {
+  const seen = page.$eval("#lines", (list) =>
+    new Promise<void>((resolve) => {
+      const l = list as unknown as PageScroller;
+      const check = () => {
+        if (l.scrollHeight - l.scrollTop - l.clientHeight > 200) {
+          l.removeEventListener("scroll", check);
+          resolve();
+        }
+      };
+      l.addEventListener("scroll", check);
+    }));
+  const box = (await (await page.$("#lines"))!.boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.wheel({ deltaY: -3000 });
+  await seen;
+}
+
+Deno.test({
+  name:
+    "web page: the list opens at the newest line, follows new ones, leaves a reader who scrolled up in place with a button, and always shows your own line (1280×800, 390×844)",
+  timeout: BROWSER_TEST_TIMEOUT_MS * 2,
+  fn: async () => {
+    await using s = startWebServer();
+    await using nc = await LineClient.connect(s.port);
+    await nc.join("nc");
+    // Fifty lines of history: taller than either window.
+    for (let i = 1; i <= 60; i++) await nc.send(`earlier line ${i}`);
+    await nc.waitFor("nc> earlier line 60");
+    await using browser = await TestBrowser.launch();
+    const viewports = [{ width: 1280, height: 800 }, { width: 390, height: 844 }];
+    for (const [n, viewport] of viewports.entries()) {
+      const where = JSON.stringify(viewport);
+      const page = await joinPage(browser, s.webPort, `reader${n}`, viewport);
+      await waitForLine(page, "earlier line 60");
+      let at = await scrollOf(page);
+      assert(at.tall && at.gap <= 2, `opens at the newest line ${where}: ${JSON.stringify(at)}`);
+      assertEquals(await page.$("#jump:not([hidden])"), null);
+
+      await nc.send(`new line ${n}`);
+      await waitForLine(page, `new line ${n}`);
+      at = await scrollOf(page);
+      assert(at.gap <= 2, `follows a new line ${where}: ${JSON.stringify(at)}`);
+
+      await scrollUp(page);
+      const left = (await scrollOf(page)).top;
+      for (let i = 1; i <= 3; i++) await nc.send(`while reading ${n}.${i}`);
+      await waitForLine(page, `while reading ${n}.3`);
+      at = await scrollOf(page);
+      assertEquals(at.top, left, `a reader who scrolled up stays put ${where}`);
+      await page.waitForSelector("#jump:not([hidden])", { visible: true });
+      await page.click("#jump");
+      at = await scrollOf(page);
+      assert(at.gap <= 2, `the button shows the newest line ${where}: ${JSON.stringify(at)}`);
+      assertEquals(await page.$("#jump:not([hidden])"), null);
+
+      await scrollUp(page);
+      await say(page, `my own line ${n}`);
+      await waitForLine(page, `my own line ${n}`);
+      at = await scrollOf(page);
+      assert(at.gap <= 2, `your own line shows ${where}: ${JSON.stringify(at)}`);
+      await page.close();
+    }
+    assertEquals(browser.errors, []);
+  },
+});
+
+Deno.test({
+  name:
+    "web page: a mention with Korean particles (민수님, 민수야, 민수에게) is highlighted, another word (민수기) is not",
+  timeout: BROWSER_TEST_TIMEOUT_MS,
+  fn: async () => {
+    await using s = startWebServer();
+    await using browser = await TestBrowser.launch();
+    const page = await joinPage(browser, s.webPort, "민수");
+    await using nc = await LineClient.connect(s.port);
+    await nc.join("지수");
+    const said = [
+      "민수님 안녕하세요",
+      "민수야 밥 먹자",
+      "이거 민수에게 전해 줘",
+      "민수기 읽었어?",
+      "김민수 말고",
+    ];
+    for (const line of said) await nc.send(line);
+    await waitForLine(page, "김민수 말고");
+    const seen = await page.$$eval("#lines .message", (items) =>
+      items.map((li) => ({
+        text: li.querySelector(".text")?.textContent,
+        mention: li.className.includes("mention"),
+        mark: li.querySelector("mark")?.textContent ?? null,
+      })));
+    assertEquals(seen, [
+      { text: "민수님 안녕하세요", mention: true, mark: "민수" },
+      { text: "민수야 밥 먹자", mention: true, mark: "민수" },
+      { text: "이거 민수에게 전해 줘", mention: true, mark: "민수" },
+      { text: "민수기 읽었어?", mention: false, mark: null },
+      { text: "김민수 말고", mention: false, mark: null },
+    ]);
+    assertEquals(browser.errors, []);
+  },
+});
+
+/** Opens the page on a fake chat and takes it through the nickname step by hand. */
+async function joinFake(
+  browser: TestBrowser,
+  fake: FakeChat,
+  nick: string,
+): Promise<{ page: Page; socket: FakeSocket }> {
+  const page = await browser.open(`http://127.0.0.1:${fake.port}/`);
+  const socket = await fake.nextSocket();
+  await socket.send({ type: "prompt", prompt: "nickname" });
+  await page.waitForSelector("#join-button:not([disabled])");
+  await page.type("#nick", nick);
+  await page.click("#join-button");
+  await socket.waitForLine(nick);
+  return { page, socket };
+}
+
+/** The texts of a list's items on the page (`#users li`, `#rooms li`). */
+function items(page: Page, selector: string): Promise<string[]> {
+  return page.$$eval(selector, (list) => list.map((li) => li.textContent ?? ""));
+}
+
+Deno.test({
+  name:
+    "web page: the people list comes from the members event (no /who asked), a room too big to list is asked in full, and the room's count follows joins and leaves",
+  timeout: BROWSER_TEST_TIMEOUT_MS,
+  fn: async () => {
+    await using fake = new FakeChat();
+    await using browser = await TestBrowser.launch();
+    const { page, socket } = await joinFake(browser, fake, "me");
+    const time = Date.now();
+    await socket.send({ type: "room", room: "lobby" });
+    await socket.send({ type: "joined", room: "lobby", nick: "me", time });
+    await socket.send({ type: "welcome", nick: "me" });
+    await socket.send({
+      type: "members",
+      room: "lobby",
+      users: [{ nick: "ann", away: false }, { nick: "bo", away: true }, {
+        nick: "me",
+        away: false,
+      }],
+      total: 3,
+    });
+    // The fake never answers /who: the list can only come from the event.
+    await until(page, () => document.querySelectorAll("#users li").length === 3);
+    assertEquals(await items(page, "#users li"), ["ann", "bo (자리비움)", "me"]);
+    assertEquals(await socket.waitForLine("/rooms"), ["/rooms"]);
+    await socket.send({
+      type: "rooms",
+      rooms: [{ name: "lobby", count: 3 }, { name: "math", count: 1 }],
+    });
+    await until(page, () => document.querySelector("#rooms li")?.textContent === "lobby (3)");
+    await socket.send({ type: "joined", room: "lobby", nick: "cy", time });
+    await until(page, () => document.querySelector("#rooms li")?.textContent === "lobby (4)");
+    await socket.send({ type: "moved", room: "lobby", nick: "ann", to: "math", time });
+    await socket.send({ type: "left", room: "lobby", nick: "bo", time });
+    await until(page, () => document.querySelector("#rooms li")?.textContent === "lobby (2)");
+    assertEquals(await items(page, "#users li"), ["me", "cy"]);
+
+    // A room of 150: the event names the first 100; the page asks for all of them.
+    await socket.send({ type: "room", room: "hall" });
+    await socket.send({ type: "joined", room: "hall", nick: "me", time });
+    const hundred = Array.from({ length: 100 }, (_, i) => ({ nick: `u${i}`, away: false }));
+    await socket.send({ type: "members", room: "hall", users: hundred, total: 150 });
+    const sent = await socket.waitForLine("/who");
+    assertEquals(sent, ["/rooms", "/who"]);
+    await until(page, () => document.querySelectorAll("#users li").length === 100);
+    assertEquals(browser.errors, []);
+  },
+});
+
+Deno.test({
+  name:
+    "web page: the header says the chat is unavailable on the 'unavailable' notice, typing still goes out, and 'available' clears it",
+  timeout: BROWSER_TEST_TIMEOUT_MS,
+  fn: async () => {
+    await using fake = new FakeChat("en");
+    await using browser = await TestBrowser.launch();
+    const { page, socket } = await joinFake(browser, fake, "me");
+    await socket.send({ type: "room", room: "lobby" });
+    await socket.send({ type: "joined", room: "lobby", nick: "me", time: Date.now() });
+    await socket.send({ type: "welcome", nick: "me" });
+    await page.waitForSelector("#say:not([disabled])", { visible: true });
+    assertEquals(await page.$("#state:not([hidden])"), null);
+    await socket.send({
+      type: "notice",
+      code: "unavailable",
+      text: "The chat is unavailable for now; what you type is sent when it is back.",
+    });
+    await page.waitForSelector("#state:not([hidden])", { visible: true });
+    assertEquals(
+      await page.$eval("#state", (e) => e.textContent),
+      "Chat unavailable · what you send goes out when it is back",
+    );
+    await waitForLine(page, "The chat is unavailable for now", "#lines .notice");
+    // The server holds lines meanwhile: the page keeps sending them.
+    await say(page, "still here");
+    await socket.waitForLine("still here");
+    await socket.send({ type: "notice", code: "available", text: "The chat is available again." });
+    await page.waitForSelector("#state", { hidden: true });
+    await waitForLine(page, "The chat is available again.", "#lines .notice");
+    assertEquals(browser.errors, []);
   },
 });

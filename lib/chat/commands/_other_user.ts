@@ -4,7 +4,7 @@
  * @module
  */
 
-import { type MaybePromise, whenReady } from "../../util/maybe_async.ts";
+import type { Step } from "../../util/maybe_async.ts";
 import type { UserRef } from "../directory.ts";
 import type { CommandContext } from "./command.ts";
 
@@ -20,11 +20,11 @@ import type { CommandContext } from "./command.ts";
 export function withOtherUser(
   ctx: CommandContext,
   name: string,
-  act: (target: UserRef) => void,
-): MaybePromise<void> {
-  return whenReady(ctx.chat.findUser(name), (target) => {
+  act: (target: UserRef) => Step,
+): Step {
+  return ctx.chat.findUser(name, (target) => {
     if (target === undefined) ctx.notice({ code: "noSuchUser", nick: name });
     else if (target.nickname === ctx.user.nickname) ctx.notice({ code: "cannotKickSelf" });
-    else act(target);
+    else return act(target);
   });
 }

@@ -11,9 +11,6 @@ export const away: Command = {
   run(ctx) {
     ctx.user.away = ctx.args;
     // Said once every server sees it.
-    return whenReady(
-      ctx.chat.directory.changed(ctx.user),
-      () => ctx.notice({ code: "markedAway" }),
-    );
+    return whenReady(ctx.chat.changed(ctx.user), () => ctx.notice({ code: "markedAway" }));
   },
 };

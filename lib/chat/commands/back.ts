@@ -14,9 +14,6 @@ export const back: Command = {
       return;
     }
     ctx.user.away = undefined;
-    return whenReady(
-      ctx.chat.directory.changed(ctx.user),
-      () => ctx.notice({ code: "welcomeBack" }),
-    );
+    return whenReady(ctx.chat.changed(ctx.user), () => ctx.notice({ code: "welcomeBack" }));
   },
 };

@@ -1,16 +1,18 @@
-/** `/ban NICK [MINUTES]`: kick a user and refuse its address (operators). @module */
+/** `/ban NICK [MINUTES [REASON]]`: kick a user and refuse its address (operators). @module */
 
 import { withOtherUser } from "./_other_user.ts";
-import { words } from "../parse_line.ts";
 import type { Command } from "./command.ts";
 
 /** Minutes a ban lasts when none are given. */
 export const DEFAULT_BAN_MINUTES = 60;
 
+/** The nickname, then the minutes (digits), then the reason: the rest of the line. */
+const ARGS = /^(\S+)(?:\s+(\d{1,7})(?:\s+(.+))?)?$/s;
+
 /** `/ban` (`/차단`). */
 export const ban: Command = {
   names: ["/ban", "/차단"],
-  usage: { ko: "/ban 닉네임 [분]", en: "/ban NICK [MINUTES]" },
+  usage: { ko: "/ban 닉네임 [분 [사유]]", en: "/ban NICK [MINUTES [REASON]]" },
   help: {
     ko: `강퇴하고 그 주소를 막기 (기본 ${DEFAULT_BAN_MINUTES}분, 0 = 해제할 때까지)`,
     en: `kick and refuse the address (default ${DEFAULT_BAN_MINUTES} min, 0 = until lifted)`,
@@ -18,16 +20,25 @@ export const ban: Command = {
   op: true,
   minArgs: 1,
   run(ctx) {
-    const [name, given, ...rest] = words(ctx.args);
-    if (rest.length > 0 || (given !== undefined && !/^\d{1,7}$/.test(given))) {
+    const parsed = ARGS.exec(ctx.args);
+    if (parsed === null) {
       ctx.notice({ code: "usage", usage: ban.usage });
       return;
     }
+    const [, name, given, reason] = parsed;
     const minutes = given === undefined ? DEFAULT_BAN_MINUTES : Number(given);
     return withOtherUser(ctx, name, (target) => {
       ctx.chat.directory.ban(target.address, minutes);
-      ctx.notice({ code: "banAdded", nick: target.nickname, address: target.address, minutes });
-      ctx.chat.directory.kick(target, ctx.user.nickname, undefined);
+      // The user is told it is banned and for how long, its room sees it, the operator
+      // gets one line: the ban, or that the kick was lost.
+      const removal = { by: ctx.user.nickname, reason, banMinutes: minutes };
+      return ctx.chat.kick(target, removal, (kicked) => {
+        ctx.notice(
+          kicked
+            ? { code: "banAdded", nick: target.nickname, address: target.address, minutes }
+            : { code: "tryAgainLater" },
+        );
+      });
     });
   },
 };

@@ -6,6 +6,7 @@
  * @module
  */
 
+import type { Step } from "../../util/maybe_async.ts";
 import type { Chat } from "../chat.ts";
 import type { Notice, UserEvent } from "../events.ts";
 import type { User } from "../user.ts";
@@ -23,11 +24,10 @@ export interface CommandSession {
   /** Ends the connection after what is queued (the user leaves). */
   quit(): void;
   /**
-   * Counts a wrong operator password; the third in one connection disconnects.
-   *
-   * @returns `true` when the connection is being closed.
+   * Counts a wrong operator password and says so; the third in one connection
+   * says that it closes the connection, and does.
    */
-  opPasswordFailed(): boolean;
+  opPasswordFailed(): void;
 }
 
 /** What a handler gets. */
@@ -74,5 +74,5 @@ export interface Command {
    * @param ctx Who ran it, with what.
    * @returns When it has finished (at once for most).
    */
-  run(ctx: CommandContext): void | Promise<void>;
+  run(ctx: CommandContext): Step;
 }

@@ -13,8 +13,17 @@ export const kick: Command = {
   run(ctx) {
     const [name] = ctx.args.split(/\s/, 1);
     const reason = ctx.args.slice(name.length).trim() || undefined;
-    return withOtherUser(ctx, name, (target) => {
-      ctx.chat.directory.kick(target, ctx.user.nickname, reason);
-    });
+    // The operator is answered wherever the user was: this room, another, another server;
+    // a kick that was lost is said so.
+    return withOtherUser(
+      ctx,
+      name,
+      (target) =>
+        ctx.chat.kick(target, { by: ctx.user.nickname, reason }, (kicked) => {
+          ctx.notice(
+            kicked ? { code: "kickDone", nick: target.nickname } : { code: "tryAgainLater" },
+          );
+        }),
+    );
   },
 };

@@ -10,13 +10,13 @@ export const me: Command = {
   minArgs: 1,
   run(ctx) {
     const user = ctx.user;
-    const sent = ctx.chat.publish(user, {
+    // Not waited for, as a plain line; one that was lost is said so.
+    ctx.chat.publish(user, {
       type: "action",
       room: user.room?.name ?? "",
       nick: user.nickname,
       text: ctx.args,
       time: Date.now(),
     });
-    if (!sent) ctx.notice({ code: "unavailable" });
   },
 };

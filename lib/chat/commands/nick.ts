@@ -1,6 +1,5 @@
 /** `/nick NEW`: change your nickname. @module */
 
-import { whenReady } from "../../util/maybe_async.ts";
 import { isValidNickname, MAX_NICKNAME_CHARS, normalizeNickname } from "../nickname.ts";
 import type { Command } from "./command.ts";
 
@@ -19,12 +18,13 @@ export const nick: Command = {
     }
     const old = user.nickname;
     if (wanted === old) return;
-    return whenReady(ctx.chat.rename(user, wanted), (renamed) => {
+    return ctx.chat.rename(user, wanted, (renamed) => {
       if (!renamed) {
         ctx.notice({ code: "nicknameTaken", nick: wanted });
         return;
       }
       ctx.reply({ type: "renamed", from: old, to: wanted });
+      // A notice that was lost is said so (see Chat.publish).
       ctx.chat.publish(user, {
         type: "renamed",
         room: user.room?.name ?? "",

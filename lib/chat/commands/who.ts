@@ -1,6 +1,5 @@
 /** `/who`: the members of your room. @module */
 
-import { whenReady } from "../../util/maybe_async.ts";
 import type { Command } from "./command.ts";
 
 /** `/who` (`/접속자`). */
@@ -11,9 +10,6 @@ export const who: Command = {
   run(ctx) {
     const room = ctx.user.room;
     if (room === undefined) return;
-    return whenReady(
-      ctx.chat.who(room),
-      ({ users }) => ctx.reply({ type: "who", room: room.name, users }),
-    );
+    return ctx.chat.who(room, ({ users }) => ctx.reply({ type: "who", room: room.name, users }));
   },
 };

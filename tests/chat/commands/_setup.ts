@@ -14,13 +14,14 @@ import { EN_FORMAT, type FakePeer, join, microtasks, testChat } from "../_fake_p
  *
  * @param nicks The nicknames.
  * @param overrides Chat settings.
+ * @param chat The chat to join. @default {a test chat with `overrides`}
  * @returns The chat and the peers, in the order of `nicks`.
  */
 export async function setup(
   nicks: string[],
   overrides: Partial<ChatConfig> = {},
+  chat: Chat = testChat(overrides),
 ): Promise<{ chat: Chat; peers: FakePeer[] }> {
-  const chat = testChat(overrides);
   const peers: FakePeer[] = [];
   for (const nick of nicks) peers.push(await join(chat, nick, { format: EN_FORMAT }));
   await microtasks();

@@ -2,14 +2,20 @@ import { assert, assertEquals, assertFalse } from "@std/assert";
 import { FakePeer } from "../_fake_peer.ts";
 import { EN_FORMAT, say, setup } from "./_setup.ts";
 
-Deno.test("/ban kicks the user and refuses its address before any prompt", async () => {
-  const { chat, peers: [op, bob] } = await setup(["op", "bob"], { opPassword: "pw" });
+Deno.test("/ban tells the user it is banned, for how long and why; the room sees the ban; the operator gets one line", async () => {
+  const { chat, peers: [op, bob, carol] } = await setup(["op", "bob", "carol"], {
+    opPassword: "pw",
+  });
   await say(op, "/op pw");
   op.take();
-  await say(op, "/ban bob 5");
-  assertEquals(bob.take(), ["You were kicked by op."]);
-  assertEquals(bob.closed?.reason, "kicked");
-  assertEquals(op.take(), ["Banned bob (192.0.2.1) for 5 minutes.", "bob was kicked by op."]);
+  await say(op, "/ban bob 5 spamming links");
+  assertEquals(bob.take(), ["You were banned by op for 5 minutes. Reason: spamming links"]);
+  assertEquals(bob.closed, { how: "end", reason: "banned" });
+  assertEquals(carol.take(), ["bob was banned by op for 5 minutes."]);
+  assertEquals(op.take(), [
+    "bob was banned by op for 5 minutes.",
+    "Banned bob (192.0.2.1) for 5 minutes.",
+  ]);
   assert(chat.bans.has("192.0.2.1"));
   const again = new FakePeer(chat, { format: EN_FORMAT, address: "192.0.2.1" });
   again.session.start();
@@ -20,17 +26,28 @@ Deno.test("/ban kicks the user and refuses its address before any prompt", async
   assertEquals(other.take(), ["Enter your nickname:"]);
 });
 
-Deno.test("/ban defaults to 60 minutes; 0 lasts until lifted; bad minutes get the usage", async () => {
-  const { chat, peers: [op] } = await setup(["op", "a"], { opPassword: "pw" });
-  await say(op, "/op pw", "/ban a soon", "/ban a 5 6");
+Deno.test("/ban defaults to 60 minutes; 0 lasts until lifted; bad minutes, or a reason without minutes, get the usage", async () => {
+  const { chat, peers: [op, a, b] } = await setup(["op", "a", "b"], { opPassword: "pw" });
+  await say(op, "/op pw", "/ban a soon", "/ban a rude words");
   assertEquals(op.take().slice(1), [
-    "Usage: /ban NICK [MINUTES]",
-    "Usage: /ban NICK [MINUTES]",
+    "Usage: /ban NICK [MINUTES [REASON]]",
+    "Usage: /ban NICK [MINUTES [REASON]]",
   ]);
   await say(op, "/ban a");
-  assertEquals(op.take()[0], "Banned a (192.0.2.1) for 60 minutes.");
+  assertEquals(a.take(), ["You were banned by op for 60 minutes."]);
+  assertEquals(op.take(), [
+    "a was banned by op for 60 minutes.",
+    "Banned a (192.0.2.1) for 60 minutes.",
+  ]);
   const until = chat.bans.list()[0].until!;
   assert(Math.abs(until - Date.now() - 60 * 60_000) < 5_000);
+  assertEquals(b.take(), ["a was banned by op for 60 minutes."]);
+  await say(op, "/ban b 0 for good");
+  assertEquals(b.take(), ["You were banned by op until the ban is lifted. Reason: for good"]);
+  assertEquals(op.take(), [
+    "b was banned by op until the ban is lifted.",
+    "Banned b (192.0.2.1) until lifted.",
+  ]);
   chat.bans.remove("192.0.2.1");
   assertFalse(chat.bans.has("192.0.2.1"));
 });

@@ -11,7 +11,7 @@ Deno.test("/join moves a user: the old room sees where it went, the new room see
   assertEquals(carol.take(), ["bob has joined."], "# is ignored and case does not matter");
   assertEquals(bob.take(), ["bob has joined.", "2 online: carol, bob"]);
   assertEquals(alice.take(), ["bob went to #math."]);
-  assertEquals(chat.rooms(), [{ name: "math", count: 2 }, { name: "lobby", count: 1 }]);
+  assertEquals(chat.directory.rooms(), [{ name: "math", count: 2 }, { name: "lobby", count: 1 }]);
 });
 
 Deno.test("/join: two rooms never see each other's lines", async () => {
@@ -60,7 +60,7 @@ Deno.test("/join refuses bad names, the room you are in, and rooms past the limi
 Deno.test("/join: a room other than the lobby vanishes when empty, with its history", async () => {
   const { chat, peers: [alice] } = await setup(["alice"]);
   await say(alice, "/join math", "secret plan", "/join lobby");
-  assertEquals(chat.rooms(), [{ name: "lobby", count: 1 }]);
+  assertEquals(chat.directory.rooms(), [{ name: "lobby", count: 1 }]);
   alice.take();
   await say(alice, "/join math");
   assertEquals(
@@ -76,7 +76,7 @@ Deno.test("/방 is the Korean /join", async () => {
   minsu.take();
   await say(minsu, "/방 수학");
   assertEquals(minsu.take(), ["민수 has joined.", "1 online: 민수"]);
-  assertEquals(chat.rooms(), [{ name: "수학", count: 1 }]);
+  assertEquals(chat.directory.rooms(), [{ name: "수학", count: 1 }]);
 });
 
 Deno.test("/join: a newcomer to a big room is told the first members and how many there are", async () => {

@@ -1,5 +1,6 @@
 import { assertEquals } from "@std/assert";
-import { say, setup } from "./_setup.ts";
+import { LaterBus, laterChat } from "../_later_bus.ts";
+import { microtasks, say, setup } from "./_setup.ts";
 
 Deno.test("/me sends an action to the room; without text, the usage line", async () => {
   const { peers: [alice, bob] } = await setup(["alice", "bob"]);
@@ -10,4 +11,17 @@ Deno.test("/me sends an action to the room; without text, the usage line", async
     "* alice 인사합니다",
     "Usage: /me TEXT",
   ]);
+});
+
+Deno.test("/me that the bus loses later tells the user to try again", async () => {
+  const bus = new LaterBus();
+  const { peers: [alice, bob] } = await setup(["alice", "bob"], {}, laterChat(bus));
+  bus.failing = true;
+  await say(alice, "/me waves");
+  assertEquals(bus.pending, 1);
+  assertEquals(alice.take(), [], "nothing yet: the bus has not answered");
+  bus.failPending();
+  await microtasks();
+  assertEquals(alice.take(), ["The chat is temporarily unavailable, try again shortly."]);
+  assertEquals(bob.take(), []);
 });

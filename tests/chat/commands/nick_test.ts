@@ -1,4 +1,5 @@
 import { assertEquals } from "@std/assert";
+import { LaterBus, laterChat } from "../_later_bus.ts";
 import { join, microtasks, say, setup } from "./_setup.ts";
 import { EN_FORMAT } from "../_fake_peer.ts";
 
@@ -42,4 +43,18 @@ Deno.test("/nick racing a whisper: the whisper reaches the user under one name o
     "No user with that nickname.",
     "[whisper sent] to robert: second",
   ]);
+});
+
+Deno.test("/nick whose room notice the bus loses later tells the user to try again", async () => {
+  const bus = new LaterBus();
+  const { chat, peers: [alice, bob] } = await setup(["alice", "bob"], {}, laterChat(bus));
+  bus.failing = true;
+  await say(alice, "/nick alicia");
+  assertEquals(bus.pending, 1);
+  assertEquals(chat.directory.find("alicia") !== undefined, true, "the nickname is hers");
+  assertEquals(alice.take(), [], "nothing yet: the bus has not answered");
+  bus.failPending();
+  await microtasks();
+  assertEquals(alice.take(), ["The chat is temporarily unavailable, try again shortly."]);
+  assertEquals(bob.take(), []);
 });

@@ -8,10 +8,10 @@ Deno.test("/op with the operator password makes an operator; a wrong one is refu
   assertEquals(alice.take(), ["Wrong operator password."]);
   await say(alice, "/op s3cret");
   assertEquals(alice.take(), ["You are now an operator."]);
-  assertEquals((chat.findUser("alice") as User | undefined)?.operator, true);
+  assertEquals((chat.directory.find("alice") as User | undefined)?.operator, true);
 });
 
-Deno.test("/op: the third wrong password in one connection disconnects", async () => {
+Deno.test("/op: the third wrong password in one connection says why, then disconnects", async () => {
   const { peers: [alice, bob] } = await setup(["alice", "bob"], { opPassword: "s3cret" });
   await say(alice, "/op a", "/op b");
   assertEquals(alice.closed, undefined);
@@ -19,7 +19,7 @@ Deno.test("/op: the third wrong password in one connection disconnects", async (
   assertEquals(alice.take(), [
     "Wrong operator password.",
     "Wrong operator password.",
-    "Wrong operator password.",
+    "Wrong operator password, 3 times: closing the connection.",
   ]);
   assertEquals(alice.closed, { how: "end", reason: "opPassword" });
   assertEquals(bob.take(), ["alice has left."]);
