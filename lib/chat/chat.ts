@@ -9,6 +9,17 @@
  * only when that is done (a {@linkcode Step}, see `lib/util/maybe_async.ts`): no
  * caller holds a result that might be a promise, so none can test one for truth.
  *
+ * A cluster cut off from Redis makes the chat unavailable ({@linkcode Chat.available};
+ * each member is told once each way). One rule for a member's step then:
+ * - While the chat is unavailable, a step that must reach the other servers is not
+ *   tried: it throws {@linkcode UnavailableError} (a rejected step when it was cut
+ *   off midway), and the member's session puts the line back in its held pacer;
+ *   it runs again, first, when the chat is back. No line of its own.
+ * - While the chat is available, a write that a cut catches in flight is sent again
+ *   by the cluster once Redis is back. One that is really lost (Redis refused it,
+ *   the server is stopping) is said to its sender with `tryAgainLater`: it is gone,
+ *   and cannot be put back in order behind the lines that went after it.
+ *
  * @module
  */
 
@@ -239,10 +250,12 @@ export class Chat {
    *
    * @param to The user.
    * @param event The event.
-   * @param then Gets `false` when it cannot be sent (a cluster that cannot take it).
+   * @param then Gets `false` when it was lost (a cluster that refused it).
    * @returns When `then` is done.
+   * @throws {UnavailableError} While the chat is unavailable: nothing is tried.
    */
   deliver(to: UserRef, event: UserEvent, then: (delivered: boolean) => Step): Step {
+    this.#mustBeAvailable();
     return whenReady(this.directory.deliver(to, event), then);
   }
 
@@ -252,10 +265,12 @@ export class Chat {
    *
    * @param target The user.
    * @param removal Who removes it, why, and for a ban how long.
-   * @param then Gets `false` when it cannot be done (a cluster that cannot take it).
+   * @param then Gets `false` when it was lost (a cluster that refused it).
    * @returns When `then` is done.
+   * @throws {UnavailableError} While the chat is unavailable: nothing is tried.
    */
   kick(target: UserRef, removal: Removal, then: (kicked: boolean) => Step): Step {
+    this.#mustBeAvailable();
     return whenReady(this.directory.kick(target, removal), then);
   }
 
@@ -383,10 +398,13 @@ export class Chat {
    *
    * @param user The user.
    * @param event The event (its room is the user's).
+   * @throws {UnavailableError} While the chat is unavailable: nothing is sent (the
+   *   session runs the line again when it is back).
    */
   publish(user: User, event: RoomEvent): void {
     const room = user.room;
     if (room === undefined) return;
+    this.#mustBeAvailable();
     this.#detach(whenReady(this.bus.publish(room.key, event), (sent) => {
       if (!sent && !user.gone) user.send(notice({ code: "tryAgainLater" }));
     }));
@@ -442,6 +460,11 @@ export class Chat {
       keys.add(LOBBY);
       return then(keys.has(key) || keys.size < this.config.maxRooms);
     });
+  }
+
+  /** A member's step that must reach the other servers is not tried while they cannot be. */
+  #mustBeAvailable(): void {
+    if (!this.#available) throw new UnavailableError("The chat is unavailable");
   }
 
   /**

@@ -275,6 +275,8 @@ export class ChatSession implements UserHost, CommandSession {
       return;
     }
     if (state === "chat" && this.#state === "chat" && !this.#chat.available) {
+      // Put back in a held pacer: it must not run again before the chat is back.
+      this.#pacer.hold();
       this.#pacer.requeue(line);
       return;
     }

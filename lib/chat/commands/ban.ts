@@ -30,7 +30,8 @@ export const ban: Command = {
     return withOtherUser(ctx, name, (target) => {
       ctx.chat.directory.ban(target.address, minutes);
       // The user is told it is banned and for how long, its room sees it, the operator
-      // gets one line: the ban, or that the kick was lost.
+      // gets one line: the ban, or that the kick was lost (while the chat is unavailable
+      // the line waits, and runs again when it is back: see chat.ts).
       const removal = { by: ctx.user.nickname, reason, banMinutes: minutes };
       return ctx.chat.kick(target, removal, (kicked) => {
         ctx.notice(

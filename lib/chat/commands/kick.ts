@@ -14,7 +14,7 @@ export const kick: Command = {
     const [name] = ctx.args.split(/\s/, 1);
     const reason = ctx.args.slice(name.length).trim() || undefined;
     // The operator is answered wherever the user was: this room, another, another server;
-    // a kick that was lost is said so.
+    // while the chat is unavailable the line waits (see chat.ts), a lost kick is said so.
     return withOtherUser(
       ctx,
       name,
