@@ -76,18 +76,30 @@ Deno.test({
     await late.send("late");
     await late.waitFor(TRY_LATER);
     await late.waitClosed();
-    // Typed during the outage: lines, a command and a whisper, one write each.
+    // Typed during the outage: lines, commands and a whisper, one write each.
     const typed = Array.from({ length: 21 }, (_, i) => `during ${i}`);
     for (const line of typed) await typer.send(line);
     await typer.send("/who");
     await typer.send("@nearby psst");
+    await typer.send("/me 기다립니다");
+    await typer.send("/topic 정전 중");
 
     proxy.heal();
     for (const c of [typer, idle]) await c.waitFor(AVAILABLE, CLUSTER_TIMEOUT_MS);
     const up = await web.waitFor(isNotice("available"), CLUSTER_TIMEOUT_MS);
     assertEquals(up.text, AVAILABLE);
     await typer.waitFor((l) => l.startsWith("접속자 4명: "), CLUSTER_TIMEOUT_MS);
-    await nearby.waitFor("[귓속말] typer> psst", CLUSTER_TIMEOUT_MS);
+    // The whisper, the action and the topic, each once (the whisper by another stream).
+    const sentLater = [
+      "[귓속말] typer> psst",
+      "* typer 기다립니다",
+      "typer님이 주제를 설정했습니다: 정전 중",
+    ];
+    await nearby.waitFor(
+      () => sentLater.every((l) => nearby.received.includes(l)),
+      CLUSTER_TIMEOUT_MS,
+    );
+    for (const line of sentLater) assertEquals(count(nearby.received, line), 1, line);
     // A last line from the near server: everything before it has arrived.
     await nearby.send("end");
     for (const c of [nearby, typer, idle]) await c.waitFor("nearby> end", CLUSTER_TIMEOUT_MS);
