@@ -34,6 +34,7 @@ export interface CliText {
   expectPort(min: number): string;
   expectOneOf(choices: readonly string[]): string;
   readonly expectOrigin: string;
+  readonly expectHost: string;
   readonly expectRedisUrl: string;
   /** `--web-host` without `--web PORT`. */
   needs(flag: string, other: string): string;
@@ -97,6 +98,8 @@ const ko: CliText = {
   expectPort: (min) => `${min}부터 65535까지의 숫자여야 합니다`,
   expectOneOf: (choices) => `${choices.join(", ")} 중 하나여야 합니다`,
   expectOrigin: "https://example.org 같은 출처나 *여야 합니다",
+  expectHost:
+    "chat.example.org나 192.168.0.5:8080 같은 이름이나 주소여야 합니다 (포트는 생략 가능)",
   expectRedisUrl: "redis://host:port[/db] 형식이어야 합니다 (TLS는 rediss://)",
   needs: (flag, other) => `${flag} 옵션은 ${other}와 함께 써야 합니다`,
   notBoth: (first, second) => `${first} 옵션과 ${second} 옵션 중 하나만 주세요`,
@@ -172,6 +175,7 @@ const en: CliText = {
   expectPort: (min) => `expected a number from ${min} to 65535`,
   expectOneOf: (choices) => `expected ${choices.join(", ")}`,
   expectOrigin: "expected an origin like https://example.org, or *",
+  expectHost: "expected a name or an address like chat.example.org or 192.168.0.5:8080",
   expectRedisUrl: "expected redis://host:port[/db], or rediss:// for TLS",
   needs: (flag, other) => `${flag} needs ${other}`,
   notBoth: (first, second) => `${first} and ${second}: give one, not both`,

@@ -7,6 +7,26 @@
 
 import type { Lang } from "./lang.ts";
 
+/**
+ * Why the server ended a session, as its last line said: each is a refusal or a
+ * removal, so the client exits with a failure status.
+ */
+export type EndCause =
+  | {
+    reason:
+      | "wrongPassword"
+      | "banned"
+      | "serverFull"
+      | "nicknameTimeout"
+      | "flooding"
+      | "lineTooLong"
+      | "opPassword"
+      | "unavailable"
+      | "serverError";
+  }
+  | { reason: "kicked"; by: string }
+  | { reason: "bannedBy"; by: string };
+
 /** The client's and the menu's own lines. */
 export interface ClientText {
   readonly menuPrompt: string;
@@ -22,6 +42,8 @@ export interface ClientText {
   lineSplit(messages: number, maxBytes: number): string;
   /** A typed command over the server's cap was not sent (a command cannot be split). */
   commandTooLong(maxBytes: number): string;
+  /** Why the session ended, in the client's language (one line on stderr). */
+  ended(cause: EndCause): string;
 }
 
 /**
@@ -42,6 +64,32 @@ const ko: ClientText = {
   lineSplit: (messages, max) =>
     `줄이 너무 길어 ${messages}개의 메시지로 나누어 보냅니다 (메시지 하나에 최대 ${max}바이트).`,
   commandTooLong: (max) => `명령어가 너무 길어 보내지 않았습니다 (최대 ${max}바이트).`,
+  ended: (cause) => {
+    switch (cause.reason) {
+      case "wrongPassword":
+        return "비밀번호가 틀려 서버가 접속을 거부했습니다.";
+      case "banned":
+        return "이 주소는 서버에서 차단되어 접속이 거부되었습니다.";
+      case "serverFull":
+        return "서버가 가득 차서 접속이 거부되었습니다.";
+      case "nicknameTimeout":
+        return "닉네임을 제때 입력하지 않아 서버가 연결을 끊었습니다.";
+      case "flooding":
+        return "메시지를 너무 많이 보내 서버가 연결을 끊었습니다.";
+      case "lineTooLong":
+        return "너무 긴 줄을 보내 서버가 연결을 끊었습니다.";
+      case "opPassword":
+        return "운영자 비밀번호를 너무 많이 틀려 서버가 연결을 끊었습니다.";
+      case "unavailable":
+        return "채팅을 사용할 수 없어 서버가 연결을 끊었습니다.";
+      case "kicked":
+        return `${cause.by}님에게 강퇴되어 서버와의 연결이 끊겼습니다.`;
+      case "bannedBy":
+        return `${cause.by}님에게 차단되어 서버와의 연결이 끊겼습니다.`;
+      case "serverError":
+        return "서버 오류로 서버가 연결을 끊었습니다.";
+    }
+  },
 };
 
 const en: ClientText = {
@@ -54,6 +102,32 @@ const en: ClientText = {
   lineSplit: (messages, max) =>
     `Line too long: sending it as ${messages} messages (at most ${max} bytes each).`,
   commandTooLong: (max) => `Command too long (at most ${max} bytes): not sent.`,
+  ended: (cause) => {
+    switch (cause.reason) {
+      case "wrongPassword":
+        return "Refused by the server: wrong password.";
+      case "banned":
+        return "Refused by the server: this address is banned.";
+      case "serverFull":
+        return "Refused by the server: it is full.";
+      case "nicknameTimeout":
+        return "Disconnected by the server: no nickname was chosen in time.";
+      case "flooding":
+        return "Disconnected by the server: too many messages.";
+      case "lineTooLong":
+        return "Disconnected by the server: a line was too long.";
+      case "opPassword":
+        return "Disconnected by the server: too many wrong operator passwords.";
+      case "unavailable":
+        return "Disconnected by the server: the chat is unavailable.";
+      case "kicked":
+        return `Disconnected by the server: kicked by ${cause.by}.`;
+      case "bannedBy":
+        return `Disconnected by the server: banned by ${cause.by}.`;
+      case "serverError":
+        return "Disconnected by the server: a server error.";
+    }
+  },
 };
 
 const TEXTS: Record<Lang, ClientText> = { ko, en };

@@ -110,7 +110,7 @@ const ko: UserText = {
   helpBasics: [["메시지", "이 방의 모두에게 보내기"], ["@닉네임 메시지", "귓속말"]],
   helpOpMark: " (운영자)",
   nicknameInvalid: (max) =>
-    `닉네임은 1~${max}자의 글자, 숫자, _, -만 쓸 수 있습니다. 다른 닉네임을 입력하세요.`,
+    `닉네임은 1~${max}자의 글자, 숫자, _, -만 쓸 수 있습니다 (보이지 않는 문자, 섞인 문자 체계는 안 됩니다). 다른 닉네임을 입력하세요.`,
   nicknameTaken: (nick) => `이미 사용 중인 닉네임입니다: ${nick}`,
   lineTooLong: (max, closing) =>
     `한 줄이 너무 깁니다 (최대 ${max}바이트). ${
@@ -170,7 +170,8 @@ const ko: UserText = {
       ).join(", ")
     }`,
   noBans: "차단된 주소가 없습니다.",
-  roomInvalid: (max) => `방 이름은 1~${max}자의 글자, 숫자, _, -만 쓸 수 있습니다.`,
+  roomInvalid: (max) =>
+    `방 이름은 1~${max}자의 글자, 숫자, _, -만 쓸 수 있습니다 (보이지 않는 문자, 섞인 문자 체계는 안 됩니다).`,
   roomsFull: (max) => `방을 더 만들 수 없습니다 (최대 ${max}개). 있는 방에 들어가세요.`,
   alreadyInRoom: (room) => `이미 ${room} 방에 있습니다.`,
   unavailable: "지금은 채팅을 사용할 수 없습니다. 입력한 내용은 다시 연결되면 전송됩니다.",
@@ -203,7 +204,7 @@ const en: UserText = {
   helpBasics: [["message", "send to everyone in your room"], ["@nickname message", "whisper"]],
   helpOpMark: " (operators)",
   nicknameInvalid: (max) =>
-    `A nickname is 1 to ${max} letters, digits, _ or -. Enter another nickname.`,
+    `A nickname is 1 to ${max} letters, digits, _ or - (no invisible characters, no mixed scripts). Enter another nickname.`,
   nicknameTaken: (nick) => `Nickname already taken: ${nick}`,
   lineTooLong: (max, closing) =>
     `Line too long (at most ${max} bytes). ${
@@ -257,7 +258,8 @@ const en: UserText = {
       ).join(", ")
     }`,
   noBans: "No addresses are banned.",
-  roomInvalid: (max) => `A room name is 1 to ${max} letters, digits, _ or -.`,
+  roomInvalid: (max) =>
+    `A room name is 1 to ${max} letters, digits, _ or - (no invisible characters, no mixed scripts).`,
   roomsFull: (max) => `No more rooms can be made (at most ${max}). Join an existing room.`,
   alreadyInRoom: (room) => `You are already in ${room}.`,
   unavailable: "The chat is unavailable for now; what you type is sent when it is back.",

@@ -22,7 +22,7 @@ import { UsageError } from "../util/errors.ts";
 import { helpText } from "./help_text.ts";
 import { parseFlags } from "./parse_flags.ts";
 
-/** The settings `--web`, `--web-host` and `--web-origin` give together. */
+/** The settings `--web`, `--web-host`, `--web-origin` and `--web-host-allow` give together. */
 export interface WebArgs {
   /** The page's port; `0` picks a free one. */
   port: number;
@@ -30,11 +30,16 @@ export interface WebArgs {
   hostname: string | undefined;
   /** Other origins allowed to open the WebSocket. */
   origins: string[];
+  /** Other names the page may be reached at (a reverse proxy's). */
+  hosts: string[];
 }
 
 /** The server's settings as given on the command line (files not read yet). */
 export type ServerArgs =
-  & Omit<SettingsOf<ServerRow>, "echo" | "broadcast" | "webPort" | "webHost" | "webOrigins">
+  & Omit<
+    SettingsOf<ServerRow>,
+    "echo" | "broadcast" | "webPort" | "webHost" | "webOrigins" | "webHostAllow"
+  >
   & {
     /** `-e` and `-b`. */
     mode: ServerMode;
@@ -138,7 +143,8 @@ function parseServer(args: readonly string[], lang: Lang, text: CliText): Comman
   const parsed = parseFlags(SERVER_OPTIONS, args, "server", text);
   if (parsed.action === "help") return { kind: "help", text: helpText("server", lang) };
   if (parsed.action === "version") return { kind: "version" };
-  const { echo, broadcast, webPort, webHost, webOrigins, ...settings } = parsed.settings;
+  const { echo, broadcast, webPort, webHost, webOrigins, webHostAllow, ...settings } =
+    parsed.settings;
   if (broadcast && !echo) throw new UsageError(text.broadcastNeedsEcho);
   if ((settings.tlsCertFile === undefined) !== (settings.tlsKeyFile === undefined)) {
     throw new UsageError(text.together("--tls-cert", "--tls-key"));
@@ -147,12 +153,15 @@ function parseServer(args: readonly string[], lang: Lang, text: CliText): Comman
   if (webPort === undefined) {
     if (webHost !== undefined) throw new UsageError(text.needs("--web-host", "--web PORT"));
     if (webOrigins.length > 0) throw new UsageError(text.needs("--web-origin", "--web PORT"));
+    if (webHostAllow.length > 0) {
+      throw new UsageError(text.needs("--web-host-allow", "--web PORT"));
+    }
   } else {
     if (echo) throw new UsageError(text.chatModeOnly("--web"));
     if (webPort !== 0 && webPort === settings.port && webHost === undefined) {
       throw new UsageError(text.webPortIsChatPort(webPort));
     }
-    web = { port: webPort, hostname: webHost, origins: webOrigins };
+    web = { port: webPort, hostname: webHost, origins: webOrigins, hosts: webHostAllow };
   }
   if (settings.redisUrl !== undefined && echo) throw new UsageError(text.chatModeOnly("--redis"));
   return {

@@ -12,6 +12,7 @@ import type { CliCommand, CliText } from "../catalog/cli_text.ts";
 import { isLang } from "../catalog/lang.ts";
 import { flagOf, type OptionRow, type SettingsOf, withDefaults } from "../config/option_row.ts";
 import { checkRedisUrl } from "../cluster/redis_url.ts";
+import { isAllowableHost } from "../server/web_hosts.ts";
 import { UsageError } from "../util/errors.ts";
 
 /** What a command line holds: an action, or the settings. */
@@ -195,6 +196,13 @@ export function readValue(
       return texts
         .flatMap((given) => given.split(","))
         .map((origin) => checkOrigin(origin.trim(), () => invalid(text.expectOrigin, origin)));
+    case "hosts":
+      return texts
+        .flatMap((given) => given.split(","))
+        .map((host) => {
+          if (!isAllowableHost(host)) throw invalid(text.expectHost, host);
+          return host.trim();
+        });
     case "redis-url":
       try {
         return checkRedisUrl(value);

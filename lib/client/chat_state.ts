@@ -106,6 +106,7 @@ export class ChatState {
         this.#pendingRooms.shift();
         return NO_CHANGE;
       case "left":
+      case "moved":
       case "kicked":
         this.#members.delete(nicknameKey(line.nick));
         return NO_CHANGE;
@@ -122,7 +123,9 @@ export class ChatState {
         this.#touch(line.nick);
         return NO_CHANGE;
       case "who":
-        this.#members.clear();
+        // The whole list replaces what we knew; the first names of a longer one
+        // (` and 21 more`) add to it, since the others are still there.
+        if (line.more === 0) this.#members.clear();
         for (const nick of line.nicks) this.#touch(nick);
         return NO_CHANGE;
       default:

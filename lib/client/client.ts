@@ -7,6 +7,11 @@
  * (`LineRenderer`). It works with both originals: the Python chat server, which
  * frames nothing, and the C echo server, against which it is the C echo-client.
  *
+ * The session's state lives in small objects, each with one owner: what the server
+ * is (`ServerKind`), the prompts' answers (`PromptAnswers`), our place in the chat
+ * (`ChatState`), the history block (`ServerLineReader`), how the session ends
+ * (`SessionEnd`), and the one writer to the socket (`ServerWriter`).
+ *
  * @module
  */
 
@@ -15,18 +20,27 @@ import type { Lang } from "../catalog/lang.ts";
 import { PROMPTS } from "../catalog/user_text.ts";
 import { COMMANDS, findCommand, isQuitCommand } from "../chat/commands/table.ts";
 import { parseLine } from "../chat/parse_line.ts";
+import { defaultsOf } from "../config/option_row.ts";
+import { CLIENT_OPTIONS } from "../config/option_table.ts";
 import { DEFAULT_MAX_LINE_BYTES } from "../transport/line_splitter.ts";
 import { ConnectError, isDisconnectError } from "../util/errors.ts";
-import { Mutex } from "../util/mutex.ts";
 import { sanitizeText } from "../util/sanitize.ts";
-import { writeAll } from "../util/write_all.ts";
+import { writeAll, type Writer } from "../util/write_all.ts";
 import { ChatState } from "./chat_state.ts";
 import { completeInput } from "./complete_input.ts";
+import { EXIT_STATUS } from "./exit_status.ts";
 import { type LineInput, openStdinInput } from "./line_input.ts";
 import { type BellMode, LineRenderer, type RenderedLine } from "./line_renderer.ts";
-import { parseHistoryLine, parseServerLine } from "./server_line.ts";
+import { PromptAnswers, type PromptKind } from "./prompt_answers.ts";
+import { ServerKind } from "./server_kind.ts";
+import { ServerLineReader } from "./server_line_reader.ts";
+import { ServerWriter } from "./server_writer.ts";
+import { SessionEnd } from "./session_end.ts";
 import { ShownLineSplitter } from "./shown_line_splitter.ts";
 import { splitMessage } from "./split_message.ts";
+
+/** The client's settings when a caller leaves them out: the option table's defaults. */
+const CLIENT_DEFAULTS = defaultsOf(CLIENT_OPTIONS);
 
 /**
  * How long to wait for the server to close after we said goodbye, in milliseconds:
@@ -36,33 +50,12 @@ import { splitMessage } from "./split_message.ts";
 export const QUIT_WAIT_MS = 2_000;
 
 /**
- * How long typed lines wait for a silent server to speak first, in milliseconds. A
- * chat server greets at once (a prompt); a server that has said nothing by then is
- * an echo server (the C original's, or ours with `-e`), which never speaks first.
- */
-export const SILENT_SERVER_WAIT_MS = 1_000;
-
-/**
  * How long the unfinished last line from the server waits for its `\n` before it is
  * shown anyway, in milliseconds: a prompt from a server that ends nothing with a
  * newline (the Python original) appears, the way telnet shows partial lines, while
  * one of our lines that arrives in two reads is still shown whole.
  */
 export const PROMPT_PAUSE_MS = 200;
-
-/**
- * The pause after each message to a server that frames nothing, in milliseconds.
- * The Python original reads each `recv(1024)` as one message: two writes closer
- * together could arrive in one read and be taken as one message.
- */
-export const UNFRAMED_MESSAGE_GAP_MS = 100;
-
-/**
- * The most bytes of one message the Python original reads (`recv(1024)`): a longer
- * one would be cut in two messages, maybe inside a character (which its `decode()`
- * then refuses), so the client splits it first.
- */
-export const ORIGINAL_MESSAGE_BYTES = 1024;
 
 /** The Python original's quit word: the only one it knows. */
 export const ORIGINAL_QUIT_COMMAND = "/종료";
@@ -75,7 +68,7 @@ export const ORIGINAL_QUIT_COMMAND = "/종료";
 export const MAX_SHOWN_LINE_BYTES = 64 * 1024;
 
 /** The exit status after Ctrl-C (128 + SIGINT), as shells report it. */
-export const INTERRUPTED_EXIT_CODE = 130;
+export const INTERRUPTED_EXIT_CODE: number = EXIT_STATUS.interrupted;
 
 const READ_BUFFER_BYTES = 16 * 1024;
 const BELL = "\x07";
@@ -136,6 +129,12 @@ export interface ClientOptions {
    * @default {openStdinInput()}
    */
   input?: LineInput;
+  /**
+   * Where the client's errors go, one line each: a server it cannot reach, why the
+   * server ended the session, a socket error.
+   * @default {Deno.stderr}
+   */
+  stderr?: Writer;
 }
 
 /**
@@ -159,26 +158,57 @@ export interface ClientOptions {
  * leaves. Ctrl-C (or SIGINT) closes the connection at once.
  *
  * @param options Where to connect, how to answer the prompts, how to show lines.
- * @returns The exit code: 0 when the user left or the server closed the connection
- *   (after printing `connectionClosed`), 1 when the server cannot be reached (one
- *   line on stderr, `cannotConnect`), {@linkcode INTERRUPTED_EXIT_CODE} after Ctrl-C.
+ * @returns The exit status ({@linkcode EXIT_STATUS}, with a table of every way a
+ *   session ends): 0 when the user left or the server closed the connection or shut
+ *   down; 1 when the server cannot be reached (`cannotConnect` on stderr) or it
+ *   refused the session or ended it for a reason (its line, then `ended` on
+ *   stderr); 130 after Ctrl-C.
  */
 export async function runClient(options: ClientOptions): Promise<number> {
   const messages = clientText(options.lang);
   const input = options.input ?? openStdinInput();
+  const errors = new ErrorLines(options.stderr ?? Deno.stderr);
   try {
     let conn: Deno.Conn;
     try {
       conn = await connect(options);
     } catch (error) {
       if (!(error instanceof ConnectError)) throw error;
-      console.error(messages.cannotConnect(options.hostname, options.port, error.message));
-      if (error.message.includes("CaUsedAsEndEntity")) console.error(messages.caCertificate);
-      return 1;
+      await errors.print(messages.cannotConnect(options.hostname, options.port, error.message));
+      if (error.message.includes("CaUsedAsEndEntity")) await errors.print(messages.caCertificate);
+      return EXIT_STATUS.failed;
     }
-    return await new ClientSession(conn, input, messages, options).run();
+    return await new ClientSession(conn, input, messages, errors, options).run();
   } finally {
     input.close();
+  }
+}
+
+/** The client's error lines, on stderr, one after the other. */
+class ErrorLines {
+  readonly #writer: Writer;
+  readonly #encoder = new TextEncoder();
+  /** The last line's write: the next one goes after it, whole. */
+  #written: Promise<void> = Promise.resolve();
+
+  constructor(writer: Writer) {
+    this.#writer = writer;
+  }
+
+  /**
+   * Prints one line; a stderr nobody reads any more is not an error of ours.
+   *
+   * @returns When this line (and every earlier one) is written.
+   */
+  print(line: string): Promise<void> {
+    const bytes = this.#encoder.encode(line + "\n");
+    this.#written = this.#written.then(() => writeAll(this.#writer, bytes)).catch(() => {});
+    return this.#written;
+  }
+
+  /** Resolves once every line printed so far is written. */
+  get written(): Promise<void> {
+    return this.#written;
   }
 }
 
@@ -210,67 +240,54 @@ async function connect(options: ClientOptions): Promise<Deno.Conn> {
   }
 }
 
-/** A prompt the user answers with the next line typed. */
-interface Question {
-  kind: "nickname" | "password";
-  /** The server's prompt, trimmed. */
-  prompt: string;
-}
-
 /** One connection's life: two readers, one writer, one exit. */
 class ClientSession {
+  /** Read by the socket reader only; the writer writes to it and closes it. */
   readonly #conn: Deno.Conn;
+  readonly #writer: ServerWriter;
   readonly #input: LineInput;
   readonly #messages: ClientText;
-  readonly #nick: string | undefined;
-  readonly #password: string | undefined;
+  readonly #errors: ErrorLines;
   readonly #encoder = new TextEncoder();
+  readonly #server = new ServerKind(performance.now());
+  readonly #answers: PromptAnswers;
   readonly #state = new ChatState();
+  readonly #lines = new ServerLineReader();
   readonly #renderer: LineRenderer;
-  // Typed lines and automatic answers come from two tasks; two write loops on one
-  // socket would interleave their bytes, so each line is written whole under the lock.
-  readonly #writeLock = new Mutex();
+  readonly #end = new SessionEnd();
   /** Resolved once typed lines may be sent (see #holdTypedLines). */
   readonly #typedLinesMayGo = Promise.withResolvers<void>();
+  /** Wakes the server kind's clock once, when silence would decide it. */
   #silenceTimer: ReturnType<typeof setTimeout> | undefined;
-  /** A nickname or password prompt came: a chat server, not an echo server. */
-  #prompted = false;
-  /** That prompt came without `\n`: the Python original, which frames nothing. */
-  #unframed = false;
-  #nickSent = false;
-  #passwordSent = false;
-  /** A nickname went to the server: from now on the original must get a goodbye. */
-  #nicknameDone = false;
-  #goodbyeSent = false;
-  /** A prompt the next typed line answers. */
-  #question: Question | undefined;
+  /** A password being typed without echo, while the socket is still read. */
   #secretRead: Promise<void> | undefined;
-  /** Lines of the history block still to come (they carry their own time). */
-  #historyLeft = 0;
-  /** The server's line cap, once a refusal told it. */
-  #maxLineBytes: number | undefined;
-  /** The user started leaving: the server closing is expected, not news. */
-  #leaving = false;
-  /** The server ended the connection first. */
-  #serverGone = false;
-  #interrupted = false;
-  #connClosed = false;
 
-  constructor(conn: Deno.Conn, input: LineInput, messages: ClientText, options: ClientOptions) {
+  constructor(
+    conn: Deno.Conn,
+    input: LineInput,
+    messages: ClientText,
+    errors: ErrorLines,
+    options: ClientOptions,
+  ) {
     this.#conn = conn;
+    this.#errors = errors;
+    this.#writer = new ServerWriter(conn, (error) => this.#report(error));
     this.#input = input;
     this.#messages = messages;
-    this.#nick = options.nick;
-    this.#password = options.password;
+    this.#answers = new PromptAnswers(options);
     const terminal = input.outputIsTerminal;
-    const color = options.color ?? "auto";
+    const color = options.color ?? CLIENT_DEFAULTS.color;
     this.#renderer = new LineRenderer({
       color: color === "always" || (color === "auto" && terminal && !Deno.noColor),
       // Decorations are for people: a program reading a pipe gets the server's lines.
-      timestamps: terminal && (options.timestamps ?? true),
-      bell: terminal ? options.bell ?? "mention" : "off",
+      timestamps: terminal && (options.timestamps ?? CLIENT_DEFAULTS.timestamps),
+      bell: terminal ? options.bell ?? CLIENT_DEFAULTS.bell : "off",
     });
-    this.#silenceTimer = setTimeout(() => this.#letTypedLinesGo(), SILENT_SERVER_WAIT_MS);
+    const deadline = this.#server.silenceDeadlineMs!;
+    this.#silenceTimer = setTimeout(() => {
+      this.#silenceTimer = undefined;
+      if (this.#server.tick(Math.max(performance.now(), deadline))) this.#letTypedLinesGo();
+    }, deadline - performance.now());
   }
 
   async run(): Promise<number> {
@@ -283,16 +300,18 @@ class ClientSession {
       const reading = this.#readSocket();
       const typing = this.#readKeyboard();
       await Promise.race([reading, typing]);
-      if (!this.#serverGone) await this.#leave(reading);
+      if (!this.#end.serverGone) await this.#leave(reading);
       // Ends a keyboard read still pending (the server went away).
       this.#input.close();
       await Promise.all([reading, typing, this.#secretRead]);
-      return this.#interrupted ? INTERRUPTED_EXIT_CODE : 0;
+      // A socket error's line is printed without waiting: it is out before we return.
+      await this.#errors.written;
+      return this.#end.exitStatus;
     } finally {
       Deno.removeSignalListener("SIGINT", onSigint);
       clearTimeout(this.#silenceTimer);
       this.#input.setCompleter(undefined);
-      this.#closeConn();
+      this.#writer.close();
     }
   }
 
@@ -301,31 +320,38 @@ class ClientSession {
    * showing what it still sends.
    */
   async #leave(reading: Promise<void>): Promise<void> {
-    this.#leaving = true;
+    this.#end.userLeaves();
     if (this.#owesGoodbye()) {
       // The original takes an empty read (our end of input) for an endless run of
       // empty messages: it must see its quit word first.
-      this.#goodbyeSent = true;
-      await this.#send(ORIGINAL_QUIT_COMMAND);
+      await this.#sayGoodbye();
     }
-    if (this.#interrupted || (this.#unframed && !this.#goodbyeSent)) {
-      this.#closeConn();
+    const framed = this.#server.frames;
+    if (this.#end.interrupted || (!framed && !this.#end.goodbyeSent)) {
+      this.#writer.close();
       return;
     }
     // A half-close tells a framed server we are done; the original closes by itself
     // after its quit word.
-    if (!this.#unframed) await this.#shutdownWrite();
+    if (framed) await this.#writer.shutdownWrite();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, QUIT_WAIT_MS);
     });
     await Promise.race([reading, timeout]);
     clearTimeout(timer);
-    this.#closeConn();
+    this.#writer.close();
   }
 
+  /** Whether the Python original has a session that must still end with its quit word. */
   #owesGoodbye(): boolean {
-    return this.#unframed && this.#nicknameDone && !this.#goodbyeSent && !this.#connClosed;
+    return this.#server.current === "python-original" && this.#answers.nicknameDone &&
+      !this.#end.goodbyeSent && !this.#writer.closed;
+  }
+
+  async #sayGoodbye(): Promise<void> {
+    this.#end.goodbyeDone();
+    await this.#send(ORIGINAL_QUIT_COMMAND);
   }
 
   /** Socket → screen, until the server closes or we close. Never rejects. */
@@ -342,7 +368,7 @@ class ClientSession {
           n = splitter.hasPartial ? await raceWithPause(read) : await read;
         } catch (error) {
           // FIN, reset, or our own close: the connection is over either way.
-          if (!isDisconnectError(error) && !this.#connClosed) this.#report(error);
+          if (!isDisconnectError(error) && !this.#writer.closed) this.#report(error);
           break;
         }
         if (n === PAUSED) {
@@ -354,11 +380,11 @@ class ClientSession {
         }
         read = undefined;
         if (n === null) break;
-        clearTimeout(this.#silenceTimer);
+        this.#server.heard();
         for (const line of splitter.push(buffer.subarray(0, n))) {
           await this.#onServerLine(line, true);
         }
-        if (this.#unframed) {
+        if (!this.#server.frames) {
           // The original sends no `\n`: each read is what it sent, shown as it came.
           const rest = splitter.takePartial();
           if (rest !== undefined) await this.#onServerLine(rest, false);
@@ -367,12 +393,18 @@ class ClientSession {
       const rest = splitter.flush();
       if (rest !== undefined) await this.#onServerLine(rest, true);
     } finally {
-      if (!this.#leaving) {
-        this.#serverGone = true;
-        await this.#input.printAbove(this.#renderer.notice(this.#messages.connectionClosed));
-        // Stop waiting for the keyboard: the process must exit now, not at the next Enter.
+      const news = this.#end.connectionEnded();
+      const cause = this.#end.cause;
+      if (cause !== undefined) {
+        // Why, in our language, where it is seen even when stdout goes to a file;
+        // the input goes first, so that the line does not land inside it.
         this.#input.close();
+        await this.#errors.print(this.#messages.ended(cause));
+      } else if (news) {
+        await this.#input.printAbove(this.#renderer.notice(this.#messages.connectionClosed));
       }
+      // Stop waiting for the keyboard: the process must exit now, not at the next Enter.
+      if (news) this.#input.close();
       this.#letTypedLinesGo();
     }
   }
@@ -382,15 +414,15 @@ class ClientSession {
     for (;;) {
       const line = await this.#input.readLine();
       if (line === null) {
-        if (this.#input.interrupted) this.#interrupted = true;
+        if (this.#input.interrupted) this.#end.interrupt();
         break;
       }
-      if (this.#serverGone || this.#leaving) break;
+      if (this.#end.over) break;
       await this.#holdTypedLines();
-      if (this.#serverGone || this.#leaving) break;
+      if (this.#end.over) break;
       if (!await this.#onTypedLine(line)) break;
     }
-    if (!this.#serverGone) this.#leaving = true;
+    this.#end.userLeaves();
   }
 
   /**
@@ -399,7 +431,7 @@ class ClientSession {
    * @returns `false` when the client leaves (or the connection is gone).
    */
   async #onTypedLine(line: string): Promise<boolean> {
-    if (!this.#prompted) {
+    if (!this.#server.prompts) {
       // An echo server: as the C echo-client, `q` or `Q` ends the client, and so does
       // a quit command, which an echo server would only send back.
       if (line === "q" || line === "Q" || isQuitCommand(line)) return false;
@@ -407,18 +439,13 @@ class ClientSession {
     }
     // The server's own rule (`/종료`, `/quit`, any case): it closes after this line.
     if (isQuitCommand(line)) {
-      if (!this.#unframed) {
-        await this.#send(line);
-      } else if (this.#nicknameDone) {
-        // The original knows only its own word, exactly.
-        this.#goodbyeSent = true;
-        await this.#send(ORIGINAL_QUIT_COMMAND);
-      }
+      if (this.#server.frames) await this.#send(line);
+      // The original knows only its own word, exactly.
+      else if (this.#answers.nicknameDone) await this.#sayGoodbye();
       return false;
     }
-    const question = this.#question;
+    const question = this.#answers.takeQuestion();
     if (question !== undefined) {
-      this.#question = undefined;
       if (this.#input.isTerminal) {
         // The answer stays on the prompt's row, as an automatic answer is shown.
         this.#input.setPrompt("");
@@ -428,7 +455,7 @@ class ClientSession {
       }
       if (question.kind === "nickname") this.#state.nicknameSent(line);
       const sent = await this.#send(line);
-      if (question.kind === "nickname") this.#nicknameDone = true;
+      if (question.kind === "nickname") this.#answers.nicknameSent();
       return sent;
     }
     this.#state.typed(line);
@@ -437,7 +464,7 @@ class ClientSession {
 
   /** Sends a chat line, split into pieces within the server's line cap when it is over. */
   async #sendMessage(line: string): Promise<boolean> {
-    const cap = this.#lineCap();
+    const cap = this.#server.lineCapBytes(DEFAULT_MAX_LINE_BYTES);
     if (cap === undefined || this.#encoder.encode(line).length <= cap) {
       return await this.#send(line);
     }
@@ -478,59 +505,48 @@ class ClientSession {
     return true;
   }
 
-  /** The most bytes one line may take on this server, when the client knows it. */
-  #lineCap(): number | undefined {
-    if (this.#unframed) return ORIGINAL_MESSAGE_BYTES;
-    // An echo server's cap is not known (ours has one, the C original none).
-    if (!this.#prompted) return this.#maxLineBytes;
-    return this.#maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-  }
-
   async #onServerLine(raw: string, framed: boolean): Promise<void> {
     const line = sanitizeText(raw);
     const prompt = line.trimEnd();
-    if (PROMPTS.nickname.includes(prompt)) return await this.#onPrompt("nickname", prompt, framed);
-    if (PROMPTS.password.includes(prompt)) return await this.#onPrompt("password", prompt, framed);
+    for (const kind of ["nickname", "password"] as const) {
+      if (PROMPTS[kind].includes(prompt)) {
+        this.#end.serverSaid(undefined);
+        return await this.#onPrompt(kind, prompt, framed);
+      }
+    }
     // A line we do not answer ourselves: what the user types now is meant for the
     // server as it is.
     this.#letTypedLinesGo();
-    if (this.#historyLeft > 0) {
-      this.#historyLeft--;
-      const entry = parseHistoryLine(line);
-      if (entry !== undefined) {
-        await this.#show(this.#renderer.history(entry, this.#state.nick));
-        return;
-      }
-      this.#historyLeft = 0;
+    const read = this.#lines.read(line);
+    if (read.live === undefined) {
+      this.#end.serverSaid(read.history.line);
+      await this.#show(this.#renderer.history(read.history, this.#state.nick));
+      return;
     }
-    const parsed = parseServerLine(line);
+    const parsed = read.live;
+    this.#end.serverSaid(parsed);
     const change = this.#state.observe(parsed);
-    if (parsed.kind === "historyHeader") this.#historyLeft = parsed.count;
-    if (parsed.kind === "lineTooLong") this.#maxLineBytes = parsed.maxBytes;
-    if (this.#prompted && (parsed.kind === "connected" || change.room)) {
+    if (parsed.kind === "lineTooLong") this.#server.capLearned(parsed.maxBytes);
+    if (this.#server.prompts && (parsed.kind === "connected" || change.room)) {
       this.#input.setPrompt(`[${this.#state.room}] `);
     }
     await this.#show(this.#renderer.live(parsed, this.#state.nick));
   }
 
   /** A nickname or password prompt: answered by the client, or asked of the user. */
-  async #onPrompt(kind: Question["kind"], prompt: string, framed: boolean): Promise<void> {
-    this.#prompted = true;
-    if (!framed) this.#unframed = true;
-    if (kind === "nickname" && this.#nick !== undefined && !this.#nickSent) {
-      this.#nickSent = true;
-      await this.#input.printAbove(`${prompt} ${this.#nick}`);
-      this.#state.nicknameSent(this.#nick);
-      await this.#send(this.#nick);
-      this.#nicknameDone = true;
-      this.#afterAutoAnswer();
-      return;
-    }
-    if (kind === "password" && this.#password !== undefined && !this.#passwordSent) {
-      this.#passwordSent = true;
-      await this.#input.printAbove(prompt);
-      await this.#send(this.#password);
-      this.#afterAutoAnswer();
+  async #onPrompt(kind: PromptKind, prompt: string, framed: boolean): Promise<void> {
+    this.#server.prompted(framed);
+    const answer = this.#answers.automatic(kind);
+    if (answer !== undefined) {
+      if (kind === "nickname") {
+        await this.#input.printAbove(`${prompt} ${answer}`);
+        this.#state.nicknameSent(answer);
+      } else {
+        await this.#input.printAbove(prompt);
+      }
+      await this.#send(answer);
+      if (kind === "nickname") this.#answers.nicknameSent();
+      if (this.#answers.allAutomaticSent) this.#letTypedLinesGo();
       return;
     }
     if (kind === "password" && this.#input.isTerminal) {
@@ -539,7 +555,7 @@ class ClientSession {
       this.#secretRead ??= this.#readPassword(`${prompt} `);
       return;
     }
-    this.#question = { kind, prompt };
+    this.#answers.ask({ kind, prompt });
     // On a terminal the user answers on the prompt's row; on a pipe it is a line.
     if (this.#input.isTerminal) this.#input.setPrompt(`${prompt} `);
     else await this.#input.printAbove(prompt);
@@ -548,22 +564,16 @@ class ClientSession {
 
   async #readPassword(prompt: string): Promise<void> {
     const password = await this.#input.readSecret(prompt);
-    if (password !== null && !this.#serverGone && !this.#leaving) await this.#send(password);
+    if (password !== null && !this.#end.over) await this.#send(password);
     // A later prompt (wrong password, asked again) gets a fresh secret read.
     this.#secretRead = undefined;
   }
 
-  #afterAutoAnswer(): void {
-    const nickDone = this.#nick === undefined || this.#nickSent;
-    const passwordDone = this.#password === undefined || this.#passwordSent;
-    if (nickDone && passwordDone) this.#letTypedLinesGo();
-  }
-
   /** Tab: commands and nicknames on a chat server, nothing on an echo server. */
   #complete(line: string): [string[], string] {
-    if (!this.#prompted) return [[], line];
+    if (!this.#server.prompts) return [[], line];
     return completeInput(line, {
-      commands: this.#unframed ? [ORIGINAL_QUIT_COMMAND] : COMMANDS.flatMap((c) => c.names),
+      commands: this.#server.frames ? COMMANDS.flatMap((c) => c.names) : [ORIGINAL_QUIT_COMMAND],
       nicks: this.#state.members,
     });
   }
@@ -581,8 +591,8 @@ class ClientSession {
    * reads its first lines as password and nickname, so `echo hi | chat client --nick
    * bob` must send "bob" before "hi", and `q` means "quit" only to an echo server.
    * They go once the automatic answers are sent, when a line arrives that we do not
-   * answer ourselves, when the connection ends, or after
-   * {@linkcode SILENT_SERVER_WAIT_MS} of silence (an echo server).
+   * answer ourselves, when the connection ends, or when silence shows an echo
+   * server ({@linkcode ServerKind}).
    */
   #holdTypedLines(): Promise<void> {
     return this.#typedLinesMayGo.promise;
@@ -594,63 +604,22 @@ class ClientSession {
     this.#typedLinesMayGo.resolve();
   }
 
-  /**
-   * Sends one line: with `\n`, or to the original as one write of its own, followed
-   * by a pause ({@linkcode UNFRAMED_MESSAGE_GAP_MS}) before the next.
-   *
-   * @returns `false` when the connection is gone.
-   */
-  async #send(text: string): Promise<boolean> {
-    using _held = await this.#writeLock.acquire();
-    if (this.#connClosed) return false;
-    try {
-      if (!this.#unframed) {
-        await writeAll(this.#conn, this.#encoder.encode(text + "\n"));
-      } else if (text !== "") {
-        // (An empty send() sends nothing: the original's own client sends no message.)
-        await writeAll(this.#conn, this.#encoder.encode(text));
-        await new Promise((resolve) => setTimeout(resolve, UNFRAMED_MESSAGE_GAP_MS));
-      }
-      return true;
-    } catch (error) {
-      if (!isDisconnectError(error)) this.#report(error);
-      return false;
-    }
-  }
-
-  /** Half-close: the server sees our end of input, and can still answer. */
-  async #shutdownWrite(): Promise<void> {
-    using _held = await this.#writeLock.acquire();
-    if (this.#connClosed) return;
-    try {
-      await this.#conn.closeWrite();
-    } catch {
-      // Already gone: the read side will tell.
-    }
+  /** Sends one line as this server takes lines (see {@linkcode ServerWriter.send}). */
+  #send(text: string): Promise<boolean> {
+    return this.#writer.send(text, this.#server.frames);
   }
 
   #interrupt(): void {
-    this.#interrupted = true;
-    this.#leaving = true;
+    this.#end.interrupt();
     // The original still gets its goodbye (run() sends it, then closes).
-    if (!this.#owesGoodbye()) this.#closeConn();
+    if (!this.#owesGoodbye()) this.#writer.close();
     this.#input.close();
     this.#letTypedLinesGo();
   }
 
-  #closeConn(): void {
-    if (this.#connClosed) return;
-    this.#connClosed = true;
-    try {
-      this.#conn.close();
-    } catch {
-      // Closed already (BadResource): nothing to release.
-    }
-  }
-
   /** An unexpected socket error: one line, no stack trace; the connection ends. */
   #report(error: unknown): void {
-    console.error(error instanceof Error ? error.message : String(error));
+    void this.#errors.print(error instanceof Error ? error.message : String(error));
   }
 }
 

@@ -10,8 +10,10 @@
  *   double-width characters, backspace, arrows, history, Tab completion) after a
  *   prompt that the client sets (`[lobby] `); a line printed from elsewhere appears
  *   above the line being typed, which is redrawn intact; an entered line can be
- *   erased, for the server's echo to take its place; a paste costs time in
- *   proportion to its length (`keystroke_input.ts`, `linear_append.ts`);
+ *   erased, for the server's echo to take its place (a line taller than the screen
+ *   is typed on the alternate screen, so that none of it stays in the scrollback);
+ *   a paste costs time in proportion to its length (`keystroke_input.ts`,
+ *   `linear_append.ts`);
  * - otherwise plain lines: no escape codes at all, prompts as plain text.
  *
  * @module
@@ -224,6 +226,11 @@ class PlainInput implements LineInput {
  */
 class TerminalOutput extends Writable {
   muted = false;
+  /**
+   * Looks at what readline wrote before it goes out, and gives what goes out
+   * instead (see {@linkcode TerminalInput}'s tall input).
+   */
+  review: ((text: string) => string) | undefined;
   #captured: string[] | undefined;
   #pending: string[] = [];
   #flushQueued = false;
@@ -256,21 +263,31 @@ class TerminalOutput extends Writable {
    * @returns `false` when stdout's buffer is full (wait for `drain`).
    */
   writeOwn(text: string): boolean {
-    this.#pending.push(text);
-    return this.flush();
+    return process.stdout.write(this.#takePending() + text);
   }
 
   /**
-   * Sends what is pending to stdout now.
+   * Sends what readline has pending to stdout now.
    *
    * @returns `false` when stdout's buffer is full (wait for `drain`).
    */
   flush(): boolean {
+    const text = this.#takePending();
+    return text === "" ? true : process.stdout.write(text);
+  }
+
+  /** Drops what readline has pending: the caller draws the input itself. */
+  discardPending(): void {
     this.#flushQueued = false;
-    if (this.#pending.length === 0) return true;
+    this.#pending = [];
+  }
+
+  #takePending(): string {
+    this.#flushQueued = false;
+    if (this.#pending.length === 0) return "";
     const text = this.#pending.join("");
     this.#pending = [];
-    return process.stdout.write(text);
+    return this.review?.(text) ?? text;
   }
 
   /**
@@ -291,7 +308,17 @@ class TerminalOutput extends Writable {
   get columns(): number {
     return process.stdout.columns;
   }
+
+  /** Terminal height. */
+  get rows(): number {
+    return process.stdout.rows;
+  }
 }
+
+/** Switches to the alternate screen, which keeps no scrollback, saving the cursor. */
+const ALTERNATE_SCREEN = "\x1b[?1049h";
+/** Back to the main screen, the cursor where it was when the alternate one began. */
+const MAIN_SCREEN = "\x1b[?1049l";
 
 interface Waiter {
   resolve(line: string | null): void;
@@ -325,6 +352,15 @@ class TerminalInput implements LineInput {
   /** Set by close(), to tell our close from readline's own (Ctrl-D). */
   #closing = false;
   #interrupted = false;
+  /**
+   * Prompt and input fill the screen: they are drawn on the alternate screen (see
+   * {@linkcode TerminalInput.#review}).
+   */
+  #tall = false;
+  /** The cursor's row below the prompt's first one, as last drawn on the main screen. */
+  #shownRows = 0;
+  /** Prompt and input as last drawn on the main screen, and whether the cursor ended them. */
+  #shown = { prompt: "", line: "", cursorAtEnd: true };
 
   constructor() {
     this.#rl = readline.createInterface({
@@ -338,6 +374,7 @@ class TerminalInput implements LineInput {
     // end of the line O(1) when it cannot (one keypress per character).
     this.#keys.attach(this.#rl);
     installLinearAppend(this.#rl);
+    this.#output.review = (text) => this.#review(text);
     this.#rl.on("line", (line: string) => this.#onLine(line));
     this.#rl.on("close", () => this.#onClose());
     // Raw mode turns Ctrl-C into a key; treat it as "leave now".
@@ -371,7 +408,9 @@ class TerminalInput implements LineInput {
       this.#rl.write("", { ctrl: true, name: "e" });
       this.#rl.write("", { ctrl: true, name: "u" });
       this.#secretPrompt = prompt;
-      this.#output.writeOwn(`${this.#eraseInput()}${prompt}`);
+      // (Typed input just cleared: off the alternate screen, if it was on it.)
+      this.#output.flush();
+      this.#writeOwn(`${this.#eraseInput()}${prompt}`);
       this.#output.muted = true;
     }
     return promise;
@@ -388,9 +427,15 @@ class TerminalInput implements LineInput {
 
   async printAbove(line: string): Promise<void> {
     using _held = await this.#outputLock.acquire();
+    // What readline drew last decides which screen the input is on.
+    this.#output.flush();
     let sequence: string;
     if (this.#closed) {
       sequence = `${line}\n`;
+    } else if (this.#tall) {
+      // The line goes to the main screen, above where the input starts; the input
+      // is drawn again on a fresh alternate screen.
+      sequence = `${MAIN_SCREEN}\r\x1b[J${line}\n${ALTERNATE_SCREEN}${this.#redrawInput()}`;
     } else if (this.#output.muted) {
       // Nothing typed is shown while muted: the cursor sits right after the prompt.
       sequence = `\r\x1b[2K${line}\n${this.#secretPrompt}`;
@@ -402,12 +447,12 @@ class TerminalInput implements LineInput {
       // under our line and redraws prompt, input and cursor there.
       sequence = `${this.#eraseInput()}${line}\n${"\n".repeat(this.#redrawRowsUp())}`;
     }
-    if (!this.#output.muted && !this.#closed) {
+    if (!this.#output.muted && !this.#closed && !this.#tall) {
       // One write for the whole sequence: the terminal never shows the line printed
       // but the input not yet redrawn.
       sequence += this.#output.capture(() => this.#rl.prompt(true));
     }
-    const flushed = this.#output.writeOwn(sequence);
+    const flushed = this.#writeOwn(sequence);
     if (!flushed) await new Promise<void>((resolve) => process.stdout.once("drain", resolve));
   }
 
@@ -416,7 +461,13 @@ class TerminalInput implements LineInput {
     this.#closing = true;
     // Erase the prompt and the unsent half-typed input: the screen ends with what
     // was sent and shown.
-    this.#output.writeOwn(this.#output.muted ? "\r\x1b[2K" : this.#eraseInput());
+    this.#output.flush();
+    if (this.#tall) {
+      this.#tall = false;
+      this.#writeOwn(`${MAIN_SCREEN}\r\x1b[J`);
+    } else {
+      this.#writeOwn(this.#output.muted ? "\r\x1b[2K" : this.#eraseInput());
+    }
     this.#output.muted = false;
     this.#rl.close();
   }
@@ -443,7 +494,7 @@ class TerminalInput implements LineInput {
       if (this.#secretWaiters.length === 0) {
         // readline's own newline was muted.
         this.#output.muted = false;
-        this.#output.writeOwn("\n");
+        this.#writeOwn("\n");
       }
       secret.resolve(line);
       return;
@@ -452,17 +503,106 @@ class TerminalInput implements LineInput {
     // A read's own prompt belonged to that read: from now on, the base prompt.
     this.#readPrompt = undefined;
     this.#rl.setPrompt(this.#basePrompt);
-    if (this.eraseEntered) {
-      // readline ended the line with "\r\n", so the cursor is on the row under it:
-      // go up over every row prompt and line took, clear, and draw the prompt there.
-      const rows = this.#rowsBelowStart(typedAfter + line) + 1;
-      this.#output.writeOwn(
-        `\x1b[${rows}A\r\x1b[J${this.#output.capture(() => this.#rl.prompt(true))}`,
-      );
+    if (this.eraseEntered || this.#tall) {
+      // Drawn from what the screen shows, not from what readline has pending (the
+      // end of a paste that ends in Enter would be drawn only to be erased): go up
+      // to the prompt's first row, clear, and draw the prompt there. Off the
+      // alternate screen, the line is gone with it.
+      this.#output.discardPending();
+      const erase = this.#tall
+        ? `${MAIN_SCREEN}\r\x1b[J`
+        : `${this.#shownRows > 0 ? `\x1b[${this.#shownRows}A` : ""}\r\x1b[J`;
+      this.#tall = false;
+      const kept = this.eraseEntered ? "" : `${typedAfter}${line}\n`;
+      this.#writeOwn(`${erase}${kept}${this.#redrawInput()}`);
     }
     const waiter = this.#waiters.shift();
     if (waiter !== undefined) waiter.resolve(line);
     else this.#lines.push(line);
+  }
+
+  /**
+   * Keeps prompt and input off the main screen while they fill it. A line taller
+   * than the screen scrolls its first rows into the terminal's scrollback as it is
+   * typed, where nothing can erase them: the entered line would stay there above
+   * the server's echo of it (shown twice, a long line's pieces after its whole).
+   * So once prompt and input would fill the screen, they move to the alternate
+   * screen, which keeps no scrollback (what scrolls off it is gone), and back when
+   * they fit again or the line is entered. Lines printed meanwhile go to the main
+   * screen. A terminal without an alternate screen draws the input where it was.
+   *
+   * @param text What readline wrote since the last flush.
+   * @returns What goes to the terminal instead.
+   */
+  #review(text: string): string {
+    const tall = this.#inputFillsScreen();
+    if (tall === this.#tall) {
+      if (!tall) this.#noteShown();
+      return text;
+    }
+    this.#tall = tall;
+    if (tall) {
+      // Erase the input from the main screen as it was last drawn there; the
+      // alternate screen starts on the same row.
+      const up = this.#shownRows > 0 ? `\x1b[${this.#shownRows}A` : "";
+      return `${up}\r\x1b[J${ALTERNATE_SCREEN}${this.#drawAgain(text)}`;
+    }
+    const back = `${MAIN_SCREEN}\r\x1b[J${this.#redrawInput()}`;
+    this.#noteShown();
+    return back;
+  }
+
+  /**
+   * Draws prompt and input on a fresh screen: by replaying what the main screen
+   * showed and then readline's new output, when that output only appends text at
+   * the cursor, which ended the input (typing or a paste: readline's own redraw
+   * would measure the whole line, 90 ms for 10,000 characters); otherwise by
+   * readline's redraw.
+   */
+  #drawAgain(text: string): string {
+    const shown = this.#shown;
+    const appended = shown.cursorAtEnd && !text.includes("\x1b") &&
+      this.#rl.getPrompt() === shown.prompt && this.#rl.line.startsWith(shown.line);
+    return appended ? `${shown.prompt}${shown.line}${text}` : this.#redrawInput();
+  }
+
+  /** Notes what the main screen shows now: readline's prompt and input, as they are. */
+  #noteShown(): void {
+    this.#shownRows = this.#redrawRowsUp();
+    const line = this.#rl.line;
+    this.#shown = {
+      prompt: this.#rl.getPrompt(),
+      line,
+      cursorAtEnd: this.#rl.cursor === line.length,
+    };
+  }
+
+  /** Whether prompt and input take every row of the screen (or more). */
+  #inputFillsScreen(): boolean {
+    const screenRows = this.#output.rows;
+    const columns = this.#output.columns;
+    if (!(screenRows > 1 && columns > 0)) return false;
+    const text = this.#rl.getPrompt() + this.#rl.line;
+    // A character takes at most 8 columns (a tab): shorter text cannot fill it.
+    if (text.length * 8 < (screenRows - 1) * columns) return false;
+    // The cursor is at the end nearly always, and readline knows its row.
+    const endRows = this.#rl.cursor === this.#rl.line.length
+      ? this.#redrawRowsUp()
+      : this.#rowsBelowStart(text);
+    return endRows >= screenRows - 1;
+  }
+
+  /** readline's redraw of prompt and input from the cursor's row, captured. */
+  #redrawInput(): string {
+    (this.#rl as unknown as { prevRows?: number }).prevRows = 0;
+    return this.#output.capture(() => this.#rl.prompt(true));
+  }
+
+  /** Writes our own text, after what readline has pending. */
+  #writeOwn(text: string): boolean {
+    const flushed = this.#output.writeOwn(text);
+    if (!this.#tall) this.#noteShown();
+    return flushed;
   }
 
   /** How many rows below its first one the end of `text` lies, as readline wraps it. */
@@ -492,14 +632,18 @@ class TerminalInput implements LineInput {
   #onClose(): void {
     this.#closed = true;
     this.#keys.detach();
-    if (!this.#closing) {
+    if (this.#tall) {
+      this.#output.discardPending();
+      this.#tall = false;
+      this.#writeOwn(`${MAIN_SCREEN}\r\x1b[J`);
+    } else if (!this.#closing) {
       // Closed by readline itself (Ctrl-D on an empty line). The client erases its
       // prompt, as close() does; otherwise end the prompt's row, so the next output
       // starts on a fresh one.
       if (this.eraseEntered && !this.#output.muted) {
-        this.#output.writeOwn(this.#eraseInput());
+        this.#writeOwn(this.#eraseInput());
       } else if (this.#output.muted || this.#rl.getPrompt() !== "") {
-        this.#output.writeOwn("\n");
+        this.#writeOwn("\n");
       }
     }
     this.#output.muted = false;

@@ -1,7 +1,8 @@
 /**
  * What a line from the server is, as far as the client's display cares: a
- * message, an action, a whisper, a notice it must track (joins, leaves, renames,
- * kicks, `/who`, the history header, the line cap), or any other notice.
+ * message, an action, a whisper, a notice it must track (joins, leaves, moves,
+ * renames, kicks, `/who` and the members told on entering, the history header,
+ * the line cap), or any other notice.
  *
  * The patterns are built from the server's own catalog (`lib/catalog/user_text.ts`)
  * in every language, so the client recognises a server that speaks another
@@ -10,6 +11,7 @@
  * @module
  */
 
+import type { EndCause } from "../catalog/client_text.ts";
 import { type Lang, LANGS } from "../catalog/lang.ts";
 import { type UserText, userText } from "../catalog/user_text.ts";
 import { MAX_NICKNAME_CHARS } from "../chat/nickname.ts";
@@ -33,18 +35,33 @@ export type ServerLine =
   | { kind: "joined"; line: string; nick: string }
   /** `{nick}님이 퇴장하셨습니다.` */
   | { kind: "left"; line: string; nick: string }
+  /** `{nick}님이 #{room} 방으로 이동하셨습니다.`: a member went to another room. */
+  | { kind: "moved"; line: string; nick: string; room: string }
   /** `{from}님의 닉네임이 {to}(으)로 바뀌었습니다.` */
   | { kind: "renamed"; line: string; from: string; to: string }
   /** `{nick}님이 {by}님에 의해 강퇴되었습니다.` */
   | { kind: "kicked"; line: string; nick: string; by: string }
-  /** The `/who` reply: the members of our room. */
-  | { kind: "who"; line: string; nicks: string[] }
+  /**
+   * The `/who` reply, or the members told on entering a room: the members of our
+   * room, or (`more` > 0) the first of them, and how many more there are.
+   */
+  | { kind: "who"; line: string; nicks: string[]; more: number }
   /** `이미 {room} 방에 있습니다.`: a `/join` to the room we are in. */
   | { kind: "alreadyInRoom"; line: string; room: string }
   /** A `/join` the server refused (bad name, too many rooms). */
   | { kind: "joinRefused"; line: string }
-  /** `한 줄이 너무 깁니다 (최대 {maxBytes}바이트)…`: the server's line cap. */
-  | { kind: "lineTooLong"; line: string; maxBytes: number }
+  /**
+   * `한 줄이 너무 깁니다 (최대 {maxBytes}바이트)…`: the server's line cap; `closing`
+   * when the server ends the session for it.
+   */
+  | { kind: "lineTooLong"; line: string; maxBytes: number; closing: boolean }
+  /**
+   * A line the server sends before it ends our session: a refusal (wrong password,
+   * banned, full) or a removal (nickname timeout, flooding, kicked). Two of them end
+   * it only when the connection closes right after: a wrong operator password (the
+   * third in a row), and the chat being unavailable (while joining).
+   */
+  | { kind: "ending"; line: string; cause: EndCause; always: boolean }
   /** Anything else: a notice. */
   | { kind: "notice"; line: string };
 
@@ -81,6 +98,7 @@ interface Patterns {
   history: RegExp[];
   joined: RegExp;
   left: RegExp;
+  moved: RegExp;
   renamed: RegExp;
   kicked: RegExp;
   who: RegExp;
@@ -89,6 +107,15 @@ interface Patterns {
   alreadyInRoom: RegExp;
   joinRefused: RegExp[];
   lineTooLong: RegExp[];
+  /** Exact lines that end the session, and whether they always do. */
+  endings: Map<string, { cause: EndCause; always: boolean }>;
+  serverFull: RegExp;
+  /** The third wrong operator password, closing. */
+  opLockout: RegExp;
+  kickedYou: RegExp[];
+  bannedYou: RegExp[];
+  /** Someone else was banned (and so left the room). */
+  bannedBy: RegExp[];
 }
 
 function escapeRegExp(text: string): string {
@@ -112,6 +139,8 @@ function patternsOf(lang: Lang): Patterns {
   const said = { [A]: `(?<nick>${NICK})`, [B]: `(?<text>${TEXT})` };
   const number = { [String(NUMBER)]: "(?<n>\\d+)" };
   const whoNumber = t.who([]).replace("0", String(NUMBER));
+  // The cut list's ending (` and 21 more`), as the catalog renders it.
+  const whoMore = t.who([], NUMBER).slice(whoNumber.length);
   const awayOne = t.who([{ nick: A, away: true }]);
   const two = t.who([{ nick: A, away: false }, { nick: B, away: false }]);
   return {
@@ -127,9 +156,16 @@ function patternsOf(lang: Lang): Patterns {
     ),
     joined: compile(t.joined(A), { [A]: `(?<nick>${NICK})` }),
     left: compile(t.left(A), { [A]: `(?<nick>${NICK})` }),
+    moved: compile(t.moved(A, B), { [A]: `(?<nick>${NICK})`, [B]: `(?<room>${ROOM})` }),
     renamed: compile(t.renamed(A, B), { [A]: `(?<from>${NICK})`, [B]: `(?<to>${NICK})` }),
     kicked: compile(t.kicked(A, B, undefined), { [A]: `(?<nick>${NICK})`, [B]: `(?<by>${NICK})` }),
-    who: compile(whoNumber + A, { ...number, [A]: `(?<list>${TEXT})` }),
+    // The list is as short as it can be, so that the cut list's ending is not in it.
+    who: new RegExp(
+      `^${escapeRegExp(whoNumber).replace(String(NUMBER), "(?<n>\\d+)")}(?<list>[^]*?)(?:${
+        escapeRegExp(whoMore).replace(String(NUMBER), "(?<more>\\d+)")
+      })?$`,
+      "u",
+    ),
     whoAway: awayOne.slice(awayOne.indexOf(A) + A.length),
     whoSeparator: two.slice(two.indexOf(A) + A.length, two.indexOf(B)),
     alreadyInRoom: compile(t.alreadyInRoom(A), { [A]: `(?<room>${ROOM})` }),
@@ -138,6 +174,37 @@ function patternsOf(lang: Lang): Patterns {
     ),
     // Refused and the connection goes on, or refused and closing.
     lineTooLong: [false, true].map((closing) => compile(t.lineTooLong(NUMBER, closing), number)),
+    endings: new Map([
+      [t.wrongPassword, { cause: { reason: "wrongPassword" }, always: true }],
+      [t.banned, { cause: { reason: "banned" }, always: true }],
+      [t.nicknameTimeout, { cause: { reason: "nicknameTimeout" }, always: true }],
+      [t.flooding, { cause: { reason: "flooding" }, always: true }],
+      [t.opWrong(1, false), { cause: { reason: "opPassword" }, always: false }],
+      [t.internalError, { cause: { reason: "serverError" }, always: true }],
+      [t.unavailable, { cause: { reason: "unavailable" }, always: false }],
+    ]),
+    serverFull: compile(t.serverFull(NUMBER), number),
+    opLockout: compile(t.opWrong(NUMBER, true), number),
+    kickedYou: [
+      compile(t.kickedYou(A, undefined), { [A]: `(?<by>${NICK})` }),
+      compile(t.kickedYou(A, B), { [A]: `(?<by>${NICK})`, [B]: `(?<reason>${TEXT})` }),
+    ],
+    // A ban for some minutes or until lifted, with a reason or without.
+    bannedYou: [0, NUMBER].flatMap((minutes) => [
+      compile(t.bannedYou(A, minutes, undefined), { ...number, [A]: `(?<by>${NICK})` }),
+      compile(t.bannedYou(A, minutes, B), {
+        ...number,
+        [A]: `(?<by>${NICK})`,
+        [B]: `(?<reason>${TEXT})`,
+      }),
+    ]),
+    bannedBy: [0, NUMBER].map((minutes) =>
+      compile(t.bannedBy(A, B, minutes), {
+        ...number,
+        [A]: `(?<nick>${NICK})`,
+        [B]: `(?<by>${NICK})`,
+      })
+    ),
   };
 }
 
@@ -187,22 +254,52 @@ function matchNotice(p: Patterns, line: string): ServerLine | undefined {
   if ((groups = p.left.exec(line)?.groups) !== undefined) {
     return { kind: "left", line, nick: groups.nick };
   }
+  if ((groups = p.moved.exec(line)?.groups) !== undefined) {
+    return { kind: "moved", line, nick: groups.nick, room: groups.room };
+  }
   if ((groups = p.renamed.exec(line)?.groups) !== undefined) {
     return { kind: "renamed", line, from: groups.from, to: groups.to };
   }
   if ((groups = p.kicked.exec(line)?.groups) !== undefined) {
     return { kind: "kicked", line, nick: groups.nick, by: groups.by };
   }
+  for (const bannedBy of p.bannedBy) {
+    groups = bannedBy.exec(line)?.groups;
+    if (groups !== undefined) return { kind: "kicked", line, nick: groups.nick, by: groups.by };
+  }
   if ((groups = p.who.exec(line)?.groups) !== undefined) {
-    return { kind: "who", line, nicks: whoNicks(p, groups.list) };
+    const more = groups.more === undefined ? 0 : Number(groups.more);
+    return { kind: "who", line, nicks: whoNicks(p, groups.list), more };
   }
   if ((groups = p.alreadyInRoom.exec(line)?.groups) !== undefined) {
     return { kind: "alreadyInRoom", line, room: groups.room };
   }
   if (p.joinRefused.some((pattern) => pattern.test(line))) return { kind: "joinRefused", line };
-  for (const lineTooLong of p.lineTooLong) {
+  for (const [index, lineTooLong] of p.lineTooLong.entries()) {
     groups = lineTooLong.exec(line)?.groups;
-    if (groups !== undefined) return { kind: "lineTooLong", line, maxBytes: Number(groups.n) };
+    if (groups !== undefined) {
+      return { kind: "lineTooLong", line, maxBytes: Number(groups.n), closing: index === 1 };
+    }
+  }
+  const ending = p.endings.get(line);
+  if (ending !== undefined) return { kind: "ending", line, ...ending };
+  if (p.serverFull.test(line)) {
+    return { kind: "ending", line, cause: { reason: "serverFull" }, always: true };
+  }
+  for (const kickedYou of p.kickedYou) {
+    groups = kickedYou.exec(line)?.groups;
+    if (groups !== undefined) {
+      return { kind: "ending", line, cause: { reason: "kicked", by: groups.by }, always: true };
+    }
+  }
+  for (const bannedYou of p.bannedYou) {
+    groups = bannedYou.exec(line)?.groups;
+    if (groups !== undefined) {
+      return { kind: "ending", line, cause: { reason: "bannedBy", by: groups.by }, always: true };
+    }
+  }
+  if (p.opLockout.test(line)) {
+    return { kind: "ending", line, cause: { reason: "opPassword" }, always: true };
   }
   return undefined;
 }

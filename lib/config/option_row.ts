@@ -35,6 +35,8 @@ export type OptionKind =
   | "lang"
   /** Web origins (`https://example.org` or `*`), comma-separated and repeatable. */
   | "origins"
+  /** Host names or addresses with an optional `:port`, comma-separated and repeatable. */
+  | "hosts"
   /** A `redis://` or `rediss://` URL; it may hold a password, so errors hide that part. */
   | "redis-url";
 
@@ -96,13 +98,13 @@ export type OptionValue<R extends OptionRow> = R["kind"] extends "switch" ? bool
   : R["kind"] extends "integer" | "number" | "seconds" | "port" ? number
   : R extends { kind: "choice"; choices: readonly (infer C extends string)[] } ? C
   : R["kind"] extends "lang" ? Lang
-  : R["kind"] extends "origins" ? string[]
+  : R["kind"] extends "origins" | "hosts" ? string[]
   : string;
 
 /** A row's value in the settings: `undefined` when it has no default and was not given. */
 type SettingValue<R extends OptionRow> = R extends { default: string | number | boolean }
   ? OptionValue<R>
-  : R["kind"] extends "switch" | "origins" ? OptionValue<R>
+  : R["kind"] extends "switch" | "origins" | "hosts" ? OptionValue<R>
   : OptionValue<R> | undefined;
 
 /**
@@ -114,7 +116,7 @@ export type SettingsOf<R extends OptionRow> = {
 };
 
 /**
- * The settings when nothing is given: each row's default, switches off, no origins.
+ * The settings when nothing is given: each row's default, switches off, empty lists.
  *
  * @param rows The rows.
  * @returns Every setting at its default.
@@ -124,7 +126,11 @@ export function defaultsOf<R extends OptionRow>(rows: readonly R[]): SettingsOf<
   for (const row of rows) {
     if (row.kind === "action") continue;
     settings[row.field] = row.default ??
-      (row.kind === "switch" ? false : row.kind === "origins" ? [] : undefined);
+      (row.kind === "switch"
+        ? false
+        : row.kind === "origins" || row.kind === "hosts"
+        ? []
+        : undefined);
   }
   return settings as SettingsOf<R>;
 }

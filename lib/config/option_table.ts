@@ -238,6 +238,20 @@ export const SERVER_OPTIONS = [
     defaultHelp: { ko: "페이지 자신의 출처만", en: "the page's own origin only" },
   },
   {
+    flag: "web-host-allow",
+    field: "webHostAllow",
+    kind: "hosts",
+    arg: "HOST",
+    repeatable: true,
+    help: {
+      ko:
+        "웹 페이지를 이 이름으로도 열 수 있게 허용합니다 (리버스 프록시 등; NAME 또는 NAME:PORT, 여러 번 또는 쉼표로). 이 서버 자신의 이름과 주소는 항상 허용됩니다",
+      en:
+        "also accept the web page under this name (a reverse proxy's; NAME or NAME:PORT, repeatable or comma-separated); the server's own names and addresses are always allowed",
+    },
+    defaultHelp: { ko: "이 서버의 이름과 주소만", en: "this server's own names and addresses" },
+  },
+  {
     flag: "redis",
     field: "redisUrl",
     kind: "redis-url",

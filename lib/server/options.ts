@@ -56,6 +56,11 @@ export interface WebOptions {
    * `*` for any; the page's own origin always may. @default {[]}
    */
   origins?: readonly string[];
+  /**
+   * More names the page may be reached at, besides the server's own names and
+   * addresses (a reverse proxy's): `name` (any port) or `name:port`. @default {[]}
+   */
+  hosts?: readonly string[];
 }
 
 /** How the server treats lines: the Python chat, or the C echo server. */

@@ -100,16 +100,8 @@ export class ChatServer implements AsyncDisposable {
       });
     }
     const cluster = this.#cluster;
-    this.#chat = new Chat({
-      historyLimit: o.historyLimit,
-      maxRooms: o.maxRooms,
-      password: o.password,
-      opPassword: o.opPassword,
-      motd: o.motd,
-      nicknameTimeoutMs: o.nicknameTimeoutMs,
-      rateLinesPerSecond: o.rateLinesPerSecond,
-      rateBurst: o.rateBurst,
-    }, {
+    // The resolved options hold every field of the chat's settings, under the same names.
+    this.#chat = new Chat(o, {
       observer,
       cluster: cluster && { bus: cluster, directory: cluster },
       reportBug: (error, peer) => this.#logBug(error, peer),
@@ -254,6 +246,7 @@ export class ChatServer implements AsyncDisposable {
       addr: this.#webListener.addr,
       hostname,
       origins: web.origins,
+      hosts: web.hosts,
       tls: o.tls !== undefined,
       onRefused: o.quiet
         ? undefined

@@ -17,6 +17,17 @@ const HOST_CHARS = /^[A-Za-z0-9._\-\[\]:]+$/;
  */
 const INTERFACES_REFRESH_MS = 5_000;
 
+/**
+ * Tells whether an entry can be an allowed host (`--web-host-allow`): a name or an
+ * address, with an optional `:port` (an IPv6 address in brackets when it has a port).
+ *
+ * @param entry The entry as given.
+ * @returns `true` when {@linkcode WebHosts} accepts it.
+ */
+export function isAllowableHost(entry: string): boolean {
+  return parseHost(bracketed(entry.trim()), "http") !== undefined;
+}
+
 /** Options for {@linkcode WebHosts}. */
 export interface WebHostsOptions {
   /** The web listener's address: its port, and its address unless it is a wildcard. */
@@ -75,15 +86,15 @@ export class WebHosts {
       if (parsed !== undefined) this.#own.add(parsed.name);
     }
     for (const entry of options.allowed ?? []) {
-      const text = bracketed(entry.trim());
-      const parsed = parseHost(text, this.#scheme);
-      if (parsed === undefined) {
+      if (!isAllowableHost(entry)) {
         throw new TypeError(
           `Cannot allow host ${
             JSON.stringify(entry)
           }: expected a name or an address, with an optional :port`,
         );
       }
+      const text = bracketed(entry.trim());
+      const parsed = parseHost(text, this.#scheme)!;
       if (/:\d+$/.test(text)) this.#allowedExact.add(`${parsed.name} ${parsed.port}`);
       else this.#allowedNames.add(parsed.name);
     }

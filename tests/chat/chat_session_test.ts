@@ -50,7 +50,7 @@ Deno.test("chat session refuses a nickname taken ignoring case, and asks again",
   assertEquals(impostor.take(), [PROMPT, "이미 사용 중인 닉네임입니다: aLICE", PROMPT]);
   impostor.type("bad name!");
   assertEquals(impostor.take(), [
-    "닉네임은 1~20자의 글자, 숫자, _, -만 쓸 수 있습니다. 다른 닉네임을 입력하세요.",
+    "닉네임은 1~20자의 글자, 숫자, _, -만 쓸 수 있습니다 (보이지 않는 문자, 섞인 문자 체계는 안 됩니다). 다른 닉네임을 입력하세요.",
     PROMPT,
   ]);
   impostor.type("   ");

@@ -218,7 +218,12 @@ Deno.test("cli server: rooms, history, operators and the message of the day", ()
 });
 
 Deno.test("cli server --web: the page's port, its host and other allowed origins", () => {
-  assertEquals(server("--web", "8080").web, { port: 8080, hostname: undefined, origins: [] });
+  assertEquals(server("--web", "8080").web, {
+    port: 8080,
+    hostname: undefined,
+    origins: [],
+    hosts: [],
+  });
   assertEquals(server("--web=0").web?.port, 0);
   const args = server(
     "--web",
@@ -229,11 +234,16 @@ Deno.test("cli server --web: the page's port, its host and other allowed origins
     "https://example.org/",
     "--web-origin",
     "http://a.test:8000,HTTPS://B.test:443",
+    "--web-host-allow",
+    "chat.example.org,[::1]:9000",
+    "--web-host-allow",
+    "192.168.0.5:8080",
   );
   assertEquals(args.web, {
     port: 8080,
     hostname: "0.0.0.0",
     origins: ["https://example.org", "http://a.test:8000", "https://b.test"],
+    hosts: ["chat.example.org", "[::1]:9000", "192.168.0.5:8080"],
   });
   assertEquals(server("--web", "1", "--web-origin", "*").web?.origins, ["*"]);
 });
@@ -246,6 +256,14 @@ Deno.test("cli server --web refuses bad values and bad combinations, in one line
   assertStringIncludes(usageError("server", "--web", "70000"), "Invalid --web");
   assertStringIncludes(usageError("server", "--web-host", "0.0.0.0"), "--web-host needs --web");
   assertStringIncludes(usageError("server", "--web-origin", "*"), "--web-origin needs --web");
+  assertStringIncludes(
+    usageError("server", "--web-host-allow", "a.test"),
+    "--web-host-allow needs --web",
+  );
+  assertEquals(
+    usageError("server", "--web", "1", "--web-host-allow", "a b"),
+    'Invalid --web-host-allow: "a b" (expected a name or an address like chat.example.org or 192.168.0.5:8080)',
+  );
   assertStringIncludes(usageError("server", "--web", "1", "-e"), "chat mode only");
   assertStringIncludes(usageError("server", "--web", "1", "--web-host="), "--web-host");
   assertStringIncludes(usageError("server", "--web", "12345"), "the chat's port");

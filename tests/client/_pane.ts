@@ -92,6 +92,17 @@ export class Pane implements AsyncDisposable {
     return { rows, cursorX: x, cursorY: y };
   }
 
+  /**
+   * Every row the pane ever showed, scrolled-off ones included, with rows that
+   * wrapped joined back into the line they are part of (trailing blank rows dropped).
+   */
+  async scrollback(): Promise<string[]> {
+    const rows = (await this.#tmux(["capture-pane", "-p", "-J", "-S", "-", "-t", "main"]))
+      .split("\n");
+    while (rows.length > 0 && rows.at(-1)!.trim() === "") rows.pop();
+    return rows;
+  }
+
   /** Every byte the command wrote so far, decoded. */
   async output(): Promise<string> {
     try {

@@ -84,3 +84,51 @@ Deno.test("ChatState tracks the members of our room, most recently active first"
   );
   assertEquals(state.members, ["bob", "erin"]);
 });
+
+Deno.test("ChatState drops a member who went to another room, and keeps the others", () => {
+  const state = new ChatState();
+  state.nicknameSent("alice");
+  see(state, ko.joined("alice"), ko.connected, ko.joined("bob"), ko.joined("carol"));
+  see(state, ko.moved("bob", "math"));
+  assertEquals(state.members, ["carol"]);
+  see(state, ko.joined("dave"), en.moved("CAROL", "잡담"));
+  assertEquals(state.members, ["dave"]);
+});
+
+Deno.test("ChatState knows who was in a room before us from the members told on entering", () => {
+  // The lines a newcomer gets, in order: joined, welcome, topic, the members.
+  const state = new ChatState();
+  state.nicknameSent("alice");
+  const members = (nicks: string[]) => nicks.map((nick) => ({ nick, away: nick === "carol" }));
+  see(
+    state,
+    ko.joined("alice"),
+    ko.connected,
+    ko.topic("수학"),
+    ko.who(members(["bob", "carol", "alice"])),
+  );
+  assertEquals(state.members.toSorted(), ["bob", "carol"]);
+
+  // /join: the new room's members replace the old room's.
+  state.typed("/join math");
+  see(state, ko.joined("alice"), ko.who(members(["민수", "alice"])));
+  assertEquals(state.room, "math");
+  assertEquals(state.members, ["민수"]);
+});
+
+Deno.test("ChatState takes the first names of a cut members list, without the count", () => {
+  for (const t of [ko, en]) {
+    const state = new ChatState();
+    state.nicknameSent("alice");
+    const shown = Array.from({ length: 100 }, (_, i) => ({ nick: `u${i}`, away: i % 7 === 0 }));
+    see(state, t.joined("alice"), t.connected, t.who(shown, 121));
+    assertEquals(state.members.toSorted(), shown.map((e) => e.nick).toSorted());
+    // A cut /who adds to what we knew: a member seen since stays.
+    see(state, t.joined("zed"), t.who(shown.slice(0, 100), 122));
+    assertEquals(state.members.length, 101);
+    assertEquals(state.members.includes("zed"), true);
+    // A whole list replaces it.
+    see(state, t.who([{ nick: "u1", away: false }, { nick: "alice", away: false }]));
+    assertEquals(state.members, ["u1"]);
+  }
+});

@@ -7,8 +7,8 @@
  */
 
 import { assert, assertEquals, assertFalse } from "@std/assert";
-import { ORIGINAL_MESSAGE_BYTES } from "../../lib/client/client.ts";
 import { INTERRUPTED_EXIT_CODE } from "../../lib/client/client.ts";
+import { ORIGINAL_MESSAGE_BYTES } from "../../lib/client/server_kind.ts";
 import { spawnMain } from "../_helpers.ts";
 import { OriginalEchoServer } from "../fixtures/original_echo_server.ts";
 import { OriginalPythonServer } from "../fixtures/original_python_server.ts";

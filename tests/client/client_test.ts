@@ -1,6 +1,7 @@
 import { assert, assertEquals, assertFalse, assertNotEquals } from "@std/assert";
-import { clientText } from "../../lib/catalog/client_text.ts";
+import { clientText, type EndCause } from "../../lib/catalog/client_text.ts";
 import { consoleText } from "../../lib/catalog/console_text.ts";
+import type { Lang } from "../../lib/catalog/lang.ts";
 import { userText } from "../../lib/catalog/user_text.ts";
 import { INTERRUPTED_EXIT_CODE, runClient } from "../../lib/client/client.ts";
 import { DEFAULT_MAX_LINE_BYTES } from "../../lib/server/options.ts";
@@ -71,19 +72,25 @@ interface Scripted extends AsyncDisposable {
   peer: Peer;
   typed: TypedLines;
   shown: TextSink;
+  /** What the client wrote on stderr. */
+  errors: TextSink;
   exitCode: Promise<number>;
 }
 
-async function connectScripted(options: { nick?: string; password?: string }): Promise<Scripted> {
+async function connectScripted(
+  options: { nick?: string; password?: string; lang?: Lang },
+): Promise<Scripted> {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const typed = new TypedLines();
   const shown = new TextSink();
+  const errors = new TextSink();
   const exitCode = runClient({
     hostname: "127.0.0.1",
     port: listener.addr.port,
     lang: "ko",
     ...options,
     input: openPlainInput({ readable: typed.readable, writer: shown }),
+    stderr: errors,
   });
   const peer = new Peer(await listener.accept());
   listener.close();
@@ -91,6 +98,7 @@ async function connectScripted(options: { nick?: string; password?: string }): P
     peer,
     typed,
     shown,
+    errors,
     exitCode,
     async [Symbol.asyncDispose]() {
       typed.end();
@@ -190,6 +198,69 @@ Deno.test("client splits lines before decoding and replaces control characters",
     "끝, no newline",
     ko.connectionClosed,
   ]);
+});
+
+Deno.test("client exits 1 and says why, in its language, when the server's last line ends it", {
+  timeout: TEST_TIMEOUT_MS,
+}, async () => {
+  const en = userText("en");
+  const cases: [string, EndCause][] = [
+    [ko.wrongPassword, { reason: "wrongPassword" }],
+    [ko.banned, { reason: "banned" }],
+    [en.serverFull(64), { reason: "serverFull" }],
+    [ko.nicknameTimeout, { reason: "nicknameTimeout" }],
+    [ko.flooding, { reason: "flooding" }],
+    [en.lineTooLong(8192, true), { reason: "lineTooLong" }],
+    [ko.kickedYou("op", "도배"), { reason: "kicked", by: "op" }],
+    [ko.opWrong(1, false), { reason: "opPassword" }],
+    [ko.opWrong(3, true), { reason: "opPassword" }],
+    [en.bannedYou("op", 5, "spam"), { reason: "bannedBy", by: "op" }],
+    [ko.bannedYou("op", 0, undefined), { reason: "bannedBy", by: "op" }],
+    [ko.internalError, { reason: "serverError" }],
+    [ko.unavailable, { reason: "unavailable" }],
+  ];
+  for (const lang of ["ko", "en"] as const) {
+    for (const [line, cause] of cases) {
+      await using s = await connectScripted({ lang });
+      await s.peer.send(line);
+      await s.shown.waitFor(line);
+      await s.peer.close();
+      assertEquals(await s.exitCode, 1, line);
+      // The server's line as it came, then one line on stderr, no closed notice.
+      assertEquals(s.shown.lines, [line]);
+      assertEquals(s.errors.lines, [clientText(lang).ended(cause)]);
+    }
+  }
+});
+
+Deno.test("client exits 0 after the server's shutdown notice, or a line that ended nothing", {
+  timeout: TEST_TIMEOUT_MS,
+}, async () => {
+  for (const lines of [[ko.shuttingDown], [ko.opWrong(1, false), ko.message("bob", "hi")]]) {
+    await using s = await connectScripted({});
+    for (const line of lines) await s.peer.send(line);
+    await s.shown.waitFor(lines.at(-1)!);
+    await s.peer.close();
+    assertEquals(await s.exitCode, 0);
+    assertEquals(s.shown.lines, [...lines, ko.connectionClosed]);
+    assertEquals(s.errors.lines, []);
+  }
+});
+
+Deno.test("client refused after its input ended still exits 1 (a piped wrong password)", {
+  timeout: TEST_TIMEOUT_MS,
+}, async () => {
+  await using s = await connectScripted({ nick: "alice", password: "wrong" });
+  s.typed.type("hi");
+  s.typed.end();
+  await s.peer.send(ko.passwordPrompt);
+  await s.peer.lines.waitFor("wrong");
+  await s.peer.send(ko.wrongPassword);
+  // The client half-closed (end of input) and waits for the server to close.
+  await s.peer.ended;
+  await s.peer.close();
+  assertEquals(await s.exitCode, 1);
+  assertEquals(s.errors.lines, [ko.ended({ reason: "wrongPassword" })]);
 });
 
 /** A scripted chat server that has greeted the client (`--nick alice`). */
@@ -295,6 +366,32 @@ Deno.test("clients chat, whisper and quit through a real server", {
   assertEquals(alice.stderr.lines, []);
 });
 
+Deno.test("client on a pipe shows a line over the cap once, as the server's echo of each piece", {
+  timeout: TEST_TIMEOUT_MS,
+}, async () => {
+  const { child: server, port } = await startServer();
+  await using _server = server;
+  await using bob = await joinChat(port, "bob");
+  await using alice = await joinChat(port, "alice");
+  await bob.stdout.waitFor(ko.joined("alice"));
+  // The last line of alice's entering: nothing of the server's comes after it now.
+  await alice.stdout.waitFor(ko.who(["bob", "alice"].map((nick) => ({ nick, away: false }))));
+  const long = "LONG:" + "가나다라 abcdefgh ".repeat(640) + "<LONG END>";
+  await alice.send(long);
+  await alice.send("after");
+  await bob.stdout.waitFor(ko.message("alice", "after"));
+  await alice.stdout.waitFor(ko.message("alice", "after"));
+  const pieces = bob.stdout.lines.filter((line) => line.startsWith("alice> ")).slice(0, -1);
+  assertEquals(pieces.length, 2, bob.describe());
+  // (Cut at a space, which the cut drops.)
+  assertEquals(pieces.map((line) => line.slice("alice> ".length)).join(" "), long);
+  // What alice sees from the notice on: the notice, each piece once, the next line.
+  const from = alice.stdout.lines.indexOf(ko.lineSplit(2, DEFAULT_MAX_LINE_BYTES));
+  assert(from >= 0, alice.describe());
+  assertEquals(alice.stdout.lines.slice(from + 1), [...pieces, ko.message("alice", "after")]);
+  assertFalse(alice.stdout.has(long), "the raw line is never printed");
+});
+
 Deno.test("client exits with a notice when the server is killed while it waits for input", {
   timeout: TEST_TIMEOUT_MS,
 }, async () => {
@@ -306,6 +403,103 @@ Deno.test("client exits with a notice when the server is killed while it waits f
   // alice's stdin is still open: it must not wait for another line.
   await alice.stdout.waitFor(ko.connectionClosed);
   assertEquals((await alice.exit()).code, 0);
+});
+
+Deno.test("client refused for a wrong password exits 1 with one line saying why, in its language", {
+  timeout: TEST_TIMEOUT_MS,
+}, async () => {
+  const { child: server, port } = await startServer(["--password", "sesame42"]);
+  await using _server = server;
+  // Scripted: the input ends at once (`printf 'hi\n' | chat client …`).
+  await using piped = spawnMain(
+    ["client", "--port", String(port), "--nick", "mina"],
+    "main.ts",
+    { env: { CHAT_PASSWORD: "wrong" } },
+  );
+  await piped.send("hi");
+  await piped.closeStdin();
+  assertEquals((await piped.exit()).code, 1, piped.describe());
+  assert(piped.stdout.has(ko.wrongPassword), piped.describe());
+  assertEquals(piped.stderr.lines, [ko.ended({ reason: "wrongPassword" })]);
+
+  // Typed, to a Korean server, by an English client.
+  await using typed = spawnMain(["client", "--port", String(port), "--lang", "en"]);
+  await typed.stdout.waitFor(ko.passwordPrompt);
+  await typed.send("nope");
+  assertEquals((await typed.exit()).code, 1, typed.describe());
+  assertEquals(typed.stdout.lines, [ko.passwordPrompt, ko.wrongPassword]);
+  assertEquals(typed.stderr.lines, [clientText("en").ended({ reason: "wrongPassword" })]);
+});
+
+Deno.test("client kicked, or banned, exits 1 and says by whom", {
+  timeout: TEST_TIMEOUT_MS,
+}, async () => {
+  const { child: server, port } = await startServer(["--op-password", "opw"]);
+  await using _server = server;
+  await using op = await joinChat(port, "op");
+  await op.send("/op opw");
+  await op.stdout.waitFor(ko.opGranted);
+  await using alice = await joinChat(port, "alice");
+  await op.send("/kick alice 도배");
+  assertEquals((await alice.exit()).code, 1, alice.describe());
+  assert(alice.stdout.has(ko.kickedYou("op", "도배")), alice.describe());
+  assertEquals(alice.stderr.lines, [ko.ended({ reason: "kicked", by: "op" })]);
+
+  await using bob = await joinChat(port, "bob");
+  await op.send("/ban bob");
+  assertEquals((await bob.exit()).code, 1, bob.describe());
+  assertEquals(bob.stderr.lines, [ko.ended({ reason: "bannedBy", by: "op" })]);
+  // The address is banned now: the next connection is refused before any prompt.
+  await using again = spawnMain(["client", "--port", String(port), "--nick", "bob2"]);
+  assertEquals((await again.exit()).code, 1, again.describe());
+  assertEquals(again.stdout.lines, [ko.banned]);
+  assertEquals(again.stderr.lines, [ko.ended({ reason: "banned" })]);
+});
+
+Deno.test("client exits 1 for a full server, and for flooding", {
+  timeout: TEST_TIMEOUT_MS,
+}, async () => {
+  const { child: server, port } = await startServer(
+    ["--max-clients", "2", "--rate", "1", "--burst", "1"],
+  );
+  await using _server = server;
+  await using alice = await joinChat(port, "alice");
+  await using bob = await joinChat(port, "bob");
+  await using third = spawnMain(["client", "--port", String(port), "--nick", "carol"]);
+  assertEquals((await third.exit()).code, 1, third.describe());
+  assertEquals(third.stdout.lines, [ko.serverFull(2)]);
+  assertEquals(third.stderr.lines, [ko.ended({ reason: "serverFull" })]);
+
+  // One line a second, and far more lines than the queue holds.
+  await alice.send(Array.from({ length: 300 }, (_, i) => `line ${i}`).join("\n"));
+  assertEquals((await alice.exit()).code, 1, alice.describe());
+  assert(alice.stdout.has(ko.flooding), alice.describe());
+  assertEquals(alice.stderr.lines, [ko.ended({ reason: "flooding" })]);
+  assertEquals(bob.stderr.lines, []);
+});
+
+Deno.test("client exits 1 when it gives no nickname in time", {
+  timeout: TEST_TIMEOUT_MS,
+}, async () => {
+  const { child: server, port } = await startServer(["--nick-timeout", "0.5"]);
+  await using _server = server;
+  // Connected, stdin open, and nothing typed.
+  await using silent = spawnMain(["client", "--port", String(port)]);
+  assertEquals((await silent.exit()).code, 1, silent.describe());
+  assertEquals(silent.stdout.lines, [ko.nicknamePrompt, ko.nicknameTimeout]);
+  assertEquals(silent.stderr.lines, [ko.ended({ reason: "nicknameTimeout" })]);
+});
+
+Deno.test("client exits 0 when the server shuts down, after its notice", {
+  timeout: TEST_TIMEOUT_MS,
+}, async () => {
+  const { child: server, port } = await startServer();
+  await using _server = server;
+  await using alice = await joinChat(port, "alice");
+  server.kill("SIGTERM");
+  assertEquals((await alice.exit()).code, 0, alice.describe());
+  assertEquals(alice.stdout.lines.slice(-2), [ko.shuttingDown, ko.connectionClosed]);
+  assertEquals(alice.stderr.lines, []);
 });
 
 Deno.test("client reports a refused connection in one line, without a stack trace", {

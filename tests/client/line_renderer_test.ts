@@ -100,3 +100,19 @@ function strip(text: string): string {
   // deno-lint-ignore no-control-regex
   return text.replace(/\x1b\[[0-9;]*m/g, "");
 }
+
+Deno.test("LineRenderer shows a move to another room as it shows a leave: a dimmed notice", () => {
+  const r = renderer({ color: true });
+  for (
+    const [left, moved] of [[ko.left("bob"), ko.moved("bob", "math")], [
+      en.left("bob"),
+      en.moved("bob", "math"),
+    ]]
+  ) {
+    const shownLeft = r.live(parseServerLine(left), "alice", NOON);
+    const shownMoved = r.live(parseServerLine(moved), "alice", NOON);
+    assertEquals(shownMoved.text, shownLeft.text.replace(left, moved));
+    assertEquals(shownMoved.text, `${ESC}[2m${moved}${ESC}[0m`);
+    assertFalse(shownMoved.bell);
+  }
+});

@@ -74,7 +74,54 @@ Deno.test("parseServerLine reads /who replies, away marks dropped", () => {
         away: false,
       }]),
     );
-    assertEquals(who.kind === "who" && who.nicks, ["alice", "민수", "c"]);
+    assertEquals(who.kind === "who" && [who.nicks, who.more], [["alice", "민수", "c"], 0]);
+  }
+});
+
+Deno.test("parseServerLine reads a cut members list, its last name without the count", () => {
+  for (const t of [ko, en]) {
+    const shown = Array.from({ length: 100 }, (_, i) => ({ nick: `u${i}`, away: i === 99 }));
+    const line = t.who(shown, 121);
+    const who = parseServerLine(line);
+    assertEquals(who.kind === "who" && [who.nicks.length, who.nicks.at(-1), who.more], [
+      100,
+      "u99",
+      21,
+    ], line);
+    const one = parseServerLine(t.who([{ nick: "bob", away: false }], 2));
+    assertEquals(one.kind === "who" && [one.nicks, one.more], [["bob"], 1]);
+  }
+  assertEquals(
+    parseServerLine("접속자 3명: alice, bob 외 1명"),
+    { kind: "who", line: "접속자 3명: alice, bob 외 1명", nicks: ["alice", "bob"], more: 1 },
+  );
+  assertEquals(
+    parseServerLine("3 online: alice, bob (away) and 1 more"),
+    {
+      kind: "who",
+      line: "3 online: alice, bob (away) and 1 more",
+      nicks: ["alice", "bob"],
+      more: 1,
+    },
+  );
+});
+
+Deno.test("parseServerLine reads a move to another room, in both languages", () => {
+  assertEquals(parseServerLine("alice went to #math."), {
+    kind: "moved",
+    line: "alice went to #math.",
+    nick: "alice",
+    room: "math",
+  });
+  assertEquals(parseServerLine("alice님이 #math 방으로 이동하셨습니다."), {
+    kind: "moved",
+    line: "alice님이 #math 방으로 이동하셨습니다.",
+    nick: "alice",
+    room: "math",
+  });
+  for (const t of [ko, en]) {
+    const moved = parseServerLine(t.moved("민수", "잡담"));
+    assertEquals(moved.kind === "moved" && [moved.nick, moved.room], ["민수", "잡담"]);
   }
 });
 
@@ -94,4 +141,43 @@ Deno.test("parseHistoryLine splits the server's time from what was said", () => 
   assertEquals(entry?.time, "09:05");
   assertEquals(entry?.line.kind, "message");
   assertEquals(parseHistoryLine(ko.message("bob", "now")), undefined);
+});
+
+Deno.test("parseServerLine reads the lines that end a session, in both languages", () => {
+  for (const t of [ko, en]) {
+    const ending = (line: string) => {
+      const parsed = parseServerLine(line);
+      return parsed.kind === "ending" ? [parsed.cause, parsed.always] : parsed.kind;
+    };
+    assertEquals(ending(t.wrongPassword), [{ reason: "wrongPassword" }, true]);
+    assertEquals(ending(t.banned), [{ reason: "banned" }, true]);
+    assertEquals(ending(t.serverFull(64)), [{ reason: "serverFull" }, true]);
+    assertEquals(ending(t.nicknameTimeout), [{ reason: "nicknameTimeout" }, true]);
+    assertEquals(ending(t.flooding), [{ reason: "flooding" }, true]);
+    assertEquals(ending(t.kickedYou("op_1", undefined)), [{ reason: "kicked", by: "op_1" }, true]);
+    assertEquals(ending(t.kickedYou("운영자", "도배 그만")), [
+      { reason: "kicked", by: "운영자" },
+      true,
+    ]);
+    assertEquals(ending(t.opWrong(3, true)), [{ reason: "opPassword" }, true]);
+    assertEquals(ending(t.bannedYou("op", 5, "spam")), [{ reason: "bannedBy", by: "op" }, true]);
+    assertEquals(ending(t.bannedYou("운영자", 0, undefined)), [
+      { reason: "bannedBy", by: "운영자" },
+      true,
+    ]);
+    assertEquals(ending(t.internalError), [{ reason: "serverError" }, true]);
+    // Someone else's ban takes them out of the room, as a kick does.
+    assertEquals(ending(t.bannedBy("bob", "op", 5)), "kicked");
+    assertEquals(ending(t.bannedBy("bob", "op", 0)), "kicked");
+    // These end it only when the connection closes right after them.
+    assertEquals(ending(t.opWrong(1, false)), [{ reason: "opPassword" }, false]);
+    assertEquals(ending(t.unavailable), [{ reason: "unavailable" }, false]);
+    // Someone else's kick, the shutdown notice and a refused line are not ours to end.
+    assertEquals(ending(t.kicked("bob", "op", undefined)), "kicked");
+    assertEquals(ending(t.shuttingDown), "notice");
+    const refused = parseServerLine(t.lineTooLong(100, false));
+    assertEquals(refused.kind === "lineTooLong" && refused.closing, false);
+    const cut = parseServerLine(t.lineTooLong(100, true));
+    assertEquals(cut.kind === "lineTooLong" && [cut.maxBytes, cut.closing], [100, true]);
+  }
 });

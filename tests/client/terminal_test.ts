@@ -10,9 +10,11 @@ import { clientText } from "../../lib/catalog/client_text.ts";
 import { consoleText } from "../../lib/catalog/console_text.ts";
 import { userText } from "../../lib/catalog/user_text.ts";
 import { nickColor } from "../../lib/client/nick_color.ts";
+import { DEFAULT_MAX_LINE_BYTES } from "../../lib/server/options.ts";
 import { spawnMain, startServer } from "../_helpers.ts";
 import { OriginalEchoServer } from "../fixtures/original_echo_server.ts";
 import { OriginalPythonServer } from "../fixtures/original_python_server.ts";
+import { RawClient } from "../fixtures/raw_client.ts";
 import { clientCommand, hasTmux, lastRow, Pane, type Screen, timed } from "./_pane.ts";
 
 const ko = { ...userText("ko"), ...clientText("ko"), ...consoleText("ko") };
@@ -184,6 +186,28 @@ Deno.test(`terminal: typed and automatic answers to the prompts look the same${s
   assertEquals(screen.rows.at(-1), "EXIT=130");
 });
 
+Deno.test(`terminal: a wrong password ends the client with status 1 and why${skipNote}`, {
+  ignore: !tmuxFound,
+  timeout: TEST_TIMEOUT_MS,
+}, async () => {
+  const { child: server, port } = await startServer(["--password", "sesame42"]);
+  await using _server = server;
+  await using pane = new Pane();
+  await pane.start(clientCommand(["--port", String(port), "--lang", "en"]));
+  await pane.waitFor("the password prompt", (s) => lastRow(s) === ko.passwordPrompt);
+  await pane.type("guess");
+  await pane.press("Enter");
+  const screen = await pane.waitFor("the exit", (s) => s.rows.includes("EXIT=1"));
+  // The server's line (Korean), then the client's (English), and nothing typed.
+  assertEquals(screen.rows.length, 4, screen.rows.join("\n"));
+  assertEquals(screen.rows[0], ko.passwordPrompt);
+  assert(timed(screen.rows[1], ko.wrongPassword), screen.rows.join("\n"));
+  assertEquals(screen.rows.slice(2), [
+    clientText("en").ended({ reason: "wrongPassword" }),
+    "EXIT=1",
+  ]);
+});
+
 Deno.test(
   `terminal: the Python original's prompt is typed on its row, answered without newline${skipNote}`,
   {
@@ -298,6 +322,51 @@ Deno.test(`terminal: Tab completes commands and the nicknames of the room${skipN
   await complete("hi @민", "hi @민수");
 });
 
+Deno.test(`terminal: Tab completes those who were in the room first, past 100 names${skipNote}`, {
+  ignore: !tmuxFound,
+  timeout: TEST_TIMEOUT_MS,
+}, async () => {
+  const { child: server, port } = await startServer();
+  await using _server = server;
+  // 101 people before us: the members line on entering names 100 and counts the rest.
+  const nicks = [...Array.from({ length: 99 }, (_, i) => `u${String(i + 1).padStart(2, "0")}`)];
+  nicks.push("zed", "yul");
+  const early: RawClient[] = [];
+  try {
+    for (const nick of nicks) {
+      const client = await RawClient.connect(port);
+      early.push(client);
+      await client.join(nick);
+    }
+    await using pane = new Pane();
+    await pane.start(clientCommand(["--port", String(port), "--nick", "alice"]));
+    await pane.waitFor(
+      "the members line",
+      (s) => s.rows.some((row) => row.endsWith("zed 외 2명")) && lastRow(s) === "[lobby]",
+    );
+    const complete = async (typed: string, expected: string) => {
+      await pane.type(typed);
+      await pane.press("Tab");
+      await pane.waitFor(`"${typed}" completed`, (s) => lastRow(s) === `[lobby] ${expected}`);
+      await pane.press("C-u");
+      await pane.waitFor("the empty input", (s) => lastRow(s) === "[lobby]");
+    };
+    // The first and the last name shown; nobody has said a word yet.
+    await complete("u0", "u0");
+    await complete("u01", "u01:");
+    await complete("ze", "zed:");
+    await complete("hi @ze", "hi @zed");
+    // The 101st was not named: not offered (until heard from).
+    await complete("yu", "yu");
+    // One who goes to another room is no longer offered.
+    await early[99].write("/join math\n");
+    await pane.waitFor("zed's move", (s) => shows(s, ko.moved("zed", "math")));
+    await complete("ze", "ze");
+  } finally {
+    for (const client of early) await client.close();
+  }
+});
+
 Deno.test(`terminal: a paste of 10,000 characters is sent whole, as one line${skipNote}`, {
   ignore: !tmuxFound,
   timeout: TEST_TIMEOUT_MS,
@@ -333,3 +402,91 @@ Deno.test(`terminal: a paste of 10,000 characters is sent whole, as one line${sk
 function width(text: string): number {
   return [...text].reduce((sum, char) => sum + (/\p{Script=Hangul}/u.test(char) ? 2 : 1), 0);
 }
+
+/** A line over the server's cap (14,000 bytes): 144 rows of an 80-column pane. */
+function overCapLine(tag: string): string {
+  return `${tag}:` + "가나다라 abcdefgh ".repeat(640) + `<${tag} END>`;
+}
+
+Deno.test(
+  `terminal: a line over the cap shows once, as its pieces, not even in the scrollback${skipNote}`,
+  {
+    ignore: !tmuxFound,
+    timeout: TEST_TIMEOUT_MS,
+  },
+  async () => {
+    const { child: server, port } = await startServer();
+    await using _server = server;
+    await using pane = new Pane();
+    await pane.start(clientCommand(["--port", String(port), "--nick", "alice", "--no-timestamps"]));
+    await pane.waitFor(ko.connected, (s) => s.rows.includes(ko.connected));
+    await using bob = spawnMain(["client", "--port", String(port), "--nick", "bob"]);
+    await bob.stdout.waitFor(ko.connected);
+    await pane.waitFor("bob joining", (s) => s.rows.includes(ko.joined("bob")));
+
+    // Far taller than the 16-row pane while typed.
+    const long = overCapLine("LONG");
+    await pane.type(long);
+    const typed = (s: Screen) =>
+      lastRow(s).endsWith("<LONG END>") && s.cursorY === s.rows.length - 1;
+    await pane.waitFor("the end of the typed line", typed);
+    // A line arriving meanwhile goes above the input (to the main screen, not on
+    // view while the input fills it), which stays whole.
+    await bob.send("while you type");
+    await pane.waitForOutput("bob's line", (output) => output.includes("while you type"));
+    await pane.waitFor("the end of the typed line again", typed);
+    await pane.press("Enter");
+    await bob.stdout.waitFor((line) => line.endsWith("<LONG END>"));
+    const pieces = bob.stdout.lines.filter((line) => line.startsWith("alice> "));
+    assert(pieces.length >= 2, bob.describe());
+    await pane.waitFor(
+      "the last piece, then the empty input",
+      (s) => s.rows.at(-2)?.endsWith("<LONG END>") === true && lastRow(s) === "[lobby]",
+    );
+
+    const rows = await pane.scrollback();
+    const described = rows.map((row) => row.slice(0, 60)).join("\n");
+    // The typed line is gone; each piece is there once, right after the notice.
+    const shown = rows.filter((row) => row.includes("LONG") || pieces.includes(row));
+    assertEquals(shown, pieces, described);
+    const notice = rows.indexOf(ko.lineSplit(pieces.length, DEFAULT_MAX_LINE_BYTES));
+    assert(notice >= 0, described);
+    assertEquals(rows.slice(notice + 1, notice + 1 + pieces.length), pieces, described);
+    const meanwhile = ko.message("bob", "while you type");
+    assertEquals(rows.filter((row) => row === meanwhile).length, 1, described);
+    assert(rows.indexOf(meanwhile) < notice, described);
+  },
+);
+
+Deno.test(`terminal: a tall input erased, or left with Ctrl-C, leaves nothing behind${skipNote}`, {
+  ignore: !tmuxFound,
+  timeout: TEST_TIMEOUT_MS,
+}, async () => {
+  const { child: server, port } = await startServer();
+  await using _server = server;
+  await using pane = new Pane();
+  await pane.start(clientCommand(["--port", String(port), "--nick", "alice", "--no-timestamps"]));
+  await pane.waitFor(ko.connected, (s) => s.rows.includes(ko.connected));
+
+  // Erased with Ctrl-U: the input fits again, back where it started.
+  await pane.type(overCapLine("ERASED"));
+  await pane.waitFor("the tall input", (s) => lastRow(s).endsWith("<ERASED END>"));
+  await pane.press("C-u");
+  let screen = await pane.waitFor("the empty input", (s) => lastRow(s) === "[lobby]");
+  assertEquals(screen.rows.at(-2), `${ko.who([{ nick: "alice", away: false }])}`);
+  await pane.type("short");
+  await pane.press("Enter");
+  await pane.waitFor("the short line", (s) => s.rows.includes(ko.message("alice", "short")));
+
+  // Ctrl-C while it fills the screen: the client exits, the screen is the chat's.
+  await pane.type(overCapLine("INTERRUPTED"));
+  await pane.waitFor("the tall input", (s) => lastRow(s).endsWith("<INTERRUPTED END>"));
+  await pane.press("C-c");
+  screen = await pane.waitFor("the exit", (s) => s.rows.includes("EXIT=130"));
+  assertEquals(screen.rows.slice(-2), [ko.message("alice", "short"), "EXIT=130"]);
+  const rows = await pane.scrollback();
+  assertFalse(
+    rows.some((row) => row.includes("ERASED") || row.includes("INTERRUPTED")),
+    rows.join("\n"),
+  );
+});

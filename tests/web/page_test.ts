@@ -211,6 +211,26 @@ Deno.test({
 });
 
 Deno.test({
+  name: "web page: a ban reads as a ban, for how long, to the banned page and to the room",
+  timeout: BROWSER_TEST_TIMEOUT_MS,
+  fn: async () => {
+    await using s = startWebServer({ opPassword: "opw" });
+    await using browser = await TestBrowser.launch();
+    const alice = await joinPage(browser, s.webPort, "alice");
+    const bob = await joinPage(browser, s.webPort, "bob");
+    await using op = await LineClient.connect(s.port);
+    await op.join("op");
+    await op.send("/op opw");
+    await op.waitFor(m.opGranted);
+    await op.send("/ban bob 5 spam");
+    await waitForLine(bob, "op님에 의해 5분 동안 차단되었습니다. 사유: spam");
+    await waitForLine(alice, "bob님이 op님에 의해 5분 동안 차단되었습니다.");
+    assert(!(await lines(alice)).some((l) => l.includes("강퇴")), "a ban is not shown as a kick");
+    assertEquals(browser.errors, []);
+  },
+});
+
+Deno.test({
   name: "web page: the room's history appears on entering, marked as earlier",
   timeout: BROWSER_TEST_TIMEOUT_MS,
   fn: async () => {

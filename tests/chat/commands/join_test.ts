@@ -44,7 +44,7 @@ Deno.test("/join refuses bad names, the room you are in, and rooms past the limi
   const { peers: [alice] } = await setup(["alice"], { maxRooms: 2 });
   await say(alice, "/join bad.name", "/join", "/join lobby", "/join LOBBY");
   assertEquals(alice.take(), [
-    "A room name is 1 to 20 letters, digits, _ or -.",
+    "A room name is 1 to 20 letters, digits, _ or - (no invisible characters, no mixed scripts).",
     "Usage: /join ROOM",
     "You are already in lobby.",
     "You are already in lobby.",

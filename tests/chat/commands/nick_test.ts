@@ -19,8 +19,8 @@ Deno.test("/nick refuses like the join does, without the prompt; a case change o
   await say(alice, "/nick BOB", "/nick no way", "/nick bad!", "/nick");
   assertEquals(alice.take(), [
     "Nickname already taken: BOB",
-    "A nickname is 1 to 20 letters, digits, _ or -. Enter another nickname.",
-    "A nickname is 1 to 20 letters, digits, _ or -. Enter another nickname.",
+    "A nickname is 1 to 20 letters, digits, _ or - (no invisible characters, no mixed scripts). Enter another nickname.",
+    "A nickname is 1 to 20 letters, digits, _ or - (no invisible characters, no mixed scripts). Enter another nickname.",
     "Usage: /nick NEW",
   ]);
   await say(alice, "/nick Alice");
