@@ -77,8 +77,12 @@ export interface UserText {
   roomInvalid(maxChars: number): string;
   roomsFull(max: number): string;
   alreadyInRoom(room: string): string;
+  /** The chat cannot be used for now; what the user types is sent when it is back. */
   readonly unavailable: string;
+  /** The chat is back (what was typed meanwhile follows). */
   readonly available: string;
+  /** A step could not be done and was dropped (a newcomer is turned away). */
+  readonly tryAgainLater: string;
 }
 
 const ko: UserText = {
@@ -170,8 +174,9 @@ const ko: UserText = {
     `방 이름은 1~${max}자의 글자, 숫자, _, -만 쓸 수 있습니다 (보이지 않는 문자, 섞인 문자 체계는 안 됩니다).`,
   roomsFull: (max) => `방을 더 만들 수 없습니다 (최대 ${max}개). 있는 방에 들어가세요.`,
   alreadyInRoom: (room) => `이미 ${room} 방에 있습니다.`,
-  unavailable: "채팅을 잠시 사용할 수 없습니다. 잠시 후 다시 시도하세요.",
+  unavailable: "지금은 채팅을 사용할 수 없습니다. 입력한 내용은 다시 연결되면 전송됩니다.",
   available: "채팅을 다시 사용할 수 있습니다.",
+  tryAgainLater: "채팅을 잠시 사용할 수 없습니다. 잠시 후 다시 시도하세요.",
 };
 
 const en: UserText = {
@@ -257,8 +262,9 @@ const en: UserText = {
     `A room name is 1 to ${max} letters, digits, _ or - (no invisible characters, no mixed scripts).`,
   roomsFull: (max) => `No more rooms can be made (at most ${max}). Join an existing room.`,
   alreadyInRoom: (room) => `You are already in ${room}.`,
-  unavailable: "The chat is temporarily unavailable, try again shortly.",
+  unavailable: "The chat is unavailable for now; what you type is sent when it is back.",
   available: "The chat is available again.",
+  tryAgainLater: "The chat is temporarily unavailable, try again shortly.",
 };
 
 /** How long a ban lasts, in English: `for 5 minutes`, or `until the ban is lifted`. */

@@ -9,6 +9,17 @@
  * only when that is done (a {@linkcode Step}, see `lib/util/maybe_async.ts`): no
  * caller holds a result that might be a promise, so none can test one for truth.
  *
+ * A cluster cut off from Redis makes the chat unavailable ({@linkcode Chat.available};
+ * each member is told once each way). One rule for a member's step then:
+ * - While the chat is unavailable, a step that must reach the other servers is not
+ *   tried: it throws {@linkcode UnavailableError} (a rejected step when it was cut
+ *   off midway), and the member's session puts the line back in its held pacer;
+ *   it runs again, first, when the chat is back. No line of its own.
+ * - While the chat is available, a write that a cut catches in flight is sent again
+ *   by the cluster once Redis is back. One that is really lost (Redis refused it,
+ *   the server is stopping) is said to its sender with `tryAgainLater`: it is gone,
+ *   and cannot be put back in order behind the lines that went after it.
+ *
  * @module
  */
 
@@ -116,6 +127,8 @@ export class Chat {
   readonly reportBug: BugReport;
   #rooms = new Map<string, Room>();
   #users = new Set<User>();
+  #available = true;
+  #availability = new Set<(available: boolean) => void>();
 
   /**
    * @param config The settings.
@@ -136,6 +149,37 @@ export class Chat {
   /** The addresses that may not connect. */
   get bans(): Bans {
     return this.directory.bans;
+  }
+
+  /**
+   * Whether the chat can be used now: always on one server; in a cluster, not
+   * while Redis cannot be reached.
+   */
+  get available(): boolean {
+    return this.#available;
+  }
+
+  /**
+   * The server learned that the chat became unavailable, or available again: every
+   * session that watches is told once per change.
+   *
+   * @param available Whether it can be used now.
+   */
+  setAvailable(available: boolean): void {
+    if (available === this.#available) return;
+    this.#available = available;
+    for (const listener of this.#availability) listener(available);
+  }
+
+  /**
+   * Calls `listener` at each change of {@linkcode Chat.available}.
+   *
+   * @param listener What to call.
+   * @returns A function that stops the calls.
+   */
+  watchAvailability(listener: (available: boolean) => void): () => void {
+    this.#availability.add(listener);
+    return () => this.#availability.delete(listener);
   }
 
   /** The number of users joined on this server. */
@@ -206,10 +250,12 @@ export class Chat {
    *
    * @param to The user.
    * @param event The event.
-   * @param then Gets `false` when it cannot be sent now (a cluster that is unreachable).
+   * @param then Gets `false` when it was lost (a cluster that refused it).
    * @returns When `then` is done.
+   * @throws {UnavailableError} While the chat is unavailable: nothing is tried.
    */
   deliver(to: UserRef, event: UserEvent, then: (delivered: boolean) => Step): Step {
+    this.#mustBeAvailable();
     return whenReady(this.directory.deliver(to, event), then);
   }
 
@@ -219,10 +265,12 @@ export class Chat {
    *
    * @param target The user.
    * @param removal Who removes it, why, and for a ban how long.
-   * @param then Gets `false` when it cannot be done now (a cluster that is unreachable).
+   * @param then Gets `false` when it was lost (a cluster that refused it).
    * @returns When `then` is done.
+   * @throws {UnavailableError} While the chat is unavailable: nothing is tried.
    */
   kick(target: UserRef, removal: Removal, then: (kicked: boolean) => Step): Step {
+    this.#mustBeAvailable();
     return whenReady(this.directory.kick(target, removal), then);
   }
 
@@ -344,17 +392,21 @@ export class Chat {
 
   /**
    * Publishes an event to the user's room, without waiting: the next line may go at
-   * once (one connection to a cluster keeps them in order). An event that cannot
-   * be sent is said so to the user, at once or once that is known.
+   * once (one connection to a cluster keeps them in order, and sends again what a
+   * cut caught in flight). An event that was lost all the same is said so to the
+   * user (`tryAgainLater`), once that is known.
    *
    * @param user The user.
    * @param event The event (its room is the user's).
+   * @throws {UnavailableError} While the chat is unavailable: nothing is sent (the
+   *   session runs the line again when it is back).
    */
   publish(user: User, event: RoomEvent): void {
     const room = user.room;
     if (room === undefined) return;
+    this.#mustBeAvailable();
     this.#detach(whenReady(this.bus.publish(room.key, event), (sent) => {
-      if (!sent && !user.gone) user.send(notice({ code: "unavailable" }));
+      if (!sent && !user.gone) user.send(notice({ code: "tryAgainLater" }));
     }));
   }
 
@@ -408,6 +460,11 @@ export class Chat {
       keys.add(LOBBY);
       return then(keys.has(key) || keys.size < this.config.maxRooms);
     });
+  }
+
+  /** A member's step that must reach the other servers is not tried while they cannot be. */
+  #mustBeAvailable(): void {
+    if (!this.#available) throw new UnavailableError("The chat is unavailable");
   }
 
   /**

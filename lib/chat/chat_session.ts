@@ -67,6 +67,8 @@ export class ChatSession implements UserHost, CommandSession {
   /** Flood control, and the order of lines while one is still being handled. */
   #pacer: LinePacer;
   #opFailures = 0;
+  /** Stops the chat's availability calls (set once joined). */
+  #unwatch: (() => void) | undefined;
   #nicknameTimer: ReturnType<typeof setTimeout> | undefined;
   #delayTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -232,14 +234,17 @@ export class ChatSession implements UserHost, CommandSession {
 
   /** Handles one line in the current state; a promise holds the next lines until it settles. */
   #handle(line: string): Step {
+    const state = this.#state;
     let result: Step;
     try {
       result = this.#handleState(line);
     } catch (error) {
-      this.#failed(error);
+      this.#failed(error, line, state);
       return;
     }
-    return result instanceof Promise ? result.catch((error) => this.#failed(error)) : result;
+    return result instanceof Promise
+      ? result.catch((error) => this.#failed(error, line, state))
+      : result;
   }
 
   #handleState(line: string): Step {
@@ -257,17 +262,44 @@ export class ChatSession implements UserHost, CommandSession {
   }
 
   /**
-   * A line could not be handled: a cluster that cannot be reached is said so (a
-   * newcomer is turned away); anything else is a bug, reported with its stack to
-   * the server's log and survived.
+   * A line could not be handled. A member's line that the chat's going away cut
+   * off runs again, first, when it is back; otherwise a cluster that cannot be
+   * reached is said so (a newcomer is turned away). Anything else is a bug,
+   * reported with its stack to the server's log and survived.
+   *
+   * @param state The session's state when the line started.
    */
-  #failed(error: unknown): void {
+  #failed(error: unknown, line: string, state: State): void {
     if (!(error instanceof UnavailableError)) {
       this.#chat.reportBug(error, this.#peer.label);
       return;
     }
-    this.#sendOwn(notice({ code: "unavailable" }));
-    if (this.#state !== "chat") this.#end("unavailable");
+    if (state === "chat" && this.#state === "chat" && !this.#chat.available) {
+      // Put back in a held pacer: it must not run again before the chat is back.
+      this.#pacer.hold();
+      this.#pacer.requeue(line);
+      return;
+    }
+    this.#sendOwn(notice({ code: "tryAgainLater" }));
+    if (state !== "chat") this.#end("unavailable");
+  }
+
+  /**
+   * The chat became unavailable (a cluster cut off from Redis), or available again:
+   * the user is told once, and what it types meanwhile waits in its pacer.
+   */
+  #availabilityChanged(available: boolean): void {
+    const user = this.#user;
+    if (user === undefined || this.#state !== "chat") return;
+    user.send(notice({ code: available ? "available" : "unavailable" }));
+    if (!available) {
+      this.#pacer.hold();
+      return;
+    }
+    // Released once every member was told: the lines must follow that line everywhere.
+    queueMicrotask(() => {
+      if (this.#chat.available) this.#pacer.release();
+    });
   }
 
   #flooding(): void {
@@ -316,6 +348,9 @@ export class ChatSession implements UserHost, CommandSession {
       this.#nicknameTimer = undefined;
       this.#user = user;
       this.#state = "chat";
+      this.#unwatch = this.#chat.watchAvailability((available) =>
+        this.#availabilityChanged(available)
+      );
       this.#chat.observer?.nickname(this.#peer.label, nickname);
       const greet = () => {
         user.send({ type: "welcome", nick: user.nickname });
@@ -374,7 +409,7 @@ export class ChatSession implements UserHost, CommandSession {
         (delivered) => {
           if (user.gone) return;
           if (!delivered) {
-            user.send(notice({ code: "unavailable" }));
+            user.send(notice({ code: "tryAgainLater" }));
             return;
           }
           user.send({ type: "whisperSent", to: target.nickname, text });
@@ -448,6 +483,8 @@ export class ChatSession implements UserHost, CommandSession {
 
   #clearTimers(): void {
     this.#pacer.close();
+    this.#unwatch?.();
+    this.#unwatch = undefined;
     clearTimeout(this.#nicknameTimer);
     clearTimeout(this.#delayTimer);
     this.#nicknameTimer = undefined;

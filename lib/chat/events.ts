@@ -125,9 +125,12 @@ export type Notice =
   | { code: "kickDone"; nick: string }
   /** The server failed on this connection (a bug) and closes it. */
   | { code: "internalError" }
+  /** The chat cannot be used for now (a cluster cut off from Redis); what is typed waits. */
   | { code: "unavailable" }
   /** The chat is usable again after being unavailable. */
-  | { code: "available" };
+  | { code: "available" }
+  /** A step could not be done and was dropped (a newcomer is turned away): try again. */
+  | { code: "tryAgainLater" };
 
 /** The code of a {@linkcode Notice}. */
 export type NoticeCode = Notice["code"];

@@ -82,10 +82,21 @@ export class ChatServer implements AsyncDisposable {
     if (o.cluster !== undefined) {
       const text = this.#text;
       this.#cluster = o.cluster({
-        joined: (label, serverId) => this.#log.info(text.cluster(label, serverId)),
-        unreachable: (reason) => this.#log.info(text.redisUnreachable(reason)),
-        restored: () => this.#log.info(text.redisRestored),
+        // The chat's users hear of an outage from it: one line each way, lines held meanwhile.
+        joined: (label, serverId) => {
+          this.#log.info(text.cluster(label, serverId));
+          this.#chat.setAvailable(true);
+        },
+        unreachable: (reason) => {
+          this.#log.info(text.redisUnreachable(reason));
+          this.#chat.setAvailable(false);
+        },
+        restored: () => {
+          this.#log.info(text.redisRestored);
+          this.#chat.setAvailable(true);
+        },
         reaped: (server, users) => this.#log.info(text.serverReaped(server, users)),
+        malformed: (what, detail) => this.#log.info(text.redisMalformed(what, detail)),
       });
     }
     const cluster = this.#cluster;

@@ -227,6 +227,8 @@ export class TextFormat implements EdgeFormat {
         return t.unavailable;
       case "available":
         return t.available;
+      case "tryAgainLater":
+        return t.tryAgainLater;
     }
   }
 

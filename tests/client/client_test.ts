@@ -218,6 +218,8 @@ Deno.test("client exits 1 and says why, in its language, when the server's last 
     [ko.bannedYou("op", 0, undefined), { reason: "bannedBy", by: "op" }],
     [ko.internalError, { reason: "serverError" }],
     [ko.unavailable, { reason: "unavailable" }],
+    // What a cluster server whose Redis is away says to a newcomer before it closes.
+    [ko.tryAgainLater, { reason: "unavailable" }],
   ];
   for (const lang of ["ko", "en"] as const) {
     for (const [line, cause] of cases) {

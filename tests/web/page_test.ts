@@ -700,14 +700,14 @@ Deno.test({
     await socket.send({
       type: "notice",
       code: "unavailable",
-      text: "The chat is temporarily unavailable, try again shortly.",
+      text: "The chat is unavailable for now; what you type is sent when it is back.",
     });
     await page.waitForSelector("#state:not([hidden])", { visible: true });
     assertEquals(
       await page.$eval("#state", (e) => e.textContent),
       "Chat unavailable · what you send goes out when it is back",
     );
-    await waitForLine(page, "The chat is temporarily unavailable", "#lines .notice");
+    await waitForLine(page, "The chat is unavailable for now", "#lines .notice");
     // The server holds lines meanwhile: the page keeps sending them.
     await say(page, "still here");
     await socket.waitForLine("still here");

@@ -30,13 +30,14 @@ export const ban: Command = {
     return withOtherUser(ctx, name, (target) => {
       ctx.chat.directory.ban(target.address, minutes);
       // The user is told it is banned and for how long, its room sees it, the operator
-      // gets one line: the ban, or that the user could not be reached.
+      // gets one line: the ban, or that the kick was lost (while the chat is unavailable
+      // the line waits, and runs again when it is back: see chat.ts).
       const removal = { by: ctx.user.nickname, reason, banMinutes: minutes };
       return ctx.chat.kick(target, removal, (kicked) => {
         ctx.notice(
           kicked
             ? { code: "banAdded", nick: target.nickname, address: target.address, minutes }
-            : { code: "unavailable" },
+            : { code: "tryAgainLater" },
         );
       });
     });

@@ -24,6 +24,10 @@ export const nick: Command = {
         return;
       }
       ctx.reply({ type: "renamed", from: old, to: wanted });
+      // The rename is done, so this line must not run again (it would find nothing to
+      // do): a chat that became unavailable meanwhile does not tell the room, as it
+      // does not tell joins and leaves then. A notice that was lost is said so.
+      if (!ctx.chat.available) return;
       ctx.chat.publish(user, {
         type: "renamed",
         room: user.room?.name ?? "",

@@ -45,7 +45,7 @@ Deno.test("/nick racing a whisper: the whisper reaches the user under one name o
   ]);
 });
 
-Deno.test("/nick whose room notice the bus fails to send later tells the user it is unavailable", async () => {
+Deno.test("/nick whose room notice the bus loses later tells the user to try again", async () => {
   const bus = new LaterBus();
   const { chat, peers: [alice, bob] } = await setup(["alice", "bob"], {}, laterChat(bus));
   bus.failing = true;
