@@ -39,6 +39,7 @@ import {
 } from "./events.ts";
 import { LocalBus } from "./local_bus.ts";
 import { LocalDirectory } from "./local_directory.ts";
+import { MemoryStore } from "./memory_store.ts";
 import { Room } from "./room.ts";
 import {
   isValidRoomName,
@@ -47,6 +48,7 @@ import {
   normalizeRoomName,
   roomKey,
 } from "./room_name.ts";
+import type { Store } from "./store.ts";
 import type { User } from "./user.ts";
 
 /** The chat's settings; the server's options module gives every default. */
@@ -92,6 +94,11 @@ export type BugReport = (error: unknown, peer: string | undefined) => void;
 export interface ChatOptions {
   /** A cluster to share the chat with. @default {this process alone} */
   cluster?: ChatCluster;
+  /**
+   * What the chat remembers (accounts, bans, topics, history by id).
+   * @default {a MemoryStore: nothing survives the process}
+   */
+  store?: Store;
   /** The console, when it wants to know. @default {undefined} */
   observer?: ChatObserver;
   /**
@@ -117,6 +124,8 @@ export class Chat {
   readonly bus: Bus;
   /** Where users are. */
   readonly directory: Directory;
+  /** What the chat remembers. */
+  readonly store: Store;
   /** The server password check, when there is one. */
   readonly password: PasswordCheck | undefined;
   /** The operator password check, when there is one. */
@@ -137,6 +146,7 @@ export class Chat {
   constructor(config: ChatConfig, options: ChatOptions = {}) {
     this.config = config;
     this.reportBug = options.reportBug ?? rethrow;
+    this.store = options.store ?? new MemoryStore();
     this.bus = options.cluster?.bus ?? new LocalBus(config.historyLimit);
     this.directory = options.cluster?.directory ?? new LocalDirectory(() => this.#rooms.values());
     this.observer = options.observer;

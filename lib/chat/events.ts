@@ -21,10 +21,14 @@ export interface Removal {
   banMinutes?: number;
 }
 
-/** An event that every member of a room receives, in one order. */
+/**
+ * An event that every member of a room receives, in one order. Messages and
+ * actions get an `id` when the bus orders them (`"<epoch>.<seq>"`, opaque to
+ * clients: see `event_id.ts`); a catch-up starts after one.
+ */
 export type RoomEvent =
-  | { type: "message"; room: string; nick: string; text: string; time: number }
-  | { type: "action"; room: string; nick: string; text: string; time: number }
+  | { type: "message"; room: string; nick: string; text: string; time: number; id?: string }
+  | { type: "action"; room: string; nick: string; text: string; time: number; id?: string }
   | { type: "joined"; room: string; nick: string; time: number }
   | { type: "left"; room: string; nick: string; time: number }
   /** A member went to another room (`to`, its name as created): not a quit. */
