@@ -572,7 +572,7 @@ export class Chat {
     this.#users.delete(ghost);
     ghost.reclaimed();
     ghost.gone = true;
-    if (room !== undefined) this.#detach(this.directory.changed(user));
+    this.#detach(this.directory.changed(user));
   }
 
   /**
