@@ -1,8 +1,14 @@
 /**
- * One connection's life in the chat, whatever carries it: the password and
- * nickname steps, flood control, and what each line means once joined. It talks
- * to its connection only through a {@linkcode Peer}, so it is tested with a fake
- * one and no socket.
+ * One connection's life in the chat, whatever carries it: the steps before joining
+ * (`password` → `nickname` → `account`, the last only for a registered nickname),
+ * flood control, and what each line means once joined. It talks to its connection
+ * only through a {@linkcode Peer}, so it is tested with a fake one and no socket.
+ *
+ * A login brings back what the account had: its nickname (taken from a ghost
+ * connection of its own if need be), its room with the lines it missed, its
+ * operator status and the whispers held for it. Every account password answer
+ * (at login, `/password`, `/unregister`) goes through the chat's per-address
+ * limiter, and the third wrong one in a connection closes it.
  *
  * @module
  */
