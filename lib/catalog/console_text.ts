@@ -78,6 +78,8 @@ const KO_REASONS: Record<CloseReason, string> = {
   kicked: "강퇴",
   banned: "차단됨",
   opPassword: "운영자 비밀번호 3회 틀림",
+  accountPassword: "계정 비밀번호 틀림",
+  reclaimed: "새 로그인이 닉네임을 가져감",
   unavailable: "채팅 사용 불가",
   shutdown: "서버 종료",
 };
@@ -98,6 +100,8 @@ const EN_REASONS: Record<CloseReason, string> = {
   kicked: "kicked",
   banned: "banned",
   opPassword: "wrong operator password three times",
+  accountPassword: "wrong account password",
+  reclaimed: "nickname claimed by a new login",
   unavailable: "chat unavailable",
   shutdown: "shutdown",
 };
