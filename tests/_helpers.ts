@@ -7,6 +7,8 @@
  */
 
 import { TextLineStream } from "@std/streams/text-line-stream";
+import { LINE_TIMEOUT_MS, LineLog } from "./fixtures/line_log.ts";
+import { within } from "./fixtures/waiter.ts";
 
 /** The project root, where `main.ts` and `deno.json` live. */
 export const ROOT: string = new URL("../", import.meta.url).pathname;
@@ -18,97 +20,7 @@ export const MAIN_PERMISSIONS: readonly string[] = [
   "--allow-env=CHAT_PASSWORD,CHAT_OP_PASSWORD,REDIS_URL,REDIS_DEBUG_MAINTENANCE,REDIS_EMIT_DIAGNOSTICS",
 ];
 
-/** How long a test waits for one expected line before it fails, in milliseconds. */
-export const LINE_TIMEOUT_MS = 10_000;
-
-/** What a waited-for line must match. */
-export type LineMatch = string | RegExp | ((line: string) => boolean);
-
-function matches(line: string, match: LineMatch): boolean {
-  if (typeof match === "string") return line === match;
-  if (match instanceof RegExp) return match.test(line);
-  return match(line);
-}
-
-function describeMatch(match: LineMatch): string {
-  return typeof match === "function" ? "a matching line" : JSON.stringify(String(match));
-}
-
-/**
- * Collects the lines of a text source and lets a test wait for the next line that
- * matches. Waits are sequential: each one searches after the line the previous
- * wait returned.
- */
-export class LineLog {
-  readonly lines: string[] = [];
-  #cursor = 0;
-  #ended = false;
-  readonly #listeners = new Set<() => void>();
-  readonly #describe: () => string;
-
-  /**
-   * @param describe Gives the context printed when a wait fails (all output so far).
-   */
-  constructor(describe?: () => string) {
-    this.#describe = describe ?? (() => this.lines.join("\n"));
-  }
-
-  /** Appends a line and wakes the waiters. */
-  push(line: string): void {
-    this.lines.push(line);
-    for (const listener of this.#listeners) listener();
-  }
-
-  /** Marks the source as ended: pending and later waits fail at once. */
-  end(): void {
-    this.#ended = true;
-    for (const listener of this.#listeners) listener();
-  }
-
-  /** Whether a line matching `match` came at any point. */
-  has(match: LineMatch): boolean {
-    return this.lines.some((line) => matches(line, match));
-  }
-
-  /**
-   * Waits for the next line that matches.
-   *
-   * @param match The line itself, a pattern, or a predicate.
-   * @param timeoutMs The safety net.
-   * @returns The line.
-   * @throws {Error} On timeout or when the source ended, with all output so far.
-   */
-  waitFor(match: LineMatch, timeoutMs: number = LINE_TIMEOUT_MS): Promise<string> {
-    const { promise, resolve, reject } = Promise.withResolvers<string>();
-    const check = () => {
-      for (let i = this.#cursor; i < this.lines.length; i++) {
-        if (matches(this.lines[i], match)) {
-          this.#cursor = i + 1;
-          finish();
-          resolve(this.lines[i]);
-          return;
-        }
-      }
-      if (this.#ended) {
-        finish();
-        reject(new Error(`Output ended before ${describeMatch(match)}:\n${this.#describe()}`));
-      }
-    };
-    const timer = setTimeout(() => {
-      finish();
-      reject(
-        new Error(`No ${describeMatch(match)} within ${timeoutMs} ms:\n${this.#describe()}`),
-      );
-    }, timeoutMs);
-    const finish = () => {
-      clearTimeout(timer);
-      this.#listeners.delete(check);
-    };
-    this.#listeners.add(check);
-    check();
-    return promise;
-  }
-}
+export { LINE_TIMEOUT_MS, LineLog, type LineMatch } from "./fixtures/line_log.ts";
 
 const encoder = new TextEncoder();
 
@@ -134,10 +46,7 @@ export class Child implements AsyncDisposable {
 
   constructor(command: string, args: string[], options: SpawnOptions = {}) {
     this.#name = [command, ...args].join(" ");
-    const describe = () =>
-      `--- ${this.#name}\n--- stdout:\n${this.stdout.lines.join("\n")}\n--- stderr:\n${
-        this.stderr.lines.join("\n")
-      }`;
+    const describe = () => this.describe();
     this.stdout = new LineLog(describe);
     this.stderr = new LineLog(describe);
     this.#process = new Deno.Command(command, {
@@ -157,6 +66,11 @@ export class Child implements AsyncDisposable {
       this.#exited = true;
       return status;
     });
+  }
+
+  /** The child's process id. */
+  get pid(): number {
+    return this.#process.pid;
   }
 
   /** Writes one line to the child's stdin. */
@@ -188,20 +102,15 @@ export class Child implements AsyncDisposable {
    * @throws {Error} When it does not exit in time (it is then killed).
    */
   async exit(timeoutMs: number = LINE_TIMEOUT_MS): Promise<Deno.CommandStatus> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<"timeout">((resolve) => {
-      timer = setTimeout(() => resolve("timeout"), timeoutMs);
-    });
-    const result = await Promise.race([this.status, timeout]);
-    clearTimeout(timer);
-    if (result === "timeout") {
+    try {
+      return await within(this.status, () => `the exit of ${this.describe()}`, timeoutMs);
+    } catch (error) {
       this.kill("SIGKILL");
       await this.status;
+      throw error;
+    } finally {
       await this.#pumps;
-      throw new Error(`Did not exit within ${timeoutMs} ms:\n${this.describe()}`);
     }
-    await this.#pumps;
-    return result;
   }
 
   /** All output so far, for failure messages. */
