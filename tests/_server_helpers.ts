@@ -8,9 +8,13 @@
 import { ConsoleLog } from "../lib/util/console_log.ts";
 import type { ServeOptions } from "../lib/server/options.ts";
 import { type ChatServer, serve } from "../lib/server/server.ts";
+import { LineLog } from "./fixtures/line_log.ts";
+import { writeAllTo } from "./fixtures/raw_client.ts";
+import { closeQuietly, SocketReader } from "./fixtures/socket_reader.ts";
+import { EVENT_TIMEOUT_MS, Waiter } from "./fixtures/waiter.ts";
 
-/** How long a test waits for an expected line before failing. */
-export const LINE_TIMEOUT_MS = 5_000;
+/** How long a test waits for an expected line from a socket before failing, in milliseconds. */
+export const LINE_TIMEOUT_MS = EVENT_TIMEOUT_MS;
 
 /** A console that keeps lines in memory, for tests that check the server log. */
 export class MemorySink {
@@ -61,21 +65,23 @@ export function startServer(options: ServeOptions = {}): TestServer {
 export class LineClient implements AsyncDisposable {
   readonly conn: Deno.Conn;
   /** Every line received so far, in order (including those already consumed). */
-  readonly received: string[] = [];
-  #queue: string[] = [];
-  #partial = new Uint8Array(0);
-  #decoder = new TextDecoder();
-  #encoder = new TextEncoder();
-  #waiter: (() => void) | undefined;
-  #eof = false;
-  #reading: Promise<void>;
+  readonly received: string[];
+  readonly #waiter: Waiter;
+  readonly #log: LineLog;
+  readonly #reader: SocketReader;
 
   /**
    * @param conn A connected socket; the client owns it.
    */
   constructor(conn: Deno.Conn) {
     this.conn = conn;
-    this.#reading = this.#readLoop();
+    this.#waiter = new Waiter(() => JSON.stringify(this.received.slice(-20)));
+    this.#log = new LineLog(undefined, { waiter: this.#waiter, timeoutMs: LINE_TIMEOUT_MS });
+    this.received = this.#log.lines;
+    const decoder = new TextDecoder();
+    this.#reader = new SocketReader(conn, this.#waiter, {
+      onLine: (line) => this.#log.add(decoder.decode(line)),
+    });
   }
 
   /**
@@ -89,7 +95,7 @@ export class LineClient implements AsyncDisposable {
 
   /** Whether the server closed the connection. */
   get closed(): boolean {
-    return this.#eof;
+    return this.#waiter.ended;
   }
 
   /**
@@ -97,9 +103,7 @@ export class LineClient implements AsyncDisposable {
    * @param text The text.
    */
   async write(text: string | Uint8Array): Promise<void> {
-    const bytes = typeof text === "string" ? this.#encoder.encode(text) : text;
-    let offset = 0;
-    while (offset < bytes.length) offset += await this.conn.write(bytes.subarray(offset));
+    await writeAllTo(this.conn, text);
   }
 
   /**
@@ -115,13 +119,8 @@ export class LineClient implements AsyncDisposable {
    * @param timeoutMs The safety net.
    * @returns The line, or `null` when the connection closed first.
    */
-  async nextLine(timeoutMs = LINE_TIMEOUT_MS): Promise<string | null> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.#queue.length === 0) {
-      if (this.#eof) return null;
-      await this.#wait(deadline, "a line");
-    }
-    return this.#queue.shift()!;
+  nextLine(timeoutMs = LINE_TIMEOUT_MS): Promise<string | null> {
+    return this.#log.next(timeoutMs);
   }
 
   /**
@@ -131,26 +130,11 @@ export class LineClient implements AsyncDisposable {
    * @returns The matching line.
    * @throws {Error} On timeout or close, listing the lines seen.
    */
-  async waitFor(
+  waitFor(
     expected: string | ((line: string) => boolean),
     timeoutMs = LINE_TIMEOUT_MS,
   ): Promise<string> {
-    const test = typeof expected === "string" ? (l: string) => l === expected : expected;
-    const deadline = Date.now() + timeoutMs;
-    while (true) {
-      while (this.#queue.length > 0) {
-        const line = this.#queue.shift()!;
-        if (test(line)) return line;
-      }
-      if (this.#eof) {
-        throw new Error(
-          `Connection closed before ${JSON.stringify(String(expected))}; got ${
-            JSON.stringify(this.received.slice(-20))
-          }`,
-        );
-      }
-      await this.#wait(deadline, String(expected));
-    }
+    return this.#log.waitFor(expected, timeoutMs);
   }
 
   /**
@@ -158,10 +142,8 @@ export class LineClient implements AsyncDisposable {
    * @param timeoutMs The safety net.
    * @returns The lines received but not yet consumed.
    */
-  async waitClosed(timeoutMs = LINE_TIMEOUT_MS): Promise<string[]> {
-    const deadline = Date.now() + timeoutMs;
-    while (!this.#eof) await this.#wait(deadline, "the server to close the connection");
-    return this.#queue.splice(0);
+  waitClosed(timeoutMs = LINE_TIMEOUT_MS): Promise<string[]> {
+    return this.#log.waitEnded("the server to close the connection", timeoutMs);
   }
 
   /**
@@ -178,61 +160,13 @@ export class LineClient implements AsyncDisposable {
 
   /** Closes the socket and waits for the reader to stop. */
   async close(): Promise<void> {
-    try {
-      this.conn.close();
-    } catch {
-      // Closed already.
-    }
-    await this.#reading;
+    closeQuietly(this.conn);
+    await this.#reader.finished;
   }
 
   /** @inheritdoc */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
-  }
-
-  async #wait(deadline: number, what: string): Promise<void> {
-    const remaining = deadline - Date.now();
-    if (remaining <= 0) {
-      throw new Error(
-        `Timed out waiting for ${what}; last lines: ${JSON.stringify(this.received.slice(-20))}`,
-      );
-    }
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    await new Promise<void>((resolve) => {
-      this.#waiter = resolve;
-      timer = setTimeout(resolve, remaining);
-    });
-    clearTimeout(timer);
-    this.#waiter = undefined;
-  }
-
-  async #readLoop(): Promise<void> {
-    const buffer = new Uint8Array(64 * 1024);
-    try {
-      while (true) {
-        const n = await this.conn.read(buffer);
-        if (n === null) break;
-        const data = new Uint8Array(this.#partial.length + n);
-        data.set(this.#partial);
-        data.set(buffer.subarray(0, n), this.#partial.length);
-        let start = 0;
-        let lf: number;
-        while ((lf = data.indexOf(0x0a, start)) !== -1) {
-          const line = this.#decoder.decode(data.subarray(start, lf));
-          this.received.push(line);
-          this.#queue.push(line);
-          start = lf + 1;
-        }
-        this.#partial = data.slice(start);
-        this.#waiter?.();
-      }
-    } catch {
-      // Reset or closed by us: either way the connection is over.
-    } finally {
-      this.#eof = true;
-      this.#waiter?.();
-    }
   }
 }
 
