@@ -6,7 +6,9 @@
  * @module
  */
 
-import { within } from "../fixtures/raw_client.ts";
+import { writeAllTo } from "../fixtures/raw_client.ts";
+import { closeQuietly, SocketReader } from "../fixtures/socket_reader.ts";
+import { Waiter, within } from "../fixtures/waiter.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const LISTENING = /서버가 127\.0\.0\.1:(\d+)에서 실행 중입니다\./;
@@ -148,15 +150,21 @@ export class CountingClient implements AsyncDisposable {
   bytes = 0;
   /** Other lines (notices), kept. */
   readonly notices: string[] = [];
-  #prefix: Uint8Array;
-  #partial = new Uint8Array(0);
-  #listeners = new Set<() => void>();
-  #ended = false;
-  #reading: Promise<void> | undefined;
+  readonly #waiter = new Waiter(() => `notices ${this.notices}`);
+  readonly #reader: SocketReader;
 
   private constructor(conn: Deno.Conn, prefix: string) {
     this.conn = conn;
-    this.#prefix = encoder.encode(prefix);
+    const watched = encoder.encode(prefix);
+    const decoder = new TextDecoder();
+    this.#reader = new SocketReader(conn, this.#waiter, {
+      bufferBytes: 256 * 1024,
+      onBytes: (chunk) => this.bytes += chunk.length,
+      onLine: (line) => {
+        if (startsWith(line, watched)) this.watchedLines++;
+        else this.notices.push(decoder.decode(line));
+      },
+    });
   }
 
   /**
@@ -168,16 +176,15 @@ export class CountingClient implements AsyncDisposable {
    */
   static async join(port: number, nick: string, prefix: string): Promise<CountingClient> {
     const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+    await writeAllTo(conn, nick + "\n");
     const client = new CountingClient(conn, prefix);
-    await client.conn.write(encoder.encode(nick + "\n"));
-    client.#reading = client.#readLoop();
     await client.until(() => client.notices.includes("서버에 연결되었습니다."), `${nick} to join`);
     return client;
   }
 
   /** Whether the server closed the connection. */
   get ended(): boolean {
-    return this.#ended;
+    return this.#waiter.ended;
   }
 
   /**
@@ -185,8 +192,7 @@ export class CountingClient implements AsyncDisposable {
    * @param bytes What to send.
    */
   async write(bytes: Uint8Array): Promise<void> {
-    let offset = 0;
-    while (offset < bytes.length) offset += await this.conn.write(bytes.subarray(offset));
+    await writeAllTo(this.conn, bytes);
   }
 
   /**
@@ -196,71 +202,23 @@ export class CountingClient implements AsyncDisposable {
    * @param timeoutMs The safety net.
    */
   async until(done: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
-    if (done()) return;
-    const { promise, resolve, reject } = Promise.withResolvers<void>();
-    const check = () => {
-      if (done()) resolve();
-      else if (this.#ended) reject(new Error(`Closed before ${what}; notices ${this.notices}`));
-    };
-    this.#listeners.add(check);
-    try {
-      await within(promise, what, timeoutMs);
-    } finally {
-      this.#listeners.delete(check);
-    }
+    await this.#waiter.until(done, what, timeoutMs);
   }
 
   /** Registers a callback called after every read (for flow control). */
   onProgress(callback: () => void): void {
-    this.#listeners.add(callback);
-  }
-
-  async #readLoop(): Promise<void> {
-    const buffer = new Uint8Array(256 * 1024);
-    const decoder = new TextDecoder();
-    try {
-      while (true) {
-        const n = await this.conn.read(buffer);
-        if (n === null) break;
-        this.bytes += n;
-        let data = buffer.subarray(0, n);
-        if (this.#partial.length > 0) {
-          const joined = new Uint8Array(this.#partial.length + n);
-          joined.set(this.#partial);
-          joined.set(data, this.#partial.length);
-          data = joined;
-        }
-        let start = 0;
-        for (let lf = data.indexOf(0x0a); lf !== -1; lf = data.indexOf(0x0a, start)) {
-          if (this.#startsWithPrefix(data, start)) this.watchedLines++;
-          else this.notices.push(decoder.decode(data.subarray(start, lf)));
-          start = lf + 1;
-        }
-        this.#partial = data.slice(start);
-        for (const listener of [...this.#listeners]) listener();
-      }
-    } catch {
-      // Reset or closed by us: the connection is over either way.
-    } finally {
-      this.#ended = true;
-      for (const listener of [...this.#listeners]) listener();
-    }
-  }
-
-  #startsWithPrefix(data: Uint8Array, start: number): boolean {
-    const prefix = this.#prefix;
-    if (data.length - start < prefix.length) return false;
-    for (let i = 0; i < prefix.length; i++) if (data[start + i] !== prefix[i]) return false;
-    return true;
+    this.#waiter.onChange(callback);
   }
 
   /** @inheritdoc */
   async [Symbol.asyncDispose](): Promise<void> {
-    try {
-      this.conn.close();
-    } catch {
-      // Closed already.
-    }
-    await this.#reading;
+    closeQuietly(this.conn);
+    await this.#reader.finished;
   }
+}
+
+function startsWith(line: Uint8Array, prefix: Uint8Array): boolean {
+  if (line.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (line[i] !== prefix[i]) return false;
+  return true;
 }
