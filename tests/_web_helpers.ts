@@ -14,7 +14,9 @@ import { textFrame } from "../lib/transport/websocket_frame.ts";
 import { WebSocketDecoder } from "../lib/transport/websocket_decoder.ts";
 import { pageHtml } from "../lib/web/page.ts";
 import { startServer, type TestServer } from "./_server_helpers.ts";
-import { EVENT_TIMEOUT_MS, within, writeAllTo } from "./fixtures/raw_client.ts";
+import { writeAllTo } from "./fixtures/raw_client.ts";
+import { closeQuietly, concat, SocketReader } from "./fixtures/socket_reader.ts";
+import { Waiter } from "./fixtures/waiter.ts";
 
 /** A test server with its web port. */
 export interface WebTestServer extends TestServer {
@@ -60,36 +62,22 @@ export async function rawRequest(
   const conn = options.caCert === undefined
     ? await Deno.connect({ hostname: "127.0.0.1", port })
     : await Deno.connectTls({ hostname: "127.0.0.1", port, caCerts: [options.caCert] });
+  const chunks: Uint8Array[] = [];
+  let seen = "";
+  const upgraded = () => seen.startsWith("HTTP/1.1 101 ") && seen.includes("\r\n\r\n");
+  const waiter = new Waiter(() => JSON.stringify(seen));
+  // A reset after the response ends the reading too: what came is what counts.
+  const reader = new SocketReader(conn, waiter, {
+    onBytes: (chunk) => {
+      chunks.push(chunk.slice());
+      seen += new TextDecoder().decode(chunk);
+      if (upgraded()) reader.stop();
+    },
+  });
   try {
     await writeAllTo(conn, request);
-    const chunks: Uint8Array[] = [];
-    await within(
-      (async () => {
-        const buffer = new Uint8Array(64 * 1024);
-        try {
-          let seen = "";
-          while (true) {
-            const n = await conn.read(buffer);
-            if (n === null) return;
-            chunks.push(buffer.slice(0, n));
-            seen += new TextDecoder().decode(buffer.subarray(0, n));
-            if (seen.startsWith("HTTP/1.1 101 ") && seen.includes("\r\n\r\n")) return;
-          }
-        } catch {
-          // A reset after the response: what came is what counts.
-        }
-      })(),
-      "the server to answer and close",
-      EVENT_TIMEOUT_MS,
-    );
-    const text = new TextDecoder().decode(
-      chunks.reduce((all, c) => {
-        const out = new Uint8Array(all.length + c.length);
-        out.set(all);
-        out.set(c, all.length);
-        return out;
-      }, new Uint8Array(0)),
-    );
+    await waiter.until(() => waiter.ended || upgraded(), "the server to answer and close");
+    const text = new TextDecoder().decode(concat(chunks));
     const end = text.indexOf("\r\n\r\n");
     const head = end === -1 ? text : text.slice(0, end);
     const [statusLine, ...lines] = head.split("\r\n");
@@ -105,11 +93,8 @@ export async function rawRequest(
       body: end === -1 ? "" : text.slice(end + 4),
     };
   } finally {
-    try {
-      conn.close();
-    } catch {
-      // Closed already.
-    }
+    closeQuietly(conn);
+    await reader.finished;
   }
 }
 
@@ -135,13 +120,19 @@ export class FakeSocket {
   /** Every line the page sent, in order. */
   readonly lines: string[] = [];
   #cursor = 0;
-  #wake: (() => void) | undefined;
-  #ended = false;
-  readonly #reading: Promise<void>;
+  readonly #waiter = new Waiter(() => `it sent ${JSON.stringify(this.lines)}`);
+  readonly #reader: SocketReader;
 
   constructor(conn: Deno.Conn) {
     this.#conn = conn;
-    this.#reading = this.#read();
+    const decoder = new WebSocketDecoder();
+    this.#reader = new SocketReader(conn, this.#waiter, {
+      onBytes: (chunk) => {
+        for (const line of decoder.push(chunk)) {
+          if (line !== REFUSED_LINE) this.lines.push(line);
+        }
+      },
+    });
   }
 
   /**
@@ -161,51 +152,19 @@ export class FakeSocket {
    */
   async waitForLine(wanted: string): Promise<string[]> {
     const from = this.#cursor;
-    await within(
-      (async () => {
-        while (true) {
-          const at = this.lines.indexOf(wanted, this.#cursor);
-          if (at !== -1) {
-            this.#cursor = at + 1;
-            return;
-          }
-          if (this.#ended) throw new Error(`The page closed before sending ${wanted}`);
-          await new Promise<void>((resolve) => this.#wake = resolve);
-        }
-      })(),
-      `the page to send ${JSON.stringify(wanted)} (it sent ${JSON.stringify(this.lines)})`,
-      EVENT_TIMEOUT_MS,
-    );
+    await this.#waiter.until(() => {
+      const at = this.lines.indexOf(wanted, this.#cursor);
+      if (at === -1) return false;
+      this.#cursor = at + 1;
+      return true;
+    }, `the page to send ${JSON.stringify(wanted)}`);
     return this.lines.slice(from, this.#cursor);
   }
 
   /** Closes the connection and waits for its reader. */
   async close(): Promise<void> {
-    try {
-      this.#conn.close();
-    } catch {
-      // Closed already.
-    }
-    await this.#reading;
-  }
-
-  async #read(): Promise<void> {
-    const decoder = new WebSocketDecoder();
-    const buffer = new Uint8Array(64 * 1024);
-    try {
-      while (true) {
-        const n = await this.#conn.read(buffer);
-        if (n === null) break;
-        for (const line of decoder.push(buffer.subarray(0, n))) {
-          if (line !== REFUSED_LINE) this.lines.push(line);
-        }
-        this.#wake?.();
-      }
-    } catch {
-      // Closed by close(), or by the browser.
-    }
-    this.#ended = true;
-    this.#wake?.();
+    closeQuietly(this.#conn);
+    await this.#reader.finished;
   }
 }
 
@@ -219,8 +178,10 @@ export class FakeChat implements AsyncDisposable {
   readonly #listener: Deno.TcpListener;
   readonly #gate: WebGate;
   readonly #sockets: FakeSocket[] = [];
+  /** The sockets whose handshake is answered, in order. */
+  readonly #answered: FakeSocket[] = [];
   #taken = 0;
-  #wake: (() => void) | undefined;
+  readonly #waiter = new Waiter(() => `${this.#sockets.length} sockets`);
   readonly #accepting: Promise<void>;
 
   /**
@@ -243,17 +204,12 @@ export class FakeChat implements AsyncDisposable {
    *
    * @returns The socket, its handshake answered.
    */
-  nextSocket(): Promise<FakeSocket> {
-    return within(
-      (async () => {
-        while (this.#sockets.length <= this.#taken) {
-          await new Promise<void>((resolve) => this.#wake = resolve);
-        }
-        return this.#sockets[this.#taken++];
-      })(),
+  async nextSocket(): Promise<FakeSocket> {
+    await this.#waiter.until(
+      () => this.#answered.length > this.#taken,
       "the page to open its WebSocket",
-      EVENT_TIMEOUT_MS,
     );
+    return this.#answered[this.#taken++];
   }
 
   /** @inheritdoc */
@@ -276,7 +232,10 @@ export class FakeChat implements AsyncDisposable {
       this.#gate.accept(conn, (upgraded, upgrade) => {
         const socket = new FakeSocket(upgraded);
         this.#sockets.push(socket);
-        void writeAllTo(upgraded, upgrade.response).then(() => this.#wake?.(), () => {});
+        void writeAllTo(upgraded, upgrade.response).then(() => {
+          this.#answered.push(socket);
+          this.#waiter.notify();
+        }, () => {});
       });
     }
   }
