@@ -148,34 +148,63 @@ export function spawnMain(args: string[], script = "main.ts", options?: SpawnOpt
   return new Child(Deno.execPath(), ["run", ...MAIN_PERMISSIONS, script, ...args], options);
 }
 
-/** A running chat server child and the port it announced. */
-export interface ServerChild {
+/** A `main.ts server` child process and the port it announced; `await using` kills it. */
+export interface ServerChild extends AsyncDisposable {
   child: Child;
   port: number;
 }
 
-const LISTENING = /^서버가 127\.0\.0\.1:(\d+)에서 실행 중입니다\.$/;
+/** The line a server prints once it listens, in Korean or English, with its port. */
+const LISTENING = /^(?:서버가 [^ ]+:(\d+)에서 실행 중입니다\.|Server running on [^ ]+:(\d+)\.)$/;
 
 /**
- * Starts a server on port 0 and reads its port from its first line.
+ * Waits for a server child's listening line.
+ *
+ * @param child A `main.ts server` child (any flags, any language).
+ * @param timeoutMs The safety net.
+ * @returns The port it announced.
+ */
+export async function announcedPort(
+  child: Child,
+  timeoutMs: number = LINE_TIMEOUT_MS,
+): Promise<number> {
+  const match = LISTENING.exec(await child.stdout.waitFor(LISTENING, timeoutMs))!;
+  return Number(match[1] ?? match[2]);
+}
+
+/**
+ * Starts `main.ts server` as a child process on port 0 and reads its port from
+ * its output (for tests of the program as users run it; the in-process server
+ * is `startServer` in `_server_helpers.ts`).
  *
  * @param args Extra server flags (`-e`, `--password PW`…).
  * @param spawn Starts the process given the server's arguments (for the bundle
  *   and the compiled binary). @default {spawnMain}
+ * @param listenTimeoutMs How long the child may take to listen.
+ * @returns The child and its port; `await using` kills it.
  */
-export async function startServer(
+export async function startServerProcess(
   args: string[] = [],
   spawn: (args: string[]) => Child = (serverArgs) => spawnMain(serverArgs),
+  listenTimeoutMs: number = LINE_TIMEOUT_MS,
 ): Promise<ServerChild> {
   const child = spawn(["server", "--port", "0", ...args]);
   try {
-    const line = await child.stdout.waitFor(LISTENING);
-    return { child, port: Number(LISTENING.exec(line)![1]) };
+    const port = await announcedPort(child, listenTimeoutMs);
+    return { child, port, [Symbol.asyncDispose]: () => child[Symbol.asyncDispose]() };
   } catch (error) {
     await child[Symbol.asyncDispose]();
     throw error;
   }
 }
+
+/**
+ * The old name of {@linkcode startServerProcess}, kept for tests written before it.
+ *
+ * @deprecated Use `startServerProcess` (a child process) or, in `_server_helpers.ts`,
+ *   `startServer` (in this process).
+ */
+export const startServer: typeof startServerProcess = startServerProcess;
 
 /**
  * A {@linkcode LineLog} that is also a `Writer`, for the client's output in

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { type Child, startServer } from "../_helpers.ts";
+import { type Child, startServerProcess } from "../_helpers.ts";
 import { joinAll, type LineClient } from "../_server_helpers.ts";
 
 /** A server of ours in a cluster. */
@@ -28,7 +28,7 @@ export async function startClusterServer(
   redisUrl: string,
   ...args: string[]
 ): Promise<ClusterServer> {
-  const { child, port } = await startServer(["--redis", redisUrl, "--quiet", ...args]);
+  const { child, port } = await startServerProcess(["--redis", redisUrl, "--quiet", ...args]);
   try {
     await child.stdout.waitFor(/ 클러스터: redis:\/\//);
   } catch (error) {

@@ -8,7 +8,7 @@
 import { assert, assertEquals, assertLess, assertRejects } from "@std/assert";
 import { consoleText } from "../../lib/catalog/console_text.ts";
 import { userText } from "../../lib/catalog/user_text.ts";
-import { startServer as startServerProcess } from "../_helpers.ts";
+import { startServerProcess } from "../_helpers.ts";
 import { joinAll, LineClient, startServer } from "../_server_helpers.ts";
 import { RawClient, SilentReader, within } from "../fixtures/raw_client.ts";
 

@@ -1,17 +1,15 @@
 /**
- * Stress-test fixtures: a `main.ts server` child whose memory can be read from
- * `/proc/<pid>/status`, and a raw chat client that counts what it receives
- * without keeping it.
+ * Stress-test fixtures: the memory of a process (a `main.ts server` child from
+ * `startServerProcess`) read from `/proc/<pid>/status`, and a raw chat client
+ * that counts what it receives without keeping it.
  *
  * @module
  */
 
 import { writeAllTo } from "../fixtures/raw_client.ts";
 import { closeQuietly, SocketReader } from "../fixtures/socket_reader.ts";
-import { Waiter, within } from "../fixtures/waiter.ts";
+import { Waiter } from "../fixtures/waiter.ts";
 
-const ROOT = new URL("../../", import.meta.url).pathname;
-const LISTENING = /서버가 127\.0\.0\.1:(\d+)에서 실행 중입니다\./;
 const encoder = new TextEncoder();
 
 /** Memory of a process, from `/proc/<pid>/status`, in KiB. */
@@ -41,101 +39,6 @@ export function readMemory(pid: number): Memory {
 /** Formats KiB as MiB with one decimal. */
 export function mib(kib: number): string {
   return `${(kib / 1024).toFixed(1)} MiB`;
-}
-
-/** A `main.ts server` child on port 0 (stdout kept for failure messages). */
-export class ServerProcess implements AsyncDisposable {
-  readonly port: number;
-  readonly pid: number;
-  #child: Deno.ChildProcess;
-  #output: string[];
-  #pump: Promise<void>;
-
-  private constructor(
-    child: Deno.ChildProcess,
-    port: number,
-    output: string[],
-    pump: Promise<void>,
-  ) {
-    this.#child = child;
-    this.pid = child.pid;
-    this.port = port;
-    this.#output = output;
-    this.#pump = pump;
-  }
-
-  /**
-   * Starts the server and waits for its listening line.
-   * @param args Server flags after `--port 0`.
-   * @returns The running server.
-   */
-  static async start(args: string[]): Promise<ServerProcess> {
-    const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-net", "--allow-read", "main.ts", "server", "--port", "0", ...args],
-      cwd: ROOT,
-      env: { NO_COLOR: "1" },
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    const output: string[] = [];
-    const listening = Promise.withResolvers<number>();
-    const collect = async (stream: ReadableStream<Uint8Array>) => {
-      for await (const text of stream.pipeThrough(new TextDecoderStream())) {
-        output.push(text);
-        const match = LISTENING.exec(output.join(""));
-        if (match !== null) listening.resolve(Number(match[1]));
-      }
-    };
-    const pump = Promise.all([collect(child.stdout), collect(child.stderr)]).then(() =>
-      listening.reject(new Error(`The server exited before listening:\n${output.join("")}`))
-    );
-    try {
-      const port = await within(listening.promise, "the server to listen", 15_000);
-      return new ServerProcess(child, port, output, pump);
-    } catch (error) {
-      child.kill("SIGKILL");
-      await child.status;
-      await pump;
-      throw error;
-    }
-  }
-
-  /** The server's memory now. */
-  memory(): Memory {
-    return readMemory(this.pid);
-  }
-
-  /** Everything the server printed. */
-  get output(): string {
-    return this.#output.join("");
-  }
-
-  /**
-   * Stops the server with SIGTERM.
-   * @returns Its exit status.
-   */
-  async stop(): Promise<Deno.CommandStatus> {
-    try {
-      this.#child.kill("SIGTERM");
-    } catch {
-      // Exited already.
-    }
-    const status = await within(this.#child.status, "the server to exit", 10_000);
-    await this.#pump;
-    return status;
-  }
-
-  /** @inheritdoc */
-  async [Symbol.asyncDispose](): Promise<void> {
-    try {
-      this.#child.kill("SIGKILL");
-    } catch {
-      // Exited already.
-    }
-    await this.#child.status;
-    await this.#pump;
-  }
 }
 
 /**
