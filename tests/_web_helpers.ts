@@ -1,7 +1,8 @@
 /**
  * Test fixtures for the web side: an in-process server with its web port open
- * (port 0), one HTTP request over a raw socket, and a fake chat that serves the
- * real page and lets a test speak the JSON protocol to it by hand.
+ * (port 0), the same with a TCP and a WebSocket member joined, one HTTP request
+ * over a raw socket, and a fake chat that serves the real page and lets a test
+ * speak the JSON protocol to it by hand.
  *
  * @module
  */
@@ -13,8 +14,9 @@ import { REFUSED_LINE } from "../lib/transport/line_splitter.ts";
 import { textFrame } from "../lib/transport/websocket_frame.ts";
 import { WebSocketDecoder } from "../lib/transport/websocket_decoder.ts";
 import { pageHtml } from "../lib/web/page.ts";
-import { startServer, type TestServer } from "./_server_helpers.ts";
+import { LineClient, startServer, type TestServer } from "./_server_helpers.ts";
 import { writeAllTo } from "./fixtures/raw_client.ts";
+import { WsClient } from "./fixtures/ws_client.ts";
 import { closeQuietly, concat, SocketReader } from "./fixtures/socket_reader.ts";
 import { Waiter } from "./fixtures/waiter.ts";
 
@@ -33,6 +35,45 @@ export interface WebTestServer extends TestServer {
 export function startWebServer(options: ServeOptions = {}): WebTestServer {
   const s = startServer({ ...options, web: { port: 0, ...options.web } });
   return { ...s, webPort: s.server.webAddr!.port };
+}
+
+/** Who {@linkcode startWebChat} lets in. */
+export interface WebChatMembers {
+  /** The TCP member's nickname. @default {"alice"} */
+  alice?: string;
+  /** The WebSocket member's nickname; `null` leaves it at the nickname prompt. @default {"bob"} */
+  bob?: string | null;
+}
+
+/** A web test server with a TCP member and a WebSocket member in its lobby. */
+export interface WebChat extends WebTestServer {
+  /** The TCP member (joined first). */
+  alice: LineClient;
+  /** The WebSocket member (joined second, unless asked to stay at the prompt). */
+  bob: WsClient;
+}
+
+/**
+ * Starts a server with its web page, joins a TCP client, then connects (and
+ * joins) a WebSocket client: the set-up of most tests of the two side by side.
+ *
+ * @param options Server settings on top of the test defaults.
+ * @param members The nicknames.
+ * @returns The fixture; `await using` closes bob, then alice, then the server.
+ */
+export async function startWebChat(
+  options: ServeOptions = {},
+  members: WebChatMembers = {},
+): Promise<WebChat> {
+  await using stack = new AsyncDisposableStack();
+  const s = stack.use(startWebServer(options));
+  const alice = stack.use(await LineClient.connect(s.port));
+  await alice.join(members.alice ?? "alice");
+  const bob = stack.use(await WsClient.connect(s.webPort));
+  const bobNick = members.bob === undefined ? "bob" : members.bob;
+  if (bobNick !== null) await bob.join(bobNick);
+  const owned = stack.move();
+  return { ...s, alice, bob, [Symbol.asyncDispose]: () => owned.disposeAsync() };
 }
 
 /** An HTTP response as a raw socket saw it. */
