@@ -38,7 +38,8 @@ export interface TestServer extends AsyncDisposable {
 }
 
 /**
- * Starts a server on 127.0.0.1, port 0, logging into memory.
+ * Starts a chat server in this process on 127.0.0.1, port 0, logging into memory
+ * (a `main.ts server` child process is `startServerProcess` in `_helpers.ts`).
  *
  * @param options Settings on top of the test defaults (no flood control unless asked).
  * @returns The fixture.
@@ -179,18 +180,31 @@ export function isMembersLine(line: string): boolean {
   return /^접속자 \d+명: /.test(line) || /^\d+ online: /.test(line);
 }
 
+/** Clients that `await using` closes together. */
+export type JoinedClients = LineClient[] & AsyncDisposable;
+
 /**
  * Connects and joins several clients in order.
  * @param port The server port.
  * @param nicks The nicknames.
- * @returns The clients, joined.
+ * @returns The clients, joined; `await using` closes them all.
  */
-export async function joinAll(port: number, ...nicks: string[]): Promise<LineClient[]> {
+export async function joinAll(port: number, ...nicks: string[]): Promise<JoinedClients> {
   const clients: LineClient[] = [];
-  for (const nick of nicks) {
-    const client = await LineClient.connect(port);
-    await client.join(nick);
-    clients.push(client);
+  const joined = Object.assign(clients, {
+    [Symbol.asyncDispose]: async () => {
+      await Promise.all(clients.map((c) => c.close()));
+    },
+  });
+  try {
+    for (const nick of nicks) {
+      const client = await LineClient.connect(port);
+      clients.push(client);
+      await client.join(nick);
+    }
+  } catch (error) {
+    await joined[Symbol.asyncDispose]();
+    throw error;
   }
-  return clients;
+  return joined;
 }

@@ -74,9 +74,8 @@ Deno.test("moderation: a kick of someone in another room answers the operator wi
 
 Deno.test("moderation: the third wrong operator password is said to close the connection, then closes it", async () => {
   await using s = startServer({ opPassword: "teacher" });
-  const [guesser, other] = await joinAll(s.port, "guesser", "other");
-  await using _g = guesser;
-  await using _o = other;
+  await using joined = await joinAll(s.port, "guesser", "other");
+  const [guesser, other] = joined;
   await guesser.waitFor("other님이 입장하셨습니다.");
   await guesser.send("/op a");
   await guesser.send("/op b");
