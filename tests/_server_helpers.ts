@@ -159,6 +159,15 @@ export class LineClient implements AsyncDisposable {
     await this.waitFor(isMembersLine);
   }
 
+  /**
+   * Becomes an operator: sends `/op` with the password and waits for the granted line.
+   * @param password The operator password.
+   */
+  async becomeOp(password: string): Promise<void> {
+    await this.send(`/op ${password}`);
+    await this.waitFor("운영자가 되었습니다.");
+  }
+
   /** Closes the socket and waits for the reader to stop. */
   async close(): Promise<void> {
     closeQuietly(this.conn);

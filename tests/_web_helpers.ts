@@ -15,9 +15,11 @@ import { textFrame } from "../lib/transport/websocket_frame.ts";
 import { WebSocketDecoder } from "../lib/transport/websocket_decoder.ts";
 import { pageHtml } from "../lib/web/page.ts";
 import { LineClient, startServer, type TestServer } from "./_server_helpers.ts";
+import { acceptEach } from "./fixtures/accept_each.ts";
 import { writeAllTo } from "./fixtures/raw_client.ts";
 import { WsClient } from "./fixtures/ws_client.ts";
-import { closeQuietly, concat, SocketReader } from "./fixtures/socket_reader.ts";
+import { concat } from "./fixtures/concat.ts";
+import { closeQuietly, SocketReader } from "./fixtures/socket_reader.ts";
 import { Waiter } from "./fixtures/waiter.ts";
 
 /** A test server with its web port. */
@@ -118,7 +120,7 @@ export async function rawRequest(
   try {
     await writeAllTo(conn, request);
     await waiter.until(() => waiter.ended || upgraded(), "the server to answer and close");
-    const text = new TextDecoder().decode(concat(chunks));
+    const text = new TextDecoder().decode(concat(...chunks));
     const end = text.indexOf("\r\n\r\n");
     const head = end === -1 ? text : text.slice(0, end);
     const [statusLine, ...lines] = head.split("\r\n");
@@ -237,7 +239,7 @@ export class FakeChat implements AsyncDisposable {
       html: pageHtml({ lang, maxLineBytes: 8192 }),
       addr: this.#listener.addr,
     });
-    this.#accepting = this.#accept();
+    this.#accepting = acceptEach(this.#listener, (conn) => this.#accept(conn));
   }
 
   /**
@@ -262,22 +264,14 @@ export class FakeChat implements AsyncDisposable {
     await this.#gate.finished();
   }
 
-  async #accept(): Promise<void> {
-    while (true) {
-      let conn: Deno.Conn;
-      try {
-        conn = await this.#listener.accept();
-      } catch {
-        return;
-      }
-      this.#gate.accept(conn, (upgraded, upgrade) => {
-        const socket = new FakeSocket(upgraded);
-        this.#sockets.push(socket);
-        void writeAllTo(upgraded, upgrade.response).then(() => {
-          this.#answered.push(socket);
-          this.#waiter.notify();
-        }, () => {});
-      });
-    }
+  #accept(conn: Deno.Conn): void {
+    this.#gate.accept(conn, (upgraded, upgrade) => {
+      const socket = new FakeSocket(upgraded);
+      this.#sockets.push(socket);
+      void writeAllTo(upgraded, upgrade.response).then(() => {
+        this.#answered.push(socket);
+        this.#waiter.notify();
+      }, () => {});
+    });
   }
 }

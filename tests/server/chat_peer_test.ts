@@ -20,6 +20,7 @@ import {
 import { LineClient } from "../_server_helpers.ts";
 import { startWebChat, startWebServer } from "../_web_helpers.ts";
 import { type JsonEvent, WsClient } from "../fixtures/ws_client.ts";
+import { concat } from "../fixtures/concat.ts";
 
 const m = userText("ko");
 const TEST_TIMEOUT_MS = 20_000;
@@ -298,8 +299,7 @@ Deno.test(
     await using s = startWebServer({ opPassword: "op" });
     await using op = await LineClient.connect(s.port);
     await op.join("op");
-    await op.send("/op op");
-    await op.waitFor(m.opGranted);
+    await op.becomeOp("op");
     await using web = await WsClient.connect(s.webPort);
     await web.join("web");
     await web.send("/join math");
@@ -341,16 +341,6 @@ Deno.test(
   },
 );
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
-
 Deno.test(
   "ws peer: /ws?room=NAME enters that room once the nickname is accepted, with no stop in the lobby",
   { timeout: TEST_TIMEOUT_MS },
@@ -387,8 +377,7 @@ Deno.test(
     await using s = startWebServer({ opPassword: "op" });
     await using op = await LineClient.connect(s.port);
     await op.join("op");
-    await op.send("/op op");
-    await op.waitFor(m.opGranted);
+    await op.becomeOp("op");
     await using watcher = await WsClient.connect(s.webPort);
     await watcher.join("watcher");
     await using web = await WsClient.connect(s.webPort);

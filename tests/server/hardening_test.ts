@@ -40,25 +40,13 @@ import {
   resetBeforeAcceptSync,
   ResettingClient,
 } from "../fixtures/reset_client.ts";
+import { concat } from "../fixtures/concat.ts";
 
 const m = userText("ko");
 const encoder = new TextEncoder();
 /** Every test here must end well within this, or it is reported as hung. */
 const TEST_TIMEOUT_MS = 20_000;
 const NC_AVAILABLE = hasProgram("nc", ["-h"]);
-
-function concat(...parts: (string | number[] | Uint8Array)[]): Uint8Array {
-  const arrays = parts.map((p) =>
-    typeof p === "string" ? encoder.encode(p) : p instanceof Uint8Array ? p : new Uint8Array(p)
-  );
-  const out = new Uint8Array(arrays.reduce((n, a) => n + a.length, 0));
-  let offset = 0;
-  for (const a of arrays) {
-    out.set(a, offset);
-    offset += a.length;
-  }
-  return out;
-}
 
 function count(lines: readonly string[], line: string): number {
   return lines.filter((l) => l === line).length;

@@ -12,8 +12,7 @@ Deno.test("moderation: a kicked user is told and its connection closes; the room
   const [op, pupil, other] = await joinAll(s.port, "teacher", "pupil", "other");
   await using _op = op;
   await using _other = other;
-  await op.send("/op teacher");
-  await op.waitFor("운영자가 되었습니다.");
+  await op.becomeOp("teacher");
   await op.send("/kick pupil 수업 방해");
   assertEquals(
     await pupil.waitFor((l) => l.includes("강퇴")),
@@ -30,8 +29,7 @@ Deno.test("moderation: a banned address is refused before any prompt until it is
   await using s = startServer({ opPassword: "teacher" });
   const [op, pupil] = await joinAll(s.port, "teacher", "pupil");
   await using _op = op;
-  await op.send("/op teacher");
-  await op.waitFor("운영자가 되었습니다.");
+  await op.becomeOp("teacher");
   await op.send("/ban pupil 10 수업 방해");
   await op.waitFor("pupil님이 teacher님에 의해 10분 동안 차단되었습니다.");
   await op.waitFor("pupil님(127.0.0.1)을 10분 동안 차단했습니다.");
@@ -59,8 +57,7 @@ Deno.test("moderation: a kick of someone in another room answers the operator wi
   const [op, pupil, other] = await joinAll(s.port, "teacher", "pupil", "other");
   await using _op = op;
   await using _other = other;
-  await op.send("/op teacher");
-  await op.waitFor("운영자가 되었습니다.");
+  await op.becomeOp("teacher");
   await op.send("/join math");
   await op.waitFor("teacher님이 입장하셨습니다.");
   await op.waitFor(isMembersLine);
