@@ -62,6 +62,20 @@ export function startServer(options: ServeOptions = {}): TestServer {
   };
 }
 
+/** Options for {@linkcode LineClient}. */
+export interface LineClientOptions {
+  /** The size of one read, in bytes. @default {65536} */
+  readBytes?: number;
+  /**
+   * Turns one read into the lines it completes, in place of splitting the bytes
+   * at `\n` (for a client that decodes each read alone). When it throws, the
+   * client dies as such a client would: it reads no more, and its waits fail
+   * with the error's message ({@linkcode LineClient.died}).
+   * @default {undefined}
+   */
+  linesOf?: (chunk: Uint8Array) => string[];
+}
+
 /** A raw TCP client that reads whole lines, like a person with `nc`. */
 export class LineClient implements AsyncDisposable {
   readonly conn: Deno.Conn;
@@ -70,18 +84,26 @@ export class LineClient implements AsyncDisposable {
   readonly #waiter: Waiter;
   readonly #log: LineLog;
   readonly #reader: SocketReader;
+  #died: string | undefined;
 
   /**
    * @param conn A connected socket; the client owns it.
+   * @param options How it reads.
    */
-  constructor(conn: Deno.Conn) {
+  constructor(conn: Deno.Conn, options: LineClientOptions = {}) {
     this.conn = conn;
-    this.#waiter = new Waiter(() => JSON.stringify(this.received.slice(-20)));
+    this.#waiter = new Waiter(() =>
+      JSON.stringify(this.received.slice(-20)) +
+      (this.#died === undefined ? "" : `; the client died: ${this.#died}`)
+    );
     this.#log = new LineLog(undefined, { waiter: this.#waiter, timeoutMs: LINE_TIMEOUT_MS });
     this.received = this.#log.lines;
+    const { linesOf } = options;
     const decoder = new TextDecoder();
     this.#reader = new SocketReader(conn, this.#waiter, {
-      onLine: (line) => this.#log.add(decoder.decode(line)),
+      bufferBytes: options.readBytes,
+      onLine: linesOf === undefined ? (line) => this.#log.add(decoder.decode(line)) : undefined,
+      onBytes: linesOf === undefined ? undefined : (chunk) => this.#readLines(linesOf, chunk),
     });
   }
 
@@ -174,9 +196,24 @@ export class LineClient implements AsyncDisposable {
     await this.#reader.finished;
   }
 
+  /** Why the client died (see {@linkcode LineClientOptions.linesOf}), or `undefined`. */
+  get died(): string | undefined {
+    return this.#died;
+  }
+
   /** @inheritdoc */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
+  }
+
+  #readLines(linesOf: (chunk: Uint8Array) => string[], chunk: Uint8Array): void {
+    try {
+      for (const line of linesOf(chunk)) this.#log.add(line);
+    } catch (error) {
+      this.#died = error instanceof Error ? error.message : String(error);
+      this.#reader.stop();
+      this.#waiter.end();
+    }
   }
 }
 
