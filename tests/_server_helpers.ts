@@ -8,6 +8,7 @@
 import { ConsoleLog } from "../lib/util/console_log.ts";
 import type { ServeOptions } from "../lib/server/options.ts";
 import { type ChatServer, serve } from "../lib/server/server.ts";
+import { joinEach, type Joined } from "./fixtures/join_each.ts";
 import { LineLog } from "./fixtures/line_log.ts";
 import { writeAllTo } from "./fixtures/raw_client.ts";
 import { closeQuietly, SocketReader } from "./fixtures/socket_reader.ts";
@@ -227,7 +228,7 @@ export function isMembersLine(line: string): boolean {
 }
 
 /** Clients that `await using` closes together. */
-export type JoinedClients = LineClient[] & AsyncDisposable;
+export type JoinedClients = Joined<LineClient>;
 
 /**
  * Connects and joins several clients in order.
@@ -235,22 +236,6 @@ export type JoinedClients = LineClient[] & AsyncDisposable;
  * @param nicks The nicknames.
  * @returns The clients, joined; `await using` closes them all.
  */
-export async function joinAll(port: number, ...nicks: string[]): Promise<JoinedClients> {
-  const clients: LineClient[] = [];
-  const joined = Object.assign(clients, {
-    [Symbol.asyncDispose]: async () => {
-      await Promise.all(clients.map((c) => c.close()));
-    },
-  });
-  try {
-    for (const nick of nicks) {
-      const client = await LineClient.connect(port);
-      clients.push(client);
-      await client.join(nick);
-    }
-  } catch (error) {
-    await joined[Symbol.asyncDispose]();
-    throw error;
-  }
-  return joined;
+export function joinAll(port: number, ...nicks: string[]): Promise<JoinedClients> {
+  return joinEach(nicks.map((nick) => [() => LineClient.connect(port), nick] as const));
 }

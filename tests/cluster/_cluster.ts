@@ -6,7 +6,8 @@
  */
 
 import { type Child, startServerProcess } from "../_helpers.ts";
-import { joinAll, type LineClient } from "../_server_helpers.ts";
+import { LineClient } from "../_server_helpers.ts";
+import { joinEach, type Joined } from "../fixtures/join_each.ts";
 
 /** A server of ours in a cluster. */
 export interface ClusterServer extends AsyncDisposable {
@@ -65,14 +66,6 @@ export async function startCluster(
  * @param joins `[port, nick]` pairs, joined in order.
  * @returns The clients, and one disposable that closes them all.
  */
-export async function joinOn(
-  ...joins: [number, string][]
-): Promise<LineClient[] & AsyncDisposable> {
-  const clients: LineClient[] = [];
-  for (const [port, nick] of joins) clients.push(...await joinAll(port, nick));
-  return Object.assign(clients, {
-    [Symbol.asyncDispose]: async () => {
-      await Promise.all(clients.map((c) => c.close()));
-    },
-  });
+export function joinOn(...joins: [number, string][]): Promise<Joined<LineClient>> {
+  return joinEach(joins.map(([port, nick]) => [() => LineClient.connect(port), nick] as const));
 }

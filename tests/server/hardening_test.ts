@@ -204,10 +204,8 @@ Deno.test(
   { timeout: TEST_TIMEOUT_MS },
   async () => {
     await using s = startServer();
-    await using alice = await RawClient.connect(s.port);
-    await alice.join("alice");
-    await using bob = await RawClient.connect(s.port);
-    await bob.join("bob");
+    await using joined = await RawClient.joinAll(s.port, "alice", "bob");
+    const [alice, bob] = joined;
 
     const han = encoder.encode("한");
     // Lone continuation, truncated sequences, overlong, surrogate, out of range, split char.
@@ -263,10 +261,8 @@ Deno.test(
   { timeout: TEST_TIMEOUT_MS },
   async () => {
     await using s = startServer();
-    await using alice = await RawClient.connect(s.port);
-    await alice.join("alice");
-    await using bob = await RawClient.connect(s.port);
-    await bob.join("bob");
+    await using joined = await RawClient.joinAll(s.port, "alice", "bob");
+    const [alice, bob] = joined;
 
     const attack = "red\x1b[31mRED\x1b[0m title\x1b]0;pwned\x07 bel\x07 csi\u009b2J" +
       " osc\u009d0;t\u009c nul\x00 bs\x08 del\x7f cr\rX vt\x0b bidi\u202egnp.exe tab\there";
