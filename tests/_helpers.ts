@@ -1,7 +1,12 @@
 /**
  * Test helpers for the client, menu and build tests: child processes with piped
- * stdio, a line collector that waits for a line with a timeout, and an in-memory
- * output for the client's plain line input.
+ * stdio whose lines are collected in a `LineLog` (a wait for a line, with a
+ * timeout), `main.ts server` as a child process (`startServerProcess`), and an
+ * in-memory output for the client's plain line input.
+ *
+ * The shared pieces live in `fixtures/`: `waiter.ts` (the one wait),
+ * `line_log.ts`, `socket_reader.ts` (the one read loop of every raw client),
+ * `join_each.ts`, `accept_each.ts`, `concat.ts`.
  *
  * @module
  */
@@ -24,7 +29,7 @@ export { LINE_TIMEOUT_MS, LineLog, type LineMatch } from "./fixtures/line_log.ts
 
 const encoder = new TextEncoder();
 
-/** Options for {@linkcode spawnChild}. */
+/** Options for {@linkcode Child} and {@linkcode spawnMain}. */
 export interface SpawnOptions {
   /** Working directory. @default {ROOT} */
   cwd?: string;

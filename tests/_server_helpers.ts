@@ -1,6 +1,8 @@
 /**
- * Test fixtures for the server: an in-process server on port 0 and a raw TCP
- * line client. Waits are on specific lines, with a timeout as a safety net.
+ * Test fixtures for the server: a chat server in this process on port 0
+ * (`startServer`; a `main.ts` child is `startServerProcess` in `_helpers.ts`),
+ * and a raw TCP line client that reads through the shared `SocketReader` and
+ * waits through `LineLog` (a specific line, with a timeout as a safety net).
  *
  * @module
  */
