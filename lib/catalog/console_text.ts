@@ -54,6 +54,8 @@ export interface ConsoleText {
   readonly redisRestored: string;
   /** Another server stopped answering; its users were announced as gone. */
   serverReaped(serverId: string, users: number): string;
+  /** An entry in Redis had the wrong shape and was skipped (`what`: where it is). */
+  redisMalformed(what: string, detail: string): string;
   /** A secret's variable that Deno may not read (no `--allow-env` for it). */
   envNotRead(name: string): string;
   /** Where the chat keeps its data: a file, or memory only (`undefined`). */
@@ -82,6 +84,8 @@ const KO_REASONS: Record<CloseReason, string> = {
   kicked: "강퇴",
   banned: "차단됨",
   opPassword: "운영자 비밀번호 3회 틀림",
+  accountPassword: "계정 비밀번호 틀림",
+  reclaimed: "새 로그인이 닉네임을 가져감",
   unavailable: "채팅 사용 불가",
   shutdown: "서버 종료",
 };
@@ -102,6 +106,8 @@ const EN_REASONS: Record<CloseReason, string> = {
   kicked: "kicked",
   banned: "banned",
   opPassword: "wrong operator password three times",
+  accountPassword: "wrong account password",
+  reclaimed: "nickname claimed by a new login",
   unavailable: "chat unavailable",
   shutdown: "shutdown",
 };
@@ -149,6 +155,7 @@ const ko: ConsoleText = {
     `Redis에 연결할 수 없습니다 (${reason}). 접속은 유지하고 다시 연결합니다...`,
   redisRestored: "Redis에 다시 연결되었습니다.",
   serverReaped: (id, n) => `서버 ${id}가 응답하지 않아 사용자 ${n}명의 퇴장을 알렸습니다.`,
+  redisMalformed: (what, detail) => `Redis의 잘못된 항목을 건너뜁니다: ${what} (${detail})`,
   envNotRead: (name) =>
     `참고: --allow-env=${name} 없이는 ${name} 환경 변수를 읽을 수 없어 사용하지 않습니다.`,
   data: (path) =>
@@ -209,6 +216,7 @@ const en: ConsoleText = {
   redisRestored: "Redis is back.",
   serverReaped: (id, n) =>
     `server ${id} stopped answering: announced ${n} ${n === 1 ? "user" : "users"} as gone.`,
+  redisMalformed: (what, detail) => `skipping a malformed entry in Redis: ${what} (${detail})`,
   envNotRead: (name) => `note: ${name} is not read without --allow-env=${name}; it is not used.`,
   data: (path) =>
     path === undefined

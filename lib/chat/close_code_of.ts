@@ -18,6 +18,9 @@ const CLOSE_CODES: Record<ChatReason, CloseCode> = {
   kicked: "policyViolation",
   banned: "policyViolation",
   opPassword: "policyViolation",
+  accountPassword: "policyViolation",
+  // The user is elsewhere now: a page must not reconnect and take it back.
+  reclaimed: "normal",
 };
 
 /**

@@ -35,6 +35,13 @@ export interface ClusterLog {
   restored(): void;
   /** A server was found dead; its users were announced as gone. */
   reaped(serverId: string, users: number): void;
+  /**
+   * An entry of the shared store had the wrong shape: it was skipped (told once per entry).
+   *
+   * @param what Where it is (a key, and a field or an entry id).
+   * @param detail What is wrong with it.
+   */
+  malformed(what: string, detail: string): void;
 }
 
 /** Makes this server's part of a cluster, given its console. */

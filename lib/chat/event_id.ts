@@ -2,7 +2,9 @@
  * History event ids: `"<epoch>.<seq>"`. The epoch is random per database (per
  * process in memory), so an id from a store started afresh is recognised as
  * unknown; the sequence counts a room's events from 1 without gaps, so the number
- * of events between two ids is a subtraction. Clients treat ids as opaque.
+ * of events between two ids is a subtraction. `"<epoch>.0"` names the start of a
+ * room (no event has it): a user who left a room where nothing was said yet
+ * catches up from there. Clients treat ids as opaque.
  *
  * @module
  */
@@ -10,7 +12,7 @@
 /** An epoch's length in hex digits: 48 random bits, so two fresh stores never share one. */
 const EPOCH_HEX_DIGITS = 12;
 
-const ID = /^([0-9a-z]+)\.([1-9][0-9]{0,15})$/;
+const ID = /^([0-9a-z]+)\.(0|[1-9][0-9]{0,15})$/;
 
 /**
  * A new random epoch.
@@ -26,7 +28,7 @@ export function newEpoch(): string {
  * Makes an event's id.
  *
  * @param epoch The store's epoch.
- * @param seq The event's number in its room, from 1.
+ * @param seq The event's number in its room, from 1 (`0`: the room's start).
  * @returns The id.
  */
 export function eventId(epoch: string, seq: number): string {

@@ -98,6 +98,11 @@ export interface StoredBan {
   kind: BanKind;
   /** The IP address (as `normalizeAddress` writes it), or the nickname's key. */
   target: string;
+  /**
+   * For a nickname ban: the nickname as it was written, for `/bans` (the key is
+   * not meant to be shown). @default {undefined}
+   */
+  name?: string;
   /** When it ends (`Date.now()` time), or `undefined` until lifted. */
   until: number | undefined;
   /** The operator who made it. */

@@ -15,7 +15,7 @@
  * | a line far over the cap: `한 줄이 너무 깁니다 (…). 연결을 종료합니다.`  | 1      |
  * | kicked (or banned while in): `{by}님에 의해 강퇴되었습니다.`            | 1      |
  * | a third wrong operator password, and the server closes                | 1      |
- * | the chat unavailable while joining (a cluster without Redis), closed  | 1      |
+ * | turned away: the chat is unavailable (a cluster without Redis)        | 1      |
  * | Ctrl-C, or SIGINT                                                     | 130    |
  *
  * What the user sees: the server's own line as it came (in the server's language);

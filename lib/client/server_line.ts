@@ -59,7 +59,8 @@ export type ServerLine =
    * A line the server sends before it ends our session: a refusal (wrong password,
    * banned, full) or a removal (nickname timeout, flooding, kicked). Two of them end
    * it only when the connection closes right after: a wrong operator password (the
-   * third in a row), and the chat being unavailable (while joining).
+   * third in a row), and the chat being unavailable (a newcomer turned away is told
+   * to try again later; a member, that the chat went away).
    */
   | { kind: "ending"; line: string; cause: EndCause; always: boolean }
   /** Anything else: a notice. */
@@ -181,6 +182,7 @@ function patternsOf(lang: Lang): Patterns {
       [t.flooding, { cause: { reason: "flooding" }, always: true }],
       [t.opWrong(1, false), { cause: { reason: "opPassword" }, always: false }],
       [t.internalError, { cause: { reason: "serverError" }, always: true }],
+      [t.tryAgainLater, { cause: { reason: "unavailable" }, always: false }],
       [t.unavailable, { cause: { reason: "unavailable" }, always: false }],
     ]),
     serverFull: compile(t.serverFull(NUMBER), number),

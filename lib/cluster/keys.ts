@@ -31,3 +31,11 @@ export const keys = {
   /** Room topics: room key → text. */
   topics: `${KEY_PREFIX}topics`,
 };
+
+/** The one field of each stream entry: a room's event (JSON) and an inbox or control item (JSON). */
+export const ENTRY_FIELD = {
+  /** A room stream's entry. */
+  event: "e",
+  /** An inbox's or the control stream's entry. */
+  item: "m",
+} as const;

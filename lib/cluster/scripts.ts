@@ -34,13 +34,17 @@ redis.call('SADD', KEYS[3], ARGV[3])
 return 1`;
 
 /**
- * Renames: claims the new nickname, frees the old one, moves the presence.
+ * Renames: claims the new nickname, frees the old one, moves the presence. A new
+ * nickname that already holds the owner's token is the owner's (a rename sent
+ * again after its reply was cut off).
  * KEYS: new nick, old nick, users, serverUsers. ARGV: token, ttlMs, new nickKey,
  * old nickKey, presence JSON. Returns 1 when renamed, 0 when the new one is taken.
  */
 export const RENAME = `
 if KEYS[1] ~= KEYS[2] then
-  if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 0 end
+  local holder = redis.call('GET', KEYS[1])
+  if holder and holder ~= ARGV[1] then return 0 end
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
   if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end
   redis.call('HDEL', KEYS[3], ARGV[4])
   redis.call('SREM', KEYS[4], ARGV[4])
@@ -50,14 +54,18 @@ redis.call('SADD', KEYS[4], ARGV[3])
 return 1`;
 
 /**
- * Frees a nickname and its presence, only if they are still the owner's.
+ * Frees a nickname and its presence, only if they are still the owner's (a
+ * presence that is not JSON is not the owner's: it is left for the servers to report).
  * KEYS: nick, users, serverUsers. ARGV: token, nickKey.
  */
 export const RELEASE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
 local presence = redis.call('HGET', KEYS[2], ARGV[2])
-if presence and cjson.decode(presence).token == ARGV[1] then
-  redis.call('HDEL', KEYS[2], ARGV[2])
+if presence then
+  local ok, entry = pcall(cjson.decode, presence)
+  if ok and type(entry) == 'table' and entry.token == ARGV[1] then
+    redis.call('HDEL', KEYS[2], ARGV[2])
+  end
 end
 redis.call('SREM', KEYS[3], ARGV[2])
 return 1`;
@@ -80,7 +88,8 @@ return now`;
  * Takes the servers whose heartbeat is older than ARGV[1] ms out of the cluster:
  * each dead server is removed once (ZREM), whoever runs this first gets it, and its
  * users' presence entries (JSON) are returned for their leave notices; their claims
- * and the dead server's inbox are deleted. KEYS: servers. ARGV: deadAfterMs,
+ * and the dead server's inbox are deleted. A presence that is not a JSON object is
+ * skipped (left in place): one bad entry must not stop every reaping. KEYS: servers. ARGV: deadAfterMs,
  * key prefix. (Keys built here: a single Redis, not Redis Cluster.)
  */
 export const REAP = `
@@ -94,8 +103,8 @@ for _, sid in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now - tonumber
     for _, key in ipairs(redis.call('SMEMBERS', members)) do
       local presence = redis.call('HGET', prefix .. 'users', key)
       if presence then
-        local entry = cjson.decode(presence)
-        if entry.server == sid then
+        local ok, entry = pcall(cjson.decode, presence)
+        if ok and type(entry) == 'table' and entry.server == sid then
           redis.call('HDEL', prefix .. 'users', key)
           table.insert(gone, presence)
           if redis.call('GET', prefix .. 'nick:' .. key) == entry.token then
@@ -109,3 +118,40 @@ for _, sid in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now - tonumber
   end
 end
 return gone`;
+
+/**
+ * Appends entries that may already be there: writes cut off in flight, sent again
+ * once Redis is back (the `XADD` may have run before the reply was lost). An entry
+ * whose value is found among the stream's entries after ARGV[1] (`""`: among the
+ * last ARGV[3]) is not added again; equal values are counted, so two equal lines
+ * of which one got through are added once more. KEYS: the stream. ARGV: after id
+ * (or `""`), field, maxlen, then the values in order. Returns how many were added.
+ */
+export const APPEND_MISSING = `
+local entries
+if ARGV[1] == '' then
+  entries = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', ARGV[3])
+else
+  entries = redis.call('XRANGE', KEYS[1], '(' .. ARGV[1], '+')
+end
+local found = {}
+for _, entry in ipairs(entries) do
+  local fields = entry[2]
+  for i = 1, #fields - 1, 2 do
+    if fields[i] == ARGV[2] then
+      local value = fields[i + 1]
+      found[value] = (found[value] or 0) + 1
+    end
+  end
+end
+local added = 0
+for i = 4, #ARGV do
+  local n = found[ARGV[i]]
+  if n and n > 0 then
+    found[ARGV[i]] = n - 1
+  else
+    redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[3], '*', ARGV[2], ARGV[i])
+    added = added + 1
+  end
+end
+return added`;

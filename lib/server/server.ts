@@ -29,6 +29,7 @@ import { type EchoRoom, EchoSession } from "./echo_session.ts";
 import { JsonFormat } from "./json_format.ts";
 import type { ServerCluster } from "../chat/cluster.ts";
 import { type ResolvedServeOptions, resolveServeOptions, type ServeOptions } from "./options.ts";
+import { TaggedTextFormat } from "./tagged_text_format.ts";
 import { TextFormat } from "./text_format.ts";
 import { ChatPeer } from "./chat_peer.ts";
 import { WebGate, type WebUpgrade } from "./web_gate.ts";
@@ -59,6 +60,8 @@ export class ChatServer implements AsyncDisposable {
   #cluster: ServerCluster | undefined;
   #store: Store | undefined;
   #format: TextFormat;
+  /** The text format with ids, for clients that ask for them (`/client ids`). */
+  #taggedFormat: TaggedTextFormat;
   #echo: EchoRoom;
   #served = new Set<Served>();
   /** Resolved when the last connection closes after shutdown began. */
@@ -85,10 +88,21 @@ export class ChatServer implements AsyncDisposable {
     if (o.cluster !== undefined) {
       const text = this.#text;
       this.#cluster = o.cluster({
-        joined: (label, serverId) => this.#log.info(text.cluster(label, serverId)),
-        unreachable: (reason) => this.#log.info(text.redisUnreachable(reason)),
-        restored: () => this.#log.info(text.redisRestored),
+        // The chat's users hear of an outage from it: one line each way, lines held meanwhile.
+        joined: (label, serverId) => {
+          this.#log.info(text.cluster(label, serverId));
+          this.#chat.setAvailable(true);
+        },
+        unreachable: (reason) => {
+          this.#log.info(text.redisUnreachable(reason));
+          this.#chat.setAvailable(false);
+        },
+        restored: () => {
+          this.#log.info(text.redisRestored);
+          this.#chat.setAvailable(true);
+        },
         reaped: (server, users) => this.#log.info(text.serverReaped(server, users)),
+        malformed: (what, detail) => this.#log.info(text.redisMalformed(what, detail)),
       });
     }
     const cluster = this.#cluster;
@@ -101,6 +115,7 @@ export class ChatServer implements AsyncDisposable {
       reportBug: (error, peer) => this.#logBug(error, peer),
     });
     this.#format = new TextFormat(o.lang);
+    this.#taggedFormat = new TaggedTextFormat(o.lang);
     this.#jsonFormat = new JsonFormat(o.lang);
     this.#echo = {
       channel: o.mode === "echo-broadcast" ? new Channel<string>() : undefined,
@@ -209,7 +224,9 @@ export class ChatServer implements AsyncDisposable {
     });
     if (!o.quiet) this.#log.info(this.#text.logConnected(connection.peer));
     if (o.mode === "chat") {
-      const peer = new ChatPeer(connection, this.#chat, this.#format);
+      const peer = new ChatPeer(connection, this.#chat, this.#format, {
+        tagged: this.#taggedFormat,
+      });
       this.#run(connection, peer, peer.session, () => peer.session.nickname);
       peer.session.start();
     } else {
@@ -291,7 +308,10 @@ export class ChatServer implements AsyncDisposable {
     });
     connection.outbox.trySend(upgrade.response);
     if (!o.quiet) this.#log.info(this.#text.logConnected(connection.peer));
-    const peer = new ChatPeer(connection, this.#chat, this.#jsonFormat, upgrade.room);
+    const peer = new ChatPeer(connection, this.#chat, this.#jsonFormat, {
+      firstRoom: upgrade.room,
+      since: upgrade.since,
+    });
     this.#run(connection, peer, peer.session, () => peer.session.nickname);
     peer.session.start();
   }

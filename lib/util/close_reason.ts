@@ -36,6 +36,10 @@ export type ChatReason =
   | "kicked"
   | "banned"
   | "opPassword"
+  /** Three wrong account passwords in one connection, or too many from its address. */
+  | "accountPassword"
+  /** A new login to the same account took the nickname (ghost reclaim). */
+  | "reclaimed"
   | "unavailable"
   | "shutdown";
 

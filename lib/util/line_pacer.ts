@@ -3,7 +3,10 @@
  * and go out as tokens come back (IRC servers call it "fake lag"), so a paste
  * arrives whole, a little later. Only a client that passes the queue's bound is
  * flooding. The queue also keeps lines in order while an earlier one is still
- * being handled (a cluster round trip).
+ * being handled (a cluster round trip), and while the pacer is held (a cluster
+ * that cannot reach Redis): held lines take their tokens as they arrive, so a
+ * user who typed at an allowed pace gets them all out at once on release, and
+ * they count against the same bound.
  *
  * @module
  */
@@ -38,6 +41,9 @@ export class LinePacer {
   #queue: string[] = [];
   #queuedChars = 0;
   #busy = false;
+  #held = false;
+  /** Tokens taken by lines that arrived while held: theirs when they run. */
+  #prepaid = 0;
   #told = false;
   #closed = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -66,8 +72,14 @@ export class LinePacer {
   push(lines: readonly string[], now: number): void {
     for (const line of lines) {
       if (this.#closed) return;
-      // Nothing waits and the rate allows it: the line goes at once, with no queueing.
-      if (!this.#busy && this.#timer === undefined && this.#queue.length === 0) {
+      if (this.#held) {
+        // Its token is taken now, as it would be if the chat were there.
+        const limiter = this.#limiter;
+        if (limiter !== undefined && (this.#options.paced?.() ?? true) && limiter.tryTake(now)) {
+          this.#prepaid++;
+        }
+      } else if (!this.#busy && this.#timer === undefined && this.#queue.length === 0) {
+        // Nothing waits and the rate allows it: the line goes at once, with no queueing.
         const limiter = this.#limiter;
         if (
           limiter === undefined || !(this.#options.paced?.() ?? true) || limiter.tryTake(now)
@@ -88,19 +100,53 @@ export class LinePacer {
     }
   }
 
+  /**
+   * Holds every line from now on (the one being handled finishes): they wait, in
+   * order and within the bound, until {@linkcode LinePacer.release}.
+   */
+  hold(): void {
+    this.#held = true;
+  }
+
+  /** Lets the held lines go, in order, at the rate. */
+  release(): void {
+    if (!this.#held) return;
+    this.#held = false;
+    this.#pump(performance.now());
+  }
+
+  /**
+   * Puts a line that could not be handled back at the head of the queue, to run
+   * again first (a step that was cut off). It keeps the token it had.
+   *
+   * @param line The line.
+   */
+  requeue(line: string): void {
+    if (this.#closed) return;
+    this.#queue.unshift(line);
+    this.#queuedChars += line.length;
+    if (this.#limiter !== undefined) this.#prepaid++;
+  }
+
   /** Forgets what waits and stops; idempotent. */
   close(): void {
     this.#closed = true;
     this.#queue = [];
     this.#queuedChars = 0;
+    this.#prepaid = 0;
     clearTimeout(this.#timer);
     this.#timer = undefined;
   }
 
   #pump(now: number): void {
-    while (!this.#busy && !this.#closed && this.#timer === undefined && this.#queue.length > 0) {
+    while (
+      !this.#busy && !this.#held && !this.#closed && this.#timer === undefined &&
+      this.#queue.length > 0
+    ) {
       const limiter = this.#limiter;
-      if (limiter !== undefined && (this.#options.paced?.() ?? true)) {
+      if (this.#prepaid > 0) {
+        this.#prepaid--;
+      } else if (limiter !== undefined && (this.#options.paced?.() ?? true)) {
         const wait = limiter.msUntilNext(now);
         if (wait > 0) {
           if (!this.#told) {

@@ -188,8 +188,8 @@ Deno.test("chat session: a line that the bus fails to send later is said so to i
   assertEquals(bus.pending, 2, "the second line did not wait for the first");
   bus.failPending();
   await microtasks();
-  const unavailable = "채팅을 잠시 사용할 수 없습니다. 잠시 후 다시 시도하세요.";
-  assertEquals(alice.take(), [unavailable, unavailable]);
+  const tryAgainLater = "채팅을 잠시 사용할 수 없습니다. 잠시 후 다시 시도하세요.";
+  assertEquals(alice.take(), [tryAgainLater, tryAgainLater]);
 });
 
 Deno.test("chat session: a bug while handling a line goes to the chat's bug report with its stack, and the session goes on", async () => {

@@ -39,7 +39,8 @@ Deno.test("event ids carry the epoch and the room's sequence number, and nothing
   assertEquals(epoch.length, 12);
   assertNotEquals(newEpoch(), epoch);
   assertEquals(parseEventId(eventId(epoch, 42)), { epoch, seq: 42 });
-  for (const bad of ["", "x", `${epoch}.0`, `${epoch}.-1`, `${epoch}.1.2`, `.5`, `${epoch}.01`]) {
+  assertEquals(parseEventId(eventId(epoch, 0)), { epoch, seq: 0 }, "the room's start");
+  for (const bad of ["", "x", `${epoch}.00`, `${epoch}.-1`, `${epoch}.1.2`, `.5`, `${epoch}.01`]) {
     assertEquals(parseEventId(bad), undefined, bad);
   }
 });
@@ -69,6 +70,9 @@ Deno.test("memory store: catch-up returns the events after an id and counts thos
   // Over the limit: the newest.
   const cut = store.historySince("lobby", id(8), 2);
   assertEquals([texts(cut.events), cut.skipped], [["m11", "m12"], 2]);
+  // From the room's start (a user who left before anything was said).
+  const start = store.historySince("lobby", id(0), 100);
+  assertEquals([start.known, texts(start.events).length, start.skipped], [true, 5, 7]);
 });
 
 Deno.test("memory store: an id from another epoch, ahead of the room or not an id is unknown", () => {

@@ -171,6 +171,7 @@ Deno.test("parseServerLine reads the lines that end a session, in both languages
     assertEquals(ending(t.bannedBy("bob", "op", 0)), "kicked");
     // These end it only when the connection closes right after them.
     assertEquals(ending(t.opWrong(1, false)), [{ reason: "opPassword" }, false]);
+    assertEquals(ending(t.tryAgainLater), [{ reason: "unavailable" }, false]);
     assertEquals(ending(t.unavailable), [{ reason: "unavailable" }, false]);
     // Someone else's kick, the shutdown notice and a refused line are not ours to end.
     assertEquals(ending(t.kicked("bob", "op", undefined)), "kicked");

@@ -34,6 +34,7 @@ Deno.test("SessionEnd exits 1 with the cause when the server's last line ended t
     [ko.kickedYou("op", "spam"), "kicked"],
     [ko.opWrong(1, false), "opPassword"],
     [en.unavailable, "unavailable"],
+    [ko.tryAgainLater, "unavailable"],
   ];
   for (const [line, reason] of cases) {
     const end = ended([ko.passwordPrompt, ko.connected, line]);

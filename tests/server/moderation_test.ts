@@ -9,11 +9,9 @@ import { isMembersLine, joinAll, LineClient, startServer } from "../_server_help
 
 Deno.test("moderation: a kicked user is told and its connection closes; the room sees who did it", async () => {
   await using s = startServer({ opPassword: "teacher" });
-  const [op, pupil, other] = await joinAll(s.port, "teacher", "pupil", "other");
-  await using _op = op;
-  await using _other = other;
-  await op.send("/op teacher");
-  await op.waitFor("운영자가 되었습니다.");
+  await using joined = await joinAll(s.port, "teacher", "pupil", "other");
+  const [op, pupil, other] = joined;
+  await op.becomeOp("teacher");
   await op.send("/kick pupil 수업 방해");
   assertEquals(
     await pupil.waitFor((l) => l.includes("강퇴")),
@@ -28,10 +26,9 @@ Deno.test("moderation: a kicked user is told and its connection closes; the room
 
 Deno.test("moderation: a banned address is refused before any prompt until it is unbanned", async () => {
   await using s = startServer({ opPassword: "teacher" });
-  const [op, pupil] = await joinAll(s.port, "teacher", "pupil");
-  await using _op = op;
-  await op.send("/op teacher");
-  await op.waitFor("운영자가 되었습니다.");
+  await using joined = await joinAll(s.port, "teacher", "pupil");
+  const [op, pupil] = joined;
+  await op.becomeOp("teacher");
   await op.send("/ban pupil 10 수업 방해");
   await op.waitFor("pupil님이 teacher님에 의해 10분 동안 차단되었습니다.");
   await op.waitFor("pupil님(127.0.0.1)을 10분 동안 차단했습니다.");
@@ -56,11 +53,9 @@ Deno.test("moderation: a banned address is refused before any prompt until it is
 
 Deno.test("moderation: a kick of someone in another room answers the operator with one line", async () => {
   await using s = startServer({ opPassword: "teacher" });
-  const [op, pupil, other] = await joinAll(s.port, "teacher", "pupil", "other");
-  await using _op = op;
-  await using _other = other;
-  await op.send("/op teacher");
-  await op.waitFor("운영자가 되었습니다.");
+  await using joined = await joinAll(s.port, "teacher", "pupil", "other");
+  const [op, pupil, other] = joined;
+  await op.becomeOp("teacher");
   await op.send("/join math");
   await op.waitFor("teacher님이 입장하셨습니다.");
   await op.waitFor(isMembersLine);
@@ -74,9 +69,8 @@ Deno.test("moderation: a kick of someone in another room answers the operator wi
 
 Deno.test("moderation: the third wrong operator password is said to close the connection, then closes it", async () => {
   await using s = startServer({ opPassword: "teacher" });
-  const [guesser, other] = await joinAll(s.port, "guesser", "other");
-  await using _g = guesser;
-  await using _o = other;
+  await using joined = await joinAll(s.port, "guesser", "other");
+  const [guesser, other] = joined;
   await guesser.waitFor("other님이 입장하셨습니다.");
   await guesser.send("/op a");
   await guesser.send("/op b");

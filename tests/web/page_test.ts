@@ -220,8 +220,7 @@ Deno.test({
     const bob = await joinPage(browser, s.webPort, "bob");
     await using op = await LineClient.connect(s.port);
     await op.join("op");
-    await op.send("/op opw");
-    await op.waitFor(m.opGranted);
+    await op.becomeOp("opw");
     await op.send("/ban bob 5 spam");
     await waitForLine(bob, "op님에 의해 5분 동안 차단되었습니다. 사유: spam");
     await waitForLine(alice, "bob님이 op님에 의해 5분 동안 차단되었습니다.");
@@ -700,14 +699,14 @@ Deno.test({
     await socket.send({
       type: "notice",
       code: "unavailable",
-      text: "The chat is temporarily unavailable, try again shortly.",
+      text: "The chat is unavailable for now; what you type is sent when it is back.",
     });
     await page.waitForSelector("#state:not([hidden])", { visible: true });
     assertEquals(
       await page.$eval("#state", (e) => e.textContent),
       "Chat unavailable · what you send goes out when it is back",
     );
-    await waitForLine(page, "The chat is temporarily unavailable", "#lines .notice");
+    await waitForLine(page, "The chat is unavailable for now", "#lines .notice");
     // The server holds lines meanwhile: the page keeps sending them.
     await say(page, "still here");
     await socket.waitForLine("still here");

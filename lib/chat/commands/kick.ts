@@ -13,14 +13,15 @@ export const kick: Command = {
   run(ctx) {
     const [name] = ctx.args.split(/\s/, 1);
     const reason = ctx.args.slice(name.length).trim() || undefined;
-    // The operator is answered wherever the user was: this room, another, another server.
+    // The operator is answered wherever the user was: this room, another, another server;
+    // while the chat is unavailable the line waits (see chat.ts), a lost kick is said so.
     return withOtherUser(
       ctx,
       name,
       (target) =>
         ctx.chat.kick(target, { by: ctx.user.nickname, reason }, (kicked) => {
           ctx.notice(
-            kicked ? { code: "kickDone", nick: target.nickname } : { code: "unavailable" },
+            kicked ? { code: "kickDone", nick: target.nickname } : { code: "tryAgainLater" },
           );
         }),
     );

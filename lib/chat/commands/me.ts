@@ -10,7 +10,8 @@ export const me: Command = {
   minArgs: 1,
   run(ctx) {
     const user = ctx.user;
-    // Not waited for, as a plain line; one that cannot be sent is said so.
+    // Not waited for, as a plain line: it waits while the chat is unavailable, and one
+    // that was lost is said so (see chat.ts).
     ctx.chat.publish(user, {
       type: "action",
       room: user.room?.name ?? "",

@@ -1,5 +1,6 @@
 /** `/op PASSWORD`: become an operator. @module */
 
+import { whenReady } from "../../util/maybe_async.ts";
 import type { Command } from "./command.ts";
 
 /** `/op` (`/운영자`). */
@@ -15,9 +16,16 @@ export const op: Command = {
       return;
     }
     if (check.matches(ctx.args)) {
-      ctx.user.operator = true;
-      ctx.notice({ code: "opGranted" });
-      return;
+      const user = ctx.user;
+      user.operator = true;
+      // Logged in: the account is an operator at its next login too, until /deop.
+      if (!user.loggedIn) {
+        ctx.notice({ code: "opGranted" });
+        return;
+      }
+      return whenReady(ctx.chat.store.setOperator(user.account!, true), () => {
+        ctx.notice({ code: "opGranted" });
+      });
     }
     ctx.session.opPasswordFailed();
   },

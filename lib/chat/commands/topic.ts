@@ -19,7 +19,8 @@ export const topic: Command = {
       ctx.notice({ code: "opOnly" });
       return;
     }
-    // The room's topic line is the answer; a topic that cannot be sent is said so.
+    // The room's topic line is the answer; as a plain line, it waits while the chat is
+    // unavailable, and one that was lost is said so (see chat.ts).
     ctx.chat.publish(ctx.user, {
       type: "topic",
       room: room.name,

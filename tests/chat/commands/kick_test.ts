@@ -46,7 +46,7 @@ Deno.test("/kick without a reason, of an unknown user, of oneself, and by a non-
   assertEquals(bob.take(), ["You were kicked by op."]);
 });
 
-Deno.test("/kick of a user on another server answers once the cluster took it, or says it is unavailable", async () => {
+Deno.test("/kick of a user on another server answers once the cluster took it, or tells the operator to try again", async () => {
   const directory = new RemoteDirectory(["remote"]);
   const chat = new Chat(testConfig({ opPassword: "pw" }), { cluster: directory.cluster });
   const { peers: [op] } = await setup(["op"], {}, chat);

@@ -13,7 +13,7 @@ Deno.test("/me sends an action to the room; without text, the usage line", async
   ]);
 });
 
-Deno.test("/me that the bus fails to send later tells the user it is unavailable", async () => {
+Deno.test("/me that the bus loses later tells the user to try again", async () => {
   const bus = new LaterBus();
   const { peers: [alice, bob] } = await setup(["alice", "bob"], {}, laterChat(bus));
   bus.failing = true;

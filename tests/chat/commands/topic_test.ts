@@ -23,7 +23,7 @@ Deno.test("/topic with text is for operators when the server has an operator pas
   assertEquals(bob.take(), ["alice set the topic: mine", "Topic: mine"]);
 });
 
-Deno.test("/topic that the bus fails to send later tells the user it is unavailable", async () => {
+Deno.test("/topic that the bus loses later tells the user to try again", async () => {
   const bus = new LaterBus();
   const { peers: [alice, bob] } = await setup(["alice", "bob"], {}, laterChat(bus));
   bus.failing = true;

@@ -1,0 +1,35 @@
+import { assertEquals, assertThrows } from "@std/assert";
+import { MalformedEntryError } from "../../lib/cluster/_entry_shape.ts";
+import { parsePresence, type Presence } from "../../lib/cluster/presence.ts";
+
+const ALICE: Presence = {
+  nick: "alice",
+  room: "Math",
+  roomKey: "math",
+  away: null,
+  address: "127.0.0.1",
+  server: "bc6d855e",
+  token: "bc6d855e:0f0e",
+  since: 1_700_000_000_000,
+};
+
+Deno.test("parsePresence takes back a presence as a server writes it, away or not, between rooms", () => {
+  for (const presence of [ALICE, { ...ALICE, away: "" }, { ...ALICE, room: "", roomKey: "" }]) {
+    assertEquals(parsePresence(JSON.stringify(presence)), presence);
+  }
+});
+
+Deno.test("parsePresence refuses a presence of the wrong shape", () => {
+  const cases: [unknown, string][] = [
+    [{ ...ALICE, nick: 5 }, `"nick" is not non-empty text`],
+    [{ ...ALICE, away: undefined }, `"away" is not text or null`],
+    [{ ...ALICE, since: "soon" }, `"since" is not a number`],
+    [{ ...ALICE, server: "" }, `"server" is not non-empty text`],
+    [{ ...ALICE, room: "a\u0007" }, `"room" is not text`],
+    [{ ...ALICE, extra: true }, "unexpected fields"],
+  ];
+  for (const [value, message] of cases) {
+    assertThrows(() => parsePresence(JSON.stringify(value)), MalformedEntryError, message);
+  }
+  assertThrows(() => parsePresence("{nope"), MalformedEntryError, "not JSON");
+});
