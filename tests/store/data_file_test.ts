@@ -7,12 +7,10 @@
 import { assert, assertEquals } from "@std/assert";
 import { DatabaseSync } from "node:sqlite";
 import { SCHEMA_VERSION, sqliteStore } from "../../lib/store/sqlite_store.ts";
-import { Child, MAIN_PERMISSIONS, TextSink } from "../_helpers.ts";
+import { announcedPort, Child, MAIN_PERMISSIONS, TextSink } from "../_helpers.ts";
 import { ConsoleLog } from "../../lib/util/console_log.ts";
 import { LineClient, startServer } from "../_server_helpers.ts";
 import { digest, fillDisk, IS_ROOT, makeUnwritable, smallDisk, tempDir } from "./_files.ts";
-
-const LISTENING = /^Server running on 127\.0\.0\.1:(\d+)\.$/;
 
 /** `main.ts server` on a data file, in English, with the permissions of `deno task server`. */
 function serverOn(data: string, permissions: readonly string[] = MAIN_PERMISSIONS): Child {
@@ -47,7 +45,7 @@ Deno.test(
     await using dir = await tempDir();
     const data = `${dir.path}/chat.db`;
     await using first = serverOn(data);
-    const port = Number(LISTENING.exec(await first.stdout.waitFor(LISTENING))![1]);
+    const port = await announcedPort(first);
     await first.stdout.waitFor(
       `data: ${data} (history, topics, accounts and bans survive a restart)`,
     );
@@ -68,7 +66,7 @@ Deno.test("data file: a file from a newer version is refused in one line and not
   const data = `${dir.path}/chat.db`;
   {
     await using first = serverOn(data);
-    await first.stdout.waitFor(LISTENING);
+    await announcedPort(first);
     first.kill("SIGTERM");
     assertEquals((await first.exit()).code, 0);
   }
@@ -101,7 +99,7 @@ Deno.test("data file: a read-only file is refused in one line and not touched", 
   const data = `${dir.path}/chat.db`;
   {
     await using first = serverOn(data);
-    await first.stdout.waitFor(LISTENING);
+    await announcedPort(first);
     first.kill("SIGTERM");
     assertEquals((await first.exit()).code, 0);
   }

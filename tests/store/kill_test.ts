@@ -6,21 +6,17 @@
 import { assert, assertEquals } from "@std/assert";
 import { roomKey } from "../../lib/chat/room_name.ts";
 import { SqliteStore } from "../../lib/store/sqlite_store.ts";
-import { type Child, spawnMain } from "../_helpers.ts";
+import { type ServerChild, startServerProcess } from "../_helpers.ts";
 import { LineClient } from "../_server_helpers.ts";
 import { tempDir } from "./_files.ts";
 
-const LISTENING = /^Server running on 127\.0\.0\.1:(\d+)\.$/;
 const CLIENTS = 4;
 /** Lines shown to the first client before the kill: enough to be mid-traffic. */
 const SHOWN_BEFORE_KILL = 600;
 
-/** A server child on a data file, and its port. */
-async function startOn(data: string, ...args: string[]): Promise<{ child: Child; port: number }> {
-  const child = spawnMain([
-    "server",
-    "--port",
-    "0",
+/** A server child on a data file, in English, without flood control, keeping every line. */
+function startOn(data: string, ...args: string[]): Promise<ServerChild> {
+  return startServerProcess([
     "--lang",
     "en",
     "--data",
@@ -32,13 +28,6 @@ async function startOn(data: string, ...args: string[]): Promise<{ child: Child;
     "--quiet",
     ...args,
   ]);
-  try {
-    const line = await child.stdout.waitFor(LISTENING);
-    return { child, port: Number(LISTENING.exec(line)![1]) };
-  } catch (error) {
-    await child[Symbol.asyncDispose]();
-    throw error;
-  }
 }
 
 /** The texts of the message lines a client was shown, in order. */
@@ -66,8 +55,7 @@ Deno.test(
   async () => {
     await using dir = await tempDir();
     const data = `${dir.path}/chat.db`;
-    const first = await startOn(data);
-    await using _first = first.child;
+    await using first = await startOn(data);
     const clients: LineClient[] = [];
     for (let i = 0; i < CLIENTS; i++) {
       const client = await LineClient.connect(first.port);
@@ -87,8 +75,7 @@ Deno.test(
     assert(shown[0].length >= SHOWN_BEFORE_KILL, `shown: ${shown[0].length}`);
 
     // A newcomer after the restart: the history it is shown.
-    const second = await startOn(data, "--history", "100000");
-    await using _second = second.child;
+    await using second = await startOn(data, "--history", "100000");
     await using newcomer = await LineClient.connect(second.port);
     await newcomer.waitFor("Enter your nickname:");
     await newcomer.send("late");

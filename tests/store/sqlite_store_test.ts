@@ -9,7 +9,11 @@ import {
   SqliteStore,
 } from "../../lib/store/sqlite_store.ts";
 import { DataFileError, type DataFileProblem } from "../../lib/util/errors.ts";
+import { within } from "../fixtures/waiter.ts";
 import { digest, fillDisk, IS_ROOT, makeUnwritable, smallDisk, tempDir } from "./_files.ts";
+
+/** How long a test waits for a store to say it can write again (it retries every 20 ms at first). */
+const WRITABLE_TIMEOUT_MS = 10_000;
 
 /** Opens a store that closes itself. */
 function open(path: string, historyKeep = 1000, log?: StoreLog) {
@@ -39,19 +43,6 @@ async function assertRefused(path: string, problem: DataFileProblem): Promise<Da
   assertEquals(error.problem, problem, error.message);
   assertEquals(await digest(path).catch(() => "missing"), before, "the file is untouched");
   return error;
-}
-
-/** Waits for a promise, failing after 10 s (the safety net of a wait on an event). */
-async function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Timed out waiting for: ${what}`)), 10_000);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 const ALICE: Account = {
@@ -391,7 +382,7 @@ Deno.test({
       assertEquals(store.history("lobby", 1000).events.length, 200);
       assertEquals(store.account("alice")?.nickname, "Alice");
       await Deno.remove(filler);
-      await withTimeout(writable.promise, "writing works again");
+      await within(writable.promise, "writing works again", WRITABLE_TIMEOUT_MS);
       assertEquals(told, [told[0], "writable, lost 0"]);
     } finally {
       store.close();
@@ -425,7 +416,7 @@ Deno.test({
       store.commit();
       assert(store.failing, "the disk is full");
       await Deno.remove(filler);
-      const lost = await withTimeout(writable.promise, "writing works again");
+      const lost = await within(writable.promise, "writing works again", WRITABLE_TIMEOUT_MS);
       assert(lost > 0 && lost <= MAX_PENDING_EVENTS / 10 + 1000, `lost ${lost}`);
       // A room whose waiting lines were all dropped still keeps its count.
       store.appendHistory("math", 1, message(store, "math", 1));
@@ -470,7 +461,7 @@ Deno.test({
       assertEquals(texts(store.history("lobby", 10).events), ["m1", "m2", "m3", "m4"]);
       await readOnlyJournal.undo();
       await readOnly.undo();
-      await withTimeout(writable.promise, "writing works again");
+      await within(writable.promise, "writing works again", WRITABLE_TIMEOUT_MS);
     } finally {
       store.close();
     }
