@@ -282,10 +282,8 @@ export class Chat {
     key: string,
     then: (banned: boolean, account: Account | undefined) => Step,
   ): Step {
-    return whenReady(this.store.bans(), (bans) => {
-      const banned = bans.some((ban) => ban.kind === "nickname" && ban.target === key);
-      return whenReady(this.store.account(key), (account) => then(banned, account));
-    });
+    const banned = this.directory.nicknameBans.has(key);
+    return whenReady(this.store.account(key), (account) => then(banned, account));
   }
 
   /**

@@ -7,7 +7,7 @@
 
 import { whenReady } from "../util/maybe_async.ts";
 import { Bans } from "./bans.ts";
-import type { Directory, Members, TakeOver, UserRef } from "./directory.ts";
+import type { Directory, Members, NicknameBan, TakeOver, UserRef } from "./directory.ts";
 import type { Removal, RoomEntry, UserEvent, WhoEntry } from "./events.ts";
 import { nicknameKey } from "./nickname.ts";
 import type { Room } from "./room.ts";
@@ -18,8 +18,8 @@ import { User } from "./user.ts";
 export class LocalDirectory implements Directory {
   /** @inheritdoc */
   readonly bans: Bans = new Bans();
-  /** Registered nicknames that may not log in (by their key), and until when. */
-  readonly nicknameBans: Bans = new Bans();
+  /** @inheritdoc */
+  readonly nicknameBans: Bans = new Bans("nickname");
   #users = new Map<string, User>();
   #rooms: () => Iterable<Room>;
   #store: Store | undefined;
@@ -35,7 +35,11 @@ export class LocalDirectory implements Directory {
     if (store === undefined) return;
     void whenReady(store.bans(), (bans) => {
       for (const ban of bans) {
-        (ban.kind === "address" ? this.bans : this.nicknameBans).set(ban.target, ban.until);
+        (ban.kind === "address" ? this.bans : this.nicknameBans).set(
+          ban.target,
+          ban.until,
+          ban.name,
+        );
       }
     });
   }
@@ -133,7 +137,15 @@ export class LocalDirectory implements Directory {
 
   /** @inheritdoc */
   ban(address: string, minutes: number): void {
-    this.bans.set(address, this.#keepBan("address", address, minutes));
+    const until = banEnd(minutes);
+    this.bans.set(address, until);
+    void this.#store?.addBan({
+      kind: "address",
+      target: address,
+      until,
+      by: undefined,
+      reason: undefined,
+    });
   }
 
   /** @inheritdoc */
@@ -142,33 +154,30 @@ export class LocalDirectory implements Directory {
     return this.bans.remove(address);
   }
 
-  /**
-   * Bans a registered nickname (its account may not log in).
-   *
-   * @param key The nickname's key (`nicknameKey()`).
-   * @param minutes How long; `0` until lifted.
-   */
-  banNickname(key: string, minutes: number): void {
-    this.nicknameBans.set(key, this.#keepBan("nickname", key, minutes));
+  /** @inheritdoc */
+  banNickname(ban: NicknameBan): void {
+    const until = banEnd(ban.minutes);
+    this.nicknameBans.set(ban.key, until, ban.name);
+    void this.#store?.addBan({
+      kind: "nickname",
+      target: ban.key,
+      name: ban.name,
+      until,
+      by: ban.by,
+      reason: ban.reason,
+    });
   }
 
-  /**
-   * Lifts a nickname's ban.
-   *
-   * @param key The nickname's key.
-   * @returns `false` when it was not banned.
-   */
+  /** @inheritdoc */
   unbanNickname(key: string): boolean {
     void this.#store?.removeBan("nickname", key);
     return this.nicknameBans.remove(key);
   }
+}
 
-  /** Keeps a ban in the store; returns when it ends (one time for memory and store). */
-  #keepBan(kind: "address" | "nickname", target: string, minutes: number): number | undefined {
-    const until = minutes === 0 ? undefined : Date.now() + minutes * 60_000;
-    void this.#store?.addBan({ kind, target, until, by: undefined, reason: undefined });
-    return until;
-  }
+/** When a ban of `minutes` made now ends (one time for memory and store); `0`: never. */
+function banEnd(minutes: number): number | undefined {
+  return minutes === 0 ? undefined : Date.now() + minutes * 60_000;
 }
 
 /**

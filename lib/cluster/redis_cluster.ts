@@ -13,7 +13,7 @@
 import type { Bans } from "../chat/bans.ts";
 import type { HistoryRead } from "../chat/bus.ts";
 import type { ClusterLog, ServerCluster } from "../chat/cluster.ts";
-import type { Members, TakeOver, UserRef } from "../chat/directory.ts";
+import type { Members, NicknameBan, TakeOver, UserRef } from "../chat/directory.ts";
 import type { Removal, RoomEntry, RoomEvent, UserEvent } from "../chat/events.ts";
 import type { Room } from "../chat/room.ts";
 import type { User } from "../chat/user.ts";
@@ -88,6 +88,11 @@ export class RedisCluster implements ServerCluster {
   /** @inheritdoc */
   get bans(): Bans {
     return this.#directory.bans;
+  }
+
+  /** @inheritdoc */
+  get nicknameBans(): Bans {
+    return this.#directory.nicknameBans;
   }
 
   /** Whether Redis can be reached now. */
@@ -211,6 +216,16 @@ export class RedisCluster implements ServerCluster {
   /** @inheritdoc */
   unban(address: string): boolean {
     return this.#directory.unban(address);
+  }
+
+  /** @inheritdoc */
+  banNickname(ban: NicknameBan): void {
+    this.#directory.banNickname(ban);
+  }
+
+  /** @inheritdoc */
+  unbanNickname(key: string): boolean {
+    return this.#directory.unbanNickname(key);
   }
 
   /**

@@ -7,7 +7,7 @@
  */
 
 import { Bans } from "../chat/bans.ts";
-import type { Directory, Members, TakeOver, UserRef } from "../chat/directory.ts";
+import type { Directory, Members, NicknameBan, TakeOver, UserRef } from "../chat/directory.ts";
 import type { Removal, RoomEntry, UserEvent } from "../chat/events.ts";
 import { sortRooms } from "../chat/local_directory.ts";
 import { nicknameKey } from "../chat/nickname.ts";
@@ -92,6 +92,12 @@ class RemoteUser implements UserRef {
 export class RedisDirectory implements Directory {
   /** @inheritdoc */
   readonly bans: Bans = new Bans();
+  /**
+   * Nickname bans, in this server's memory only for now: accounts live in each
+   * server's own store until the cluster has a store in Redis, so a ban of a
+   * nickname is kept where its account is.
+   */
+  readonly nicknameBans: Bans = new Bans("nickname");
   /** This server's inbox: whispers and kicks for its users. */
   readonly inbox: ItemStream;
   /** The control stream: bans and unbans from every server. */
@@ -376,6 +382,17 @@ export class RedisDirectory implements Directory {
       void this.#addItem(keys.control, { kind: "unban", address }, this.control.lastId);
     }
     return banned;
+  }
+
+  /** @inheritdoc */
+  banNickname(ban: NicknameBan): void {
+    const until = ban.minutes === 0 ? undefined : Date.now() + ban.minutes * 60_000;
+    this.nicknameBans.set(ban.key, until, ban.name);
+  }
+
+  /** @inheritdoc */
+  unbanNickname(key: string): boolean {
+    return this.nicknameBans.remove(key);
   }
 
   /**

@@ -89,6 +89,10 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX held_whispers_by_recipient ON held_whispers (recipient, id);
   `,
+  // 2: a nickname ban keeps the nickname as it was written, for /bans.
+  `
+  ALTER TABLE bans ADD COLUMN name TEXT;
+  `,
 ];
 
 /** The schema version this program writes. */
@@ -344,6 +348,7 @@ export class SqliteStore implements Store {
     this.#queue(this.#sql.putBan, [
       ban.kind,
       ban.target,
+      ban.name ?? null,
       ban.until ?? null,
       ban.by ?? null,
       ban.reason ?? null,
@@ -415,13 +420,15 @@ export class SqliteStore implements Store {
       });
     }
     for (const row of db.prepare("SELECT * FROM bans ORDER BY rowid").all()) {
-      memory.addBan({
+      const ban: StoredBan = {
         kind: row.kind === "nickname" ? "nickname" : "address",
         target: String(row.target),
         until: row.until === null ? undefined : Number(row.until),
         by: row.by === null ? undefined : String(row.by),
         reason: row.reason === null ? undefined : String(row.reason),
-      });
+      };
+      if (row.name !== null) ban.name = String(row.name);
+      memory.addBan(ban);
     }
     const whispers = db.prepare(
       "SELECT recipient, sender, text, time FROM held_whispers ORDER BY id",
@@ -670,7 +677,8 @@ function prepare(db: DatabaseSync) {
     ),
     deleteAccount: db.prepare("DELETE FROM accounts WHERE key = ?"),
     putBan: db.prepare(
-      "INSERT OR REPLACE INTO bans (kind, target, until, by, reason) VALUES (?, ?, ?, ?, ?)",
+      "INSERT OR REPLACE INTO bans (kind, target, name, until, by, reason) " +
+        "VALUES (?, ?, ?, ?, ?, ?)",
     ),
     deleteBan: db.prepare("DELETE FROM bans WHERE kind = ? AND target = ?"),
     holdWhisper: db.prepare(

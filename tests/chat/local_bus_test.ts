@@ -157,7 +157,7 @@ Deno.test("local bus: a newcomer's history is stored before it is sent", async (
   assert(bob.take().some((line) => line.endsWith("alice> just said")));
 });
 
-Deno.test("local directory: bans are stored, read back after a restart, and end on time", () => {
+Deno.test("local directory: address and nickname bans are stored, read back after a restart, and end on time", () => {
   const store = new MemoryStore();
   {
     const directory = chatOn(store).directory as LocalDirectory;
@@ -165,7 +165,7 @@ Deno.test("local directory: bans are stored, read back after a restart, and end 
     directory.ban("192.0.2.8", 5);
     directory.ban("192.0.2.9", 5);
     directory.unban("192.0.2.9");
-    directory.banNickname("mallory", 1);
+    directory.banNickname({ key: "mallory", name: "Mallory", minutes: 1, by: "op", reason: "r" });
   }
   const directory = chatOn(store).directory as LocalDirectory;
   const now = Date.now();
@@ -174,7 +174,9 @@ Deno.test("local directory: bans are stored, read back after a restart, and end 
     "192.0.2.8",
   ]);
   assert(directory.nicknameBans.has("mallory", now));
+  assertEquals(directory.nicknameBans.list(now), [{ nick: "Mallory", until: now + 60_000 }]);
   assert(directory.unbanNickname("mallory"));
+  assert(!directory.unbanNickname("mallory"));
   assertEquals(store.bans(now).map((ban) => ban.target), ["192.0.2.7", "192.0.2.8"]);
   assert(directory.bans.has("192.0.2.8", now + 4 * 60_000));
   assert(!directory.bans.has("192.0.2.8", now + 5 * 60_000 + 1000), "a timed ban still ends");

@@ -78,6 +78,7 @@ Deno.test("sqlite store: history, topics, accounts, bans and whispers survive a 
     store.addBan({
       kind: "nickname",
       target: "mallory",
+      name: "Mallory",
       until: undefined,
       by: "op",
       reason: undefined,
@@ -98,11 +99,57 @@ Deno.test("sqlite store: history, topics, accounts, bans and whispers survive a 
     operator: true,
     lastSeen: { room: "Math", id: `${epoch}.1`, time: 9 },
   });
-  assertEquals(store.bans(now).map((ban) => [ban.kind, ban.target, ban.until]), [
-    ["address", "10.0.0.9", now + 60_000],
-    ["nickname", "mallory", undefined],
+  assertEquals(store.bans(now), [
+    { kind: "address", target: "10.0.0.9", until: now + 60_000, by: "op", reason: "r" },
+    {
+      kind: "nickname",
+      target: "mallory",
+      name: "Mallory",
+      until: undefined,
+      by: "op",
+      reason: undefined,
+    },
   ]);
   assertEquals(texts(store.takeWhispers("alice", now)), ["psst"]);
+});
+
+Deno.test("sqlite store: a file of schema 1 is migrated forward and keeps its bans", async () => {
+  await using dir = await tempDir();
+  const path = `${dir.path}/chat.db`;
+  {
+    using store = open(path);
+    store.addBan({ kind: "nickname", target: "eve", until: undefined, by: "op", reason: "x" });
+  }
+  // As the first released schema left it: no name column, version 1.
+  const old = new DatabaseSync(path);
+  old.exec("ALTER TABLE bans DROP COLUMN name");
+  old.prepare("UPDATE chat_meta SET value = '1' WHERE key = 'schema_version'").run();
+  old.close();
+  {
+    using store = open(path);
+    assertEquals(store.bans(), [
+      { kind: "nickname", target: "eve", until: undefined, by: "op", reason: "x" },
+    ]);
+    store.addBan({
+      kind: "nickname",
+      target: "bob",
+      name: "Bob",
+      until: 5e15,
+      by: "op",
+      reason: "",
+    });
+  }
+  const db = new DatabaseSync(path);
+  try {
+    const version = db.prepare("SELECT value FROM chat_meta WHERE key = 'schema_version'").get();
+    assertEquals(version?.value, String(SCHEMA_VERSION));
+    assertEquals(db.prepare("SELECT name FROM bans ORDER BY rowid").all().map((row) => row.name), [
+      null,
+      "Bob",
+    ]);
+  } finally {
+    db.close();
+  }
 });
 
 Deno.test("sqlite store: what is taken, deleted or lifted stays so after a reopen", async () => {
