@@ -40,7 +40,6 @@ import {
 } from "./events.ts";
 import { LocalBus } from "./local_bus.ts";
 import { LocalDirectory } from "./local_directory.ts";
-import { eventId } from "./event_id.ts";
 import { MemoryStore } from "./memory_store.ts";
 import { LocalPasswordAttempts, type PasswordAttempts } from "./password_attempts.ts";
 import { Room } from "./room.ts";
@@ -578,24 +577,16 @@ export class Chat {
   }
 
   /**
-   * Records where a logged-in user leaves the chat from: its room and the last
-   * message it was sent there (before any message this server showed in the room:
-   * the store's last one, `<epoch>.0` when the room never had one).
+   * Records where a logged-in user leaves the chat from: its room and the id the
+   * room's numbering stands at (the bus's: see {@linkcode Room.lastId}). A bus that
+   * gives no ids (a cluster, for now) records the room alone: the next login
+   * enters it as a newcomer.
    */
   #recordLastSeen(user: User, room: Room): void {
     if (!user.loggedIn) return;
-    const key = user.account!;
-    const time = Date.now();
-    const record = (id: string): Step =>
-      whenReady(this.store.setLastSeen(key, { room: room.name, id, time }), () => {});
+    const lastSeen = { room: room.name, id: room.lastId, time: Date.now() };
     try {
-      const lastId = room.lastId;
-      this.#detach(
-        lastId !== undefined
-          ? record(lastId)
-          : whenReady(this.store.history(room.key, 0), ({ lastSeq }) =>
-            record(eventId(this.store.epoch, lastSeq))),
-      );
+      this.#detach(whenReady(this.store.setLastSeen(user.account!, lastSeen), () => {}));
     } catch (error) {
       // The user leaves all the same.
       this.reportBug(error, undefined);

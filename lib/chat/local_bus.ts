@@ -71,6 +71,7 @@ export class LocalBus implements Bus {
     const open = this.#rooms.get(room.key);
     if (open !== undefined) {
       open.room = room;
+      room.lastId = eventId(this.#store.epoch, open.seq);
       return;
     }
     // The ring and the count start from what the store kept (a restart, or a room
@@ -79,6 +80,9 @@ export class LocalBus implements Bus {
       const history = new History<HistoryEvent>(this.#historyLimit);
       for (const event of stored.events) history.push(event);
       this.#rooms.set(room.key, { room, history, seq: stored.lastSeq });
+      // Where a member who leaves before anything is said catches up from: the
+      // count's own id (the store may forget the room meanwhile; the count goes on).
+      room.lastId = eventId(this.#store.epoch, stored.lastSeq);
       return whenReady(this.#store.topic(room.key), (topic) => {
         if (topic !== undefined && room.topic === undefined) room.restoreTopic(topic.text);
       });

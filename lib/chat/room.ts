@@ -26,8 +26,10 @@ export class Room {
   /** Settles when the room's events reach this server (at once on one server). */
   opened: MaybePromise<void> = undefined;
   /**
-   * The id of the last message or action the room showed here (given by the bus),
-   * or `undefined`: where a member that leaves now catches up from.
+   * Where a member that leaves now catches up from: the id of the last message or
+   * action the room showed here, or before any, the id the bus's numbering stands
+   * at (`<epoch>.<seq>` of the room's last event, `<epoch>.0` for a room that never
+   * had one). Only the bus sets it; `undefined` where the bus gives no ids.
    */
   lastId: string | undefined;
   #topic: string | undefined;
