@@ -128,11 +128,7 @@ export class ChatSession implements UserHost, CommandSession {
    * anyone else gets the first prompt and the time limit to join.
    */
   start(): void {
-    if (this.#chat.bans.has(this.#peer.address)) {
-      this.#sendOwn(notice({ code: "banned" }));
-      this.#end("banned");
-      return;
-    }
+    if (this.#refusedAsBanned()) return;
     const timeout = this.#chat.config.nicknameTimeoutMs;
     if (timeout > 0) {
       this.#nicknameTimer = setTimeout(() => {
@@ -234,6 +230,8 @@ export class ChatSession implements UserHost, CommandSession {
 
   /** Handles one line in the current state; a promise holds the next lines until it settles. */
   #handle(line: string): Step {
+    // A ban applies at every step before joining, not only at arrival.
+    if (this.#atPrompt() && this.#refusedAsBanned()) return;
     const state = this.#state;
     let result: Step;
     try {
@@ -302,6 +300,26 @@ export class ChatSession implements UserHost, CommandSession {
     });
   }
 
+  /** Whether the connection is at a prompt: connected, not joined, not on its way out. */
+  #atPrompt(): boolean {
+    const state = this.#state;
+    return state !== "chat" && state !== "rejected" && state !== "ended";
+  }
+
+  /**
+   * Refuses a connection from a banned address: told, and ended. Checked at arrival,
+   * at each line before joining and at the moment of joining; a member from the same
+   * address stays (an operator often shares the address of the one banned).
+   *
+   * @returns Whether it was refused.
+   */
+  #refusedAsBanned(): boolean {
+    if (!this.#chat.bans.has(this.#peer.address)) return false;
+    this.#sendOwn(notice({ code: "banned" }));
+    this.#end("banned");
+    return true;
+  }
+
   #flooding(): void {
     this.#sendOwn(notice({ code: "flooding" }));
     this.#end("flooding");
@@ -342,6 +360,12 @@ export class ChatSession implements UserHost, CommandSession {
       if (!claimed) {
         this.#sendOwn(notice({ code: "nicknameTaken", nick: nickname }));
         this.#sendOwn({ type: "prompt", prompt: "nickname" });
+        return;
+      }
+      // Banned while the claim was on its way (a cluster's ban can come any moment).
+      if (this.#chat.bans.has(this.#peer.address)) {
+        this.#chat.unregister(user);
+        this.#refusedAsBanned();
         return;
       }
       clearTimeout(this.#nicknameTimer);

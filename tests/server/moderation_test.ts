@@ -6,6 +6,8 @@
 
 import { assertEquals, assertStringIncludes } from "@std/assert";
 import { isMembersLine, joinAll, LineClient, startServer } from "../_server_helpers.ts";
+import { startWebServer } from "../_web_helpers.ts";
+import { WsClient } from "../fixtures/ws_client.ts";
 
 Deno.test("moderation: a kicked user is told and its connection closes; the room sees who did it", async () => {
   await using s = startServer({ opPassword: "teacher" });
@@ -89,4 +91,30 @@ Deno.test("moderation: the third wrong operator password is said to close the co
   await other.waitFor("guesser님이 퇴장하셨습니다.");
   await s.server.shutdown();
   assertStringIncludes(s.sink.text, "(guesser) - 운영자 비밀번호 3회 틀림");
+});
+
+Deno.test("moderation: a connection opened before a ban, held at the nickname prompt, cannot join after it (TCP and WebSocket)", async () => {
+  await using s = startWebServer({ opPassword: "teacher" });
+  const [op, pupil] = await joinAll(s.port, "teacher", "pupil");
+  await using _op = op;
+  await using _pupil = pupil;
+  // Spare connections from the same address, opened before the ban, at the prompt.
+  await using spare = await LineClient.connect(s.port);
+  await spare.waitFor("닉네임을 입력하세요:");
+  await using spareWeb = await WsClient.connect(s.webPort);
+  await spareWeb.waitFor((e) => e.type === "prompt" && e.prompt === "nickname");
+  await op.send("/op teacher");
+  await op.waitFor("운영자가 되었습니다.");
+  await op.send("/ban pupil 10");
+  await op.waitFor("pupil님(127.0.0.1)을 10분 동안 차단했습니다.");
+  await spare.send("pupil2");
+  assertEquals(await spare.waitClosed(), ["이 서버에서 차단되었습니다."]);
+  await spareWeb.send("pupil3");
+  const refused = await spareWeb.waitFor("notice");
+  assertEquals(refused.code, "banned");
+  await spareWeb.waitClosed();
+  assertEquals(spareWeb.closeFrame, { code: 1008, reason: "banned" });
+  // The operator, from the same address, is still in, and nobody else joined.
+  await op.send("/who");
+  await op.waitFor("접속자 1명: teacher");
 });
