@@ -21,6 +21,7 @@ export type EndCause =
       | "flooding"
       | "lineTooLong"
       | "opPassword"
+      | "passwordLockout"
       | "unavailable"
       | "serverError";
   }
@@ -80,6 +81,8 @@ const ko: ClientText = {
         return "너무 긴 줄을 보내 서버가 연결을 끊었습니다.";
       case "opPassword":
         return "운영자 비밀번호를 너무 많이 틀려 서버가 연결을 끊었습니다.";
+      case "passwordLockout":
+        return "이 주소에서 비밀번호를 너무 많이 틀려 서버가 접속을 거부했습니다.";
       case "unavailable":
         return "채팅을 사용할 수 없어 서버가 연결을 끊었습니다.";
       case "kicked":
@@ -118,6 +121,8 @@ const en: ClientText = {
         return "Disconnected by the server: a line was too long.";
       case "opPassword":
         return "Disconnected by the server: too many wrong operator passwords.";
+      case "passwordLockout":
+        return "Refused by the server: too many wrong passwords from this address.";
       case "unavailable":
         return "Disconnected by the server: the chat is unavailable.";
       case "kicked":

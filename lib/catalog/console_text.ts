@@ -58,6 +58,11 @@ export interface ConsoleText {
   redisMalformed(what: string, detail: string): string;
   /** A secret's variable that Deno may not read (no `--allow-env` for it). */
   envNotRead(name: string): string;
+  /**
+   * An address started a burst of wrong password answers: its answers now wait
+   * (told once per burst).
+   */
+  passwordBurst(address: string, failures: number): string;
   /** Why a connection ended, in a few words. */
   reason(reason: CloseReason): string;
 }
@@ -78,6 +83,7 @@ const KO_REASONS: Record<CloseReason, string> = {
   kicked: "강퇴",
   banned: "차단됨",
   opPassword: "운영자 비밀번호 3회 틀림",
+  passwordLockout: "이 주소의 비밀번호 오답이 너무 많음",
   unavailable: "채팅 사용 불가",
   shutdown: "서버 종료",
 };
@@ -98,6 +104,7 @@ const EN_REASONS: Record<CloseReason, string> = {
   kicked: "kicked",
   banned: "banned",
   opPassword: "wrong operator password three times",
+  passwordLockout: "too many wrong passwords from the address",
   unavailable: "chat unavailable",
   shutdown: "shutdown",
 };
@@ -148,6 +155,8 @@ const ko: ConsoleText = {
   redisMalformed: (what, detail) => `Redis의 잘못된 항목을 건너뜁니다: ${what} (${detail})`,
   envNotRead: (name) =>
     `참고: --allow-env=${name} 없이는 ${name} 환경 변수를 읽을 수 없어 사용하지 않습니다.`,
+  passwordBurst: (address, n) =>
+    `비밀번호 추측 의심: ${address}에서 1분 안에 ${n}번 틀렸습니다. 이 주소의 답은 이제 기다렸다가 확인합니다.`,
   reason: (reason) => KO_REASONS[reason],
 };
 
@@ -198,6 +207,8 @@ const en: ConsoleText = {
     `server ${id} stopped answering: announced ${n} ${n === 1 ? "user" : "users"} as gone.`,
   redisMalformed: (what, detail) => `skipping a malformed entry in Redis: ${what} (${detail})`,
   envNotRead: (name) => `note: ${name} is not read without --allow-env=${name}; it is not used.`,
+  passwordBurst: (address, n) =>
+    `password guessing? ${address} gave ${n} wrong passwords within a minute; its answers now wait before they are checked`,
   reason: (reason) => EN_REASONS[reason],
 };
 

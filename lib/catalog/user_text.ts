@@ -57,6 +57,8 @@ export interface UserText {
   opWrong(failures: number, closing: boolean): string;
   readonly opOnly: string;
   readonly opUnset: string;
+  /** Too many wrong passwords from the address: refused unchecked, and closing. */
+  readonly passwordLockout: string;
   kickedYou(by: string, reason: string | undefined): string;
   /** You were banned: for `minutes` (`0`: until lifted). */
   bannedYou(by: string, minutes: number, reason: string | undefined): string;
@@ -140,6 +142,7 @@ const ko: UserText = {
       : "운영자 비밀번호가 틀렸습니다.",
   opOnly: "운영자만 할 수 있습니다.",
   opUnset: "이 서버에는 운영자 비밀번호가 설정되어 있지 않습니다.",
+  passwordLockout: "이 주소에서 비밀번호를 너무 많이 틀렸습니다. 잠시 후 다시 시도하세요.",
   kickedYou: (by, reason) =>
     `${by}님에 의해 강퇴되었습니다.${reason === undefined ? "" : ` 사유: ${reason}`}`,
   bannedYou: (by, minutes, reason) =>
@@ -231,6 +234,7 @@ const en: UserText = {
       : "Wrong operator password.",
   opOnly: "Only operators can do that.",
   opUnset: "No operator password is set on this server.",
+  passwordLockout: "Too many wrong passwords from your address. Try again later.",
   kickedYou: (by, reason) =>
     `You were kicked by ${by}.${reason === undefined ? "" : ` Reason: ${reason}`}`,
   bannedYou: (by, minutes, reason) =>

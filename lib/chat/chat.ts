@@ -39,6 +39,8 @@ import {
 } from "./events.ts";
 import { LocalBus } from "./local_bus.ts";
 import { LocalDirectory } from "./local_directory.ts";
+import { LocalPasswordAttempts, type PasswordAttempts } from "./password_attempts.ts";
+import { PasswordGate } from "./password_gate.ts";
 import { Room } from "./room.ts";
 import {
   isValidRoomName,
@@ -95,6 +97,11 @@ export interface ChatOptions {
   /** The console, when it wants to know. @default {undefined} */
   observer?: ChatObserver;
   /**
+   * The counts of wrong password answers per address (a cluster's are shared by
+   * every server). @default {this chat's own, in memory, telling nobody}
+   */
+  attempts?: PasswordAttempts;
+  /**
    * Where bugs go (the server logs them with their stack). @default {rethrow: the
    * bug surfaces where it happened (a test fails)}
    */
@@ -121,6 +128,8 @@ export class Chat {
   readonly password: PasswordCheck | undefined;
   /** The operator password check, when there is one. */
   readonly opPassword: PasswordCheck | undefined;
+  /** Where every password answer is checked: limited per address, across connections. */
+  readonly passwords: PasswordGate;
   /** The console, when it wants to know. */
   readonly observer: ChatObserver | undefined;
   /** Where bugs go. */
@@ -144,6 +153,7 @@ export class Chat {
     this.opPassword = config.opPassword === undefined
       ? undefined
       : new PasswordCheck(config.opPassword);
+    this.passwords = new PasswordGate(options.attempts ?? new LocalPasswordAttempts());
   }
 
   /** The addresses that may not connect. */

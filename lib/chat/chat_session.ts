@@ -71,6 +71,8 @@ export class ChatSession implements UserHost, CommandSession {
   #unwatch: (() => void) | undefined;
   #nicknameTimer: ReturnType<typeof setTimeout> | undefined;
   #delayTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Aborted when the connection ends (made when a password answer must wait). */
+  #ending: AbortController | undefined;
 
   /** The room entered once the nickname is accepted. */
   #firstRoom: string;
@@ -221,6 +223,18 @@ export class ChatSession implements UserHost, CommandSession {
   }
 
   /** @inheritdoc */
+  get signal(): AbortSignal {
+    this.#ending ??= new AbortController();
+    return this.#ending.signal;
+  }
+
+  /** @inheritdoc */
+  passwordLockedOut(): void {
+    this.#sendOwn(notice({ code: "passwordLockout" }));
+    this.#end("passwordLockout");
+  }
+
+  /** @inheritdoc */
   opPasswordFailed(): void {
     const failures = ++this.#opFailures;
     const closing = failures > MAX_OP_PASSWORD_FAILURES;
@@ -325,12 +339,37 @@ export class ChatSession implements UserHost, CommandSession {
     this.#end("flooding");
   }
 
-  #passwordLine(line: string): void {
-    if (this.#chat.password!.matches(line)) {
-      this.#state = "nickname";
-      this.#sendOwn({ type: "prompt", prompt: "nickname" });
-      return;
-    }
+  /**
+   * The answer to the password prompt, through the chat's password gate: it may
+   * wait (too many wrong answers from the address lately) or be refused unchecked;
+   * the lines after it wait for it.
+   */
+  #passwordLine(line: string): Step {
+    const check = this.#chat.password!;
+    const address = this.#peer.address;
+    return this.#chat.passwords.answer(
+      address,
+      "server",
+      () => check.matches(line),
+      this.signal,
+      (outcome) => {
+        // Ended, or banned, while the answer waited.
+        if (this.#state !== "password" || this.#refusedAsBanned()) return;
+        if (outcome === "lockedOut") {
+          this.passwordLockedOut();
+          return;
+        }
+        if (outcome === "right") {
+          this.#state = "nickname";
+          this.#sendOwn({ type: "prompt", prompt: "nickname" });
+          return;
+        }
+        this.#wrongPassword();
+      },
+    );
+  }
+
+  #wrongPassword(): void {
     this.#sendOwn(notice({ code: "wrongPassword" }));
     clearTimeout(this.#nicknameTimer);
     this.#nicknameTimer = undefined;
@@ -513,5 +552,6 @@ export class ChatSession implements UserHost, CommandSession {
     clearTimeout(this.#delayTimer);
     this.#nicknameTimer = undefined;
     this.#delayTimer = undefined;
+    this.#ending?.abort();
   }
 }

@@ -18,6 +18,7 @@ const CLOSE_CODES: Record<ChatReason, CloseCode> = {
   kicked: "policyViolation",
   banned: "policyViolation",
   opPassword: "policyViolation",
+  passwordLockout: "policyViolation",
 };
 
 /**

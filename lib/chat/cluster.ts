@@ -9,6 +9,7 @@
 
 import type { Bus } from "./bus.ts";
 import type { Directory } from "./directory.ts";
+import type { AttemptsObserver, PasswordAttempts } from "./password_attempts.ts";
 
 /** A server's part of a cluster, as the server drives it. */
 export interface ServerCluster extends Bus, Directory {
@@ -18,6 +19,14 @@ export interface ServerCluster extends Bus, Directory {
   start(): Promise<void>;
   /** Leaves the cluster after what is queued was sent. */
   stop(): Promise<void>;
+  /**
+   * Makes the counts of wrong password answers that every server shares, so that
+   * guesses spread over the servers count together.
+   *
+   * @param observer The console.
+   * @returns The counts. @default {absent: each server counts its own}
+   */
+  passwordAttempts?(observer: AttemptsObserver): PasswordAttempts;
 }
 
 /** What the cluster tells the server console. */

@@ -112,6 +112,8 @@ export type Notice =
   | { code: "opWrong"; failures: number; closing: boolean }
   | { code: "opOnly" }
   | { code: "opUnset" }
+  /** Too many wrong passwords from the address lately: refused unchecked, and closing. */
+  | { code: "passwordLockout" }
   | { code: "banned" }
   | { code: "roomInvalid"; maxChars: number }
   | { code: "roomsFull"; max: number }

@@ -177,6 +177,7 @@ function patternsOf(lang: Lang): Patterns {
     lineTooLong: [false, true].map((closing) => compile(t.lineTooLong(NUMBER, closing), number)),
     endings: new Map([
       [t.wrongPassword, { cause: { reason: "wrongPassword" }, always: true }],
+      [t.passwordLockout, { cause: { reason: "passwordLockout" }, always: true }],
       [t.banned, { cause: { reason: "banned" }, always: true }],
       [t.nicknameTimeout, { cause: { reason: "nicknameTimeout" }, always: true }],
       [t.flooding, { cause: { reason: "flooding" }, always: true }],

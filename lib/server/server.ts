@@ -14,6 +14,7 @@
 import { type ConsoleText, consoleText } from "../catalog/console_text.ts";
 import { userText } from "../catalog/user_text.ts";
 import { Chat, type ChatObserver } from "../chat/chat.ts";
+import { type AttemptsObserver, LocalPasswordAttempts } from "../chat/password_attempts.ts";
 import { Channel } from "../fanout/channel.ts";
 import { formatAddr } from "../transport/address.ts";
 import { type ConnectionHandler, TcpConnection } from "../transport/tcp_connection.ts";
@@ -100,9 +101,17 @@ export class ChatServer implements AsyncDisposable {
       });
     }
     const cluster = this.#cluster;
+    // Said under --quiet too: a guessing address is what an operator must hear of.
+    const attemptsObserver: AttemptsObserver = {
+      burst: (address, failures) => this.#log.info(this.#text.passwordBurst(address, failures)),
+    };
+    const attempts = o.passwordAttempts?.(attemptsObserver) ??
+      cluster?.passwordAttempts?.(attemptsObserver) ??
+      new LocalPasswordAttempts({ observer: attemptsObserver });
     // The resolved options hold every field of the chat's settings, under the same names.
     this.#chat = new Chat(o, {
       observer,
+      attempts,
       cluster: cluster && { bus: cluster, directory: cluster },
       reportBug: (error, peer) => this.#logBug(error, peer),
     });

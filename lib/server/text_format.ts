@@ -201,6 +201,8 @@ export class TextFormat implements EdgeFormat {
         return t.opOnly;
       case "opUnset":
         return t.opUnset;
+      case "passwordLockout":
+        return t.passwordLockout;
       case "banned":
         return t.banned;
       case "roomInvalid":

@@ -36,6 +36,7 @@ export type ChatReason =
   | "kicked"
   | "banned"
   | "opPassword"
+  | "passwordLockout"
   | "unavailable"
   | "shutdown";
 

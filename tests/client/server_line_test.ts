@@ -151,6 +151,7 @@ Deno.test("parseServerLine reads the lines that end a session, in both languages
     };
     assertEquals(ending(t.wrongPassword), [{ reason: "wrongPassword" }, true]);
     assertEquals(ending(t.banned), [{ reason: "banned" }, true]);
+    assertEquals(ending(t.passwordLockout), [{ reason: "passwordLockout" }, true]);
     assertEquals(ending(t.serverFull(64)), [{ reason: "serverFull" }, true]);
     assertEquals(ending(t.nicknameTimeout), [{ reason: "nicknameTimeout" }, true]);
     assertEquals(ending(t.flooding), [{ reason: "flooding" }, true]);

@@ -28,6 +28,10 @@ export interface CommandSession {
    * says that it closes the connection, and does.
    */
   opPasswordFailed(): void;
+  /** Too many wrong passwords from the address lately: says so and closes the connection. */
+  passwordLockedOut(): void;
+  /** Aborted when the connection ends: a password answer still waiting is dropped. */
+  readonly signal: AbortSignal;
 }
 
 /** What a handler gets. */

@@ -14,11 +14,29 @@ export const op: Command = {
       ctx.notice({ code: "opUnset" });
       return;
     }
-    if (check.matches(ctx.args)) {
-      ctx.user.operator = true;
-      ctx.notice({ code: "opGranted" });
-      return;
-    }
-    ctx.session.opPasswordFailed();
+    const password = ctx.args;
+    // Limited per address across connections (and servers): the answer may wait, or
+    // be refused unchecked; the third wrong one in a connection still closes it.
+    return ctx.chat.passwords.answer(
+      ctx.user.address,
+      "operator",
+      () => check.matches(password),
+      ctx.session.signal,
+      (outcome) => {
+        if (ctx.user.gone) return;
+        switch (outcome) {
+          case "right":
+            ctx.user.operator = true;
+            ctx.notice({ code: "opGranted" });
+            return;
+          case "wrong":
+            ctx.session.opPasswordFailed();
+            return;
+          case "lockedOut":
+            ctx.session.passwordLockedOut();
+            return;
+        }
+      },
+    );
   },
 };
