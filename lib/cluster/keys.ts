@@ -30,6 +30,8 @@ export const keys = {
   bans: `${KEY_PREFIX}bans`,
   /** Room topics: room key → text. */
   topics: `${KEY_PREFIX}topics`,
+  /** An address's wrong password answers in the window: one member each, scored by time (ms). */
+  attempts: (address: string): string => `${KEY_PREFIX}attempts:${address}`,
 };
 
 /** The one field of each stream entry: a room's event (JSON) and an inbox or control item (JSON). */

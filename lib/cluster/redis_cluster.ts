@@ -14,6 +14,7 @@ import type { Bans } from "../chat/bans.ts";
 import type { HistoryRead } from "../chat/bus.ts";
 import type { ClusterLog, ServerCluster } from "../chat/cluster.ts";
 import type { Members, UserRef } from "../chat/directory.ts";
+import type { AttemptsObserver, PasswordAttempts } from "../chat/password_attempts.ts";
 import type { Removal, RoomEntry, RoomEvent, UserEvent } from "../chat/events.ts";
 import type { Room } from "../chat/room.ts";
 import type { User } from "../chat/user.ts";
@@ -23,6 +24,7 @@ import { MalformedLog } from "./malformed_log.ts";
 import { RedisBus } from "./redis_bus.ts";
 import { RedisConnection } from "./redis_connection.ts";
 import { RedisDirectory } from "./redis_directory.ts";
+import { RedisPasswordAttempts } from "./redis_password_attempts.ts";
 import { RedisWriter } from "./redis_writer.ts";
 import { redactRedisUrl } from "./redis_url.ts";
 import { StreamReader } from "./stream_reader.ts";
@@ -122,6 +124,11 @@ export class RedisCluster implements ServerCluster {
     });
     this.#writer.stop();
     await this.#reader.stopped();
+  }
+
+  /** @inheritdoc */
+  passwordAttempts(observer: AttemptsObserver): PasswordAttempts {
+    return new RedisPasswordAttempts(this.#connection, this.serverId, observer);
   }
 
   // --- Bus --------------------------------------------------------------------------

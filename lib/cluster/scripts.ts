@@ -2,7 +2,8 @@
  * The Lua scripts that make a cluster's shared state change atomically: a claim,
  * a rename and a release of a nickname (the owner's token checked, so an expired
  * owner cannot free the next owner's claim), the heartbeat, and the reaping of a
- * dead server (exactly one live server gets each dead one).
+ * dead server (exactly one live server gets each dead one), and the counts of wrong
+ * password answers per address.
  *
  * @module
  */
@@ -155,3 +156,28 @@ for i = 4, #ARGV do
   end
 end
 return added`;
+
+/**
+ * The wrong password answers of an address in the window (Redis's clock), the
+ * older ones dropped. KEYS: the address's attempts. ARGV: windowMs. Returns the count.
+ */
+export const COUNT_FAILURES = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[1]))
+return redis.call('ZCARD', KEYS[1])`;
+
+/**
+ * Counts a wrong password answer of an address: added with Redis's time, the ones
+ * older than the window dropped, at most ARGV[3] kept, the key expiring with the
+ * window. KEYS: the address's attempts. ARGV: windowMs, a member unique to this
+ * answer, the most kept. Returns the count in the window, this one included.
+ */
+export const ADD_FAILURE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[1]))
+redis.call('ZADD', KEYS[1], now, ARGV[2])
+redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(tonumber(ARGV[3]) + 1))
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+return redis.call('ZCARD', KEYS[1])`;
