@@ -17,6 +17,8 @@ export type EndCause =
       | "wrongPassword"
       | "banned"
       | "serverFull"
+      | "tooManyFromAddress"
+      | "evicted"
       | "nicknameTimeout"
       | "flooding"
       | "lineTooLong"
@@ -73,6 +75,10 @@ const ko: ClientText = {
         return "이 주소는 서버에서 차단되어 접속이 거부되었습니다.";
       case "serverFull":
         return "서버가 가득 차서 접속이 거부되었습니다.";
+      case "tooManyFromAddress":
+        return "이 주소에서 접속이 너무 많아 접속이 거부되었습니다.";
+      case "evicted":
+        return "서버가 가득 차서, 입장하기 전에 서버가 연결을 끊었습니다.";
       case "nicknameTimeout":
         return "닉네임을 제때 입력하지 않아 서버가 연결을 끊었습니다.";
       case "flooding":
@@ -113,6 +119,10 @@ const en: ClientText = {
         return "Refused by the server: this address is banned.";
       case "serverFull":
         return "Refused by the server: it is full.";
+      case "tooManyFromAddress":
+        return "Refused by the server: too many connections from this address.";
+      case "evicted":
+        return "Disconnected by the server: it is full and this connection had not joined yet.";
       case "nicknameTimeout":
         return "Disconnected by the server: no nickname was chosen in time.";
       case "flooding":

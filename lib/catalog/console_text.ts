@@ -73,6 +73,7 @@ const KO_REASONS: Record<CloseReason, string> = {
   writeError: "쓰기 오류",
   outboxFull: "출력 버퍼 가득 참",
   serverFull: "서버 가득 참",
+  tooManyFromAddress: "이 주소의 접속이 너무 많음",
   error: "오류",
   protocolError: "프로토콜 오류",
   quit: "종료",
@@ -84,6 +85,7 @@ const KO_REASONS: Record<CloseReason, string> = {
   banned: "차단됨",
   opPassword: "운영자 비밀번호 3회 틀림",
   passwordLockout: "이 주소의 비밀번호 오답이 너무 많음",
+  evicted: "서버가 가득 차 입장 전 연결이 자리를 내줌",
   unavailable: "채팅 사용 불가",
   shutdown: "서버 종료",
 };
@@ -94,6 +96,7 @@ const EN_REASONS: Record<CloseReason, string> = {
   writeError: "write error",
   outboxFull: "output buffer full",
   serverFull: "server full",
+  tooManyFromAddress: "too many connections from the address",
   error: "error",
   protocolError: "protocol error",
   quit: "quit",
@@ -105,6 +108,7 @@ const EN_REASONS: Record<CloseReason, string> = {
   banned: "banned",
   opPassword: "wrong operator password three times",
   passwordLockout: "too many wrong passwords from the address",
+  evicted: "server full: gave its place before joining",
   unavailable: "chat unavailable",
   shutdown: "shutdown",
 };

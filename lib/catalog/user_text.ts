@@ -39,6 +39,10 @@ export interface UserText {
   /** A line over the cap: dropped, or (`closing`) the stream went on and is cut off. */
   lineTooLong(maxBytes: number, closing: boolean): string;
   serverFull(maxClients: number): string;
+  /** Refused at the door: `max` connections from the address already. */
+  tooManyFromAddress(max: number): string;
+  /** The server is full and this connection had not joined: it gives its place to a newcomer. */
+  readonly evicted: string;
   readonly nicknameTimeout: string;
   readonly rateLimited: string;
   readonly flooding: string;
@@ -119,6 +123,10 @@ const ko: UserText = {
       closing ? "연결을 종료합니다." : "이 줄은 전송되지 않았습니다."
     }`,
   serverFull: (max) => `서버가 가득 찼습니다 (최대 ${max}명). 나중에 다시 접속하세요.`,
+  tooManyFromAddress: (max) =>
+    `이 주소에서 접속이 너무 많습니다 (최대 ${max}개). 나중에 다시 접속하세요.`,
+  evicted:
+    "서버가 가득 차서 아직 입장하지 않은 연결이 새로 온 사람에게 자리를 내줍니다. 다시 접속하세요.",
   nicknameTimeout: "닉네임 입력 시간이 지났습니다. 연결을 종료합니다.",
   rateLimited: "메시지를 너무 빨리 보내고 있어 조금씩 나누어 전달합니다.",
   flooding: "메시지를 너무 많이 보내 연결을 종료합니다.",
@@ -214,6 +222,10 @@ const en: UserText = {
       closing ? "Closing the connection." : "This line was not sent."
     }`,
   serverFull: (max) => `The server is full (at most ${max} clients). Try again later.`,
+  tooManyFromAddress: (max) =>
+    `Too many connections from your address (at most ${max}). Try again later.`,
+  evicted:
+    "The server is full: a connection that has not joined yet gives its place to a newcomer. Connect again.",
   nicknameTimeout: "Took too long to choose a nickname. Closing the connection.",
   rateLimited: "You are sending fast: your lines go out a little later.",
   flooding: "Too many messages. Closing the connection.",

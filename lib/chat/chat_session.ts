@@ -222,6 +222,20 @@ export class ChatSession implements UserHost, CommandSession {
     this.#end("quit");
   }
 
+  /**
+   * The server is full: a connection that has not joined yet (at a prompt) gives
+   * its place to a newcomer, so that idle connections cannot keep users out. It is
+   * told why and ends.
+   *
+   * @returns Whether it did (a member keeps its place).
+   */
+  yieldPlace(): boolean {
+    if (!this.#atPrompt()) return false;
+    this.#sendOwn(notice({ code: "evicted" }));
+    this.#end("evicted");
+    return true;
+  }
+
   /** @inheritdoc */
   get signal(): AbortSignal {
     this.#ending ??= new AbortController();

@@ -19,6 +19,8 @@ const CLOSE_CODES: Record<ChatReason, CloseCode> = {
   banned: "policyViolation",
   opPassword: "policyViolation",
   passwordLockout: "policyViolation",
+  // Nothing is wrong with it: it may come back and join.
+  evicted: "tryAgainLater",
 };
 
 /**

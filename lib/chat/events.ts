@@ -114,6 +114,8 @@ export type Notice =
   | { code: "opUnset" }
   /** Too many wrong passwords from the address lately: refused unchecked, and closing. */
   | { code: "passwordLockout" }
+  /** The server is full and this connection had not joined: it makes room, and closes. */
+  | { code: "evicted" }
   | { code: "banned" }
   | { code: "roomInvalid"; maxChars: number }
   | { code: "roomsFull"; max: number }

@@ -111,6 +111,7 @@ interface Patterns {
   /** Exact lines that end the session, and whether they always do. */
   endings: Map<string, { cause: EndCause; always: boolean }>;
   serverFull: RegExp;
+  tooManyFromAddress: RegExp;
   /** The third wrong operator password, closing. */
   opLockout: RegExp;
   kickedYou: RegExp[];
@@ -178,6 +179,7 @@ function patternsOf(lang: Lang): Patterns {
     endings: new Map([
       [t.wrongPassword, { cause: { reason: "wrongPassword" }, always: true }],
       [t.passwordLockout, { cause: { reason: "passwordLockout" }, always: true }],
+      [t.evicted, { cause: { reason: "evicted" }, always: true }],
       [t.banned, { cause: { reason: "banned" }, always: true }],
       [t.nicknameTimeout, { cause: { reason: "nicknameTimeout" }, always: true }],
       [t.flooding, { cause: { reason: "flooding" }, always: true }],
@@ -187,6 +189,7 @@ function patternsOf(lang: Lang): Patterns {
       [t.unavailable, { cause: { reason: "unavailable" }, always: false }],
     ]),
     serverFull: compile(t.serverFull(NUMBER), number),
+    tooManyFromAddress: compile(t.tooManyFromAddress(NUMBER), number),
     opLockout: compile(t.opWrong(NUMBER, true), number),
     kickedYou: [
       compile(t.kickedYou(A, undefined), { [A]: `(?<by>${NICK})` }),
@@ -288,6 +291,9 @@ function matchNotice(p: Patterns, line: string): ServerLine | undefined {
   if (ending !== undefined) return { kind: "ending", line, ...ending };
   if (p.serverFull.test(line)) {
     return { kind: "ending", line, cause: { reason: "serverFull" }, always: true };
+  }
+  if (p.tooManyFromAddress.test(line)) {
+    return { kind: "ending", line, cause: { reason: "tooManyFromAddress" }, always: true };
   }
   for (const kickedYou of p.kickedYou) {
     groups = kickedYou.exec(line)?.groups;

@@ -203,6 +203,8 @@ export class TextFormat implements EdgeFormat {
         return t.opUnset;
       case "passwordLockout":
         return t.passwordLockout;
+      case "evicted":
+        return t.evicted;
       case "banned":
         return t.banned;
       case "roomInvalid":

@@ -20,6 +20,8 @@ export type TransportReason =
   | "outboxFull"
   /** Turned away at the door: too many connections. */
   | "serverFull"
+  /** Turned away at the door: too many connections from its address. */
+  | "tooManyFromAddress"
   /** A bug: an unexpected throw while reading or handling what was read. */
   | "error"
   /** The peer broke the wire protocol (a bad WebSocket frame). */
@@ -37,6 +39,7 @@ export type ChatReason =
   | "banned"
   | "opPassword"
   | "passwordLockout"
+  | "evicted"
   | "unavailable"
   | "shutdown";
 

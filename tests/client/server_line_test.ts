@@ -153,6 +153,8 @@ Deno.test("parseServerLine reads the lines that end a session, in both languages
     assertEquals(ending(t.banned), [{ reason: "banned" }, true]);
     assertEquals(ending(t.passwordLockout), [{ reason: "passwordLockout" }, true]);
     assertEquals(ending(t.serverFull(64)), [{ reason: "serverFull" }, true]);
+    assertEquals(ending(t.tooManyFromAddress(20)), [{ reason: "tooManyFromAddress" }, true]);
+    assertEquals(ending(t.evicted), [{ reason: "evicted" }, true]);
     assertEquals(ending(t.nicknameTimeout), [{ reason: "nicknameTimeout" }, true]);
     assertEquals(ending(t.flooding), [{ reason: "flooding" }, true]);
     assertEquals(ending(t.kickedYou("op_1", undefined)), [{ reason: "kicked", by: "op_1" }, true]);
