@@ -54,6 +54,10 @@ export interface ConsoleText {
   readonly redisRestored: string;
   /** Another server stopped answering; its users were announced as gone. */
   serverReaped(serverId: string, users: number): string;
+  /** Redis keeps nothing on disk: a restart loses the bans, the history and the topics. */
+  readonly redisNoPersistence: string;
+  /** Redis lost its data while this server was away; its bans were published again. */
+  redisDataLost(bans: number): string;
   /** An entry in Redis had the wrong shape and was skipped (`what`: where it is). */
   redisMalformed(what: string, detail: string): string;
   /** A secret's variable that Deno may not read (no `--allow-env` for it). */
@@ -156,6 +160,10 @@ const ko: ConsoleText = {
     `Redis에 연결할 수 없습니다 (${reason}). 접속은 유지하고 다시 연결합니다...`,
   redisRestored: "Redis에 다시 연결되었습니다.",
   serverReaped: (id, n) => `서버 ${id}가 응답하지 않아 사용자 ${n}명의 퇴장을 알렸습니다.`,
+  redisNoPersistence:
+    "경고: Redis가 디스크에 아무것도 저장하지 않습니다 (RDB 스냅숏도 AOF도 없음). Redis가 다시 시작되면 차단, 기록, 주제가 사라집니다 (appendonly yes를 권합니다).",
+  redisDataLost: (n) =>
+    `Redis의 데이터가 사라졌습니다 (저장 없이 다시 시작?). 이 서버가 아는 차단 ${n}개를 다시 알렸습니다.`,
   redisMalformed: (what, detail) => `Redis의 잘못된 항목을 건너뜁니다: ${what} (${detail})`,
   envNotRead: (name) =>
     `참고: --allow-env=${name} 없이는 ${name} 환경 변수를 읽을 수 없어 사용하지 않습니다.`,
@@ -209,6 +217,12 @@ const en: ConsoleText = {
   redisRestored: "Redis is back.",
   serverReaped: (id, n) =>
     `server ${id} stopped answering: announced ${n} ${n === 1 ? "user" : "users"} as gone.`,
+  redisNoPersistence:
+    "warning: Redis keeps nothing on disk (neither RDB snapshots nor an append-only file): a restart of Redis loses the bans, the history and the topics (appendonly yes is advised)",
+  redisDataLost: (n) =>
+    `Redis lost its data (restarted without persistence?): published again the ${n} ${
+      n === 1 ? "ban" : "bans"
+    } this server knows`,
   redisMalformed: (what, detail) => `skipping a malformed entry in Redis: ${what} (${detail})`,
   envNotRead: (name) => `note: ${name} is not read without --allow-env=${name}; it is not used.`,
   passwordBurst: (address, n) =>

@@ -45,6 +45,18 @@ export interface ClusterLog {
   /** A server was found dead; its users were announced as gone. */
   reaped(serverId: string, users: number): void;
   /**
+   * The shared store keeps nothing on disk (said at start): a restart of it loses
+   * the bans, the history and the topics.
+   */
+  noPersistence(): void;
+  /**
+   * The shared store lost its data while this server was away from it (a restart
+   * without persistence): the bans this server knows were published again.
+   *
+   * @param bans How many.
+   */
+  dataLost(bans: number): void;
+  /**
    * An entry of the shared store had the wrong shape: it was skipped (told once per entry).
    *
    * @param what Where it is (a key, and a field or an entry id).

@@ -28,6 +28,11 @@ export const keys = {
   servers: `${KEY_PREFIX}servers`,
   /** Bans in force: address → end (ms since the epoch; `0` until lifted). */
   bans: `${KEY_PREFIX}bans`,
+  /**
+   * The identity of Redis's data: set once, by the first server. A server that finds
+   * it missing or changed after a cut knows Redis lost its data meanwhile.
+   */
+  epoch: `${KEY_PREFIX}epoch`,
   /** Room topics: room key → text. */
   topics: `${KEY_PREFIX}topics`,
   /** An address's wrong password answers in the window: one member each, scored by time (ms). */

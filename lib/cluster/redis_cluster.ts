@@ -22,7 +22,7 @@ import { keys } from "./keys.ts";
 import { Liveness } from "./liveness.ts";
 import { MalformedLog } from "./malformed_log.ts";
 import { RedisBus } from "./redis_bus.ts";
-import { RedisConnection } from "./redis_connection.ts";
+import { isRefused, RedisConnection } from "./redis_connection.ts";
 import { RedisDirectory } from "./redis_directory.ts";
 import { RedisPasswordAttempts } from "./redis_password_attempts.ts";
 import { RedisWriter } from "./redis_writer.ts";
@@ -49,6 +49,11 @@ export class RedisCluster implements ServerCluster {
   #directory: RedisDirectory;
   #liveness: Liveness;
   #writer: RedisWriter;
+  #log: ClusterLog | undefined;
+  /** The identity of Redis's data as this server last saw it (`chat:epoch`). */
+  #epoch: string | undefined;
+  /** Whether Redis keeps its data on disk (`undefined`: it would not say). */
+  #persistent: boolean | undefined;
 
   /**
    * Makes the parts; {@linkcode RedisCluster.start} connects.
@@ -57,6 +62,7 @@ export class RedisCluster implements ServerCluster {
    */
   constructor(options: RedisClusterOptions) {
     const log = options.log;
+    this.#log = log;
     this.#connection = new RedisConnection({
       url: options.url,
       name: `chat-${this.serverId}`,
@@ -64,8 +70,12 @@ export class RedisCluster implements ServerCluster {
         prepare: (first) => this.#prepare(first),
         ready: (first) => {
           this.#liveness.ready();
-          if (first) log?.joined(redactRedisUrl(options.url), this.serverId);
-          else log?.restored();
+          if (first) {
+            log?.joined(redactRedisUrl(options.url), this.serverId);
+            if (this.#persistent === false) log?.noPersistence();
+          } else {
+            log?.restored();
+          }
         },
         lost: (reason) => log?.unreachable(reason),
       },
@@ -217,9 +227,49 @@ export class RedisCluster implements ServerCluster {
    */
   async #prepare(first: boolean): Promise<void> {
     await this.#liveness.heartbeat(true);
+    if (first) this.#persistent = await this.#persistence();
+    const lost = await this.#dataLost();
     await this.#directory.positionControl();
     await this.#directory.loadBans();
+    // Redis forgot the bans: every server tells what it knows, so none admits a banned address.
+    if (lost) this.#log?.dataLost(await this.#directory.republishBans());
     if (!first) await this.#liveness.reclaim();
     await this.#writer.resend();
+  }
+
+  /**
+   * Whether Redis lost its data since this server last saw it: the epoch key is set
+   * by the first server that finds none, and a server that finds another one than
+   * it knew (or none) was away while Redis lost everything.
+   */
+  async #dataLost(): Promise<boolean> {
+    await this.#connection.call(["SET", keys.epoch, crypto.randomUUID(), "NX"]);
+    const epoch = await this.#connection.call<string | null>(["GET", keys.epoch]);
+    const lost = this.#epoch !== undefined && epoch !== this.#epoch;
+    this.#epoch = epoch ?? undefined;
+    return lost;
+  }
+
+  /**
+   * Whether Redis keeps its data on disk: RDB snapshots (`save`) or the append-only
+   * file. A Redis that refuses `CONFIG` (a managed one) is asked `INFO persistence`,
+   * which tells of the append-only file only; `undefined` when it cannot be told.
+   */
+  async #persistence(): Promise<boolean | undefined> {
+    try {
+      const save = await this.#connection.call<string[]>(["CONFIG", "GET", "save"]);
+      const aof = await this.#connection.call<string[]>(["CONFIG", "GET", "appendonly"]);
+      if (save.length < 2 || aof.length < 2) return undefined;
+      return save[1].trim() !== "" || aof[1] === "yes";
+    } catch (error) {
+      if (!isRefused(error)) throw error;
+    }
+    try {
+      const info = await this.#connection.call<string>(["INFO", "persistence"]);
+      return /^aof_enabled:1\b/m.test(info) ? true : undefined;
+    } catch (error) {
+      if (!isRefused(error)) throw error;
+      return undefined;
+    }
   }
 }

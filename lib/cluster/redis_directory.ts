@@ -175,6 +175,33 @@ export class RedisDirectory implements Directory {
   }
 
   /**
+   * Publishes again the bans in force that this server knows (Redis lost its data):
+   * the bans hash for servers that start later, the control stream for those that
+   * run now. Runs while the link is preparing.
+   *
+   * @returns How many.
+   */
+  async republishBans(): Promise<number> {
+    const bans = this.bans.list();
+    for (const ban of bans) {
+      const until = ban.until ?? 0;
+      const item: ControlItem = { kind: "ban", address: ban.address, until };
+      await this.#connection.call(["HSET", keys.bans, ban.address, String(until)]);
+      await this.#connection.call([
+        "XADD",
+        keys.control,
+        "MAXLEN",
+        "~",
+        SMALL_MAXLEN,
+        "*",
+        ENTRY_FIELD.item,
+        JSON.stringify(item),
+      ]);
+    }
+    return bans.length;
+  }
+
+  /**
    * Puts the control stream's reader at the stream's end, once: the bans made
    * before this server came are in the bans hash ({@linkcode RedisDirectory.loadBans}).
    *

@@ -108,6 +108,8 @@ export class ChatServer implements AsyncDisposable {
           this.#chat.setAvailable(true);
         },
         reaped: (server, users) => this.#log.info(text.serverReaped(server, users)),
+        noPersistence: () => this.#log.info(text.redisNoPersistence),
+        dataLost: (bans) => this.#log.info(text.redisDataLost(bans)),
         malformed: (what, detail) => this.#log.info(text.redisMalformed(what, detail)),
       });
     }

@@ -10,6 +10,8 @@ function recording(): { log: ClusterLog; told: string[] } {
     unreachable: () => {},
     restored: () => {},
     reaped: () => {},
+    noPersistence: () => {},
+    dataLost: () => {},
     malformed: (what, detail) => told.push(`${what}: ${detail}`),
   };
   return { log, told };

@@ -1,15 +1,23 @@
 /**
  * What an attacker found against a cluster (issue 19), reproduced against servers
  * of ours on a real `redis-server`: passwords guessed over several servers, a
- * ban dodged on another server with a connection opened before it.
+ * ban dodged on another server with a connection opened before it, bans lost
+ * with Redis's data.
  *
  * @module
  */
 
-import { assertEquals, assertGreaterOrEqual, assertLess, assertLessOrEqual } from "@std/assert";
+import {
+  assert,
+  assertEquals,
+  assertGreaterOrEqual,
+  assertLess,
+  assertLessOrEqual,
+} from "@std/assert";
 import { FIRST_DELAY_MS, FREE_FAILURES } from "../../lib/chat/password_attempts.ts";
 import { LineClient } from "../_server_helpers.ts";
 import { RedisServer } from "../fixtures/redis_server.ts";
+import { SourceRelay } from "../fixtures/source_relay.ts";
 import { CLUSTER_TIMEOUT_MS, joinOn, startClusterServer } from "./_cluster.ts";
 
 const TEST_TIMEOUT_MS = 60_000;
@@ -19,6 +27,9 @@ const PASSWORD = "s3cret";
 const PASSWORD_PROMPT = "비밀번호를 입력하세요:";
 const WRONG = "비밀번호가 틀렸습니다.";
 const OP_WRONG = "운영자 비밀번호가 틀렸습니다.";
+const NO_PERSISTENCE = "경고: Redis가 디스크에 아무것도 저장하지 않습니다";
+const UNAVAILABLE = "지금은 채팅을 사용할 수 없습니다. 입력한 내용은 다시 연결되면 전송됩니다.";
+const AVAILABLE = "채팅을 다시 사용할 수 있습니다.";
 
 /**
  * Connects until the server's first line is `expected`: a ban reaches the other
@@ -138,4 +149,89 @@ async function answerTimes(
     }, () => {}); // Closed by the test once it has seen enough.
   }
   return await enough.promise;
+}
+
+Deno.test({
+  name:
+    "cluster security: bans survive a restart of Redis that lost its data: a server started afterwards refuses the address, and /bans agrees on every server",
+  timeout: TEST_TIMEOUT_MS,
+  fn: async () => {
+    await using redis = await RedisServer.start({ persistence: false });
+    await using a = await startClusterServer(redis.url, "--op-password", "teacher");
+    await using b = await startClusterServer(redis.url, "--op-password", "teacher");
+    assert(a.child.stdout.has((l) => l.includes(NO_PERSISTENCE)), "the start-up line warns");
+    // The pupil comes from 127.0.0.2, everyone else from 127.0.0.1.
+    await using fromPupil = new SourceRelay(b.port, "127.0.0.2");
+    await using clients = await joinOn([a.port, "teacher"], [b.port, "helper"]);
+    const [teacher, helper] = clients;
+    await using pupil = await LineClient.connect(fromPupil.port);
+    await pupil.join("pupil");
+    for (const op of [teacher, helper]) {
+      await op.send("/op teacher");
+      await op.waitFor("운영자가 되었습니다.", CLUSTER_TIMEOUT_MS);
+    }
+    await teacher.send("/ban pupil 0");
+    await teacher.waitFor("pupil님(127.0.0.2)을 해제할 때까지 차단했습니다.", CLUSTER_TIMEOUT_MS);
+    await pupil.waitClosed(CLUSTER_TIMEOUT_MS);
+    const banned = "차단 목록: 127.0.0.2 (해제할 때까지)";
+    await bansOnceThey(helper, banned);
+
+    await redis.restart(); // Without persistence: Redis comes back empty.
+    for (const op of [teacher, helper]) {
+      await op.waitFor(UNAVAILABLE, CLUSTER_TIMEOUT_MS);
+      await op.waitFor(AVAILABLE, CLUSTER_TIMEOUT_MS);
+    }
+    assertEquals(await redis.command("HGET", "chat:bans", "127.0.0.2"), "0", "published again");
+    for (const server of [a, b]) {
+      await server.child.stdout.waitFor((l) => l.includes("Redis의 데이터가 사라졌습니다"));
+    }
+
+    await using c = await startClusterServer(redis.url, "--op-password", "teacher");
+    {
+      await using fromBanned = new SourceRelay(c.port, "127.0.0.2");
+      await using again = await LineClient.connect(fromBanned.port);
+      assertEquals(await again.waitClosed(CLUSTER_TIMEOUT_MS), [BANNED]);
+    }
+    await using third = await joinOn([c.port, "third"]);
+    await third[0].send("/op teacher");
+    await third[0].waitFor("운영자가 되었습니다.", CLUSTER_TIMEOUT_MS);
+    for (const op of [teacher, helper, third[0]]) await bansOnceThey(op, banned);
+  },
+});
+
+Deno.test({
+  name:
+    "cluster security: the start-up line warns only when Redis keeps nothing on disk; a Redis that refuses CONFIG is no error",
+  timeout: TEST_TIMEOUT_MS,
+  fn: async () => {
+    await using persistent = await RedisServer.start();
+    await using refusing = await RedisServer.start({
+      persistence: false,
+      args: ["--rename-command", "CONFIG", ""],
+    });
+    await using a = await startClusterServer(persistent.url);
+    await using b = await startClusterServer(refusing.url);
+    // Both joined (their cluster line came); stopped, their whole output is read: no warning.
+    for (const server of [a, b]) {
+      server.child.kill("SIGTERM");
+      await server.child.exit(CLUSTER_TIMEOUT_MS);
+      assert(server.child.stdout.has("서버를 종료합니다..."), server.child.describe());
+      assert(!server.child.stdout.has((l) => l.includes(NO_PERSISTENCE)), server.child.describe());
+    }
+  },
+});
+
+/** Asks `/bans` until the answer is `expected` (a ban reaches a server a moment after it is made). */
+async function bansOnceThey(op: LineClient, expected: string): Promise<void> {
+  let last = "";
+  for (let attempt = 0; attempt < 50; attempt++) {
+    await op.send("/bans");
+    last = await op.waitFor(
+      (l) => l.startsWith("차단 목록:") || l === "차단된 주소가 없습니다.",
+      CLUSTER_TIMEOUT_MS,
+    );
+    if (last === expected) return;
+    await new Promise((resolve) => setTimeout(resolve, 100)); // Retry pacing.
+  }
+  throw new Error(`/bans said ${JSON.stringify(last)}, not ${JSON.stringify(expected)}`);
 }
