@@ -58,6 +58,10 @@ export interface ConsoleText {
   readonly redisNoPersistence: string;
   /** Redis lost its data while this server was away; its bans were published again. */
   redisDataLost(bans: number): string;
+  /** This server was stalled past its heartbeat's reach: it claims its users' nicknames again. */
+  stalled(ms: number): string;
+  /** A user's nickname was taken meanwhile: renamed `to`, or disconnected (`undefined`). */
+  nicknameLost(from: string, to: string | undefined): string;
   /** An entry in Redis had the wrong shape and was skipped (`what`: where it is). */
   redisMalformed(what: string, detail: string): string;
   /** A secret's variable that Deno may not read (no `--allow-env` for it). */
@@ -164,6 +168,14 @@ const ko: ConsoleText = {
     "경고: Redis가 디스크에 아무것도 저장하지 않습니다 (RDB 스냅숏도 AOF도 없음). Redis가 다시 시작되면 차단, 기록, 주제가 사라집니다 (appendonly yes를 권합니다).",
   redisDataLost: (n) =>
     `Redis의 데이터가 사라졌습니다 (저장 없이 다시 시작?). 이 서버가 아는 차단 ${n}개를 다시 알렸습니다.`,
+  stalled: (ms) =>
+    `이 서버가 ${
+      (ms / 1000).toFixed(1)
+    }초 동안 멈춰 있었습니다 (다른 서버들이 죽은 것으로 볼 수 있는 시간). 아무것도 보내기 전에 사용자들의 닉네임을 다시 확보합니다...`,
+  nicknameLost: (from, to) =>
+    to === undefined
+      ? `그동안 다른 사람이 ${from} 닉네임을 가져갔고 다른 닉네임도 없어 연결을 끊었습니다.`
+      : `그동안 다른 사람이 ${from} 닉네임을 가져가서 ${to}(으)로 바꾸었습니다.`,
   redisMalformed: (what, detail) => `Redis의 잘못된 항목을 건너뜁니다: ${what} (${detail})`,
   envNotRead: (name) =>
     `참고: --allow-env=${name} 없이는 ${name} 환경 변수를 읽을 수 없어 사용하지 않습니다.`,
@@ -223,6 +235,14 @@ const en: ConsoleText = {
     `Redis lost its data (restarted without persistence?): published again the ${n} ${
       n === 1 ? "ban" : "bans"
     } this server knows`,
+  stalled: (ms) =>
+    `this server was stalled for ${
+      (ms / 1000).toFixed(1)
+    } s (long enough for the others to count it as dead): claiming its users' nicknames again before it sends anything...`,
+  nicknameLost: (from, to) =>
+    to === undefined
+      ? `${from}'s nickname was taken meanwhile and no other was free: disconnected`
+      : `${from}'s nickname was taken meanwhile: renamed ${to}`,
   redisMalformed: (what, detail) => `skipping a malformed entry in Redis: ${what} (${detail})`,
   envNotRead: (name) => `note: ${name} is not read without --allow-env=${name}; it is not used.`,
   passwordBurst: (address, n) =>

@@ -43,6 +43,8 @@ export interface UserText {
   tooManyFromAddress(max: number): string;
   /** The server is full and this connection had not joined: it gives its place to a newcomer. */
   readonly evicted: string;
+  /** Someone took your nickname while this server could not speak for you: you are `to` now. */
+  nicknameLost(from: string, to: string): string;
   readonly nicknameTimeout: string;
   readonly rateLimited: string;
   readonly flooding: string;
@@ -127,6 +129,8 @@ const ko: UserText = {
     `이 주소에서 접속이 너무 많습니다 (최대 ${max}개). 나중에 다시 접속하세요.`,
   evicted:
     "서버가 가득 차서 아직 입장하지 않은 연결이 새로 온 사람에게 자리를 내줍니다. 다시 접속하세요.",
+  nicknameLost: (from, to) =>
+    `이 서버가 다른 서버들과 연결되지 않은 동안 다른 사람이 닉네임 ${from}을(를) 가져가서, 닉네임이 ${to}(으)로 바뀌었습니다.`,
   nicknameTimeout: "닉네임 입력 시간이 지났습니다. 연결을 종료합니다.",
   rateLimited: "메시지를 너무 빨리 보내고 있어 조금씩 나누어 전달합니다.",
   flooding: "메시지를 너무 많이 보내 연결을 종료합니다.",
@@ -226,6 +230,8 @@ const en: UserText = {
     `Too many connections from your address (at most ${max}). Try again later.`,
   evicted:
     "The server is full: a connection that has not joined yet gives its place to a newcomer. Connect again.",
+  nicknameLost: (from, to) =>
+    `While this server could not reach the others, someone else took the nickname ${from}: you are now ${to}.`,
   nicknameTimeout: "Took too long to choose a nickname. Closing the connection.",
   rateLimited: "You are sending fast: your lines go out a little later.",
   flooding: "Too many messages. Closing the connection.",

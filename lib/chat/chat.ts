@@ -114,6 +114,12 @@ export interface ChatCluster {
   bus: Bus;
   /** Where users are. */
   directory: Directory;
+  /**
+   * Whether the cluster can be used now. Asked before each step that reaches the
+   * other servers: a server that was stalled finds it here, before it sends
+   * anything (the step then waits, as in an outage). @default {always}
+   */
+  ready?(): boolean;
 }
 
 /** The shared state of one server's chat. */
@@ -138,6 +144,7 @@ export class Chat {
   #users = new Set<User>();
   #available = true;
   #availability = new Set<(available: boolean) => void>();
+  #clusterReady: (() => boolean) | undefined;
 
   /**
    * @param config The settings.
@@ -149,6 +156,7 @@ export class Chat {
     this.bus = options.cluster?.bus ?? new LocalBus(config.historyLimit);
     this.directory = options.cluster?.directory ?? new LocalDirectory(() => this.#rooms.values());
     this.observer = options.observer;
+    this.#clusterReady = options.cluster?.ready;
     this.password = config.password === undefined ? undefined : new PasswordCheck(config.password);
     this.opPassword = config.opPassword === undefined
       ? undefined
@@ -474,7 +482,10 @@ export class Chat {
 
   /** A member's step that must reach the other servers is not tried while they cannot be. */
   #mustBeAvailable(): void {
-    if (!this.#available) throw new UnavailableError("The chat is unavailable");
+    // The cluster's answer may make the chat unavailable on the spot (a stall found).
+    if (this.#clusterReady?.() === false || !this.#available) {
+      throw new UnavailableError("The chat is unavailable");
+    }
   }
 
   /**

@@ -15,6 +15,11 @@ import type { AttemptsObserver, PasswordAttempts } from "./password_attempts.ts"
 export interface ServerCluster extends Bus, Directory {
   /** This server's id in the cluster. */
   readonly serverId: string;
+  /**
+   * Whether the shared store can be used now (asking may find that this server was
+   * stalled). @default {absent: always}
+   */
+  readonly available?: boolean;
   /** Connects (and keeps reconnecting). */
   start(): Promise<void>;
   /** Leaves the cluster after what is queued was sent. */
@@ -56,6 +61,20 @@ export interface ClusterLog {
    * @param bans How many.
    */
   dataLost(bans: number): void;
+  /**
+   * This server was stalled past its last heartbeat's reach (the others may have
+   * counted it as dead): it is unavailable until its users' claims are back.
+   *
+   * @param ms How long since its last heartbeat.
+   */
+  stalled(ms: number): void;
+  /**
+   * A user's nickname was taken while this server could not speak for it.
+   *
+   * @param from The nickname it had.
+   * @param to The one it has now, or `undefined`: none was free, it is disconnected.
+   */
+  nicknameLost(from: string, to: string | undefined): void;
   /**
    * An entry of the shared store had the wrong shape: it was skipped (told once per entry).
    *

@@ -116,6 +116,11 @@ export type Notice =
   | { code: "passwordLockout" }
   /** The server is full and this connection had not joined: it makes room, and closes. */
   | { code: "evicted" }
+  /**
+   * Someone else took the user's nickname while its server could not speak for it
+   * (cut off or stalled): it is now `to`.
+   */
+  | { code: "nicknameLost"; from: string; to: string }
   | { code: "banned" }
   | { code: "roomInvalid"; maxChars: number }
   | { code: "roomsFull"; max: number }

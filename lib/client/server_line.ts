@@ -101,6 +101,8 @@ interface Patterns {
   left: RegExp;
   moved: RegExp;
   renamed: RegExp;
+  /** Our nickname was taken while our server could not reach the others: a rename of ours. */
+  nicknameLost: RegExp;
   kicked: RegExp;
   who: RegExp;
   whoAway: string;
@@ -160,6 +162,10 @@ function patternsOf(lang: Lang): Patterns {
     left: compile(t.left(A), { [A]: `(?<nick>${NICK})` }),
     moved: compile(t.moved(A, B), { [A]: `(?<nick>${NICK})`, [B]: `(?<room>${ROOM})` }),
     renamed: compile(t.renamed(A, B), { [A]: `(?<from>${NICK})`, [B]: `(?<to>${NICK})` }),
+    nicknameLost: compile(t.nicknameLost(A, B), {
+      [A]: `(?<from>${NICK})`,
+      [B]: `(?<to>${NICK})`,
+    }),
     kicked: compile(t.kicked(A, B, undefined), { [A]: `(?<nick>${NICK})`, [B]: `(?<by>${NICK})` }),
     // The list is as short as it can be, so that the cut list's ending is not in it.
     who: new RegExp(
@@ -264,6 +270,9 @@ function matchNotice(p: Patterns, line: string): ServerLine | undefined {
     return { kind: "moved", line, nick: groups.nick, room: groups.room };
   }
   if ((groups = p.renamed.exec(line)?.groups) !== undefined) {
+    return { kind: "renamed", line, from: groups.from, to: groups.to };
+  }
+  if ((groups = p.nicknameLost.exec(line)?.groups) !== undefined) {
     return { kind: "renamed", line, from: groups.from, to: groups.to };
   }
   if ((groups = p.kicked.exec(line)?.groups) !== undefined) {

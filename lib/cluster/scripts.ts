@@ -22,17 +22,24 @@ end
 return 0`;
 
 /**
- * Claims a nickname back after Redis lost it or it expired (a restart, a long cut),
- * unless someone else holds it now. KEYS and ARGV as {@linkcode CLAIM}.
- * Returns 1 when it is ours, 0 when someone else's.
+ * Claims a nickname back after Redis lost it or it expired (a restart, a long cut,
+ * a stall), unless someone else holds it now. KEYS and ARGV as {@linkcode CLAIM}.
+ * Returns 0 when someone else holds it; 1 when it is ours and so was the presence;
+ * 2 when it is ours but the presence was gone (reaped, or lost): the user is back.
  */
 export const RECLAIM = `
 local holder = redis.call('GET', KEYS[1])
 if holder and holder ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+local back = 2
+local presence = redis.call('HGET', KEYS[2], ARGV[3])
+if presence then
+  local ok, entry = pcall(cjson.decode, presence)
+  if ok and type(entry) == 'table' and entry.token == ARGV[1] then back = 1 end
+end
 redis.call('HSET', KEYS[2], ARGV[3], ARGV[4])
 redis.call('SADD', KEYS[3], ARGV[3])
-return 1`;
+return back`;
 
 /**
  * Renames: claims the new nickname, frees the old one, moves the presence. A new

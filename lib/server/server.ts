@@ -110,6 +110,11 @@ export class ChatServer implements AsyncDisposable {
         reaped: (server, users) => this.#log.info(text.serverReaped(server, users)),
         noPersistence: () => this.#log.info(text.redisNoPersistence),
         dataLost: (bans) => this.#log.info(text.redisDataLost(bans)),
+        stalled: (ms) => {
+          this.#log.info(text.stalled(ms));
+          this.#chat.setAvailable(false);
+        },
+        nicknameLost: (from, to) => this.#log.info(text.nicknameLost(from, to)),
         malformed: (what, detail) => this.#log.info(text.redisMalformed(what, detail)),
       });
     }
@@ -125,7 +130,11 @@ export class ChatServer implements AsyncDisposable {
     this.#chat = new Chat(o, {
       observer,
       attempts,
-      cluster: cluster && { bus: cluster, directory: cluster },
+      cluster: cluster && {
+        bus: cluster,
+        directory: cluster,
+        ready: () => cluster.available !== false,
+      },
       reportBug: (error, peer) => this.#logBug(error, peer),
     });
     this.#format = new TextFormat(o.lang);

@@ -205,6 +205,8 @@ export class TextFormat implements EdgeFormat {
         return t.passwordLockout;
       case "evicted":
         return t.evicted;
+      case "nicknameLost":
+        return t.nicknameLost(notice.from, notice.to);
       case "banned":
         return t.banned;
       case "roomInvalid":

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { type Child, startServer } from "../_helpers.ts";
+import { type Child, spawnMain, startServer } from "../_helpers.ts";
 import { joinAll, type LineClient } from "../_server_helpers.ts";
 
 /** A server of ours in a cluster. */
@@ -29,6 +29,33 @@ export async function startClusterServer(
   ...args: string[]
 ): Promise<ClusterServer> {
   const { child, port } = await startServer(["--redis", redisUrl, "--quiet", ...args]);
+  try {
+    await child.stdout.waitFor(/ 클러스터: redis:\/\//);
+  } catch (error) {
+    await child[Symbol.asyncDispose]();
+    throw error;
+  }
+  return { child, port, [Symbol.asyncDispose]: () => child[Symbol.asyncDispose]() };
+}
+
+/**
+ * Starts a server of ours whose liveness is timed in fractions of a second
+ * (`tests/fixtures/quick_cluster_server.ts`), and waits until it has joined.
+ *
+ * @param redisUrl The Redis URL.
+ * @param args More flags (`--op-password PW`).
+ * @returns The server.
+ */
+export async function startQuickClusterServer(
+  redisUrl: string,
+  ...args: string[]
+): Promise<ClusterServer> {
+  // startServer reads the port from the start-up line; the fixture takes no "server --port 0".
+  const { child, port } = await startServer(
+    args,
+    (serverArgs) =>
+      spawnMain([redisUrl, ...serverArgs.slice(3)], "tests/fixtures/quick_cluster_server.ts"),
+  );
   try {
     await child.stdout.waitFor(/ 클러스터: redis:\/\//);
   } catch (error) {

@@ -12,6 +12,8 @@ function recording(): { log: ClusterLog; told: string[] } {
     reaped: () => {},
     noPersistence: () => {},
     dataLost: () => {},
+    stalled: () => {},
+    nicknameLost: () => {},
     malformed: (what, detail) => told.push(`${what}: ${detail}`),
   };
   return { log, told };

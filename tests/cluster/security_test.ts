@@ -2,7 +2,7 @@
  * What an attacker found against a cluster (issue 19), reproduced against servers
  * of ours on a real `redis-server`: passwords guessed over several servers, a
  * ban dodged on another server with a connection opened before it, bans lost
- * with Redis's data.
+ * with Redis's data, a stalled server's users impersonated.
  *
  * @module
  */
@@ -18,7 +18,12 @@ import { FIRST_DELAY_MS, FREE_FAILURES } from "../../lib/chat/password_attempts.
 import { LineClient } from "../_server_helpers.ts";
 import { RedisServer } from "../fixtures/redis_server.ts";
 import { SourceRelay } from "../fixtures/source_relay.ts";
-import { CLUSTER_TIMEOUT_MS, joinOn, startClusterServer } from "./_cluster.ts";
+import {
+  CLUSTER_TIMEOUT_MS,
+  joinOn,
+  startClusterServer,
+  startQuickClusterServer,
+} from "./_cluster.ts";
 
 const TEST_TIMEOUT_MS = 60_000;
 const PROMPT = "닉네임을 입력하세요:";
@@ -235,3 +240,79 @@ async function bansOnceThey(op: LineClient, expected: string): Promise<void> {
   }
   throw new Error(`/bans said ${JSON.stringify(last)}, not ${JSON.stringify(expected)}`);
 }
+
+Deno.test({
+  name:
+    "cluster security: a server stalled past its heartbeat's reach learns it on waking: its user whose nickname was taken is renamed, never a second holder; whispers reach the new owner only",
+  timeout: TEST_TIMEOUT_MS,
+  fn: async () => {
+    await using redis = await RedisServer.start();
+    await using a = await startQuickClusterServer(redis.url);
+    await using b = await startQuickClusterServer(redis.url);
+    await using clients = await joinOn([a.port, "alice"], [b.port, "bob"]);
+    const [alice, bob] = clients;
+    await alice.waitFor("bob님이 입장하셨습니다.", CLUSTER_TIMEOUT_MS);
+    await using impostor = await LineClient.connect(b.port);
+    await impostor.waitFor(PROMPT);
+    a.child.kill("SIGSTOP");
+    try {
+      // The other server finds server a dead, announces alice's leave and frees her name.
+      await bob.waitFor("alice님이 퇴장하셨습니다.", CLUSTER_TIMEOUT_MS);
+      await impostor.send("alice");
+      await impostor.waitFor("서버에 연결되었습니다.", CLUSTER_TIMEOUT_MS);
+      await bob.waitFor("alice님이 입장하셨습니다.", CLUSTER_TIMEOUT_MS);
+      // Typed while server a is stopped: read by it on waking.
+      await alice.send("I am the real alice");
+    } finally {
+      a.child.kill("SIGCONT");
+    }
+    const renamed =
+      "이 서버가 다른 서버들과 연결되지 않은 동안 다른 사람이 닉네임 alice을(를) 가져가서, 닉네임이 alice_2(으)로 바뀌었습니다.";
+    await alice.waitFor(renamed, CLUSTER_TIMEOUT_MS);
+    await bob.waitFor("alice_2님이 입장하셨습니다.", CLUSTER_TIMEOUT_MS);
+    // Her line goes out under her new name, after the rename; never as a second alice.
+    await bob.waitFor("alice_2> I am the real alice", CLUSTER_TIMEOUT_MS);
+    assert(!bob.received.includes("alice> I am the real alice"), bob.received.join("\n"));
+    await bob.send("/who");
+    await bob.waitFor("접속자 3명: alice_2, bob, alice", CLUSTER_TIMEOUT_MS);
+    await alice.send("/who");
+    await alice.waitFor("접속자 3명: alice_2, bob, alice", CLUSTER_TIMEOUT_MS);
+    // A whisper to alice reaches the one who holds the name now, from either server.
+    await bob.send("@alice from bob");
+    await bob.waitFor("[귓속말 전송] alice에게: from bob", CLUSTER_TIMEOUT_MS);
+    await alice.send("@alice from the old one");
+    await alice.waitFor("[귓속말 전송] alice에게: from the old one", CLUSTER_TIMEOUT_MS);
+    await impostor.waitFor("[귓속말] bob> from bob", CLUSTER_TIMEOUT_MS);
+    await impostor.waitFor("[귓속말] alice_2> from the old one", CLUSTER_TIMEOUT_MS);
+    assert(
+      !alice.received.some((l) => l.startsWith("[귓속말] bob>")),
+      "the renamed user got no whisper meant for alice",
+    );
+    assert(a.child.stdout.has((l) => l.includes("멈춰 있었습니다")), a.child.describe());
+  },
+});
+
+Deno.test({
+  name:
+    "cluster security: a stalled server's user whose nickname nobody took keeps it, and the others, who saw it leave, see it come back",
+  timeout: TEST_TIMEOUT_MS,
+  fn: async () => {
+    await using redis = await RedisServer.start();
+    await using a = await startQuickClusterServer(redis.url);
+    await using b = await startQuickClusterServer(redis.url);
+    await using clients = await joinOn([a.port, "alice"], [b.port, "bob"]);
+    const [alice, bob] = clients;
+    await alice.waitFor("bob님이 입장하셨습니다.", CLUSTER_TIMEOUT_MS);
+    a.child.kill("SIGSTOP");
+    try {
+      await bob.waitFor("alice님이 퇴장하셨습니다.", CLUSTER_TIMEOUT_MS);
+    } finally {
+      a.child.kill("SIGCONT");
+    }
+    await bob.waitFor("alice님이 입장하셨습니다.", CLUSTER_TIMEOUT_MS);
+    await alice.send("still here");
+    await bob.waitFor("alice> still here", CLUSTER_TIMEOUT_MS);
+    await bob.send("/who");
+    await bob.waitFor("접속자 2명: alice, bob", CLUSTER_TIMEOUT_MS);
+  },
+});
