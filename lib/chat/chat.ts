@@ -97,8 +97,8 @@ export interface ChatOptions {
   /** The console, when it wants to know. @default {undefined} */
   observer?: ChatObserver;
   /**
-   * The counts of wrong password answers per address (a cluster's are shared by
-   * every server). @default {this chat's own, in memory, telling nobody}
+   * Wrong password answers per address (the server password, `/op`, accounts); a
+   * cluster's are shared by every server. @default {counts in this process's memory}
    */
   attempts?: PasswordAttempts;
   /**
@@ -134,7 +134,12 @@ export class Chat {
   readonly password: PasswordCheck | undefined;
   /** The operator password check, when there is one. */
   readonly opPassword: PasswordCheck | undefined;
-  /** Where every password answer is checked: limited per address, across connections. */
+  /** Wrong password answers per address, across connections. */
+  readonly attempts: PasswordAttempts;
+  /**
+   * Where every password answer is checked, through {@linkcode Chat.attempts}: it
+   * waits or is refused as they say, one answer per address at a time.
+   */
   readonly passwords: PasswordGate;
   /** The console, when it wants to know. */
   readonly observer: ChatObserver | undefined;
@@ -161,7 +166,8 @@ export class Chat {
     this.opPassword = config.opPassword === undefined
       ? undefined
       : new PasswordCheck(config.opPassword);
-    this.passwords = new PasswordGate(options.attempts ?? new LocalPasswordAttempts());
+    this.attempts = options.attempts ?? new LocalPasswordAttempts();
+    this.passwords = new PasswordGate(this.attempts);
   }
 
   /** The addresses that may not connect. */
