@@ -153,3 +153,30 @@ Deno.test(
     }
   },
 );
+
+Deno.test(
+  "admission: a full server of web requests that never finish their head drops the oldest for a newcomer",
+  { timeout: TEST_TIMEOUT_MS },
+  async () => {
+    await using s = startWebServer({ maxClients: 3, maxPerAddress: 100 });
+    const silent = await Promise.all(
+      Array.from({ length: 3 }, () => Deno.connect({ hostname: "127.0.0.1", port: s.webPort })),
+    );
+    try {
+      // Three requests that never send their head fill the server; a page request comes next.
+      const page = await rawRequest(s.webPort, getRequest(s.webPort, "/"));
+      assertEquals(page.status, 200, "the oldest silent request made room");
+      assertEquals(await silent[0].read(new Uint8Array(16)), null, "the oldest was closed");
+      await using user = await LineClient.connect(s.port);
+      await user.join("user");
+    } finally {
+      for (const conn of silent) {
+        try {
+          conn.close();
+        } catch {
+          // Closed by the server.
+        }
+      }
+    }
+  },
+);
