@@ -342,7 +342,7 @@ export const SERVER_OPTIONS = [
     kind: "integer",
     arg: "N",
     min: 1,
-    // A classroom behind one NAT address fits; one machine cannot fill the server.
+    // One machine cannot fill the server; a classroom behind one NAT address needs more.
     default: 20,
     serve: true,
     section: "limits",
