@@ -1,12 +1,19 @@
 /**
  * Test helpers for the client, menu and build tests: child processes with piped
- * stdio, a line collector that waits for a line with a timeout, and an in-memory
- * output for the client's plain line input.
+ * stdio whose lines are collected in a `LineLog` (a wait for a line, with a
+ * timeout), `main.ts server` as a child process (`startServerProcess`), and an
+ * in-memory output for the client's plain line input.
+ *
+ * The shared pieces live in `fixtures/`: `waiter.ts` (the one wait),
+ * `line_log.ts`, `socket_reader.ts` (the one read loop of every raw client),
+ * `join_each.ts`, `accept_each.ts`, `concat.ts`.
  *
  * @module
  */
 
 import { TextLineStream } from "@std/streams/text-line-stream";
+import { LINE_TIMEOUT_MS, LineLog } from "./fixtures/line_log.ts";
+import { within } from "./fixtures/waiter.ts";
 
 /** The project root, where `main.ts` and `deno.json` live. */
 export const ROOT: string = new URL("../", import.meta.url).pathname;
@@ -18,101 +25,11 @@ export const MAIN_PERMISSIONS: readonly string[] = [
   "--allow-env=CHAT_PASSWORD,CHAT_OP_PASSWORD,REDIS_URL,REDIS_DEBUG_MAINTENANCE,REDIS_EMIT_DIAGNOSTICS",
 ];
 
-/** How long a test waits for one expected line before it fails, in milliseconds. */
-export const LINE_TIMEOUT_MS = 10_000;
-
-/** What a waited-for line must match. */
-export type LineMatch = string | RegExp | ((line: string) => boolean);
-
-function matches(line: string, match: LineMatch): boolean {
-  if (typeof match === "string") return line === match;
-  if (match instanceof RegExp) return match.test(line);
-  return match(line);
-}
-
-function describeMatch(match: LineMatch): string {
-  return typeof match === "function" ? "a matching line" : JSON.stringify(String(match));
-}
-
-/**
- * Collects the lines of a text source and lets a test wait for the next line that
- * matches. Waits are sequential: each one searches after the line the previous
- * wait returned.
- */
-export class LineLog {
-  readonly lines: string[] = [];
-  #cursor = 0;
-  #ended = false;
-  readonly #listeners = new Set<() => void>();
-  readonly #describe: () => string;
-
-  /**
-   * @param describe Gives the context printed when a wait fails (all output so far).
-   */
-  constructor(describe?: () => string) {
-    this.#describe = describe ?? (() => this.lines.join("\n"));
-  }
-
-  /** Appends a line and wakes the waiters. */
-  push(line: string): void {
-    this.lines.push(line);
-    for (const listener of this.#listeners) listener();
-  }
-
-  /** Marks the source as ended: pending and later waits fail at once. */
-  end(): void {
-    this.#ended = true;
-    for (const listener of this.#listeners) listener();
-  }
-
-  /** Whether a line matching `match` came at any point. */
-  has(match: LineMatch): boolean {
-    return this.lines.some((line) => matches(line, match));
-  }
-
-  /**
-   * Waits for the next line that matches.
-   *
-   * @param match The line itself, a pattern, or a predicate.
-   * @param timeoutMs The safety net.
-   * @returns The line.
-   * @throws {Error} On timeout or when the source ended, with all output so far.
-   */
-  waitFor(match: LineMatch, timeoutMs: number = LINE_TIMEOUT_MS): Promise<string> {
-    const { promise, resolve, reject } = Promise.withResolvers<string>();
-    const check = () => {
-      for (let i = this.#cursor; i < this.lines.length; i++) {
-        if (matches(this.lines[i], match)) {
-          this.#cursor = i + 1;
-          finish();
-          resolve(this.lines[i]);
-          return;
-        }
-      }
-      if (this.#ended) {
-        finish();
-        reject(new Error(`Output ended before ${describeMatch(match)}:\n${this.#describe()}`));
-      }
-    };
-    const timer = setTimeout(() => {
-      finish();
-      reject(
-        new Error(`No ${describeMatch(match)} within ${timeoutMs} ms:\n${this.#describe()}`),
-      );
-    }, timeoutMs);
-    const finish = () => {
-      clearTimeout(timer);
-      this.#listeners.delete(check);
-    };
-    this.#listeners.add(check);
-    check();
-    return promise;
-  }
-}
+export { LINE_TIMEOUT_MS, LineLog, type LineMatch } from "./fixtures/line_log.ts";
 
 const encoder = new TextEncoder();
 
-/** Options for {@linkcode spawnChild}. */
+/** Options for {@linkcode Child} and {@linkcode spawnMain}. */
 export interface SpawnOptions {
   /** Working directory. @default {ROOT} */
   cwd?: string;
@@ -134,10 +51,7 @@ export class Child implements AsyncDisposable {
 
   constructor(command: string, args: string[], options: SpawnOptions = {}) {
     this.#name = [command, ...args].join(" ");
-    const describe = () =>
-      `--- ${this.#name}\n--- stdout:\n${this.stdout.lines.join("\n")}\n--- stderr:\n${
-        this.stderr.lines.join("\n")
-      }`;
+    const describe = () => this.describe();
     this.stdout = new LineLog(describe);
     this.stderr = new LineLog(describe);
     this.#process = new Deno.Command(command, {
@@ -157,6 +71,11 @@ export class Child implements AsyncDisposable {
       this.#exited = true;
       return status;
     });
+  }
+
+  /** The child's process id. */
+  get pid(): number {
+    return this.#process.pid;
   }
 
   /** Writes one line to the child's stdin. */
@@ -188,20 +107,15 @@ export class Child implements AsyncDisposable {
    * @throws {Error} When it does not exit in time (it is then killed).
    */
   async exit(timeoutMs: number = LINE_TIMEOUT_MS): Promise<Deno.CommandStatus> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<"timeout">((resolve) => {
-      timer = setTimeout(() => resolve("timeout"), timeoutMs);
-    });
-    const result = await Promise.race([this.status, timeout]);
-    clearTimeout(timer);
-    if (result === "timeout") {
+    try {
+      return await within(this.status, () => `the exit of ${this.describe()}`, timeoutMs);
+    } catch (error) {
       this.kill("SIGKILL");
       await this.status;
+      throw error;
+    } finally {
       await this.#pumps;
-      throw new Error(`Did not exit within ${timeoutMs} ms:\n${this.describe()}`);
     }
-    await this.#pumps;
-    return result;
   }
 
   /** All output so far, for failure messages. */
@@ -239,34 +153,63 @@ export function spawnMain(args: string[], script = "main.ts", options?: SpawnOpt
   return new Child(Deno.execPath(), ["run", ...MAIN_PERMISSIONS, script, ...args], options);
 }
 
-/** A running chat server child and the port it announced. */
-export interface ServerChild {
+/** A `main.ts server` child process and the port it announced; `await using` kills it. */
+export interface ServerChild extends AsyncDisposable {
   child: Child;
   port: number;
 }
 
-const LISTENING = /^서버가 127\.0\.0\.1:(\d+)에서 실행 중입니다\.$/;
+/** The line a server prints once it listens, in Korean or English, with its port. */
+const LISTENING = /^(?:서버가 [^ ]+:(\d+)에서 실행 중입니다\.|Server running on [^ ]+:(\d+)\.)$/;
 
 /**
- * Starts a server on port 0 and reads its port from its first line.
+ * Waits for a server child's listening line.
+ *
+ * @param child A `main.ts server` child (any flags, any language).
+ * @param timeoutMs The safety net.
+ * @returns The port it announced.
+ */
+export async function announcedPort(
+  child: Child,
+  timeoutMs: number = LINE_TIMEOUT_MS,
+): Promise<number> {
+  const match = LISTENING.exec(await child.stdout.waitFor(LISTENING, timeoutMs))!;
+  return Number(match[1] ?? match[2]);
+}
+
+/**
+ * Starts `main.ts server` as a child process on port 0 and reads its port from
+ * its output (for tests of the program as users run it; the in-process server
+ * is `startServer` in `_server_helpers.ts`).
  *
  * @param args Extra server flags (`-e`, `--password PW`…).
  * @param spawn Starts the process given the server's arguments (for the bundle
  *   and the compiled binary). @default {spawnMain}
+ * @param listenTimeoutMs How long the child may take to listen.
+ * @returns The child and its port; `await using` kills it.
  */
-export async function startServer(
+export async function startServerProcess(
   args: string[] = [],
   spawn: (args: string[]) => Child = (serverArgs) => spawnMain(serverArgs),
+  listenTimeoutMs: number = LINE_TIMEOUT_MS,
 ): Promise<ServerChild> {
   const child = spawn(["server", "--port", "0", ...args]);
   try {
-    const line = await child.stdout.waitFor(LISTENING);
-    return { child, port: Number(LISTENING.exec(line)![1]) };
+    const port = await announcedPort(child, listenTimeoutMs);
+    return { child, port, [Symbol.asyncDispose]: () => child[Symbol.asyncDispose]() };
   } catch (error) {
     await child[Symbol.asyncDispose]();
     throw error;
   }
 }
+
+/**
+ * The old name of {@linkcode startServerProcess}, kept for tests written before it.
+ *
+ * @deprecated Use `startServerProcess` (a child process) or, in `_server_helpers.ts`,
+ *   `startServer` (in this process).
+ */
+export const startServer: typeof startServerProcess = startServerProcess;
 
 /**
  * A {@linkcode LineLog} that is also a `Writer`, for the client's output in

@@ -1,6 +1,8 @@
 /**
- * Test fixtures for the server: an in-process server on port 0 and a raw TCP
- * line client. Waits are on specific lines, with a timeout as a safety net.
+ * Test fixtures for the server: a chat server in this process on port 0
+ * (`startServer`; a `main.ts` child is `startServerProcess` in `_helpers.ts`),
+ * and a raw TCP line client that reads through the shared `SocketReader` and
+ * waits through `LineLog` (a specific line, with a timeout as a safety net).
  *
  * @module
  */
@@ -8,9 +10,14 @@
 import { ConsoleLog } from "../lib/util/console_log.ts";
 import type { ServeOptions } from "../lib/server/options.ts";
 import { type ChatServer, serve } from "../lib/server/server.ts";
+import { joinEach, type Joined } from "./fixtures/join_each.ts";
+import { LineLog } from "./fixtures/line_log.ts";
+import { writeAllTo } from "./fixtures/raw_client.ts";
+import { closeQuietly, SocketReader } from "./fixtures/socket_reader.ts";
+import { EVENT_TIMEOUT_MS, Waiter } from "./fixtures/waiter.ts";
 
-/** How long a test waits for an expected line before failing. */
-export const LINE_TIMEOUT_MS = 5_000;
+/** How long a test waits for an expected line from a socket before failing, in milliseconds. */
+export const LINE_TIMEOUT_MS = EVENT_TIMEOUT_MS;
 
 /** A console that keeps lines in memory, for tests that check the server log. */
 export class MemorySink {
@@ -34,7 +41,8 @@ export interface TestServer extends AsyncDisposable {
 }
 
 /**
- * Starts a server on 127.0.0.1, port 0, logging into memory.
+ * Starts a chat server in this process on 127.0.0.1, port 0, logging into memory
+ * (a `main.ts server` child process is `startServerProcess` in `_helpers.ts`).
  *
  * @param options Settings on top of the test defaults (no flood control unless asked).
  * @returns The fixture.
@@ -57,25 +65,49 @@ export function startServer(options: ServeOptions = {}): TestServer {
   };
 }
 
+/** Options for {@linkcode LineClient}. */
+export interface LineClientOptions {
+  /** The size of one read, in bytes. @default {65536} */
+  readBytes?: number;
+  /**
+   * Turns one read into the lines it completes, in place of splitting the bytes
+   * at `\n` (for a client that decodes each read alone). When it throws, the
+   * client dies as such a client would: it reads no more, and its waits fail
+   * with the error's message ({@linkcode LineClient.died}).
+   * @default {undefined}
+   */
+  linesOf?: (chunk: Uint8Array) => string[];
+}
+
 /** A raw TCP client that reads whole lines, like a person with `nc`. */
 export class LineClient implements AsyncDisposable {
   readonly conn: Deno.Conn;
   /** Every line received so far, in order (including those already consumed). */
-  readonly received: string[] = [];
-  #queue: string[] = [];
-  #partial = new Uint8Array(0);
-  #decoder = new TextDecoder();
-  #encoder = new TextEncoder();
-  #waiter: (() => void) | undefined;
-  #eof = false;
-  #reading: Promise<void>;
+  readonly received: string[];
+  readonly #waiter: Waiter;
+  readonly #log: LineLog;
+  readonly #reader: SocketReader;
+  #died: string | undefined;
 
   /**
    * @param conn A connected socket; the client owns it.
+   * @param options How it reads.
    */
-  constructor(conn: Deno.Conn) {
+  constructor(conn: Deno.Conn, options: LineClientOptions = {}) {
     this.conn = conn;
-    this.#reading = this.#readLoop();
+    this.#waiter = new Waiter(() =>
+      JSON.stringify(this.received.slice(-20)) +
+      (this.#died === undefined ? "" : `; the client died: ${this.#died}`)
+    );
+    this.#log = new LineLog(undefined, { waiter: this.#waiter, timeoutMs: LINE_TIMEOUT_MS });
+    this.received = this.#log.lines;
+    const { linesOf } = options;
+    const decoder = new TextDecoder();
+    this.#reader = new SocketReader(conn, this.#waiter, {
+      bufferBytes: options.readBytes,
+      onLine: linesOf === undefined ? (line) => this.#log.add(decoder.decode(line)) : undefined,
+      onBytes: linesOf === undefined ? undefined : (chunk) => this.#readLines(linesOf, chunk),
+    });
   }
 
   /**
@@ -89,7 +121,7 @@ export class LineClient implements AsyncDisposable {
 
   /** Whether the server closed the connection. */
   get closed(): boolean {
-    return this.#eof;
+    return this.#waiter.ended;
   }
 
   /**
@@ -97,9 +129,7 @@ export class LineClient implements AsyncDisposable {
    * @param text The text.
    */
   async write(text: string | Uint8Array): Promise<void> {
-    const bytes = typeof text === "string" ? this.#encoder.encode(text) : text;
-    let offset = 0;
-    while (offset < bytes.length) offset += await this.conn.write(bytes.subarray(offset));
+    await writeAllTo(this.conn, text);
   }
 
   /**
@@ -115,13 +145,8 @@ export class LineClient implements AsyncDisposable {
    * @param timeoutMs The safety net.
    * @returns The line, or `null` when the connection closed first.
    */
-  async nextLine(timeoutMs = LINE_TIMEOUT_MS): Promise<string | null> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.#queue.length === 0) {
-      if (this.#eof) return null;
-      await this.#wait(deadline, "a line");
-    }
-    return this.#queue.shift()!;
+  nextLine(timeoutMs = LINE_TIMEOUT_MS): Promise<string | null> {
+    return this.#log.next(timeoutMs);
   }
 
   /**
@@ -131,26 +156,11 @@ export class LineClient implements AsyncDisposable {
    * @returns The matching line.
    * @throws {Error} On timeout or close, listing the lines seen.
    */
-  async waitFor(
+  waitFor(
     expected: string | ((line: string) => boolean),
     timeoutMs = LINE_TIMEOUT_MS,
   ): Promise<string> {
-    const test = typeof expected === "string" ? (l: string) => l === expected : expected;
-    const deadline = Date.now() + timeoutMs;
-    while (true) {
-      while (this.#queue.length > 0) {
-        const line = this.#queue.shift()!;
-        if (test(line)) return line;
-      }
-      if (this.#eof) {
-        throw new Error(
-          `Connection closed before ${JSON.stringify(String(expected))}; got ${
-            JSON.stringify(this.received.slice(-20))
-          }`,
-        );
-      }
-      await this.#wait(deadline, String(expected));
-    }
+    return this.#log.waitFor(expected, timeoutMs);
   }
 
   /**
@@ -158,10 +168,8 @@ export class LineClient implements AsyncDisposable {
    * @param timeoutMs The safety net.
    * @returns The lines received but not yet consumed.
    */
-  async waitClosed(timeoutMs = LINE_TIMEOUT_MS): Promise<string[]> {
-    const deadline = Date.now() + timeoutMs;
-    while (!this.#eof) await this.#wait(deadline, "the server to close the connection");
-    return this.#queue.splice(0);
+  waitClosed(timeoutMs = LINE_TIMEOUT_MS): Promise<string[]> {
+    return this.#log.waitEnded("the server to close the connection", timeoutMs);
   }
 
   /**
@@ -176,14 +184,25 @@ export class LineClient implements AsyncDisposable {
     await this.waitFor(isMembersLine);
   }
 
+  /**
+   * Becomes an operator: sends `/op` with the password and waits for the granted line.
+   * @param password The operator password.
+   * @param timeoutMs The safety net (a cluster's answer may take longer).
+   */
+  async becomeOp(password: string, timeoutMs: number = LINE_TIMEOUT_MS): Promise<void> {
+    await this.send(`/op ${password}`);
+    await this.waitFor("운영자가 되었습니다.", timeoutMs);
+  }
+
   /** Closes the socket and waits for the reader to stop. */
   async close(): Promise<void> {
-    try {
-      this.conn.close();
-    } catch {
-      // Closed already.
-    }
-    await this.#reading;
+    closeQuietly(this.conn);
+    await this.#reader.finished;
+  }
+
+  /** Why the client died (see {@linkcode LineClientOptions.linesOf}), or `undefined`. */
+  get died(): string | undefined {
+    return this.#died;
   }
 
   /** @inheritdoc */
@@ -191,47 +210,13 @@ export class LineClient implements AsyncDisposable {
     await this.close();
   }
 
-  async #wait(deadline: number, what: string): Promise<void> {
-    const remaining = deadline - Date.now();
-    if (remaining <= 0) {
-      throw new Error(
-        `Timed out waiting for ${what}; last lines: ${JSON.stringify(this.received.slice(-20))}`,
-      );
-    }
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    await new Promise<void>((resolve) => {
-      this.#waiter = resolve;
-      timer = setTimeout(resolve, remaining);
-    });
-    clearTimeout(timer);
-    this.#waiter = undefined;
-  }
-
-  async #readLoop(): Promise<void> {
-    const buffer = new Uint8Array(64 * 1024);
+  #readLines(linesOf: (chunk: Uint8Array) => string[], chunk: Uint8Array): void {
     try {
-      while (true) {
-        const n = await this.conn.read(buffer);
-        if (n === null) break;
-        const data = new Uint8Array(this.#partial.length + n);
-        data.set(this.#partial);
-        data.set(buffer.subarray(0, n), this.#partial.length);
-        let start = 0;
-        let lf: number;
-        while ((lf = data.indexOf(0x0a, start)) !== -1) {
-          const line = this.#decoder.decode(data.subarray(start, lf));
-          this.received.push(line);
-          this.#queue.push(line);
-          start = lf + 1;
-        }
-        this.#partial = data.slice(start);
-        this.#waiter?.();
-      }
-    } catch {
-      // Reset or closed by us: either way the connection is over.
-    } finally {
-      this.#eof = true;
-      this.#waiter?.();
+      for (const line of linesOf(chunk)) this.#log.add(line);
+    } catch (error) {
+      this.#died = error instanceof Error ? error.message : String(error);
+      this.#reader.stop();
+      this.#waiter.end();
     }
   }
 }
@@ -245,18 +230,15 @@ export function isMembersLine(line: string): boolean {
   return /^접속자 \d+명: /.test(line) || /^\d+ online: /.test(line);
 }
 
+/** Clients that `await using` closes together. */
+export type JoinedClients = Joined<LineClient>;
+
 /**
  * Connects and joins several clients in order.
  * @param port The server port.
  * @param nicks The nicknames.
- * @returns The clients, joined.
+ * @returns The clients, joined; `await using` closes them all.
  */
-export async function joinAll(port: number, ...nicks: string[]): Promise<LineClient[]> {
-  const clients: LineClient[] = [];
-  for (const nick of nicks) {
-    const client = await LineClient.connect(port);
-    await client.join(nick);
-    clients.push(client);
-  }
-  return clients;
+export function joinAll(port: number, ...nicks: string[]): Promise<JoinedClients> {
+  return joinEach(nicks.map((nick) => [() => LineClient.connect(port), nick] as const));
 }

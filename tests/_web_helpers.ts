@@ -1,7 +1,8 @@
 /**
  * Test fixtures for the web side: an in-process server with its web port open
- * (port 0), one HTTP request over a raw socket, and a fake chat that serves the
- * real page and lets a test speak the JSON protocol to it by hand.
+ * (port 0), the same with a TCP and a WebSocket member joined, one HTTP request
+ * over a raw socket, and a fake chat that serves the real page and lets a test
+ * speak the JSON protocol to it by hand.
  *
  * @module
  */
@@ -13,8 +14,13 @@ import { REFUSED_LINE } from "../lib/transport/line_splitter.ts";
 import { textFrame } from "../lib/transport/websocket_frame.ts";
 import { WebSocketDecoder } from "../lib/transport/websocket_decoder.ts";
 import { pageHtml } from "../lib/web/page.ts";
-import { startServer, type TestServer } from "./_server_helpers.ts";
-import { EVENT_TIMEOUT_MS, within, writeAllTo } from "./fixtures/raw_client.ts";
+import { LineClient, startServer, type TestServer } from "./_server_helpers.ts";
+import { acceptEach } from "./fixtures/accept_each.ts";
+import { writeAllTo } from "./fixtures/raw_client.ts";
+import { WsClient } from "./fixtures/ws_client.ts";
+import { concat } from "./fixtures/concat.ts";
+import { closeQuietly, SocketReader } from "./fixtures/socket_reader.ts";
+import { Waiter } from "./fixtures/waiter.ts";
 
 /** A test server with its web port. */
 export interface WebTestServer extends TestServer {
@@ -31,6 +37,45 @@ export interface WebTestServer extends TestServer {
 export function startWebServer(options: ServeOptions = {}): WebTestServer {
   const s = startServer({ ...options, web: { port: 0, ...options.web } });
   return { ...s, webPort: s.server.webAddr!.port };
+}
+
+/** Who {@linkcode startWebChat} lets in. */
+export interface WebChatMembers {
+  /** The TCP member's nickname. @default {"alice"} */
+  alice?: string;
+  /** The WebSocket member's nickname; `null` leaves it at the nickname prompt. @default {"bob"} */
+  bob?: string | null;
+}
+
+/** A web test server with a TCP member and a WebSocket member in its lobby. */
+export interface WebChat extends WebTestServer {
+  /** The TCP member (joined first). */
+  alice: LineClient;
+  /** The WebSocket member (joined second, unless asked to stay at the prompt). */
+  bob: WsClient;
+}
+
+/**
+ * Starts a server with its web page, joins a TCP client, then connects (and
+ * joins) a WebSocket client: the set-up of most tests of the two side by side.
+ *
+ * @param options Server settings on top of the test defaults.
+ * @param members The nicknames.
+ * @returns The fixture; `await using` closes bob, then alice, then the server.
+ */
+export async function startWebChat(
+  options: ServeOptions = {},
+  members: WebChatMembers = {},
+): Promise<WebChat> {
+  await using stack = new AsyncDisposableStack();
+  const s = stack.use(startWebServer(options));
+  const alice = stack.use(await LineClient.connect(s.port));
+  await alice.join(members.alice ?? "alice");
+  const bob = stack.use(await WsClient.connect(s.webPort));
+  const bobNick = members.bob === undefined ? "bob" : members.bob;
+  if (bobNick !== null) await bob.join(bobNick);
+  const owned = stack.move();
+  return { ...s, alice, bob, [Symbol.asyncDispose]: () => owned.disposeAsync() };
 }
 
 /** An HTTP response as a raw socket saw it. */
@@ -60,36 +105,22 @@ export async function rawRequest(
   const conn = options.caCert === undefined
     ? await Deno.connect({ hostname: "127.0.0.1", port })
     : await Deno.connectTls({ hostname: "127.0.0.1", port, caCerts: [options.caCert] });
+  const chunks: Uint8Array[] = [];
+  let seen = "";
+  const upgraded = () => seen.startsWith("HTTP/1.1 101 ") && seen.includes("\r\n\r\n");
+  const waiter = new Waiter(() => JSON.stringify(seen));
+  // A reset after the response ends the reading too: what came is what counts.
+  const reader = new SocketReader(conn, waiter, {
+    onBytes: (chunk) => {
+      chunks.push(chunk.slice());
+      seen += new TextDecoder().decode(chunk);
+      if (upgraded()) reader.stop();
+    },
+  });
   try {
     await writeAllTo(conn, request);
-    const chunks: Uint8Array[] = [];
-    await within(
-      (async () => {
-        const buffer = new Uint8Array(64 * 1024);
-        try {
-          let seen = "";
-          while (true) {
-            const n = await conn.read(buffer);
-            if (n === null) return;
-            chunks.push(buffer.slice(0, n));
-            seen += new TextDecoder().decode(buffer.subarray(0, n));
-            if (seen.startsWith("HTTP/1.1 101 ") && seen.includes("\r\n\r\n")) return;
-          }
-        } catch {
-          // A reset after the response: what came is what counts.
-        }
-      })(),
-      "the server to answer and close",
-      EVENT_TIMEOUT_MS,
-    );
-    const text = new TextDecoder().decode(
-      chunks.reduce((all, c) => {
-        const out = new Uint8Array(all.length + c.length);
-        out.set(all);
-        out.set(c, all.length);
-        return out;
-      }, new Uint8Array(0)),
-    );
+    await waiter.until(() => waiter.ended || upgraded(), "the server to answer and close");
+    const text = new TextDecoder().decode(concat(...chunks));
     const end = text.indexOf("\r\n\r\n");
     const head = end === -1 ? text : text.slice(0, end);
     const [statusLine, ...lines] = head.split("\r\n");
@@ -105,11 +136,8 @@ export async function rawRequest(
       body: end === -1 ? "" : text.slice(end + 4),
     };
   } finally {
-    try {
-      conn.close();
-    } catch {
-      // Closed already.
-    }
+    closeQuietly(conn);
+    await reader.finished;
   }
 }
 
@@ -135,13 +163,19 @@ export class FakeSocket {
   /** Every line the page sent, in order. */
   readonly lines: string[] = [];
   #cursor = 0;
-  #wake: (() => void) | undefined;
-  #ended = false;
-  readonly #reading: Promise<void>;
+  readonly #waiter = new Waiter(() => `it sent ${JSON.stringify(this.lines)}`);
+  readonly #reader: SocketReader;
 
   constructor(conn: Deno.Conn) {
     this.#conn = conn;
-    this.#reading = this.#read();
+    const decoder = new WebSocketDecoder();
+    this.#reader = new SocketReader(conn, this.#waiter, {
+      onBytes: (chunk) => {
+        for (const line of decoder.push(chunk)) {
+          if (line !== REFUSED_LINE) this.lines.push(line);
+        }
+      },
+    });
   }
 
   /**
@@ -161,51 +195,19 @@ export class FakeSocket {
    */
   async waitForLine(wanted: string): Promise<string[]> {
     const from = this.#cursor;
-    await within(
-      (async () => {
-        while (true) {
-          const at = this.lines.indexOf(wanted, this.#cursor);
-          if (at !== -1) {
-            this.#cursor = at + 1;
-            return;
-          }
-          if (this.#ended) throw new Error(`The page closed before sending ${wanted}`);
-          await new Promise<void>((resolve) => this.#wake = resolve);
-        }
-      })(),
-      `the page to send ${JSON.stringify(wanted)} (it sent ${JSON.stringify(this.lines)})`,
-      EVENT_TIMEOUT_MS,
-    );
+    await this.#waiter.until(() => {
+      const at = this.lines.indexOf(wanted, this.#cursor);
+      if (at === -1) return false;
+      this.#cursor = at + 1;
+      return true;
+    }, `the page to send ${JSON.stringify(wanted)}`);
     return this.lines.slice(from, this.#cursor);
   }
 
   /** Closes the connection and waits for its reader. */
   async close(): Promise<void> {
-    try {
-      this.#conn.close();
-    } catch {
-      // Closed already.
-    }
-    await this.#reading;
-  }
-
-  async #read(): Promise<void> {
-    const decoder = new WebSocketDecoder();
-    const buffer = new Uint8Array(64 * 1024);
-    try {
-      while (true) {
-        const n = await this.#conn.read(buffer);
-        if (n === null) break;
-        for (const line of decoder.push(buffer.subarray(0, n))) {
-          if (line !== REFUSED_LINE) this.lines.push(line);
-        }
-        this.#wake?.();
-      }
-    } catch {
-      // Closed by close(), or by the browser.
-    }
-    this.#ended = true;
-    this.#wake?.();
+    closeQuietly(this.#conn);
+    await this.#reader.finished;
   }
 }
 
@@ -219,8 +221,10 @@ export class FakeChat implements AsyncDisposable {
   readonly #listener: Deno.TcpListener;
   readonly #gate: WebGate;
   readonly #sockets: FakeSocket[] = [];
+  /** The sockets whose handshake is answered, in order. */
+  readonly #answered: FakeSocket[] = [];
   #taken = 0;
-  #wake: (() => void) | undefined;
+  readonly #waiter = new Waiter(() => `${this.#sockets.length} sockets`);
   readonly #accepting: Promise<void>;
 
   /**
@@ -235,7 +239,7 @@ export class FakeChat implements AsyncDisposable {
       html: pageHtml({ lang, maxLineBytes: 8192 }),
       addr: this.#listener.addr,
     });
-    this.#accepting = this.#accept();
+    this.#accepting = acceptEach(this.#listener, (conn) => this.#accept(conn));
   }
 
   /**
@@ -243,17 +247,12 @@ export class FakeChat implements AsyncDisposable {
    *
    * @returns The socket, its handshake answered.
    */
-  nextSocket(): Promise<FakeSocket> {
-    return within(
-      (async () => {
-        while (this.#sockets.length <= this.#taken) {
-          await new Promise<void>((resolve) => this.#wake = resolve);
-        }
-        return this.#sockets[this.#taken++];
-      })(),
+  async nextSocket(): Promise<FakeSocket> {
+    await this.#waiter.until(
+      () => this.#answered.length > this.#taken,
       "the page to open its WebSocket",
-      EVENT_TIMEOUT_MS,
     );
+    return this.#answered[this.#taken++];
   }
 
   /** @inheritdoc */
@@ -265,19 +264,14 @@ export class FakeChat implements AsyncDisposable {
     await this.#gate.finished();
   }
 
-  async #accept(): Promise<void> {
-    while (true) {
-      let conn: Deno.Conn;
-      try {
-        conn = await this.#listener.accept();
-      } catch {
-        return;
-      }
-      this.#gate.accept(conn, (upgraded, upgrade) => {
-        const socket = new FakeSocket(upgraded);
-        this.#sockets.push(socket);
-        void writeAllTo(upgraded, upgrade.response).then(() => this.#wake?.(), () => {});
-      });
-    }
+  #accept(conn: Deno.Conn): void {
+    this.#gate.accept(conn, (upgraded, upgrade) => {
+      const socket = new FakeSocket(upgraded);
+      this.#sockets.push(socket);
+      void writeAllTo(upgraded, upgrade.response).then(() => {
+        this.#answered.push(socket);
+        this.#waiter.notify();
+      }, () => {});
+    });
   }
 }

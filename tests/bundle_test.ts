@@ -1,6 +1,6 @@
 import { assertEquals } from "@std/assert";
 import { userText } from "../lib/catalog/user_text.ts";
-import { Child, ROOT, startServer } from "./_helpers.ts";
+import { Child, ROOT, startServerProcess } from "./_helpers.ts";
 
 const ko = userText("ko");
 
@@ -22,7 +22,7 @@ Deno.test("the bundled file runs a server and a client (deno run --allow-net onl
     // Run from the temporary directory: no deno.json, no node_modules, one file.
     const run = (args: string[]) =>
       new Child(Deno.execPath(), ["run", "--allow-net", bundle, ...args], { cwd: dir });
-    const { child: server, port } = await startServer([], run);
+    const { child: server, port } = await startServerProcess([], run);
     await using _server = server;
     await using alice = run(["client", "--port", String(port), "--nick", "alice"]);
     await alice.stdout.waitFor(ko.connected);

@@ -1,7 +1,7 @@
 import { assert, assertEquals } from "@std/assert";
 import { userText } from "../lib/catalog/user_text.ts";
 import { DENORT_UNREACHABLE_MESSAGE, isDenortDownloadFailure } from "../scripts/compile.ts";
-import { Child, ROOT, startServer } from "./_helpers.ts";
+import { Child, ROOT, startServerProcess } from "./_helpers.ts";
 
 const ko = userText("ko");
 const decoder = new TextDecoder();
@@ -71,7 +71,7 @@ Deno.test(
       const build = await runCompileScript(binary);
       assertEquals(build.code, 0, decoder.decode(build.stderr));
       const run = (args: string[]) => new Child(binary, args, { cwd: dir });
-      const { child: server, port } = await startServer([], run);
+      const { child: server, port } = await startServerProcess([], run);
       await using _server = server;
       await using alice = run(["client", "--port", String(port), "--nick", "alice"]);
       await alice.stdout.waitFor(ko.connected);

@@ -11,8 +11,7 @@ import {
   assertNotEquals,
   assertStringIncludes,
 } from "@std/assert";
-import { TextLineStream } from "@std/streams/text-line-stream";
-import { type Child, spawnMain, startServer as startServerProcess } from "./_helpers.ts";
+import { announcedPort, type Child, spawnMain, startServerProcess } from "./_helpers.ts";
 import { LineClient } from "./_server_helpers.ts";
 import { getRequest, rawRequest } from "./_web_helpers.ts";
 import { userText } from "../lib/catalog/user_text.ts";
@@ -41,104 +40,12 @@ async function runMain(
   };
 }
 
-/** A `main.ts server` child, stopped with SIGTERM at the end of the scope. */
-class ServerProcess implements AsyncDisposable {
-  readonly child: Deno.ChildProcess;
-  /** Every stdout line so far. */
-  readonly lines: string[] = [];
-  #stderr: Promise<string>;
-  #reading: Promise<void>;
-  #changed: (() => void) | undefined;
-  #ended = false;
-  #terminated = false;
-
-  constructor(args: string[]) {
-    const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", ...PERMISSIONS, "main.ts", "server", ...args],
-      cwd: ROOT,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-      env: { NO_COLOR: "1" },
-    }).spawn();
-    this.child = child;
-    this.#stderr = new Response(child.stderr).text();
-    this.#reading = (async () => {
-      const lines = child.stdout
-        .pipeThrough(new TextDecoderStream())
-        .pipeThrough(new TextLineStream());
-      for await (const line of lines) {
-        this.lines.push(line);
-        this.#changed?.();
-      }
-      this.#ended = true;
-      this.#changed?.();
-    })();
-  }
-
-  /** Waits for a stdout line that matches and returns it. */
-  async waitForLine(pattern: RegExp, timeoutMs = STARTUP_TIMEOUT_MS): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    while (true) {
-      const line = this.lines.find((l) => pattern.test(l));
-      if (line !== undefined) return line;
-      if (this.#ended) throw new Error(`The server ended before printing ${pattern}`);
-      const remaining = deadline - Date.now();
-      if (remaining <= 0) throw new Error(`Timed out waiting for ${pattern}`);
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      await new Promise<void>((resolve) => {
-        this.#changed = resolve;
-        timer = setTimeout(resolve, remaining);
-      });
-      clearTimeout(timer);
-      this.#changed = undefined;
-    }
-  }
-
-  /** Waits for the startup lines and returns the announced port. */
-  async port(): Promise<number> {
-    const line = await this.waitForLine(/에서 실행 중입니다\.$|^Server running on /);
-    const match = line.match(/:(\d+)(에서 실행 중입니다\.|\.)$/);
-    assert(match !== null, `a port in ${JSON.stringify(line)}`);
-    return Number(match[1]);
-  }
-
-  /** Sends SIGTERM, once: a second signal after the server removed its handlers would kill it. */
-  terminate(): void {
-    if (this.#terminated) return;
-    this.#terminated = true;
-    try {
-      this.child.kill("SIGTERM");
-    } catch {
-      // Already exited.
-    }
-  }
-
-  /** Sends SIGTERM (once) and waits for the exit status and all output. */
-  async stop(): Promise<{ status: Deno.CommandStatus; stderr: string }> {
-    this.terminate();
-    const status = await this.child.status;
-    await this.#reading;
-    return { status, stderr: await this.#stderr };
-  }
-
-  /** The child's output, for a failure message. */
-  async describe(): Promise<string> {
-    const { stderr } = await this.stop();
-    return `stdout:\n${this.lines.join("\n")}\nstderr:\n${stderr}`;
-  }
-
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.stop();
-  }
-}
-
-/** Runs `fn`; when it throws, adds the child's output to the error. */
-async function withOutput(server: ServerProcess, fn: () => Promise<void>): Promise<void> {
+/** Runs `fn`; when it throws, prints the child's output. */
+async function withOutput(child: Child, fn: () => Promise<void>): Promise<void> {
   try {
     await fn();
   } catch (error) {
-    console.error(await server.describe());
+    console.error(child.describe());
     throw error;
   }
 }
@@ -147,12 +54,12 @@ Deno.test({
   name: "main server --port 0 announces its real port and people can chat over TCP",
   timeout: 30_000,
   fn: async () => {
-    await using server = new ServerProcess(["--port", "0"]);
-    await withOutput(server, async () => {
-      const port = await server.port();
+    await using server = await startServerProcess([], undefined, STARTUP_TIMEOUT_MS);
+    const { child, port } = server;
+    await withOutput(child, async () => {
       assertNotEquals(port, 0);
-      await server.waitForLine(/^클라이언트 연결을 기다리는 중\.\.\.$/);
-      assertEquals(server.lines.slice(0, 3), [
+      await child.stdout.waitFor(/^클라이언트 연결을 기다리는 중\.\.\.$/, STARTUP_TIMEOUT_MS);
+      assertEquals(child.stdout.lines.slice(0, 3), [
         `서버가 127.0.0.1:${port}에서 실행 중입니다.`,
         "채팅 모드 · 이 컴퓨터에서만 접속할 수 있습니다 (다른 컴퓨터에 열려면 --host 0.0.0.0)",
         "클라이언트 연결을 기다리는 중...",
@@ -170,15 +77,22 @@ Deno.test({
       await alice.waitClosed();
       await alice.close();
       await bob.waitFor("alice님이 퇴장하셨습니다.");
-      // The console has a timestamped line for each event.
-      await server.waitForLine(
+      // The console has a timestamped line for each event (in any order).
+      await child.stdout.seen(
         /^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\] \[lobby\] alice> 안녕, nc로 왔어요$/,
+        STARTUP_TIMEOUT_MS,
       );
       // A whisper is logged as sent, never with what it said.
-      await server.waitForLine(/^\[[^\]]+\] 귓속말: 밥 → alice$/);
-      await server.waitForLine(/^\[[^\]]+\] 닉네임 설정: 127\.0\.0\.1:\d+ → 밥$/);
-      await server.waitForLine(/^\[[^\]]+\] 연결 종료: 127\.0\.0\.1:\d+ \(alice\) - 종료$/);
-      assert(!server.lines.some((line) => line.includes("비밀 이야기")), "whisper text logged");
+      await child.stdout.seen(/^\[[^\]]+\] 귓속말: 밥 → alice$/, STARTUP_TIMEOUT_MS);
+      await child.stdout.seen(
+        /^\[[^\]]+\] 닉네임 설정: 127\.0\.0\.1:\d+ → 밥$/,
+        STARTUP_TIMEOUT_MS,
+      );
+      await child.stdout.seen(
+        /^\[[^\]]+\] 연결 종료: 127\.0\.0\.1:\d+ \(alice\) - 종료$/,
+        STARTUP_TIMEOUT_MS,
+      );
+      assert(!child.stdout.has((line) => line.includes("비밀 이야기")), "whisper text logged");
     });
   },
 });
@@ -187,18 +101,17 @@ Deno.test({
   name: "main server exits 0 on SIGTERM after telling connected clients",
   timeout: 30_000,
   fn: async () => {
-    await using server = new ServerProcess(["--port", "0"]);
-    await withOutput(server, async () => {
-      const port = await server.port();
+    await using server = await startServerProcess([], undefined, STARTUP_TIMEOUT_MS);
+    const { child, port } = server;
+    await withOutput(child, async () => {
       await using alice = await LineClient.connect(port);
       await alice.join("alice");
-      server.terminate();
+      child.kill("SIGTERM");
       assertEquals(await alice.waitClosed(), ["서버가 종료됩니다."]);
       await alice.close();
-      const { status, stderr } = await server.stop();
-      assertEquals(status.code, 0);
-      assertEquals(stderr, "");
-      assert(server.lines.includes("서버를 종료합니다..."));
+      assertEquals((await child.exit(STARTUP_TIMEOUT_MS)).code, 0);
+      assertEquals(child.stderr.lines, []);
+      assert(child.stdout.lines.includes("서버를 종료합니다..."));
     });
   },
 });
@@ -207,9 +120,9 @@ Deno.test({
   name: "main server in the C form 'server 0 -e -b' echoes each line to every client",
   timeout: 30_000,
   fn: async () => {
-    await using server = new ServerProcess(["0", "-e", "-b"]);
-    await withOutput(server, async () => {
-      const port = await server.port();
+    await using child = spawnMain(["server", "0", "-e", "-b"]);
+    await withOutput(child, async () => {
+      const port = await announcedPort(child, STARTUP_TIMEOUT_MS);
       await using a = await LineClient.connect(port);
       await using b = await LineClient.connect(port);
       await b.send("b is here");
@@ -226,11 +139,11 @@ Deno.test({
   name: "main server --lang en announces itself in English",
   timeout: 30_000,
   fn: async () => {
-    await using server = new ServerProcess(["--port", "0", "--lang", "en"]);
-    await withOutput(server, async () => {
-      const port = await server.port();
-      await server.waitForLine(/^Waiting for clients\.\.\.$/);
-      assertEquals(server.lines.slice(0, 3), [
+    await using server = await startServerProcess(["--lang", "en"], undefined, STARTUP_TIMEOUT_MS);
+    const { child, port } = server;
+    await withOutput(child, async () => {
+      await child.stdout.waitFor(/^Waiting for clients\.\.\.$/, STARTUP_TIMEOUT_MS);
+      assertEquals(child.stdout.lines.slice(0, 3), [
         `Server running on 127.0.0.1:${port}.`,
         "chat mode · this machine only (--host 0.0.0.0 opens it to other machines)",
         "Waiting for clients...",

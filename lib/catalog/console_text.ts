@@ -94,6 +94,8 @@ const KO_REASONS: Record<CloseReason, string> = {
   opPassword: "운영자 비밀번호 3회 틀림",
   passwordLockout: "이 주소의 비밀번호 오답이 너무 많음",
   evicted: "서버가 가득 차 입장 전 연결이 자리를 내줌",
+  accountPassword: "계정 비밀번호 틀림",
+  reclaimed: "새 로그인이 닉네임을 가져감",
   unavailable: "채팅 사용 불가",
   shutdown: "서버 종료",
 };
@@ -117,6 +119,8 @@ const EN_REASONS: Record<CloseReason, string> = {
   opPassword: "wrong operator password three times",
   passwordLockout: "too many wrong passwords from the address",
   evicted: "server full: gave its place before joining",
+  accountPassword: "wrong account password",
+  reclaimed: "nickname claimed by a new login",
   unavailable: "chat unavailable",
   shutdown: "shutdown",
 };

@@ -77,10 +77,14 @@ export interface UserText {
   /** The server failed on this connection and closes it. */
   readonly internalError: string;
   readonly cannotKickSelf: string;
-  banAdded(nick: string, address: string, minutes: number): string;
+  /** `/ban` done; `nickname`: the user's registered nickname too. */
+  banAdded(nick: string, address: string, minutes: number, nickname?: boolean): string;
   unbanned(address: string): string;
   notBanned(address: string): string;
-  bans(entries: readonly { address: string; minutesLeft: number | undefined }[]): string;
+  /** `/bans`: addresses, and registered nicknames (`nickname`). */
+  bans(
+    entries: readonly { name: string; nickname: boolean; minutesLeft: number | undefined }[],
+  ): string;
   readonly noBans: string;
   roomInvalid(maxChars: number): string;
   roomsFull(max: number): string;
@@ -91,6 +95,42 @@ export interface UserText {
   readonly available: string;
   /** A step could not be done and was dropped (a newcomer is turned away). */
   readonly tryAgainLater: string;
+  // --- Accounts ---
+  /** The prompt of a registered nickname's password. */
+  accountPrompt(nick: string): string;
+  /** `/password` alone: the current password. */
+  readonly currentPasswordPrompt: string;
+  /** `/password` alone: the new one. */
+  readonly newPasswordPrompt: string;
+  /** The header of a catch-up: `total` lines came since the user left. */
+  catchUp(total: number): string;
+  /** After the catch-up's header: the oldest `skipped` of them are not shown. */
+  catchUpSkipped(skipped: number): string;
+  registered(nick: string): string;
+  alreadyRegistered(nick: string): string;
+  readonly notRegistered: string;
+  passwordTooShort(minChars: number): string;
+  passwordTooLong(maxBytes: number): string;
+  readonly passwordChanged: string;
+  readonly passwordChangeCancelled: string;
+  unregistered(nick: string): string;
+  /** A wrong account password; the `failures`-th in one connection closes it (`closing`). */
+  accountWrong(nick: string, failures: number, closing: boolean): string;
+  /** Too many wrong passwords from the address; `closing` at login. */
+  passwordLocked(closing: boolean): string;
+  nicknameRegistered(nick: string): string;
+  nicknameBanned(nick: string): string;
+  readonly nicknameReclaimed: string;
+  reclaimRefused(nick: string): string;
+  whisperHeld(nick: string): string;
+  whisperHeldFull(nick: string, max: number): string;
+  readonly deopped: string;
+  deoppedBy(by: string): string;
+  deopDone(nick: string): string;
+  readonly notAnOperator: string;
+  notOperator(nick: string): string;
+  nickUnbanned(nick: string): string;
+  nickNotBanned(nick: string): string;
 }
 
 const ko: UserText = {
@@ -170,18 +210,18 @@ const ko: UserText = {
   banned: "이 서버에서 차단되었습니다.",
   internalError: "서버 오류로 연결을 종료합니다.",
   cannotKickSelf: "자기 자신은 강퇴할 수 없습니다.",
-  banAdded: (nick, address, minutes) =>
-    minutes === 0
-      ? `${nick}님(${address})을 해제할 때까지 차단했습니다.`
-      : `${nick}님(${address})을 ${minutes}분 동안 차단했습니다.`,
+  banAdded: (nick, address, minutes, nickname) =>
+    `${nick}님(${address})${nickname ? "과 그 닉네임" : ""}을 ${
+      minutes === 0 ? "해제할 때까지" : `${minutes}분 동안`
+    } 차단했습니다.`,
   unbanned: (address) => `${address}의 차단을 풀었습니다.`,
   notBanned: (address) => `${address}는 차단되어 있지 않습니다.`,
   bans: (entries) =>
     `차단 목록: ${
       entries.map((e) =>
-        e.minutesLeft === undefined
-          ? `${e.address} (해제할 때까지)`
-          : `${e.address} (${e.minutesLeft}분 남음)`
+        `${e.name} (${e.nickname ? "닉네임, " : ""}${
+          e.minutesLeft === undefined ? "해제할 때까지" : `${e.minutesLeft}분 남음`
+        })`
       ).join(", ")
     }`,
   noBans: "차단된 주소가 없습니다.",
@@ -192,6 +232,44 @@ const ko: UserText = {
   unavailable: "지금은 채팅을 사용할 수 없습니다. 입력한 내용은 다시 연결되면 전송됩니다.",
   available: "채팅을 다시 사용할 수 있습니다.",
   tryAgainLater: "채팅을 잠시 사용할 수 없습니다. 잠시 후 다시 시도하세요.",
+  accountPrompt: (nick) => `${nick}의 비밀번호를 입력하세요:`,
+  currentPasswordPrompt: "현재 비밀번호를 입력하세요:",
+  newPasswordPrompt: "새 비밀번호를 입력하세요:",
+  catchUp: (total) => `-- 나간 뒤 메시지 ${total}개 --`,
+  catchUpSkipped: (skipped) => `-- 그중 앞의 ${skipped}개는 보관되어 있지 않습니다 --`,
+  registered: (nick) =>
+    `${nick} 닉네임을 등록했습니다. 이제 이 닉네임으로 접속하면 비밀번호를 묻습니다.`,
+  alreadyRegistered: (nick) => `${nick} 닉네임은 이미 등록되어 있습니다.`,
+  notRegistered: "이 닉네임으로 로그인해 있지 않습니다. 등록하려면: /register 비밀번호",
+  passwordTooShort: (min) => `비밀번호는 ${min}자 이상이어야 합니다.`,
+  passwordTooLong: (max) => `비밀번호가 너무 깁니다 (최대 ${max}바이트).`,
+  passwordChanged: "비밀번호를 바꿨습니다.",
+  passwordChangeCancelled: "비밀번호를 바꾸지 않았습니다.",
+  unregistered: (nick) => `${nick} 닉네임의 등록을 해제했습니다.`,
+  accountWrong: (nick, failures, closing) =>
+    closing
+      ? `비밀번호가 ${failures}번 틀려 연결을 종료합니다.`
+      : `${nick}의 비밀번호가 틀렸습니다.`,
+  passwordLocked: (closing) =>
+    `이 주소에서 비밀번호를 너무 많이 틀렸습니다. 1분 뒤에 다시 시도하세요.${
+      closing ? " 연결을 종료합니다." : ""
+    }`,
+  nicknameRegistered: (nick) =>
+    `${nick}은(는) 등록된 닉네임입니다. 그 닉네임으로 접속해 비밀번호를 입력해야 쓸 수 있습니다.`,
+  nicknameBanned: (nick) => `${nick} 닉네임은 차단되었습니다.`,
+  nicknameReclaimed: "다른 곳에서 이 닉네임으로 로그인하여 연결을 종료합니다.",
+  reclaimRefused: (nick) =>
+    `${nick} 닉네임은 다른 서버에서 사용 중입니다. 그 연결이 끝난 뒤 다시 로그인하세요.`,
+  whisperHeld: (nick) => `${nick}님은 접속해 있지 않습니다. 로그인하면 귓속말을 전해 드립니다.`,
+  whisperHeldFull: (nick, max) =>
+    `${nick}님에게 전할 귓속말이 이미 ${max}개 쌓여 있어 이 귓속말은 보관하지 않았습니다.`,
+  deopped: "더 이상 운영자가 아닙니다.",
+  deoppedBy: (by) => `${by}님이 운영자 권한을 해제했습니다.`,
+  deopDone: (nick) => `${nick}님은 더 이상 운영자가 아닙니다.`,
+  notAnOperator: "운영자가 아닙니다.",
+  notOperator: (nick) => `${nick}님은 운영자가 아닙니다.`,
+  nickUnbanned: (nick) => `${nick} 닉네임의 차단을 풀었습니다.`,
+  nickNotBanned: (nick) => `${nick} 닉네임은 차단되어 있지 않습니다.`,
 };
 
 const en: UserText = {
@@ -265,18 +343,18 @@ const en: UserText = {
   banned: "You are banned from this server.",
   internalError: "Server error. Closing the connection.",
   cannotKickSelf: "You cannot kick yourself.",
-  banAdded: (nick, address, minutes) =>
-    minutes === 0
-      ? `Banned ${nick} (${address}) until lifted.`
-      : `Banned ${nick} (${address}) for ${minutes} ${minutes === 1 ? "minute" : "minutes"}.`,
+  banAdded: (nick, address, minutes, nickname) =>
+    `Banned ${nick} (${address})${nickname ? " and the nickname" : ""} ${
+      minutes === 0 ? "until lifted" : `for ${minutes} ${minutes === 1 ? "minute" : "minutes"}`
+    }.`,
   unbanned: (address) => `Unbanned ${address}.`,
   notBanned: (address) => `${address} is not banned.`,
   bans: (entries) =>
     `Bans: ${
       entries.map((e) =>
-        e.minutesLeft === undefined
-          ? `${e.address} (until lifted)`
-          : `${e.address} (${e.minutesLeft} min left)`
+        `${e.name} (${e.nickname ? "nickname, " : ""}${
+          e.minutesLeft === undefined ? "until lifted" : `${e.minutesLeft} min left`
+        })`
       ).join(", ")
     }`,
   noBans: "No addresses are banned.",
@@ -287,6 +365,43 @@ const en: UserText = {
   unavailable: "The chat is unavailable for now; what you type is sent when it is back.",
   available: "The chat is available again.",
   tryAgainLater: "The chat is temporarily unavailable, try again shortly.",
+  accountPrompt: (nick) => `Password for ${nick}:`,
+  currentPasswordPrompt: "Current password:",
+  newPasswordPrompt: "New password:",
+  catchUp: (total) => `-- ${total} ${total === 1 ? "message" : "messages"} since you left --`,
+  catchUpSkipped: (skipped) =>
+    `-- the first ${skipped} of them ${skipped === 1 ? "is" : "are"} no longer kept --`,
+  registered: (nick) => `Registered ${nick}: from now on this nickname asks for its password.`,
+  alreadyRegistered: (nick) => `${nick} is already registered.`,
+  notRegistered: "You are not logged in to a registered nickname. To register: /register PASSWORD",
+  passwordTooShort: (min) => `A password needs at least ${min} characters.`,
+  passwordTooLong: (max) => `That password is too long (at most ${max} bytes).`,
+  passwordChanged: "Your password was changed.",
+  passwordChangeCancelled: "Your password was not changed.",
+  unregistered: (nick) => `${nick} is no longer registered.`,
+  accountWrong: (nick, failures, closing) =>
+    closing
+      ? `Wrong password, ${failures} times: closing the connection.`
+      : `Wrong password for ${nick}.`,
+  passwordLocked: (closing) =>
+    `Too many wrong passwords from your address: try again in a minute.${
+      closing ? " Closing the connection." : ""
+    }`,
+  nicknameRegistered: (nick) => `${nick} is registered: log in with it to use it.`,
+  nicknameBanned: (nick) => `The nickname ${nick} is banned.`,
+  nicknameReclaimed: "Your nickname was claimed by a new login.",
+  reclaimRefused: (nick) =>
+    `${nick} is in use on another server: log in again once that connection ends.`,
+  whisperHeld: (nick) => `${nick} is offline: your whisper will be delivered when they log in.`,
+  whisperHeldFull: (nick, max) =>
+    `${nick} is offline with ${max} whispers waiting already: yours was not kept.`,
+  deopped: "You are no longer an operator.",
+  deoppedBy: (by) => `${by} removed your operator status.`,
+  deopDone: (nick) => `${nick} is no longer an operator.`,
+  notAnOperator: "You are not an operator.",
+  notOperator: (nick) => `${nick} is not an operator.`,
+  nickUnbanned: (nick) => `Unbanned the nickname ${nick}.`,
+  nickNotBanned: (nick) => `The nickname ${nick} is not banned.`,
 };
 
 /** How long a ban lasts, in English: `for 5 minutes`, or `until the ban is lifted`. */

@@ -30,6 +30,7 @@ import type { Bans } from "./bans.ts";
 import type { Bus } from "./bus.ts";
 import type { Directory, Members, UserRef } from "./directory.ts";
 import {
+  type HistoryEvent,
   MAX_MEMBERS_ON_ENTRY,
   notice,
   type Removal,
@@ -39,6 +40,8 @@ import {
 } from "./events.ts";
 import { LocalBus } from "./local_bus.ts";
 import { LocalDirectory } from "./local_directory.ts";
+import { eventId } from "./event_id.ts";
+import { MemoryStore } from "./memory_store.ts";
 import { LocalPasswordAttempts, type PasswordAttempts } from "./password_attempts.ts";
 import { PasswordGate } from "./password_gate.ts";
 import { Room } from "./room.ts";
@@ -49,7 +52,21 @@ import {
   normalizeRoomName,
   roomKey,
 } from "./room_name.ts";
+import type { Account, HistorySince, Store } from "./store.ts";
 import type { User } from "./user.ts";
+
+/**
+ * The most lines of a catch-up: older ones are counted as skipped (and the
+ * user's output limit may cut it further: see {@linkcode CATCH_UP_OUTBOX_SHARE}).
+ */
+export const MAX_CATCH_UP_EVENTS = 1000;
+
+/**
+ * A catch-up takes at most this share of the user's output limit (the newest lines
+ * that fit; the rest are counted as skipped): the user must not be dropped for
+ * being sent what it missed, with held whispers and its room's traffic still to come.
+ */
+export const CATCH_UP_OUTBOX_SHARE = 1 / 4;
 
 /** The chat's settings; the server's options module gives every default. */
 export interface ChatConfig {
@@ -94,6 +111,11 @@ export type BugReport = (error: unknown, peer: string | undefined) => void;
 export interface ChatOptions {
   /** A cluster to share the chat with. @default {this process alone} */
   cluster?: ChatCluster;
+  /**
+   * What the chat remembers (accounts, bans, topics, history by id).
+   * @default {a MemoryStore: nothing survives the process}
+   */
+  store?: Store;
   /** The console, when it wants to know. @default {undefined} */
   observer?: ChatObserver;
   /**
@@ -130,6 +152,8 @@ export class Chat {
   readonly bus: Bus;
   /** Where users are. */
   readonly directory: Directory;
+  /** What the chat remembers. */
+  readonly store: Store;
   /** The server password check, when there is one. */
   readonly password: PasswordCheck | undefined;
   /** The operator password check, when there is one. */
@@ -158,6 +182,7 @@ export class Chat {
   constructor(config: ChatConfig, options: ChatOptions = {}) {
     this.config = config;
     this.reportBug = options.reportBug ?? rethrow;
+    this.store = options.store ?? new MemoryStore();
     this.bus = options.cluster?.bus ?? new LocalBus(config.historyLimit);
     this.directory = options.cluster?.directory ?? new LocalDirectory(() => this.#rooms.values());
     this.observer = options.observer;
@@ -234,6 +259,43 @@ export class Chat {
     return whenReady(this.directory.claim(user), (claimed) => {
       if (claimed) this.#users.add(user);
       return then(claimed);
+    });
+  }
+
+  /**
+   * Registers the nickname of a user who logged in to its account, whoever holds
+   * it. A holder on this server (a dead laptop, a stalled socket, a second device)
+   * is told why and closed, and the user takes its place in its room: nobody there
+   * sees a leave or a join.
+   *
+   * @param user A user whose password was right.
+   * @param then Gets `false` when the nickname is held where it cannot be taken
+   *   from (another server of a cluster).
+   * @returns When `then` is done.
+   */
+  login(user: User, then: (claimed: boolean) => Step): Step {
+    return whenReady(this.directory.takeOver(user), ({ claimed, ghost }) => {
+      if (!claimed) return then(false);
+      this.#users.add(user);
+      if (ghost !== undefined) this.#handOver(ghost, user);
+      return then(true);
+    });
+  }
+
+  /**
+   * Tells whether a nickname may be taken and how: banned, or registered.
+   *
+   * @param key The nickname's key (`nicknameKey()`).
+   * @param then Gets whether the nickname is banned, and its account if it has one.
+   * @returns When `then` is done.
+   */
+  nicknameStatus(
+    key: string,
+    then: (banned: boolean, account: Account | undefined) => Step,
+  ): Step {
+    return whenReady(this.store.bans(), (bans) => {
+      const banned = bans.some((ban) => ban.kind === "nickname" && ban.target === key);
+      return whenReady(this.store.account(key), (account) => then(banned, account));
     });
   }
 
@@ -325,12 +387,17 @@ export class Chat {
    * sees the joined notice; then `greet` runs; then the user gets the topic and the
    * room's members. The room the user leaves sees where it went.
    *
+   * With `since` (the id of the last message the user had in this room: a login,
+   * a resume) the user gets what it missed (`catchUp`) instead of the history,
+   * when the id is known here.
+   *
    * @param user The user.
    * @param typedName The room's name as typed (`#math` and `Math` are `math`).
    * @param greet Runs right after the joined notice (the welcome of a first join).
+   * @param since The id of the last message the user had in this room.
    * @returns When the user is in the room (at once on one server).
    */
-  enter(user: User, typedName: string, greet?: () => void): Step {
+  enter(user: User, typedName: string, greet?: () => void, since?: string): Step {
     const name = normalizeRoomName(typedName);
     if (!isValidRoomName(name)) {
       user.send(notice({ code: "roomInvalid", maxChars: MAX_ROOM_NAME_CHARS }));
@@ -356,19 +423,11 @@ export class Chat {
         entered = whenReady(
           room.opened,
           () =>
-            whenReady(this.bus.history(room.key, this.config.historyLimit), (read) => {
-              try {
-                if (user.gone) return;
-                if (read.events.length > 0) {
-                  user.send({ type: "history", room: room.name, events: read.events });
-                }
-                room.add(user);
-                this.directory.changed(user);
-                user.send({ type: "room", room: room.name });
-                this.#announce(user, room, greet);
-              } finally {
-                read.resume();
-              }
+            this.#firstLines(user, room, since, () => {
+              room.add(user);
+              this.directory.changed(user);
+              user.send({ type: "room", room: room.name });
+              this.#announce(user, room, greet);
             }),
         );
       } catch (error) {
@@ -378,6 +437,28 @@ export class Chat {
       if (entered instanceof Promise) return entered.finally(() => this.#entered(room));
       this.#entered(room);
       return;
+    });
+  }
+
+  /**
+   * Welcomes a user who took over a ghost's place in its room (see
+   * {@linkcode Chat.login}): what it missed there (with `since`) or the room's
+   * history, the room, `greet`, the topic and the members, and no joined notice:
+   * for the room the user never left.
+   *
+   * @param user The user, in the ghost's room.
+   * @param greet The welcome.
+   * @param since The id of the last message the user's client showed in that room.
+   * @returns When done (at once on one server).
+   */
+  rejoin(user: User, greet: () => void, since?: string): Step {
+    const room = user.room;
+    if (room === undefined) return;
+    return this.#firstLines(user, room, since, () => {
+      user.send({ type: "room", room: room.name });
+      greet();
+      if (room.topic !== undefined) user.send({ type: "topic", room: room.name, text: room.topic });
+      this.#tellMembers(user, room);
     });
   }
 
@@ -392,6 +473,8 @@ export class Chat {
   leave(user: User, how: "left" | "quiet" | { movedTo: string } | Removal): void {
     const room = user.room;
     if (room === undefined) return;
+    // Leaving the chat (not moving): a logged-in user catches up from here next time.
+    if (typeof how !== "object" || !("movedTo" in how)) this.#recordLastSeen(user, room);
     room.remove(user);
     const time = Date.now();
     const nick = user.nickname;
@@ -459,6 +542,79 @@ export class Chat {
     }));
   }
 
+  /**
+   * Sends a user entering a room its first lines: what it missed since `since` when
+   * the store knows that id, else the room's history; then runs `then` (which makes
+   * it a member). The room's later events wait meanwhile, so that none is missed or
+   * shown twice.
+   */
+  #firstLines(user: User, room: Room, since: string | undefined, then: () => void): Step {
+    return whenReady(this.bus.history(room.key, this.config.historyLimit), (read) => {
+      let step: Step;
+      try {
+        const caught: MaybePromise<HistorySince | undefined> = since === undefined
+          ? undefined
+          : this.store.historySince(room.key, since, MAX_CATCH_UP_EVENTS);
+        step = whenReady(caught, (caughtUp) => {
+          if (user.gone) return;
+          if (caughtUp?.known === true) {
+            user.send(catchUp(room.name, caughtUp, user.outbox.limitBytes * CATCH_UP_OUTBOX_SHARE));
+          } else if (read.events.length > 0) {
+            user.send({ type: "history", room: room.name, events: read.events });
+          }
+          then();
+        });
+      } catch (error) {
+        read.resume();
+        throw error;
+      }
+      if (step instanceof Promise) return step.finally(() => read.resume());
+      read.resume();
+      return;
+    });
+  }
+
+  /**
+   * A new login takes the place of a ghost of its account: in its room first (so
+   * the room never empties and nobody is told), then the ghost is told and closed.
+   */
+  #handOver(ghost: User, user: User): void {
+    const room = ghost.room;
+    if (room !== undefined) {
+      room.add(user);
+      room.remove(ghost);
+    }
+    this.#users.delete(ghost);
+    ghost.reclaimed();
+    ghost.gone = true;
+    this.#detach(this.directory.changed(user));
+  }
+
+  /**
+   * Records where a logged-in user leaves the chat from: its room and the last
+   * message it was sent there (before any message this server showed in the room:
+   * the store's last one, `<epoch>.0` when the room never had one).
+   */
+  #recordLastSeen(user: User, room: Room): void {
+    if (!user.loggedIn) return;
+    const key = user.account!;
+    const time = Date.now();
+    const record = (id: string): Step =>
+      whenReady(this.store.setLastSeen(key, { room: room.name, id, time }), () => {});
+    try {
+      const lastId = room.lastId;
+      this.#detach(
+        lastId !== undefined
+          ? record(lastId)
+          : whenReady(this.store.history(room.key, 0), ({ lastSeq }) =>
+            record(eventId(this.store.epoch, lastSeq))),
+      );
+    } catch (error) {
+      // The user leaves all the same.
+      this.reportBug(error, undefined);
+    }
+  }
+
   /** Tells a newcomer who is in the room (completion and the page's list start right). */
   #tellMembers(user: User, room: Room): void {
     let members: MaybePromise<Members>;
@@ -523,6 +679,29 @@ export class Chat {
     this.#rooms.delete(room.key);
     this.bus.close(room.key);
   }
+}
+
+/**
+ * Makes the catch-up event: the newest of the events that fit in `budgetBytes`
+ * (an upper bound of their size on the wire), the others counted as skipped.
+ */
+function catchUp(room: string, read: HistorySince, budgetBytes: number): UserEvent {
+  const events: readonly HistoryEvent[] = read.events;
+  let first = events.length;
+  let bytes = 0;
+  while (first > 0) {
+    const event = events[first - 1];
+    // UTF-8 takes at most 3 bytes per UTF-16 unit; the rest covers time, id and markup.
+    bytes += (event.nick.length + event.text.length) * 3 + 96;
+    if (bytes > budgetBytes) break;
+    first--;
+  }
+  return {
+    type: "catchUp",
+    room,
+    events: first === 0 ? events : events.slice(first),
+    skipped: read.skipped + first,
+  };
 }
 
 function rethrow(error: unknown): never {

@@ -1,8 +1,14 @@
 /**
- * One connection's life in the chat, whatever carries it: the password and
- * nickname steps, flood control, and what each line means once joined. It talks
- * to its connection only through a {@linkcode Peer}, so it is tested with a fake
- * one and no socket.
+ * One connection's life in the chat, whatever carries it: the steps before joining
+ * (`password` → `nickname` → `account`, the last only for a registered nickname),
+ * flood control, and what each line means once joined. It talks to its connection
+ * only through a {@linkcode Peer}, so it is tested with a fake one and no socket.
+ *
+ * A login brings back what the account had: its nickname (taken from a ghost
+ * connection of its own if need be), its room with the lines it missed, its
+ * operator status and the whispers held for it. Every account password answer
+ * (at login, `/password`, `/unregister`) goes through the chat's per-address
+ * limiter, and the third wrong one in a connection closes it.
  *
  * @module
  */
@@ -14,19 +20,35 @@ import { UnavailableError } from "../util/errors.ts";
 import { LinePacer } from "../util/line_pacer.ts";
 import { type Step, whenReady } from "../util/maybe_async.ts";
 import { sanitizeText } from "../util/sanitize.ts";
+import { verifyPassword } from "../util/password_hash.ts";
 import type { Chat } from "./chat.ts";
-import type { CommandContext, CommandSession } from "./commands/command.ts";
+import type { AccountPrompt, CommandContext, CommandSession } from "./commands/command.ts";
 import { COMMANDS, findCommand } from "./commands/table.ts";
 import { type Notice, notice, type Removal, type RoomEvent, type UserEvent } from "./events.ts";
-import { isValidNickname, MAX_NICKNAME_CHARS, normalizeNickname } from "./nickname.ts";
+import { isValidNickname, MAX_NICKNAME_CHARS, nicknameKey, normalizeNickname } from "./nickname.ts";
 import { parseLine, words } from "./parse_line.ts";
-import { LOBBY } from "./room_name.ts";
+import { LOBBY, normalizeRoomName, roomKey } from "./room_name.ts";
+import { type Account, MAX_HELD_WHISPERS } from "./store.ts";
 import { User, type UserHost } from "./user.ts";
 
 /** The pause before closing after a wrong password, to slow down guessing. */
 export const WRONG_PASSWORD_DELAY_MS = 1_000;
 /** Wrong operator passwords one connection may send; the next one disconnects. */
 export const MAX_OP_PASSWORD_FAILURES = 2;
+/** Wrong account passwords one connection may send: the third closes it, saying why. */
+export const MAX_ACCOUNT_PASSWORD_FAILURES = 3;
+
+/**
+ * A pre-login line (password and nickname prompts only, matched exactly): the
+ * client wants each message line prefixed with its id (`@{id} alice> hi`).
+ */
+export const CLIENT_IDS_LINE = "/client ids";
+
+/**
+ * A pre-login line: enter ROOM after joining, catching up after message ID (the
+ * last one the client showed), instead of the room the server recorded.
+ */
+const RESUME_LINE = /^\/resume (\S+) (\S+)$/;
 
 /** What a session needs of its connection: the edge of one transport. */
 export interface Peer {
@@ -52,9 +74,29 @@ export interface Peer {
   end(reason: ChatReason): void;
   /** Closes the connection at once: its output is full (it stopped reading). */
   drop(): void;
+  /**
+   * From now on, writes each message and action line of this connection with its
+   * id (`/client ids`, before joining): a text connection takes the tagged form;
+   * JSON carries ids anyway.
+   */
+  useIds(): void;
 }
 
-type State = "password" | "nickname" | "chat" | "rejected" | "ended";
+/** Options for {@linkcode ChatSession}. */
+export interface ChatSessionOptions {
+  /**
+   * The room to enter once joined (a page that reconnects goes back to its room).
+   * @default {the room a logged-in user left from, else the lobby}
+   */
+  firstRoom?: string;
+  /**
+   * The id of the last message the client showed in `firstRoom`: it catches up
+   * from there. @default {the server's record for a logged-in user, else none}
+   */
+  since?: string;
+}
+
+type State = "password" | "nickname" | "account" | "chat" | "rejected" | "ended";
 
 /** A connection's chat state machine. */
 export class ChatSession implements UserHost, CommandSession {
@@ -67,26 +109,37 @@ export class ChatSession implements UserHost, CommandSession {
   /** Flood control, and the order of lines while one is still being handled. */
   #pacer: LinePacer;
   #opFailures = 0;
+  /** Wrong account passwords in this connection (reset by a login). */
+  #accountFailures = 0;
   /** Stops the chat's availability calls (set once joined). */
   #unwatch: (() => void) | undefined;
   #nicknameTimer: ReturnType<typeof setTimeout> | undefined;
   #delayTimer: ReturnType<typeof setTimeout> | undefined;
   /** Aborted when the connection ends (made when a password answer must wait). */
   #ending: AbortController | undefined;
+  /** The wait before a password answer is checked (the limiter's delay), and its end. */
+  #pauseTimer: ReturnType<typeof setTimeout> | undefined;
+  #pauseEnd: (() => void) | undefined;
+  /** The registered nickname whose password the `account` state waits for. */
+  #login: Account | undefined;
+  /** What takes the next chat line instead of the room (`/password` alone asks). */
+  #asking: ((answer: string) => Step) | undefined;
 
-  /** The room entered once the nickname is accepted. */
-  #firstRoom: string;
+  /** The room to enter once joined, when the client named one. */
+  #firstRoom: string | undefined;
+  /** The id of the last message the client showed in `#firstRoom`. */
+  #since: string | undefined;
 
   /**
    * @param chat The chat to join.
    * @param peer The connection.
-   * @param options `firstRoom`: the room to enter once the nickname is accepted
-   *   (a page that reconnects goes back to its room). @default {the lobby}
+   * @param options The room to enter once joined, and where to catch up from.
    */
-  constructor(chat: Chat, peer: Peer, options: { firstRoom?: string } = {}) {
+  constructor(chat: Chat, peer: Peer, options: ChatSessionOptions = {}) {
     this.#chat = chat;
     this.#peer = peer;
-    this.#firstRoom = options.firstRoom ?? LOBBY;
+    this.#firstRoom = options.firstRoom;
+    this.#since = options.since;
     const config = chat.config;
     this.#pacer = new LinePacer({
       linesPerSecond: config.rateLinesPerSecond,
@@ -218,6 +271,18 @@ export class ChatSession implements UserHost, CommandSession {
   }
 
   /** @inheritdoc */
+  reclaimed(): void {
+    if (this.#state === "ended") return;
+    this.#sendOwn(notice({ code: "nicknameReclaimed" }));
+    // Its room and nickname are the new login's now: this connection leaves neither.
+    this.#nickname = this.#user?.nickname ?? this.#nickname;
+    this.#user = undefined;
+    this.#state = "ended";
+    this.#clearTimers();
+    this.#peer.end("reclaimed");
+  }
+
+  /** @inheritdoc */
   quit(): void {
     this.#end("quit");
   }
@@ -246,6 +311,21 @@ export class ChatSession implements UserHost, CommandSession {
   passwordLockedOut(): void {
     this.#sendOwn(notice({ code: "passwordLockout" }));
     this.#end("passwordLockout");
+  }
+
+  /** @inheritdoc */
+  ask(prompt: AccountPrompt, answer: (line: string) => Step): void {
+    this.#asking = answer;
+    this.#sendOwn({ type: "prompt", prompt });
+  }
+
+  /** @inheritdoc */
+  checkAccountPassword(answer: string, then: (account: Account) => Step): Step {
+    const user = this.#user;
+    if (user === undefined || !user.loggedIn) return;
+    return this.#checkPassword(user.account!, user.nickname, answer, false, (account) => {
+      if (account !== undefined) return then(account);
+    });
   }
 
   /** @inheritdoc */
@@ -278,13 +358,35 @@ export class ChatSession implements UserHost, CommandSession {
       case "chat":
         return this.#chatLine(line);
       case "nickname":
+        if (this.#preLoginLine(line)) return;
         return this.#nicknameLine(line);
       case "password":
+        if (this.#preLoginLine(line)) return;
         return this.#passwordLine(line);
+      case "account":
+        return this.#accountLine(line);
       case "rejected":
       case "ended":
         return;
     }
+  }
+
+  /**
+   * The protocol lines a client may send before joining, recognised exactly:
+   * `/client ids`, and `/resume ROOM ID`. They get no answer.
+   *
+   * @returns Whether the line was one.
+   */
+  #preLoginLine(line: string): boolean {
+    if (line === CLIENT_IDS_LINE) {
+      this.#peer.useIds();
+      return true;
+    }
+    const resume = RESUME_LINE.exec(line);
+    if (resume === null) return false;
+    this.#firstRoom = resume[1];
+    this.#since = resume[2];
+    return true;
   }
 
   /**
@@ -403,6 +505,26 @@ export class ChatSession implements UserHost, CommandSession {
       this.#sendOwn({ type: "prompt", prompt: "nickname" });
       return;
     }
+    return this.#chat.nicknameStatus(nicknameKey(nickname), (banned, account) => {
+      if (this.#state !== "nickname") return;
+      if (banned) {
+        this.#sendOwn(notice({ code: "nicknameBanned", nick: nickname }));
+        this.#sendOwn({ type: "prompt", prompt: "nickname" });
+        return;
+      }
+      if (account !== undefined) {
+        // A registered nickname (or a look-alike of one, which is the same): its password.
+        this.#login = account;
+        this.#state = "account";
+        this.#sendOwn({ type: "prompt", prompt: "account", nick: account.nickname });
+        return;
+      }
+      return this.#claimGuest(nickname);
+    });
+  }
+
+  /** Joins with a nickname that has no account, unless someone has it. */
+  #claimGuest(nickname: string): Step {
     const user = new User(nickname, this);
     return this.#chat.register(user, (claimed) => {
       if (this.#state !== "nickname") {
@@ -421,30 +543,184 @@ export class ChatSession implements UserHost, CommandSession {
         this.#refusedAsBanned();
         return;
       }
-      clearTimeout(this.#nicknameTimer);
-      this.#nicknameTimer = undefined;
-      this.#user = user;
-      this.#state = "chat";
-      this.#unwatch = this.#chat.watchAvailability((available) =>
-        this.#availabilityChanged(available)
-      );
-      this.#chat.observer?.nickname(this.#peer.label, nickname);
-      const greet = () => {
-        user.send({ type: "welcome", nick: user.nickname });
-        const motd = this.#chat.config.motd;
-        if (motd.length > 0) user.send({ type: "motd", lines: motd });
-      };
-      return whenReady(this.#chat.enter(user, this.#firstRoom, greet), () => {
+      return this.#joined(user, undefined);
+    });
+  }
+
+  /**
+   * The answer to a registered nickname's password prompt. Right: the user logs in
+   * (taking the nickname from a ghost of its own). Wrong: told, and the nickname
+   * prompt again. An empty line goes back to the nickname prompt at no cost.
+   */
+  #accountLine(line: string): Step {
+    const login = this.#login!;
+    const answer = line.trim();
+    if (answer === "") {
+      this.#backToNickname();
+      return;
+    }
+    return this.#checkPassword(login.key, login.nickname, answer, true, (account) => {
+      if (this.#state !== "account") return;
+      if (account === undefined) {
+        this.#backToNickname();
+        return;
+      }
+      return this.#logIn(account);
+    });
+  }
+
+  #backToNickname(): void {
+    this.#login = undefined;
+    this.#state = "nickname";
+    this.#sendOwn({ type: "prompt", prompt: "nickname" });
+  }
+
+  /** Takes the account's nickname (from a ghost, if one holds it) and joins. */
+  #logIn(account: Account): Step {
+    const user = new User(account.nickname, this);
+    return this.#chat.login(user, (claimed) => {
+      if (this.#state !== "account") {
+        // The connection ended while the claim was on its way.
+        if (claimed) {
+          this.#chat.leave(user, "left");
+          this.#chat.unregister(user);
+        }
+        return;
+      }
+      this.#login = undefined;
+      if (!claimed) {
+        this.#sendOwn(notice({ code: "reclaimRefused", nick: account.nickname }));
+        this.#backToNickname();
+        return;
+      }
+      user.account = account.key;
+      user.operator = account.operator;
+      this.#accountFailures = 0;
+      return this.#joined(user, account);
+    });
+  }
+
+  /**
+   * The user has its nickname: it enters its first room (the one the client named,
+   * else where its account left from, else the lobby; a ghost's room when it took
+   * a ghost's place), catching up where it can, then gets its held whispers.
+   */
+  #joined(user: User, account: Account | undefined): Step {
+    clearTimeout(this.#nicknameTimer);
+    this.#nicknameTimer = undefined;
+    this.#user = user;
+    this.#state = "chat";
+    this.#unwatch = this.#chat.watchAvailability((available) =>
+      this.#availabilityChanged(available)
+    );
+    this.#chat.observer?.nickname(this.#peer.label, user.nickname);
+    const greet = () => {
+      user.send({ type: "welcome", nick: user.nickname });
+      const motd = this.#chat.config.motd;
+      if (motd.length > 0) user.send({ type: "motd", lines: motd });
+    };
+    let room = this.#firstRoom;
+    let since = this.#since;
+    const lastSeen = account?.lastSeen;
+    if (lastSeen !== undefined && (room === undefined || sameRoom(room, lastSeen.room))) {
+      room = lastSeen.room;
+      since ??= lastSeen.id;
+    }
+    let entered: Step;
+    if (user.room !== undefined) {
+      // It took a ghost's place: it stays where the ghost was, and catches up only
+      // from an id its client gave for that room (the server's record is older).
+      const given = this.#firstRoom !== undefined && sameRoom(this.#firstRoom, user.room.name);
+      entered = this.#chat.rejoin(user, greet, given ? this.#since : undefined);
+    } else {
+      const first = room ?? LOBBY;
+      entered = whenReady(this.#chat.enter(user, first, greet, since), () => {
         // A room that cannot be entered (bad name, no room for more) was said so: the lobby.
-        if (user.room === undefined && !user.gone && this.#firstRoom !== LOBBY) {
+        if (user.room === undefined && !user.gone && first !== LOBBY) {
           return this.#chat.enter(user, LOBBY, greet);
         }
       });
+    }
+    if (account === undefined) return entered;
+    return whenReady(
+      entered,
+      () =>
+        whenReady(this.#chat.store.takeWhispers(account.key), (held) => {
+          if (user.gone) return;
+          for (const { from, text, time } of held) user.send({ type: "whisper", from, text, time });
+        }),
+    );
+  }
+
+  /**
+   * Checks an answer to an account's password through the address's limiter: it
+   * waits the limiter's delay first, is refused unchecked when the address is
+   * locked out (at login that closes the connection), and a wrong one is counted
+   * (the third in this connection closes it). Wrong and refused answers are told here.
+   *
+   * @param then Gets the account when the answer was right, `undefined` when it
+   *   was wrong; not called when the connection ends or the answer was refused.
+   */
+  #checkPassword(
+    key: string,
+    nick: string,
+    answer: string,
+    atLogin: boolean,
+    then: (account: Account | undefined) => Step,
+  ): Step {
+    const address = this.#peer.address;
+    const attempts = this.#chat.attempts;
+    return whenReady(attempts.verdict(address), (verdict) => {
+      if (this.#state === "ended") return;
+      if (verdict.lockedOut) {
+        this.#sendOwn(notice({ code: "passwordLocked", closing: atLogin }));
+        if (atLogin) this.#end("accountPassword");
+        return;
+      }
+      return this.#pause(
+        verdict.delayMs,
+        () =>
+          whenReady(this.#chat.store.account(key), async (account) => {
+            const right = account !== undefined &&
+              await verifyPassword(answer, account.passwordHash);
+            // Counted even when the connection ended meanwhile: the guess was made.
+            if (!right) attempts.failed(address, "account");
+            if (this.#state === "ended") return;
+            if (right) return then(account);
+            const failures = ++this.#accountFailures;
+            const closing = failures >= MAX_ACCOUNT_PASSWORD_FAILURES;
+            this.#sendOwn(notice({ code: "accountWrong", nick, failures, closing }));
+            if (closing) {
+              this.#end("accountPassword");
+              return;
+            }
+            return then(undefined);
+          }),
+      );
     });
+  }
+
+  /** Runs `then` after `delayMs` (at once for `0`), unless the connection ends meanwhile. */
+  #pause(delayMs: number, then: () => Step): Step {
+    if (delayMs <= 0) return then();
+    return new Promise<void>((resolve) => {
+      this.#pauseEnd = resolve;
+      this.#pauseTimer = setTimeout(() => {
+        this.#pauseTimer = undefined;
+        this.#pauseEnd = undefined;
+        resolve();
+      }, delayMs);
+    }).then(() => this.#state === "ended" ? undefined : then());
   }
 
   #chatLine(line: string): Step {
     const user = this.#user!;
+    const asking = this.#asking;
+    if (asking !== undefined) {
+      // The answer to a prompt of a command (a password): never a message.
+      this.#asking = undefined;
+      return asking(line.trim());
+    }
     const parsed = parseLine(line);
     switch (parsed.kind) {
       case "empty":
@@ -476,10 +752,7 @@ export class ChatSession implements UserHost, CommandSession {
   #whisper(user: User, targetName: string, text: string): Step {
     return this.#chat.findUser(targetName, (target) => {
       if (user.gone) return;
-      if (target === undefined) {
-        user.send(notice({ code: "noSuchUser", nick: targetName }));
-        return;
-      }
+      if (target === undefined) return this.#holdWhisper(user, targetName, text);
       return this.#chat.deliver(
         target,
         { type: "whisper", from: user.nickname, text },
@@ -496,6 +769,31 @@ export class ChatSession implements UserHost, CommandSession {
           this.#chat.observer?.whisper(user.nickname, target.nickname, text);
         },
       );
+    });
+  }
+
+  /**
+   * A whisper to nobody online: held for a registered user's next login (the store
+   * keeps at most {@linkcode MAX_HELD_WHISPERS} per recipient, for a week).
+   */
+  #holdWhisper(user: User, targetName: string, text: string): Step {
+    const key = nicknameKey(normalizeNickname(targetName));
+    return whenReady(this.#chat.store.account(key), (account) => {
+      if (user.gone) return;
+      if (account === undefined) {
+        user.send(notice({ code: "noSuchUser", nick: targetName }));
+        return;
+      }
+      const whisper = { from: user.nickname, text, time: Date.now() };
+      return whenReady(this.#chat.store.holdWhisper(key, whisper), (held) => {
+        if (user.gone) return;
+        const nick = account.nickname;
+        user.send(notice(
+          held
+            ? { code: "whisperHeld", nick }
+            : { code: "whisperHeldFull", nick, max: MAX_HELD_WHISPERS },
+        ));
+      });
     });
   }
 
@@ -562,10 +860,21 @@ export class ChatSession implements UserHost, CommandSession {
     this.#pacer.close();
     this.#unwatch?.();
     this.#unwatch = undefined;
+    this.#asking = undefined;
     clearTimeout(this.#nicknameTimer);
     clearTimeout(this.#delayTimer);
+    clearTimeout(this.#pauseTimer);
     this.#nicknameTimer = undefined;
     this.#delayTimer = undefined;
+    this.#pauseTimer = undefined;
+    // A check that was waiting goes on to see the connection ended.
+    this.#pauseEnd?.();
+    this.#pauseEnd = undefined;
     this.#ending?.abort();
   }
+}
+
+/** Whether two room names as typed name the same room. */
+function sameRoom(a: string, b: string): boolean {
+  return roomKey(normalizeRoomName(a)) === roomKey(normalizeRoomName(b));
 }

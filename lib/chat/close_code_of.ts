@@ -21,6 +21,9 @@ const CLOSE_CODES: Record<ChatReason, CloseCode> = {
   passwordLockout: "policyViolation",
   // Nothing is wrong with it: it may come back and join.
   evicted: "tryAgainLater",
+  accountPassword: "policyViolation",
+  // The user is elsewhere now: a page must not reconnect and take it back.
+  reclaimed: "normal",
 };
 
 /**

@@ -33,6 +33,17 @@ export interface Members {
   total: number;
 }
 
+/** What {@linkcode Directory.takeOver} did. */
+export interface TakeOver {
+  /** Whether the user has the nickname now. */
+  claimed: boolean;
+  /**
+   * The user of this server that held it before (a ghost of the same account): it
+   * is no longer in the directory, and the chat hands its room to the new user.
+   */
+  ghost: User | undefined;
+}
+
 /** Where the chat's users are. */
 export interface Directory {
   /** The bans in force, as this server knows them (kept up to date in a cluster). */
@@ -44,6 +55,16 @@ export interface Directory {
    * @returns `false` when it is taken.
    */
   claim(user: User): MaybePromise<boolean>;
+  /**
+   * Registers the nickname of a user who logged in to its account, whoever holds
+   * it: a holder on this server is displaced (returned as the `ghost`, for the chat
+   * to close and take the room of). A directory that cannot take a nickname from
+   * where it is held (another server) does not claim it.
+   *
+   * @param user A user whose nickname is registered and whose password was right.
+   * @returns Whether it is claimed, and the local user displaced, if any.
+   */
+  takeOver(user: User): MaybePromise<TakeOver>;
   /**
    * Renames a user: the new nickname is claimed and the old one freed in one step.
    * Changing only the case of one's own nickname is allowed.

@@ -21,10 +21,14 @@ export interface Removal {
   banMinutes?: number;
 }
 
-/** An event that every member of a room receives, in one order. */
+/**
+ * An event that every member of a room receives, in one order. Messages and
+ * actions get an `id` when the bus orders them (`"<epoch>.<seq>"`, opaque to
+ * clients: see `event_id.ts`); a catch-up starts after one.
+ */
 export type RoomEvent =
-  | { type: "message"; room: string; nick: string; text: string; time: number }
-  | { type: "action"; room: string; nick: string; text: string; time: number }
+  | { type: "message"; room: string; nick: string; text: string; time: number; id?: string }
+  | { type: "action"; room: string; nick: string; text: string; time: number; id?: string }
   | { type: "joined"; room: string; nick: string; time: number }
   | { type: "left"; room: string; nick: string; time: number }
   /** A member went to another room (`to`, its name as created): not a quit. */
@@ -69,13 +73,23 @@ export interface RoomEntry {
   count: number;
 }
 
-/** One ban of `/bans`. */
-export interface BanEntry {
-  /** The banned IP address. */
-  address: string;
-  /** When it ends (`Date.now()` time), or `undefined` until lifted (on one server: or until it stops). */
-  until: number | undefined;
-}
+/**
+ * One ban of `/bans`: an address, or a registered nickname (`nick`, as it was
+ * written when it was banned).
+ */
+export type BanEntry =
+  | {
+    /** The banned IP address. */
+    address: string;
+    /** When it ends (`Date.now()` time), or `undefined` until lifted (on one server: or until it stops). */
+    until: number | undefined;
+  }
+  | {
+    /** The banned nickname: a login to its account is refused from any address. */
+    nick: string;
+    /** When it ends (`Date.now()` time), or `undefined` until lifted. */
+    until: number | undefined;
+  };
 
 /** One command of `/help`. */
 export interface HelpEntry {
@@ -125,7 +139,8 @@ export type Notice =
   | { code: "roomInvalid"; maxChars: number }
   | { code: "roomsFull"; max: number }
   | { code: "alreadyInRoom"; room: string }
-  | { code: "banAdded"; nick: string; address: string; minutes: number }
+  /** `nickname`: the user's registered nickname is banned too. */
+  | { code: "banAdded"; nick: string; address: string; minutes: number; nickname?: boolean }
   | { code: "unbanned"; address: string }
   | { code: "notBanned"; address: string }
   | { code: "noBans" }
@@ -139,7 +154,60 @@ export type Notice =
   /** The chat is usable again after being unavailable. */
   | { code: "available" }
   /** A step could not be done and was dropped (a newcomer is turned away): try again. */
-  | { code: "tryAgainLater" };
+  | { code: "tryAgainLater" }
+  // --- Accounts ---
+  /** `/register` done: the nickname asks for its password from now on. */
+  | { code: "registered"; nick: string }
+  /** `/register` of a nickname that has an account already. */
+  | { code: "alreadyRegistered"; nick: string }
+  /** `/password`, `/unregister` by a user not logged in to its nickname's account. */
+  | { code: "notRegistered" }
+  /** A new password is too short. */
+  | { code: "passwordTooShort"; minChars: number }
+  /** A new password is too long. */
+  | { code: "passwordTooLong"; maxBytes: number }
+  /** `/password` done. */
+  | { code: "passwordChanged" }
+  /** `/password` alone, answered with an empty line: nothing changed. */
+  | { code: "passwordChangeCancelled" }
+  /** `/unregister` done: the nickname is anyone's again. */
+  | { code: "unregistered"; nick: string }
+  /**
+   * A wrong account password (at login, `/password`, `/unregister`); `closing`:
+   * the `failures`-th in one connection ends it.
+   */
+  | { code: "accountWrong"; nick: string; failures: number; closing: boolean }
+  /**
+   * Too many wrong passwords from this address lately: the answer was not checked;
+   * `closing` at login (the connection ends).
+   */
+  | { code: "passwordLocked"; closing: boolean }
+  /** `/nick` to a registered nickname: it takes a login. */
+  | { code: "nicknameRegistered"; nick: string }
+  /** A nickname whose account is banned: refused at the nickname prompt and by `/nick`. */
+  | { code: "nicknameBanned"; nick: string }
+  /** Your connection is closed: a new login took your nickname (ghost reclaim). */
+  | { code: "nicknameReclaimed" }
+  /** A login whose nickname is held on another server of the cluster, which cannot take it over. */
+  | { code: "reclaimRefused"; nick: string }
+  /** A whisper to an offline registered user is held for its next login. */
+  | { code: "whisperHeld"; nick: string }
+  /** A whisper to an offline registered user who has `max` held already: not kept. */
+  | { code: "whisperHeldFull"; nick: string; max: number }
+  /** `/deop` of yourself done. */
+  | { code: "deopped" }
+  /** Another operator removed your operator status. */
+  | { code: "deoppedBy"; by: string }
+  /** `/deop NICK` done. */
+  | { code: "deopDone"; nick: string }
+  /** `/deop` of yourself when you are not one. */
+  | { code: "notAnOperator" }
+  /** `/deop NICK` of someone who is not one. */
+  | { code: "notOperator"; nick: string }
+  /** `/unban NICK` done. */
+  | { code: "nickUnbanned"; nick: string }
+  /** `/unban NICK` of a nickname that is not banned. */
+  | { code: "nickNotBanned"; nick: string };
 
 /** The code of a {@linkcode Notice}. */
 export type NoticeCode = Notice["code"];
@@ -147,11 +215,22 @@ export type NoticeCode = Notice["code"];
 /** An event for one user alone. */
 export type UserEvent =
   | { type: "prompt"; prompt: "password" | "nickname" }
+  /** The nickname is registered: send its account's password next. */
+  | { type: "prompt"; prompt: "account"; nick: string }
+  /** `/password` alone asks the current password, then the new one. */
+  | { type: "prompt"; prompt: "currentPassword" | "newPassword" }
   | { type: "welcome"; nick: string }
   | { type: "notice"; notice: Notice }
   | { type: "motd"; lines: readonly string[] }
   | { type: "history"; room: string; events: readonly HistoryEvent[] }
-  | { type: "whisper"; from: string; text: string }
+  /**
+   * On logging in (or resuming with an id): the room's messages and actions after
+   * the last one the user had, instead of `history`. `skipped`: how many more came
+   * meanwhile that are not in `events` (the oldest: no longer kept).
+   */
+  | { type: "catchUp"; room: string; events: readonly HistoryEvent[]; skipped: number }
+  /** A whisper to you; `time` only for one held while you were offline. */
+  | { type: "whisper"; from: string; text: string; time?: number }
   | { type: "whisperSent"; to: string; text: string }
   | { type: "away"; nick: string; reason: string | undefined }
   | { type: "who"; room: string; users: readonly WhoEntry[] }

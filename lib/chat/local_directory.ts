@@ -6,7 +6,7 @@
  */
 
 import { Bans } from "./bans.ts";
-import type { Directory, Members, UserRef } from "./directory.ts";
+import type { Directory, Members, TakeOver, UserRef } from "./directory.ts";
 import type { Removal, RoomEntry, UserEvent, WhoEntry } from "./events.ts";
 import { nicknameKey } from "./nickname.ts";
 import type { Room } from "./room.ts";
@@ -51,6 +51,13 @@ export class LocalDirectory implements Directory {
     if (this.#users.has(user.key)) return false;
     this.#users.set(user.key, user);
     return true;
+  }
+
+  /** @inheritdoc */
+  takeOver(user: User): TakeOver {
+    const holder = this.#users.get(user.key);
+    this.#users.set(user.key, user);
+    return { claimed: true, ghost: holder === user ? undefined : holder };
   }
 
   /** @inheritdoc */

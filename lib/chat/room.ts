@@ -25,6 +25,11 @@ export class Room {
   entering = 0;
   /** Settles when the room's events reach this server (at once on one server). */
   opened: MaybePromise<void> = undefined;
+  /**
+   * The id of the last message or action the room showed here (given by the bus),
+   * or `undefined`: where a member that leaves now catches up from.
+   */
+  lastId: string | undefined;
   #topic: string | undefined;
   #observe: ((event: RoomEvent) => void) | undefined;
   #waiters: { match: (event: RoomEvent) => boolean; then: () => void }[] = [];
@@ -51,7 +56,9 @@ export class Room {
    * @param event The event.
    */
   deliver = (event: RoomEvent): void => {
-    if (event.type === "topic") this.#topic = event.text;
+    if (event.type === "message" || event.type === "action") {
+      if (event.id !== undefined) this.lastId = event.id;
+    } else if (event.type === "topic") this.#topic = event.text;
     this.channel.publish(event);
     this.#observe?.(event);
     if (this.#waiters.length > 0) {

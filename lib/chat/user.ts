@@ -33,6 +33,12 @@ export interface UserHost {
    * @param removal Who removes it, why, and for a ban how long.
    */
   kick(removal: Removal): void;
+  /**
+   * A new login took the user's nickname (ghost reclaim): it is told why and its
+   * connection ends, without leaving its room (the new login takes its place) and
+   * without freeing the nickname (the new login has it).
+   */
+  reclaimed(): void;
 }
 
 /** A joined user. */
@@ -48,8 +54,14 @@ export class User implements Subscriber<RoomEvent> {
   readonly outbox: Outbox;
   /** @inheritdoc */
   readonly format: Format<RoomEvent>;
-  /** Whether the user gave the operator password. */
+  /** Whether the user gave the operator password (or logged in to an operator's account). */
   operator = false;
+  /**
+   * The key of the account this connection logged in to (or registered), or
+   * `undefined`. The user acts as the account while its nickname's key is this one
+   * (see {@linkcode User.loggedIn}).
+   */
+  account: string | undefined;
   /** Set once the user has left the chat: what was still on its way is dropped. */
   gone = false;
 
@@ -79,6 +91,14 @@ export class User implements Subscriber<RoomEvent> {
   /** The peer's IP address. */
   get address(): string {
     return this.#host.address;
+  }
+
+  /**
+   * Whether the user is logged in to its nickname's account: it logged in or
+   * registered, and has not renamed itself to another nickname since.
+   */
+  get loggedIn(): boolean {
+    return this.account !== undefined && this.account === this.#key;
   }
 
   /**
@@ -114,5 +134,10 @@ export class User implements Subscriber<RoomEvent> {
    */
   kick(removal: Removal): void {
     this.#host.kick(removal);
+  }
+
+  /** A new login took the user's nickname: see {@linkcode UserHost.reclaimed}. */
+  reclaimed(): void {
+    this.#host.reclaimed();
   }
 }

@@ -25,8 +25,22 @@ const FIELDS: {
     readonly [F in keyof Extract<RoomEvent, { type: T }>]-?: FieldKind;
   };
 } = {
-  message: { type: "name", room: "text", nick: "name", text: "text", time: "time" },
-  action: { type: "name", room: "text", nick: "name", text: "text", time: "time" },
+  message: {
+    type: "name",
+    room: "text",
+    nick: "name",
+    text: "text",
+    time: "time",
+    id: "optionalText",
+  },
+  action: {
+    type: "name",
+    room: "text",
+    nick: "name",
+    text: "text",
+    time: "time",
+    id: "optionalText",
+  },
   joined: { type: "name", room: "text", nick: "name", time: "time" },
   left: { type: "name", room: "text", nick: "name", time: "time" },
   moved: { type: "name", room: "text", nick: "name", to: "text", time: "time" },

@@ -13,7 +13,7 @@
 import type { Bans } from "../chat/bans.ts";
 import type { HistoryRead } from "../chat/bus.ts";
 import type { ClusterLog, ServerCluster } from "../chat/cluster.ts";
-import type { Members, UserRef } from "../chat/directory.ts";
+import type { Members, TakeOver, UserRef } from "../chat/directory.ts";
 import type { AttemptsObserver, PasswordAttempts } from "../chat/password_attempts.ts";
 import {
   notice,
@@ -188,6 +188,11 @@ export class RedisCluster implements ServerCluster {
   /** @inheritdoc */
   claim(user: User): Promise<boolean> {
     return this.#directory.claim(user);
+  }
+
+  /** @inheritdoc */
+  takeOver(user: User): TakeOver | Promise<TakeOver> {
+    return this.#directory.takeOver(user);
   }
 
   /** @inheritdoc */

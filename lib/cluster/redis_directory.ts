@@ -7,7 +7,7 @@
  */
 
 import { Bans } from "../chat/bans.ts";
-import type { Directory, Members, UserRef } from "../chat/directory.ts";
+import type { Directory, Members, TakeOver, UserRef } from "../chat/directory.ts";
 import type { Removal, RoomEntry, UserEvent } from "../chat/events.ts";
 import { sortRooms } from "../chat/local_directory.ts";
 import { isValidNickname, nicknameKey } from "../chat/nickname.ts";
@@ -245,6 +245,25 @@ export class RedisDirectory implements Directory {
     }, (error) => {
       throw unavailable(error);
     });
+  }
+
+  /**
+   * Takes over a nickname held on this server by handing the holder's claim (its
+   * token, its place in `/who`) to the new user. A nickname held on another server
+   * is not taken from there: the claim is refused, and the login is told so.
+   * Cross-server take-over (overwrite the token and tell the old server through its
+   * inbox) waits for accounts in Redis: until then each server keeps its own.
+   *
+   * @param user A user whose password was right.
+   * @returns Whether it is claimed, and the local user displaced, if any.
+   */
+  takeOver(user: User): TakeOver | Promise<TakeOver> {
+    const holder = this.#local.get(user.key);
+    if (holder !== undefined && holder.user !== user) {
+      this.#local.set(user.key, { ...holder, user });
+      return { claimed: true, ghost: holder.user };
+    }
+    return this.claim(user).then((claimed) => ({ claimed, ghost: undefined }));
   }
 
   /** @inheritdoc */

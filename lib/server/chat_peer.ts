@@ -8,7 +8,7 @@
  */
 
 import type { Chat } from "../chat/chat.ts";
-import { ChatSession, type Peer } from "../chat/chat_session.ts";
+import { ChatSession, type ChatSessionOptions, type Peer } from "../chat/chat_session.ts";
 import { closeCodeOf } from "../chat/close_code_of.ts";
 import type { RoomEvent, UserEvent } from "../chat/events.ts";
 import type { Format } from "../fanout/channel.ts";
@@ -27,24 +27,40 @@ export interface EdgeFormat extends Format<RoomEvent> {
   encodeUserEvent(event: UserEvent): Uint8Array | undefined;
 }
 
+/** Options for {@linkcode ChatPeer}: the session's, and the format with ids. */
+export interface ChatPeerOptions extends ChatSessionOptions {
+  /**
+   * The format taken when the client asks for ids (`/client ids`), shared by every
+   * such connection. @default {none: the format stays (JSON carries ids anyway)}
+   */
+  tagged?: EdgeFormat;
+}
+
 /** A chat connection over TCP or TLS, speaking text lines or WebSocket frames. */
 export class ChatPeer implements Peer, ConnectionHandler {
   /** The chat side of the connection. */
   readonly session: ChatSession;
   readonly #conn: TcpConnection;
-  readonly #format: EdgeFormat;
+  #format: EdgeFormat;
+  readonly #tagged: EdgeFormat | undefined;
   #reason: ChatReason | undefined;
 
   /**
    * @param conn The connection.
    * @param chat The chat it joins.
    * @param format How events are written to it (shared by every connection of its kind).
-   * @param firstRoom The room to enter once the nickname is accepted. @default {the lobby}
+   * @param options The first room, where to catch up from, the format with ids.
    */
-  constructor(conn: TcpConnection, chat: Chat, format: EdgeFormat, firstRoom?: string) {
+  constructor(
+    conn: TcpConnection,
+    chat: Chat,
+    format: EdgeFormat,
+    options: ChatPeerOptions = {},
+  ) {
     this.#conn = conn;
     this.#format = format;
-    this.session = new ChatSession(chat, this, { firstRoom });
+    this.#tagged = options.tagged;
+    this.session = new ChatSession(chat, this, options);
   }
 
   /** Why the chat ended the connection, or `undefined` when it did not (then ask the connection). */
@@ -89,6 +105,12 @@ export class ChatPeer implements Peer, ConnectionHandler {
   /** @inheritdoc */
   drop(): void {
     this.#conn.drop("outboxFull");
+  }
+
+  /** @inheritdoc */
+  useIds(): void {
+    // Asked before joining: the user (and its room's log) is made with this format.
+    if (this.#tagged !== undefined) this.#format = this.#tagged;
   }
 
   /** @inheritdoc */

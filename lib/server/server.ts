@@ -28,6 +28,7 @@ import { type EchoRoom, EchoSession } from "./echo_session.ts";
 import { JsonFormat } from "./json_format.ts";
 import type { ServerCluster } from "../chat/cluster.ts";
 import { type ResolvedServeOptions, resolveServeOptions, type ServeOptions } from "./options.ts";
+import { TaggedTextFormat } from "./tagged_text_format.ts";
 import { TextFormat } from "./text_format.ts";
 import { AddressCounts } from "./address_counts.ts";
 import { ChatPeer } from "./chat_peer.ts";
@@ -63,6 +64,8 @@ export class ChatServer implements AsyncDisposable {
   #chat: Chat;
   #cluster: ServerCluster | undefined;
   #format: TextFormat;
+  /** The text format with ids, for clients that ask for them (`/client ids`). */
+  #taggedFormat: TaggedTextFormat;
   #echo: EchoRoom;
   /** Open connections, oldest first. */
   #served = new Set<Served>();
@@ -138,6 +141,7 @@ export class ChatServer implements AsyncDisposable {
       reportBug: (error, peer) => this.#logBug(error, peer),
     });
     this.#format = new TextFormat(o.lang);
+    this.#taggedFormat = new TaggedTextFormat(o.lang);
     this.#jsonFormat = new JsonFormat(o.lang);
     this.#echo = {
       channel: o.mode === "echo-broadcast" ? new Channel<string>() : undefined,
@@ -245,7 +249,9 @@ export class ChatServer implements AsyncDisposable {
     });
     if (!o.quiet) this.#log.info(this.#text.logConnected(connection.peer));
     if (o.mode === "chat") {
-      const peer = new ChatPeer(connection, this.#chat, this.#format);
+      const peer = new ChatPeer(connection, this.#chat, this.#format, {
+        tagged: this.#taggedFormat,
+      });
       this.#run(connection, address, peer, peer.session, () => peer.session.nickname);
       peer.session.start();
     } else {
@@ -352,7 +358,10 @@ export class ChatServer implements AsyncDisposable {
     });
     connection.outbox.trySend(upgrade.response);
     if (!o.quiet) this.#log.info(this.#text.logConnected(connection.peer));
-    const peer = new ChatPeer(connection, this.#chat, this.#jsonFormat, upgrade.room);
+    const peer = new ChatPeer(connection, this.#chat, this.#jsonFormat, {
+      firstRoom: upgrade.room,
+      since: upgrade.since,
+    });
     this.#run(connection, address, peer, peer.session, () => peer.session.nickname);
     peer.session.start();
   }

@@ -9,7 +9,7 @@
 import type { EdgeFormat } from "./chat_peer.ts";
 import type { Lang } from "../catalog/lang.ts";
 import { type UserText, userText } from "../catalog/user_text.ts";
-import type { HelpEntry, Notice, RoomEvent, UserEvent } from "../chat/events.ts";
+import type { HelpEntry, HistoryEvent, Notice, RoomEvent, UserEvent } from "../chat/events.ts";
 import type { BroadcastLog } from "../fanout/broadcast_log.ts";
 import { displayWidth as columnsOf } from "../util/display_width.ts";
 
@@ -74,6 +74,17 @@ export class TextFormat implements EdgeFormat {
   }
 
   /**
+   * Renders a kept message or action as a line of history or catch-up: the time
+   * the server gave it, then its room line.
+   *
+   * @param event The event.
+   * @returns The line, without `\n`.
+   */
+  historyLine(event: HistoryEvent): string {
+    return `[${clock(event.time)}] ${this.roomLine(event)}`;
+  }
+
+  /**
    * Renders a user event as the text sent to its one recipient.
    *
    * @param event The event.
@@ -101,7 +112,19 @@ export class TextFormat implements EdgeFormat {
     const t = this.#t;
     switch (event.type) {
       case "prompt":
-        return [event.prompt === "password" ? t.passwordPrompt : t.nicknamePrompt];
+        switch (event.prompt) {
+          case "password":
+            return [t.passwordPrompt];
+          case "nickname":
+            return [t.nicknamePrompt];
+          case "account":
+            return [t.accountPrompt(event.nick)];
+          case "currentPassword":
+            return [t.currentPasswordPrompt];
+          case "newPassword":
+            return [t.newPasswordPrompt];
+        }
+        return [];
       case "welcome":
         return [t.connected];
       case "notice":
@@ -109,12 +132,18 @@ export class TextFormat implements EdgeFormat {
       case "motd":
         return [...event.lines];
       case "history":
-        return [
-          t.history(event.events.length),
-          ...event.events.map((e) => `[${clock(e.time)}] ${this.roomLine(e)}`),
-        ];
-      case "whisper":
-        return [t.whisperReceived(event.from, event.text)];
+        return [t.history(event.events.length), ...event.events.map((e) => this.historyLine(e))];
+      case "catchUp": {
+        const lines = [t.catchUp(event.events.length + event.skipped)];
+        if (event.skipped > 0) lines.push(t.catchUpSkipped(event.skipped));
+        for (const e of event.events) lines.push(this.historyLine(e));
+        return lines;
+      }
+      case "whisper": {
+        const line = t.whisperReceived(event.from, event.text);
+        // A whisper held while the user was offline shows when it was sent.
+        return [event.time === undefined ? line : `[${clock(event.time)}] ${line}`];
+      }
       case "whisperSent":
         return [t.whisperSent(event.to, event.text)];
       case "away":
@@ -131,7 +160,8 @@ export class TextFormat implements EdgeFormat {
         if (event.bans.length === 0) return [t.noBans];
         const now = Date.now();
         return [t.bans(event.bans.map((ban) => ({
-          address: ban.address,
+          name: "nick" in ban ? ban.nick : ban.address,
+          nickname: "nick" in ban,
           minutesLeft: ban.until === undefined
             ? undefined
             : Math.max(1, Math.ceil((ban.until - now) / 60_000)),
@@ -216,7 +246,7 @@ export class TextFormat implements EdgeFormat {
       case "alreadyInRoom":
         return t.alreadyInRoom(notice.room);
       case "banAdded":
-        return t.banAdded(notice.nick, notice.address, notice.minutes);
+        return t.banAdded(notice.nick, notice.address, notice.minutes, notice.nickname === true);
       case "unbanned":
         return t.unbanned(notice.address);
       case "notBanned":
@@ -235,6 +265,52 @@ export class TextFormat implements EdgeFormat {
         return t.available;
       case "tryAgainLater":
         return t.tryAgainLater;
+      case "registered":
+        return t.registered(notice.nick);
+      case "alreadyRegistered":
+        return t.alreadyRegistered(notice.nick);
+      case "notRegistered":
+        return t.notRegistered;
+      case "passwordTooShort":
+        return t.passwordTooShort(notice.minChars);
+      case "passwordTooLong":
+        return t.passwordTooLong(notice.maxBytes);
+      case "passwordChanged":
+        return t.passwordChanged;
+      case "passwordChangeCancelled":
+        return t.passwordChangeCancelled;
+      case "unregistered":
+        return t.unregistered(notice.nick);
+      case "accountWrong":
+        return t.accountWrong(notice.nick, notice.failures, notice.closing);
+      case "passwordLocked":
+        return t.passwordLocked(notice.closing);
+      case "nicknameRegistered":
+        return t.nicknameRegistered(notice.nick);
+      case "nicknameBanned":
+        return t.nicknameBanned(notice.nick);
+      case "nicknameReclaimed":
+        return t.nicknameReclaimed;
+      case "reclaimRefused":
+        return t.reclaimRefused(notice.nick);
+      case "whisperHeld":
+        return t.whisperHeld(notice.nick);
+      case "whisperHeldFull":
+        return t.whisperHeldFull(notice.nick, notice.max);
+      case "deopped":
+        return t.deopped;
+      case "deoppedBy":
+        return t.deoppedBy(notice.by);
+      case "deopDone":
+        return t.deopDone(notice.nick);
+      case "notAnOperator":
+        return t.notAnOperator;
+      case "notOperator":
+        return t.notOperator(notice.nick);
+      case "nickUnbanned":
+        return t.nickUnbanned(notice.nick);
+      case "nickNotBanned":
+        return t.nickNotBanned(notice.nick);
     }
   }
 

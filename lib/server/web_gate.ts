@@ -64,6 +64,11 @@ export interface WebUpgrade {
    * the lobby: a page that reconnects goes straight back to its room.
    */
   room: string | undefined;
+  /**
+   * The id of the last message the page showed in `room` (`/ws?room=math&since=ID`):
+   * it catches up from there, no line twice and none missing.
+   */
+  since: string | undefined;
 }
 
 /** Options for {@linkcode WebGate}. */
@@ -247,6 +252,7 @@ export class WebGate {
           response: upgradeResponse(route),
           rest: request.rest,
           room: request.head.query.get("room") || undefined,
+          since: request.head.query.get("since") || undefined,
         });
         return;
       }

@@ -40,6 +40,10 @@ export type ChatReason =
   | "opPassword"
   | "passwordLockout"
   | "evicted"
+  /** Three wrong account passwords in one connection, or too many from its address. */
+  | "accountPassword"
+  /** A new login to the same account took the nickname (ghost reclaim). */
+  | "reclaimed"
   | "unavailable"
   | "shutdown";
 

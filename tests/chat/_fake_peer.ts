@@ -7,9 +7,10 @@
  */
 
 import { Chat, type ChatConfig } from "../../lib/chat/chat.ts";
-import { ChatSession, type Peer } from "../../lib/chat/chat_session.ts";
+import { ChatSession, type ChatSessionOptions, type Peer } from "../../lib/chat/chat_session.ts";
 import type { UserEvent } from "../../lib/chat/events.ts";
 import { Outbox } from "../../lib/fanout/outbox.ts";
+import { TaggedTextFormat } from "../../lib/server/tagged_text_format.ts";
 import { TextFormat } from "../../lib/server/text_format.ts";
 import type { ChatReason, CloseReason } from "../../lib/util/close_reason.ts";
 
@@ -20,6 +21,10 @@ const encoder = new TextEncoder();
 export const KO_FORMAT: TextFormat = new TextFormat("ko");
 /** The English one. */
 export const EN_FORMAT: TextFormat = new TextFormat("en");
+/** The English one with ids (`/client ids`). */
+export const EN_TAGGED_FORMAT: TextFormat = new TaggedTextFormat("en");
+/** The Korean one with ids. */
+export const KO_TAGGED_FORMAT: TextFormat = new TaggedTextFormat("ko");
 
 /** Settings for tests: no timers, no flood control, history on. */
 export function testConfig(overrides: Partial<ChatConfig> = {}): ChatConfig {
@@ -49,7 +54,7 @@ export function testChat(overrides: Partial<ChatConfig> = {}): Chat {
 /** A connection with a real outbox that the test drains, like a writer task. */
 export class FakePeer implements Peer {
   readonly outbox: Outbox;
-  readonly format: TextFormat;
+  format: TextFormat;
   readonly session: ChatSession;
   readonly label: string;
   readonly address: string;
@@ -65,13 +70,18 @@ export class FakePeer implements Peer {
    */
   constructor(
     chat: Chat,
-    options: { limitBytes?: number; format?: TextFormat; address?: string } = {},
+    options: {
+      limitBytes?: number;
+      format?: TextFormat;
+      address?: string;
+      session?: ChatSessionOptions;
+    } = {},
   ) {
     this.outbox = new Outbox(options.limitBytes ?? 1 << 20);
     this.format = options.format ?? KO_FORMAT;
     this.address = options.address ?? "192.0.2.1";
     this.label = `${this.address}:40000`;
-    this.session = new ChatSession(chat, this);
+    this.session = new ChatSession(chat, this, options.session);
   }
 
   send(event: UserEvent): boolean {
@@ -89,6 +99,11 @@ export class FakePeer implements Peer {
   drop(): void {
     this.closed ??= { how: "drop", reason: "outboxFull" };
     this.session.ended();
+  }
+
+  useIds(): void {
+    if (this.format === EN_FORMAT) this.format = EN_TAGGED_FORMAT;
+    else if (this.format === KO_FORMAT) this.format = KO_TAGGED_FORMAT;
   }
 
   /** Types lines, as one read. */

@@ -8,7 +8,7 @@
 
 import type { Bans } from "../../lib/chat/bans.ts";
 import type { ChatCluster } from "../../lib/chat/chat.ts";
-import type { Directory, Members, UserRef } from "../../lib/chat/directory.ts";
+import type { Directory, Members, TakeOver, UserRef } from "../../lib/chat/directory.ts";
 import type { Removal, RoomEntry, UserEvent } from "../../lib/chat/events.ts";
 import { LocalBus } from "../../lib/chat/local_bus.ts";
 import { LocalDirectory } from "../../lib/chat/local_directory.ts";
@@ -44,6 +44,12 @@ export class RemoteDirectory implements Directory {
 
   claim(user: User): boolean {
     return !this.#remote.has(user.nickname) && this.#local.claim(user);
+  }
+
+  /** A nickname held on "another server" is not taken from there, as in the Redis directory. */
+  takeOver(user: User): TakeOver {
+    if (this.#remote.has(user.nickname)) return { claimed: false, ghost: undefined };
+    return this.#local.takeOver(user);
   }
 
   rename(user: User, nickname: string): boolean {

@@ -9,7 +9,7 @@
 import { assertEquals } from "@std/assert";
 import type { Bans } from "../../lib/chat/bans.ts";
 import { Chat } from "../../lib/chat/chat.ts";
-import type { Directory, Members, UserRef } from "../../lib/chat/directory.ts";
+import type { Directory, Members, TakeOver, UserRef } from "../../lib/chat/directory.ts";
 import type { Removal, RoomEntry, UserEvent } from "../../lib/chat/events.ts";
 import { LocalBus } from "../../lib/chat/local_bus.ts";
 import { LocalDirectory } from "../../lib/chat/local_directory.ts";
@@ -95,6 +95,9 @@ class SlowClaims implements Directory {
   }
   claim(user: User): Promise<boolean> {
     return new Promise((resolve) => this.#answers.push(() => resolve(this.local.claim(user))));
+  }
+  takeOver(user: User): Promise<TakeOver> {
+    return new Promise((resolve) => this.#answers.push(() => resolve(this.local.takeOver(user))));
   }
   rename(user: User, nickname: string): boolean {
     return this.local.rename(user, nickname);

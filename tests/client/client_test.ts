@@ -7,7 +7,14 @@ import { INTERRUPTED_EXIT_CODE, runClient } from "../../lib/client/client.ts";
 import { DEFAULT_MAX_LINE_BYTES } from "../../lib/server/options.ts";
 import { openPlainInput } from "../../lib/client/line_input.ts";
 import { writeAll } from "../../lib/util/write_all.ts";
-import { type Child, LineLog, spawnMain, startServer, TextSink, TypedLines } from "../_helpers.ts";
+import {
+  type Child,
+  LineLog,
+  spawnMain,
+  startServerProcess,
+  TextSink,
+  TypedLines,
+} from "../_helpers.ts";
 
 const ko = { ...userText("ko"), ...clientText("ko"), ...consoleText("ko") };
 const TEST_TIMEOUT_MS = 20_000;
@@ -339,7 +346,7 @@ async function joinChat(port: number, nick: string): Promise<Child> {
 Deno.test("clients chat, whisper and quit through a real server", {
   timeout: TEST_TIMEOUT_MS,
 }, async () => {
-  const { child: server, port } = await startServer();
+  const { child: server, port } = await startServerProcess();
   await using _server = server;
   await using alice = await joinChat(port, "alice");
   await using bob = await joinChat(port, "bob");
@@ -371,7 +378,7 @@ Deno.test("clients chat, whisper and quit through a real server", {
 Deno.test("client on a pipe shows a line over the cap once, as the server's echo of each piece", {
   timeout: TEST_TIMEOUT_MS,
 }, async () => {
-  const { child: server, port } = await startServer();
+  const { child: server, port } = await startServerProcess();
   await using _server = server;
   await using bob = await joinChat(port, "bob");
   await using alice = await joinChat(port, "alice");
@@ -397,7 +404,7 @@ Deno.test("client on a pipe shows a line over the cap once, as the server's echo
 Deno.test("client exits with a notice when the server is killed while it waits for input", {
   timeout: TEST_TIMEOUT_MS,
 }, async () => {
-  const { child: server, port } = await startServer();
+  const { child: server, port } = await startServerProcess();
   await using _server = server;
   await using alice = await joinChat(port, "alice");
   server.kill("SIGKILL");
@@ -410,7 +417,7 @@ Deno.test("client exits with a notice when the server is killed while it waits f
 Deno.test("client refused for a wrong password exits 1 with one line saying why, in its language", {
   timeout: TEST_TIMEOUT_MS,
 }, async () => {
-  const { child: server, port } = await startServer(["--password", "sesame42"]);
+  const { child: server, port } = await startServerProcess(["--password", "sesame42"]);
   await using _server = server;
   // Scripted: the input ends at once (`printf 'hi\n' | chat client …`).
   await using piped = spawnMain(
@@ -436,7 +443,7 @@ Deno.test("client refused for a wrong password exits 1 with one line saying why,
 Deno.test("client kicked, or banned, exits 1 and says by whom", {
   timeout: TEST_TIMEOUT_MS,
 }, async () => {
-  const { child: server, port } = await startServer(["--op-password", "opw"]);
+  const { child: server, port } = await startServerProcess(["--op-password", "opw"]);
   await using _server = server;
   await using op = await joinChat(port, "op");
   await op.send("/op opw");
@@ -461,7 +468,7 @@ Deno.test("client kicked, or banned, exits 1 and says by whom", {
 Deno.test("client exits 1 for a full server, and for flooding", {
   timeout: TEST_TIMEOUT_MS,
 }, async () => {
-  const { child: server, port } = await startServer(
+  const { child: server, port } = await startServerProcess(
     ["--max-clients", "2", "--rate", "1", "--burst", "1"],
   );
   await using _server = server;
@@ -483,7 +490,7 @@ Deno.test("client exits 1 for a full server, and for flooding", {
 Deno.test("client exits 1 when it gives no nickname in time", {
   timeout: TEST_TIMEOUT_MS,
 }, async () => {
-  const { child: server, port } = await startServer(["--nick-timeout", "0.5"]);
+  const { child: server, port } = await startServerProcess(["--nick-timeout", "0.5"]);
   await using _server = server;
   // Connected, stdin open, and nothing typed.
   await using silent = spawnMain(["client", "--port", String(port)]);
@@ -495,7 +502,7 @@ Deno.test("client exits 1 when it gives no nickname in time", {
 Deno.test("client exits 0 when the server shuts down, after its notice", {
   timeout: TEST_TIMEOUT_MS,
 }, async () => {
-  const { child: server, port } = await startServer();
+  const { child: server, port } = await startServerProcess();
   await using _server = server;
   await using alice = await joinChat(port, "alice");
   server.kill("SIGTERM");
@@ -524,7 +531,7 @@ Deno.test("client reports a refused connection in one line, without a stack trac
 Deno.test("client takes host and port as positionals, as the C echo-client", {
   timeout: TEST_TIMEOUT_MS,
 }, async () => {
-  const { child: server, port } = await startServer(["-e"]);
+  const { child: server, port } = await startServerProcess(["-e"]);
   await using _server = server;
   await using client = spawnMain(["client", "127.0.0.1", String(port)]);
   await client.send("첫 줄");
@@ -540,7 +547,7 @@ Deno.test("client takes host and port as positionals, as the C echo-client", {
 Deno.test("client sends --nick before lines piped in before the prompt", {
   timeout: TEST_TIMEOUT_MS,
 }, async () => {
-  const { child: server, port } = await startServer();
+  const { child: server, port } = await startServerProcess();
   await using _server = server;
   await using bob = await joinChat(port, "bob");
   await using erin = spawnMain(["client", "--port", String(port), "--nick", "erin"]);
@@ -555,7 +562,7 @@ Deno.test("client sends --nick before lines piped in before the prompt", {
 Deno.test("client leaves at once on SIGINT (Ctrl-C) with status 130", {
   timeout: TEST_TIMEOUT_MS,
 }, async () => {
-  const { child: server, port } = await startServer();
+  const { child: server, port } = await startServerProcess();
   await using _server = server;
   await using bob = await joinChat(port, "bob");
   await using alice = await joinChat(port, "alice");

@@ -11,7 +11,7 @@ import { consoleText } from "../../lib/catalog/console_text.ts";
 import { userText } from "../../lib/catalog/user_text.ts";
 import { nickColor } from "../../lib/client/nick_color.ts";
 import { DEFAULT_MAX_LINE_BYTES } from "../../lib/server/options.ts";
-import { spawnMain, startServer } from "../_helpers.ts";
+import { spawnMain, startServerProcess } from "../_helpers.ts";
 import { OriginalEchoServer } from "../fixtures/original_echo_server.ts";
 import { OriginalPythonServer } from "../fixtures/original_python_server.ts";
 import { RawClient } from "../fixtures/raw_client.ts";
@@ -30,7 +30,7 @@ Deno.test(`terminal: an incoming line appears above the half-typed Korean input$
   ignore: !tmuxFound,
   timeout: TEST_TIMEOUT_MS,
 }, async () => {
-  const { child: server, port } = await startServer();
+  const { child: server, port } = await startServerProcess();
   await using _server = server;
   await using pane = new Pane();
   await pane.start(clientCommand(["--port", String(port), "--nick", "alice"]));
@@ -83,7 +83,7 @@ Deno.test(`terminal: input wrapped over several rows survives incoming lines${sk
   ignore: !tmuxFound,
   timeout: TEST_TIMEOUT_MS,
 }, async () => {
-  const { child: server, port } = await startServer();
+  const { child: server, port } = await startServerProcess();
   await using _server = server;
   await using pane = new Pane();
   await pane.start(
@@ -143,7 +143,7 @@ Deno.test(`terminal: typed and automatic answers to the prompts look the same${s
   ignore: !tmuxFound,
   timeout: TEST_TIMEOUT_MS,
 }, async () => {
-  const { child: server, port } = await startServer(["--password", "sesame42"]);
+  const { child: server, port } = await startServerProcess(["--password", "sesame42"]);
   await using _server = server;
   await using typed = new Pane();
   await typed.start(clientCommand(["--port", String(port)]));
@@ -190,7 +190,7 @@ Deno.test(`terminal: a wrong password ends the client with status 1 and why${ski
   ignore: !tmuxFound,
   timeout: TEST_TIMEOUT_MS,
 }, async () => {
-  const { child: server, port } = await startServer(["--password", "sesame42"]);
+  const { child: server, port } = await startServerProcess(["--password", "sesame42"]);
   await using _server = server;
   await using pane = new Pane();
   await pane.start(clientCommand(["--port", String(port), "--lang", "en"]));
@@ -240,7 +240,7 @@ Deno.test(`terminal: times, history, the room in the prompt, colours and the bel
   ignore: !tmuxFound,
   timeout: TEST_TIMEOUT_MS,
 }, async () => {
-  const { child: server, port } = await startServer(["--history", "5"]);
+  const { child: server, port } = await startServerProcess(["--history", "5"]);
   await using _server = server;
   await using bob = spawnMain(["client", "--port", String(port), "--nick", "bob"]);
   await bob.stdout.waitFor(ko.connected);
@@ -280,7 +280,7 @@ Deno.test(`terminal: NO_COLOR keeps escape codes out, but times and the bell sta
   ignore: !tmuxFound,
   timeout: TEST_TIMEOUT_MS,
 }, async () => {
-  const { child: server, port } = await startServer();
+  const { child: server, port } = await startServerProcess();
   await using _server = server;
   await using pane = new Pane();
   await pane.start(clientCommand(["--port", String(port), "--nick", "alice"], { NO_COLOR: "1" }));
@@ -300,7 +300,7 @@ Deno.test(`terminal: Tab completes commands and the nicknames of the room${skipN
   ignore: !tmuxFound,
   timeout: TEST_TIMEOUT_MS,
 }, async () => {
-  const { child: server, port } = await startServer();
+  const { child: server, port } = await startServerProcess();
   await using _server = server;
   await using pane = new Pane();
   await pane.start(clientCommand(["--port", String(port), "--nick", "alice"]));
@@ -327,7 +327,7 @@ Deno.test(`terminal: Tab completes those who were in the room first, past 100 na
   timeout: TEST_TIMEOUT_MS,
 }, async () => {
   // 102 connections from 127.0.0.1: past the per-address cap's default.
-  const { child: server, port } = await startServer(["--max-per-address", "200"]);
+  const { child: server, port } = await startServerProcess(["--max-per-address", "200"]);
   await using _server = server;
   // 101 people before us: the members line on entering names 100 and counts the rest.
   const nicks = [...Array.from({ length: 99 }, (_, i) => `u${String(i + 1).padStart(2, "0")}`)];
@@ -416,7 +416,7 @@ Deno.test(
     timeout: TEST_TIMEOUT_MS,
   },
   async () => {
-    const { child: server, port } = await startServer();
+    const { child: server, port } = await startServerProcess();
     await using _server = server;
     await using pane = new Pane();
     await pane.start(clientCommand(["--port", String(port), "--nick", "alice", "--no-timestamps"]));
@@ -463,7 +463,7 @@ Deno.test(`terminal: a tall input erased, or left with Ctrl-C, leaves nothing be
   ignore: !tmuxFound,
   timeout: TEST_TIMEOUT_MS,
 }, async () => {
-  const { child: server, port } = await startServer();
+  const { child: server, port } = await startServerProcess();
   await using _server = server;
   await using pane = new Pane();
   await pane.start(clientCommand(["--port", String(port), "--nick", "alice", "--no-timestamps"]));

@@ -5,8 +5,9 @@
  * @module
  */
 
-import { type Child, spawnMain, startServer } from "../_helpers.ts";
-import { joinAll, type LineClient } from "../_server_helpers.ts";
+import { type Child, spawnMain, startServerProcess } from "../_helpers.ts";
+import { LineClient } from "../_server_helpers.ts";
+import { joinEach, type Joined } from "../fixtures/join_each.ts";
 
 /** A server of ours in a cluster. */
 export interface ClusterServer extends AsyncDisposable {
@@ -28,7 +29,7 @@ export async function startClusterServer(
   redisUrl: string,
   ...args: string[]
 ): Promise<ClusterServer> {
-  const { child, port } = await startServer(["--redis", redisUrl, "--quiet", ...args]);
+  const { child, port } = await startServerProcess(["--redis", redisUrl, "--quiet", ...args]);
   try {
     await child.stdout.waitFor(/ 클러스터: redis:\/\//);
   } catch (error) {
@@ -50,8 +51,9 @@ export async function startQuickClusterServer(
   redisUrl: string,
   ...args: string[]
 ): Promise<ClusterServer> {
-  // startServer reads the port from the start-up line; the fixture takes no "server --port 0".
-  const { child, port } = await startServer(
+  // startServerProcess reads the port from the start-up line; the fixture takes no
+  // "server --port 0".
+  const { child, port } = await startServerProcess(
     args,
     (serverArgs) =>
       spawnMain([redisUrl, ...serverArgs.slice(3)], "tests/fixtures/quick_cluster_server.ts"),
@@ -92,14 +94,6 @@ export async function startCluster(
  * @param joins `[port, nick]` pairs, joined in order.
  * @returns The clients, and one disposable that closes them all.
  */
-export async function joinOn(
-  ...joins: [number, string][]
-): Promise<LineClient[] & AsyncDisposable> {
-  const clients: LineClient[] = [];
-  for (const [port, nick] of joins) clients.push(...await joinAll(port, nick));
-  return Object.assign(clients, {
-    [Symbol.asyncDispose]: async () => {
-      await Promise.all(clients.map((c) => c.close()));
-    },
-  });
+export function joinOn(...joins: [number, string][]): Promise<Joined<LineClient>> {
+  return joinEach(joins.map(([port, nick]) => [() => LineClient.connect(port), nick] as const));
 }

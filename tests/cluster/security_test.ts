@@ -62,8 +62,7 @@ Deno.test({
     // Opened on server b before the ban, from the same address (everyone here is 127.0.0.1).
     await using spare = await LineClient.connect(b.port);
     await spare.waitFor(PROMPT);
-    await teacher.send("/op teacher");
-    await teacher.waitFor("운영자가 되었습니다.");
+    await teacher.becomeOp("teacher", CLUSTER_TIMEOUT_MS);
     await teacher.send("/ban pupil 10");
     await teacher.waitFor("pupil님(127.0.0.1)을 10분 동안 차단했습니다.");
     // Server b knows the ban once it refuses a newcomer.
@@ -171,10 +170,7 @@ Deno.test({
     const [teacher, helper] = clients;
     await using pupil = await LineClient.connect(fromPupil.port);
     await pupil.join("pupil");
-    for (const op of [teacher, helper]) {
-      await op.send("/op teacher");
-      await op.waitFor("운영자가 되었습니다.", CLUSTER_TIMEOUT_MS);
-    }
+    for (const op of [teacher, helper]) await op.becomeOp("teacher", CLUSTER_TIMEOUT_MS);
     await teacher.send("/ban pupil 0");
     await teacher.waitFor("pupil님(127.0.0.2)을 해제할 때까지 차단했습니다.", CLUSTER_TIMEOUT_MS);
     await pupil.waitClosed(CLUSTER_TIMEOUT_MS);
@@ -198,8 +194,7 @@ Deno.test({
       assertEquals(await again.waitClosed(CLUSTER_TIMEOUT_MS), [BANNED]);
     }
     await using third = await joinOn([c.port, "third"]);
-    await third[0].send("/op teacher");
-    await third[0].waitFor("운영자가 되었습니다.", CLUSTER_TIMEOUT_MS);
+    await third[0].becomeOp("teacher", CLUSTER_TIMEOUT_MS);
     for (const op of [teacher, helper, third[0]]) await bansOnceThey(op, banned);
   },
 });

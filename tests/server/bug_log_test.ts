@@ -13,9 +13,8 @@ const ko = userText("ko");
 Deno.test("server logs a bug in a line's handling with its stack, once; the user goes on chatting", async () => {
   const s = startServer({ cluster: buggyCluster({ findThrowsFor: "boom" }), quiet: true });
   try {
-    const [alice, bob] = await joinAll(s.port, "alice", "bob");
-    await using _a = alice;
-    await using _b = bob;
+    await using joined = await joinAll(s.port, "alice", "bob");
+    const [alice, bob] = joined;
     await alice.send("@boom hi");
     await alice.send("still here");
     await bob.waitFor(ko.message("alice", "still here"));
@@ -37,8 +36,7 @@ Deno.test("server logs a bug while a connection ends with its stack, once, and s
     const [alice, bob] = await joinAll(s.port, "alice", "bob");
     await using _b = bob;
     await alice.close();
-    const [carol] = await joinAll(s.port, "carol");
-    await using _c = carol;
+    await using _carol = (await joinAll(s.port, "carol"))[0];
     await bob.waitFor(ko.joined("carol"));
   } finally {
     await s.server.shutdown();

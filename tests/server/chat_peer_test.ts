@@ -18,8 +18,9 @@ import {
   OPCODE_TEXT,
 } from "../../lib/transport/websocket_frame.ts";
 import { LineClient } from "../_server_helpers.ts";
-import { startWebServer } from "../_web_helpers.ts";
+import { startWebChat, startWebServer } from "../_web_helpers.ts";
 import { type JsonEvent, WsClient } from "../fixtures/ws_client.ts";
+import { concat } from "../fixtures/concat.ts";
 
 const m = userText("ko");
 const TEST_TIMEOUT_MS = 20_000;
@@ -31,10 +32,8 @@ Deno.test(
   "ws peer: a WebSocket user and a TCP user chat both ways in one room, JSON on one side and text on the other",
   { timeout: TEST_TIMEOUT_MS },
   async () => {
-    await using s = startWebServer();
-    await using alice = await LineClient.connect(s.port);
-    await alice.join("alice");
-    await using bob = await WsClient.connect(s.webPort);
+    await using s = await startWebChat({}, { bob: null });
+    const { alice, bob } = s;
     assertStringIncludes(await bob.waitUpgraded(), "HTTP/1.1 101 Switching Protocols");
     assertEquals(await bob.waitFor("prompt"), { type: "prompt", prompt: "nickname" });
     await bob.send("bob");
@@ -74,11 +73,8 @@ Deno.test(
   "ws peer: TCP and WebSocket members see one and the same order of lines",
   { timeout: TEST_TIMEOUT_MS },
   async () => {
-    await using s = startWebServer();
-    await using tcp = await LineClient.connect(s.port);
-    await tcp.join("tcp");
-    await using web = await WsClient.connect(s.webPort);
-    await web.join("web");
+    await using s = await startWebChat({}, { alice: "tcp", bob: "web" });
+    const { alice: tcp, bob: web } = s;
     await using other = await LineClient.connect(s.port);
     await other.join("other");
     const texts: string[] = [];
@@ -104,11 +100,8 @@ Deno.test(
   "ws peer: a message with several lines is several lines; fragments are joined; a ping gets a pong; binary is text",
   { timeout: TEST_TIMEOUT_MS },
   async () => {
-    await using s = startWebServer();
-    await using alice = await LineClient.connect(s.port);
-    await alice.join("alice");
-    await using bob = await WsClient.connect(s.webPort);
-    await bob.join("bob");
+    await using s = await startWebChat();
+    const { alice, bob } = s;
     await bob.send("first line\r\nsecond line\n");
     await alice.waitFor("bob> first line");
     await alice.waitFor("bob> second line");
@@ -149,11 +142,8 @@ Deno.test(
   "ws peer: a message over the line cap is refused with the lineTooLong notice and the connection goes on; one past 1 MiB closes with 1009",
   { timeout: TEST_TIMEOUT_MS },
   async () => {
-    await using s = startWebServer({ maxLineBytes: 100 });
-    await using alice = await LineClient.connect(s.port);
-    await alice.join("alice");
-    await using bob = await WsClient.connect(s.webPort);
-    await bob.join("bob");
+    await using s = await startWebChat({ maxLineBytes: 100 });
+    const { alice, bob } = s;
     await bob.send("x".repeat(101));
     const refused = await bob.waitFor("notice");
     assertEquals(refused, {
@@ -185,11 +175,8 @@ Deno.test(
   "ws peer: an unmasked frame closes with 1002; the others are told once and keep chatting",
   { timeout: TEST_TIMEOUT_MS },
   async () => {
-    await using s = startWebServer();
-    await using alice = await LineClient.connect(s.port);
-    await alice.join("alice");
-    await using bob = await WsClient.connect(s.webPort);
-    await bob.join("bob");
+    await using s = await startWebChat();
+    const { alice, bob } = s;
     await bob.write(new Uint8Array([0x81, 0x02, 0x68, 0x69]));
     await bob.waitClosed();
     assertEquals(bob.closeFrame?.code, 1002);
@@ -207,11 +194,8 @@ Deno.test(
   "ws peer: the client's close frame is answered with the same code, and its user leaves once",
   { timeout: TEST_TIMEOUT_MS },
   async () => {
-    await using s = startWebServer();
-    await using alice = await LineClient.connect(s.port);
-    await alice.join("alice");
-    await using bob = await WsClient.connect(s.webPort);
-    await bob.join("bob");
+    await using s = await startWebChat();
+    const { alice, bob } = s;
     // A last message and the close frame (1001, going away) in one write.
     await bob.write(concat(
       encodeClientFrame(OPCODE_TEXT, "last words"),
@@ -230,11 +214,8 @@ Deno.test(
   "ws peer: a WebSocket client that never reads is dropped at maxOutboxBytes like a TCP one; the others receive everything",
   { timeout: TEST_TIMEOUT_MS },
   async () => {
-    await using s = startWebServer({ maxOutboxBytes: 64 * 1024 });
-    await using alice = await LineClient.connect(s.port);
-    await alice.join("alice");
-    await using watcher = await WsClient.connect(s.webPort);
-    await watcher.join("watcher");
+    await using s = await startWebChat({ maxOutboxBytes: 64 * 1024 }, { bob: "watcher" });
+    const { alice, bob: watcher } = s;
     await using slow = await WsClient.connect(s.webPort);
     await slow.join("slow");
     await alice.waitFor(m.joined("slow"));
@@ -267,10 +248,12 @@ Deno.test(
   "ws peer: flood control, the nickname rules and the nickname timeout apply to WebSocket clients",
   { timeout: TEST_TIMEOUT_MS },
   async () => {
-    await using s = startWebServer({ rateLinesPerSecond: 1, rateBurst: 2, nicknameTimeoutMs: 300 });
-    await using alice = await LineClient.connect(s.port);
-    await alice.join("alice");
-    await using bob = await WsClient.connect(s.webPort);
+    await using s = await startWebChat({
+      rateLinesPerSecond: 1,
+      rateBurst: 2,
+      nicknameTimeoutMs: 300,
+    }, { bob: null });
+    const { bob } = s;
     await bob.waitFor("prompt");
     await bob.send("bad nick!");
     assertEquals((await bob.waitFor("notice")).code, "nicknameInvalid");
@@ -316,8 +299,7 @@ Deno.test(
     await using s = startWebServer({ opPassword: "op" });
     await using op = await LineClient.connect(s.port);
     await op.join("op");
-    await op.send("/op op");
-    await op.waitFor(m.opGranted);
+    await op.becomeOp("op");
     await using web = await WsClient.connect(s.webPort);
     await web.join("web");
     await web.send("/join math");
@@ -359,16 +341,6 @@ Deno.test(
   },
 );
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
-
 Deno.test(
   "ws peer: /ws?room=NAME enters that room once the nickname is accepted, with no stop in the lobby",
   { timeout: TEST_TIMEOUT_MS },
@@ -405,8 +377,7 @@ Deno.test(
     await using s = startWebServer({ opPassword: "op" });
     await using op = await LineClient.connect(s.port);
     await op.join("op");
-    await op.send("/op op");
-    await op.waitFor(m.opGranted);
+    await op.becomeOp("op");
     await using watcher = await WsClient.connect(s.webPort);
     await watcher.join("watcher");
     await using web = await WsClient.connect(s.webPort);

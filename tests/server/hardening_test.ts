@@ -40,25 +40,13 @@ import {
   resetBeforeAcceptSync,
   ResettingClient,
 } from "../fixtures/reset_client.ts";
+import { concat } from "../fixtures/concat.ts";
 
 const m = userText("ko");
 const encoder = new TextEncoder();
 /** Every test here must end well within this, or it is reported as hung. */
 const TEST_TIMEOUT_MS = 20_000;
 const NC_AVAILABLE = hasProgram("nc", ["-h"]);
-
-function concat(...parts: (string | number[] | Uint8Array)[]): Uint8Array {
-  const arrays = parts.map((p) =>
-    typeof p === "string" ? encoder.encode(p) : p instanceof Uint8Array ? p : new Uint8Array(p)
-  );
-  const out = new Uint8Array(arrays.reduce((n, a) => n + a.length, 0));
-  let offset = 0;
-  for (const a of arrays) {
-    out.set(a, offset);
-    offset += a.length;
-  }
-  return out;
-}
 
 function count(lines: readonly string[], line: string): number {
   return lines.filter((l) => l === line).length;
@@ -85,9 +73,8 @@ Deno.test(
   { timeout: TEST_TIMEOUT_MS },
   async () => {
     await using s = startServer({ maxLineBytes: 1024 });
-    const [alice, bob] = await joinAll(s.port, "alice", "bob");
-    await using _a = alice;
-    await using _b = bob;
+    await using joined = await joinAll(s.port, "alice", "bob");
+    const [alice, bob] = joined;
 
     const ascii = "y".repeat(1024);
     const korean = "한".repeat(341) + "z"; // 341 × 3 + 1 = 1024 bytes
@@ -117,8 +104,7 @@ Deno.test(
   { timeout: TEST_TIMEOUT_MS },
   async () => {
     await using s = startServer({ maxLineBytes: 1024 });
-    const [bob] = await joinAll(s.port, "bob");
-    await using _b = bob;
+    await using bob = (await joinAll(s.port, "bob"))[0];
     await using streamer = await RawClient.connect(s.port);
     await streamer.join("streamer");
 
@@ -218,10 +204,8 @@ Deno.test(
   { timeout: TEST_TIMEOUT_MS },
   async () => {
     await using s = startServer();
-    await using alice = await RawClient.connect(s.port);
-    await alice.join("alice");
-    await using bob = await RawClient.connect(s.port);
-    await bob.join("bob");
+    await using joined = await RawClient.joinAll(s.port, "alice", "bob");
+    const [alice, bob] = joined;
 
     const han = encoder.encode("한");
     // Lone continuation, truncated sequences, overlong, surrogate, out of range, split char.
@@ -277,10 +261,8 @@ Deno.test(
   { timeout: TEST_TIMEOUT_MS },
   async () => {
     await using s = startServer();
-    await using alice = await RawClient.connect(s.port);
-    await alice.join("alice");
-    await using bob = await RawClient.connect(s.port);
-    await bob.join("bob");
+    await using joined = await RawClient.joinAll(s.port, "alice", "bob");
+    const [alice, bob] = joined;
 
     const attack = "red\x1b[31mRED\x1b[0m title\x1b]0;pwned\x07 bel\x07 csi\u009b2J" +
       " osc\u009d0;t\u009c nul\x00 bs\x08 del\x7f cr\rX vt\x0b bidi\u202egnp.exe tab\there";
@@ -329,8 +311,7 @@ Deno.test(
   { timeout: TEST_TIMEOUT_MS },
   async () => {
     await using s = startServer();
-    const [bob] = await joinAll(s.port, "bob");
-    await using _b = bob;
+    await using bob = (await joinAll(s.port, "bob"))[0];
     await using c = await RawClient.connect(s.port);
     await c.waitForText(m.nicknamePrompt + "\n");
     const refusal = m.nicknameInvalid(20);
@@ -355,9 +336,8 @@ Deno.test(
   { timeout: TEST_TIMEOUT_MS },
   async () => {
     await using s = startServer({ maxOutboxBytes: 64 * 1024 });
-    const [alice, bob] = await joinAll(s.port, "alice", "bob");
-    await using _a = alice;
-    await using _b = bob;
+    await using joined = await joinAll(s.port, "alice", "bob");
+    const [alice, bob] = joined;
     await using slow = await SilentReader.join(s.port, "slow");
     await bob.waitFor(m.joined("slow"));
 
@@ -393,9 +373,8 @@ Deno.test(
   async () => {
     // Server defaults: 256 KiB outbox, 8 KiB lines, 20 lines/s with a burst of 40.
     await using s = startServer({ rateLinesPerSecond: undefined, rateBurst: undefined });
-    const [alice, bob] = await joinAll(s.port, "alice", "bob");
-    await using _a = alice;
-    await using _b = bob;
+    await using joined = await joinAll(s.port, "alice", "bob");
+    const [alice, bob] = joined;
     const { text, last } = bulk("burst", 40, 8000);
     await alice.write(text);
     await bob.waitFor(`alice> ${last}`);
@@ -414,9 +393,8 @@ Deno.test(
   { timeout: TEST_TIMEOUT_MS },
   async () => {
     await using s = startServer({ maxClients: 2 });
-    const [alice, bob] = await joinAll(s.port, "alice", "bob");
-    await using _a = alice;
-    await using _b = bob;
+    await using joined = await joinAll(s.port, "alice", "bob");
+    const [alice, bob] = joined;
     await using third = await RawClient.connect(s.port);
     await third.waitClosed();
     assertEquals(third.lines, [m.serverFull(2)]);
@@ -452,8 +430,7 @@ Deno.test(
   { timeout: TEST_TIMEOUT_MS },
   async () => {
     await using s = startServer({ nicknameTimeoutMs: 300 });
-    const [bob] = await joinAll(s.port, "bob");
-    await using _b = bob;
+    await using bob = (await joinAll(s.port, "bob"))[0];
     const started = performance.now();
     await using silent = await RawClient.connect(s.port);
     // Nicknames that are refused and a line never finished do not reset the clock.
@@ -510,9 +487,8 @@ Deno.test(
   async () => {
     // Defaults: 20 lines/s, a burst of 40: 40 go at once, 20 wait about a second.
     await using s = startServer({ rateLinesPerSecond: undefined, rateBurst: undefined });
-    const [alice, bob] = await joinAll(s.port, "alice", "bob");
-    await using _a = alice;
-    await using _b = bob;
+    await using joined = await joinAll(s.port, "alice", "bob");
+    const [alice, bob] = joined;
     const sent = Array.from({ length: 60 }, (_, i) => `p${i + 1}`);
     await alice.write(sent.map((l) => l + "\n").join(""));
     await bob.waitFor("alice> p60");
@@ -529,10 +505,8 @@ Deno.test(
   { timeout: TEST_TIMEOUT_MS },
   async () => {
     await using s = startServer({ rateLinesPerSecond: 10, rateBurst: 5 });
-    const [alice, bob, carol] = await joinAll(s.port, "alice", "bob", "carol");
-    await using _a = alice;
-    await using _b = bob;
-    await using _c = carol;
+    await using joined = await joinAll(s.port, "alice", "bob", "carol");
+    const [alice, bob, carol] = joined;
     await alice.write(Array.from({ length: 8 }, (_, i) => `m${i + 1}\n`).join(""));
     await alice.waitFor(m.rateLimited);
     // carol is not slowed down by alice's queue.
@@ -551,9 +525,8 @@ Deno.test(
   { timeout: TEST_TIMEOUT_MS },
   async () => {
     await using s = startServer({ rateLinesPerSecond: 5, rateBurst: 5 });
-    const [alice, bob] = await joinAll(s.port, "alice", "bob");
-    await using _a = alice;
-    await using _b = bob;
+    await using joined = await joinAll(s.port, "alice", "bob");
+    const [alice, bob] = joined;
     const lines = MAX_QUEUED_LINES + 10;
     await alice.write(Array.from({ length: lines }, (_, i) => `f${i + 1}\n`).join(""));
     await alice.waitClosed();
@@ -569,9 +542,8 @@ Deno.test(
   { timeout: TEST_TIMEOUT_MS },
   async () => {
     await using s = startServer({ rateLinesPerSecond: 0, rateBurst: 5 });
-    const [alice, bob] = await joinAll(s.port, "alice", "bob");
-    await using _a = alice;
-    await using _b = bob;
+    await using joined = await joinAll(s.port, "alice", "bob");
+    const [alice, bob] = joined;
     await alice.write(Array.from({ length: 500 }, (_, i) => `n${i}\n`).join(""));
     await bob.waitFor("alice> n499");
     assertEquals(bob.received.filter((l) => l.startsWith("alice> n")).length, 500);
@@ -607,9 +579,8 @@ Deno.test(
   { timeout: TEST_TIMEOUT_MS },
   async () => {
     await using s = startServer({ maxOutboxBytes: 64 * 1024 * 1024 });
-    const [alice, bob] = await joinAll(s.port, "alice", "bob");
-    await using _a = alice;
-    await using _b = bob;
+    await using joined = await joinAll(s.port, "alice", "bob");
+    const [alice, bob] = joined;
     const mallory = await SilentReader.join(s.port, "mallory");
     await bob.waitFor(m.joined("mallory"));
     // 8 MiB: more than the kernel buffers take, so the server's write to mallory is pending.
@@ -637,9 +608,8 @@ Deno.test({
   timeout: TEST_TIMEOUT_MS,
   fn: async () => {
     await using s = startServer({ maxOutboxBytes: 64 * 1024 * 1024 });
-    const [alice, bob] = await joinAll(s.port, "alice", "bob");
-    await using _a = alice;
-    await using _b = bob;
+    await using joined = await joinAll(s.port, "alice", "bob");
+    const [alice, bob] = joined;
     await using mallory = await ResettingClient.join(s.port, "mallory", m.connected);
     await bob.waitFor(m.joined("mallory"));
     const { text, last } = bulk("flood", 8 * 1024, 1024);
@@ -669,9 +639,8 @@ Deno.test({
   timeout: TEST_TIMEOUT_MS,
   fn: async () => {
     await using s = startServer({ maxOutboxBytes: 64 * 1024 * 1024 });
-    const [alice, bob] = await joinAll(s.port, "alice", "bob");
-    await using _a = alice;
-    await using _b = bob;
+    await using joined = await joinAll(s.port, "alice", "bob");
+    const [alice, bob] = joined;
     const nc = new Deno.Command("nc", {
       args: ["127.0.0.1", String(s.port)],
       stdin: "piped",
@@ -729,9 +698,8 @@ Deno.test(
   { timeout: TEST_TIMEOUT_MS },
   async () => {
     await using s = startServer();
-    const [alice, bob] = await joinAll(s.port, "alice", "bob");
-    await using _a = alice;
-    await using _b = bob;
+    await using joined = await joinAll(s.port, "alice", "bob");
+    const [alice, bob] = joined;
     await alice.send("bye for now");
     await alice.conn.closeWrite();
     await alice.waitFor("alice> bye for now");

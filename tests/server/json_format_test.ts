@@ -162,3 +162,49 @@ Deno.test("json format gives the operator's answers their fields and text", () =
     text: "운영자 비밀번호가 3번 틀려 연결을 종료합니다.",
   });
 });
+
+Deno.test("json format: the account prompts, a catch-up with ids, a held whisper's time and nickname bans are plain JSON", () => {
+  const format = new JsonFormat("en");
+  assertEquals(userJson(format, { type: "prompt", prompt: "account", nick: "alice" }), {
+    type: "prompt",
+    prompt: "account",
+    nick: "alice",
+  });
+  assertEquals(userJson(format, { type: "prompt", prompt: "newPassword" }), {
+    type: "prompt",
+    prompt: "newPassword",
+  });
+  const event = {
+    type: "message",
+    room: "math",
+    nick: "bob",
+    text: "hi",
+    time: 5,
+    id: "ab12.7",
+  } as const;
+  assertEquals(userJson(format, { type: "catchUp", room: "math", events: [event], skipped: 2 }), {
+    type: "catchUp",
+    room: "math",
+    events: [event],
+    skipped: 2,
+  });
+  assertEquals(userJson(format, { type: "whisper", from: "bob", text: "later", time: 9 }), {
+    type: "whisper",
+    from: "bob",
+    text: "later",
+    time: 9,
+  });
+  assertEquals(userJson(format, { type: "bans", bans: [{ nick: "bob", until: undefined }] }), {
+    type: "bans",
+    bans: [{ nick: "bob" }],
+  });
+  assertEquals(
+    userJson(format, { type: "notice", notice: { code: "whisperHeld", nick: "alice" } }),
+    {
+      type: "notice",
+      code: "whisperHeld",
+      nick: "alice",
+      text: "alice is offline: your whisper will be delivered when they log in.",
+    },
+  );
+});

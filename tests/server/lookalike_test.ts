@@ -16,15 +16,6 @@ const PROMPT = "닉네임을 입력하세요:";
 const WELCOME = "서버에 연결되었습니다.";
 const INVALID = ko.nicknameInvalid(20);
 
-/** Closes every client at the end of the scope. */
-function group(clients: LineClient[]): AsyncDisposable {
-  return {
-    [Symbol.asyncDispose]: async () => {
-      await Promise.all(clients.map((c) => c.close()));
-    },
-  };
-}
-
 /** Asserts the next line a client receives. */
 async function assertNext(client: LineClient, expected: string, msg?: string): Promise<void> {
   assertEquals(await client.nextLine(), expected, msg);
@@ -32,8 +23,7 @@ async function assertNext(client: LineClient, expected: string, msg?: string): P
 
 Deno.test("lookalike: with alice online, her look-alikes and blank names are refused at the prompt", async () => {
   await using s = startServer();
-  const [alice] = await joinAll(s.port, "alice");
-  await using _ = group([alice]);
+  await using alice = (await joinAll(s.port, "alice"))[0];
   await using c = await LineClient.connect(s.port);
   await assertNext(c, PROMPT);
   const attempts: [string, string][] = [
@@ -65,8 +55,7 @@ Deno.test("lookalike: with alice online, her look-alikes and blank names are ref
 
 Deno.test("lookalike: /nick to a look-alike of a name in use is refused as taken", async () => {
   await using s = startServer();
-  const clients = await joinAll(s.port, "alice", "bob");
-  await using _ = group(clients);
+  await using clients = await joinAll(s.port, "alice", "bob");
   const [alice, bob] = clients;
   await bob.send("/nick ａｌｉｃｅ");
   await bob.waitFor(ko.nicknameTaken("ａｌｉｃｅ"));
@@ -77,8 +66,7 @@ Deno.test("lookalike: /nick to a look-alike of a name in use is refused as taken
 
 Deno.test("lookalike: /join ａｂ lands in the existing room ab", async () => {
   await using s = startServer();
-  const clients = await joinAll(s.port, "bob", "carol");
-  await using _ = group(clients);
+  await using clients = await joinAll(s.port, "bob", "carol");
   const [bob, carol] = clients;
   await bob.send("/join ab");
   await bob.waitFor("bob님이 입장하셨습니다.");
@@ -92,8 +80,7 @@ Deno.test("lookalike: /join ａｂ lands in the existing room ab", async () => {
 
 Deno.test("lookalike: a run of blanks is shortened so a fake line cannot start a row", async () => {
   await using s = startServer();
-  const clients = await joinAll(s.port, "alice", "mallory");
-  await using _ = group(clients);
+  await using clients = await joinAll(s.port, "alice", "mallory");
   const [alice, mallory] = clients;
   const cut = " ".repeat(MAX_BLANK_RUN_COLUMNS);
   await mallory.send("hi" + " ".repeat(71) + "alice2> fake");
@@ -106,8 +93,7 @@ Deno.test("lookalike: a run of blanks is shortened so a fake line cannot start a
 
 Deno.test("lookalike: separators, bidi marks, zero-width characters and piled-up marks arrive cleaned", async () => {
   await using s = startServer();
-  const clients = await joinAll(s.port, "alice", "mallory");
-  await using _ = group(clients);
+  await using clients = await joinAll(s.port, "alice", "mallory");
   const [alice, mallory] = clients;
   // U+2028 and U+2029 would start a line of their own: shown as U+FFFD.
   await mallory.send("one\u2028alice> two\u2029three");

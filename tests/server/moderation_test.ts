@@ -11,11 +11,9 @@ import { WsClient } from "../fixtures/ws_client.ts";
 
 Deno.test("moderation: a kicked user is told and its connection closes; the room sees who did it", async () => {
   await using s = startServer({ opPassword: "teacher" });
-  const [op, pupil, other] = await joinAll(s.port, "teacher", "pupil", "other");
-  await using _op = op;
-  await using _other = other;
-  await op.send("/op teacher");
-  await op.waitFor("운영자가 되었습니다.");
+  await using joined = await joinAll(s.port, "teacher", "pupil", "other");
+  const [op, pupil, other] = joined;
+  await op.becomeOp("teacher");
   await op.send("/kick pupil 수업 방해");
   assertEquals(
     await pupil.waitFor((l) => l.includes("강퇴")),
@@ -30,10 +28,9 @@ Deno.test("moderation: a kicked user is told and its connection closes; the room
 
 Deno.test("moderation: a banned address is refused before any prompt until it is unbanned", async () => {
   await using s = startServer({ opPassword: "teacher" });
-  const [op, pupil] = await joinAll(s.port, "teacher", "pupil");
-  await using _op = op;
-  await op.send("/op teacher");
-  await op.waitFor("운영자가 되었습니다.");
+  await using joined = await joinAll(s.port, "teacher", "pupil");
+  const [op, pupil] = joined;
+  await op.becomeOp("teacher");
   await op.send("/ban pupil 10 수업 방해");
   await op.waitFor("pupil님이 teacher님에 의해 10분 동안 차단되었습니다.");
   await op.waitFor("pupil님(127.0.0.1)을 10분 동안 차단했습니다.");
@@ -58,11 +55,9 @@ Deno.test("moderation: a banned address is refused before any prompt until it is
 
 Deno.test("moderation: a kick of someone in another room answers the operator with one line", async () => {
   await using s = startServer({ opPassword: "teacher" });
-  const [op, pupil, other] = await joinAll(s.port, "teacher", "pupil", "other");
-  await using _op = op;
-  await using _other = other;
-  await op.send("/op teacher");
-  await op.waitFor("운영자가 되었습니다.");
+  await using joined = await joinAll(s.port, "teacher", "pupil", "other");
+  const [op, pupil, other] = joined;
+  await op.becomeOp("teacher");
   await op.send("/join math");
   await op.waitFor("teacher님이 입장하셨습니다.");
   await op.waitFor(isMembersLine);
@@ -76,9 +71,8 @@ Deno.test("moderation: a kick of someone in another room answers the operator wi
 
 Deno.test("moderation: the third wrong operator password is said to close the connection, then closes it", async () => {
   await using s = startServer({ opPassword: "teacher" });
-  const [guesser, other] = await joinAll(s.port, "guesser", "other");
-  await using _g = guesser;
-  await using _o = other;
+  await using joined = await joinAll(s.port, "guesser", "other");
+  const [guesser, other] = joined;
   await guesser.waitFor("other님이 입장하셨습니다.");
   await guesser.send("/op a");
   await guesser.send("/op b");
@@ -95,16 +89,14 @@ Deno.test("moderation: the third wrong operator password is said to close the co
 
 Deno.test("moderation: a connection opened before a ban, held at the nickname prompt, cannot join after it (TCP and WebSocket)", async () => {
   await using s = startWebServer({ opPassword: "teacher" });
-  const [op, pupil] = await joinAll(s.port, "teacher", "pupil");
-  await using _op = op;
-  await using _pupil = pupil;
+  await using joined = await joinAll(s.port, "teacher", "pupil");
+  const [op] = joined;
   // Spare connections from the same address, opened before the ban, at the prompt.
   await using spare = await LineClient.connect(s.port);
   await spare.waitFor("닉네임을 입력하세요:");
   await using spareWeb = await WsClient.connect(s.webPort);
   await spareWeb.waitFor((e) => e.type === "prompt" && e.prompt === "nickname");
-  await op.send("/op teacher");
-  await op.waitFor("운영자가 되었습니다.");
+  await op.becomeOp("teacher");
   await op.send("/ban pupil 10");
   await op.waitFor("pupil님(127.0.0.1)을 10분 동안 차단했습니다.");
   await spare.send("pupil2");

@@ -17,8 +17,7 @@ import {
 
 Deno.test("originals: the Python client (no newlines) joins, chats, whispers and quits", async () => {
   await using s = startServer();
-  const [alice] = await joinAll(s.port, "alice");
-  await using _a = alice;
+  await using alice = (await joinAll(s.port, "alice"))[0];
   await using py = await OriginalPythonClient.connect(s.port);
   await py.waitFor("닉네임을 입력하세요:");
   await py.sendMessage("파이썬");
@@ -38,8 +37,7 @@ Deno.test("originals: the Python client (no newlines) joins, chats, whispers and
 
 Deno.test("originals: the Python client reads a long Korean line whole, every read ending on a character", async () => {
   await using s = startServer({ maxLineBytes: 8192 });
-  const [alice] = await joinAll(s.port, "alice");
-  await using _a = alice;
+  await using alice = (await joinAll(s.port, "alice"))[0];
   await using py = await OriginalPythonClient.connect(s.port);
   await py.waitFor("닉네임을 입력하세요:");
   await py.sendMessage("파이썬");
@@ -55,8 +53,7 @@ Deno.test("originals: the Python client reads a long Korean line whole, every re
 
 Deno.test("originals: the Python client entering a busy room gets the history in reads that end on a character", async () => {
   await using s = startServer({ historyLimit: 20 });
-  const [alice] = await joinAll(s.port, "alice");
-  await using _a = alice;
+  await using alice = (await joinAll(s.port, "alice"))[0];
   // Each history line is `[HH:MM] alice> ` and 30 가: 106 bytes. After the 29-byte header,
   // byte 1024 falls 25 bytes into the 10th line's Korean: inside a character.
   const said = Array.from({ length: 20 }, () => "가".repeat(30));
@@ -76,9 +73,8 @@ Deno.test("originals: the Python client entering a busy room gets the history in
 
 Deno.test("originals: a client that sent a newline is never cut by a pause", async () => {
   await using s = startServer();
-  const [alice, bob] = await joinAll(s.port, "alice", "bob");
-  await using _a = alice;
-  await using _b = bob;
+  await using joined = await joinAll(s.port, "alice", "bob");
+  const [alice, bob] = joined;
   await alice.write("hel");
   // A pause longer than the unframed one, on purpose: the stimulus, not a wait for an event.
   await new Promise((resolve) => setTimeout(resolve, 2 * UNFRAMED_PAUSE_MS));

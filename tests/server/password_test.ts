@@ -10,7 +10,7 @@ import { assert, assertEquals, assertFalse, assertGreaterOrEqual } from "@std/as
 import { userText } from "../../lib/catalog/user_text.ts";
 import { PasswordCheck } from "../../lib/util/password.ts";
 import { WRONG_PASSWORD_DELAY_MS } from "../../lib/chat/chat_session.ts";
-import { Child, spawnMain, startServer as startServerProcess } from "../_helpers.ts";
+import { Child, spawnMain, startServerProcess } from "../_helpers.ts";
 import { LineClient, startServer } from "../_server_helpers.ts";
 import { RawClient } from "../fixtures/raw_client.ts";
 

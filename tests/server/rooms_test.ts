@@ -5,21 +5,11 @@
  */
 
 import { assertEquals, assertMatch } from "@std/assert";
-import { joinAll, type LineClient, startServer } from "../_server_helpers.ts";
-
-/** Closes every client at the end of the scope. */
-function group(clients: LineClient[]): AsyncDisposable {
-  return {
-    [Symbol.asyncDispose]: async () => {
-      await Promise.all(clients.map((c) => c.close()));
-    },
-  };
-}
+import { joinAll, startServer } from "../_server_helpers.ts";
 
 Deno.test("rooms: two rooms never see each other's lines", async () => {
   await using s = startServer();
-  const clients = await joinAll(s.port, "a1", "a2", "b1", "b2");
-  await using _ = group(clients);
+  await using clients = await joinAll(s.port, "a1", "a2", "b1", "b2");
   const [a1, a2, b1, b2] = clients;
   for (const c of [b1, b2]) {
     await c.send("/join beta");
@@ -52,8 +42,7 @@ Deno.test("rooms: two rooms never see each other's lines", async () => {
 
 Deno.test("rooms: a newcomer gets the history, oldest first, with times, before the join notice", async () => {
   await using s = startServer({ historyLimit: 3 });
-  const [alice] = await joinAll(s.port, "alice");
-  await using _a = group([alice]);
+  await using alice = (await joinAll(s.port, "alice"))[0];
   for (const text of ["one", "two", "three", "four"]) {
     await alice.send(text);
     await alice.waitFor(`alice> ${text}`);
@@ -62,8 +51,7 @@ Deno.test("rooms: a newcomer gets the history, oldest first, with times, before 
   await alice.waitFor("* alice waves");
   await alice.send("@alice a whisper is never history");
   await alice.waitFor((l) => l.startsWith("[귓속말]"));
-  const [bob] = await joinAll(s.port, "bob");
-  await using _b = group([bob]);
+  await using bob = (await joinAll(s.port, "bob"))[0];
   const lines = bob.received.slice(1, 6);
   assertEquals(lines[0], "-- 최근 메시지 3개 --");
   assertMatch(lines[1], /^\[\d\d:\d\d\] alice> three$/);
@@ -74,12 +62,10 @@ Deno.test("rooms: a newcomer gets the history, oldest first, with times, before 
 
 Deno.test("rooms: --history 0 sends no history", async () => {
   await using s = startServer({ historyLimit: 0 });
-  const [alice] = await joinAll(s.port, "alice");
-  await using _a = group([alice]);
+  await using alice = (await joinAll(s.port, "alice"))[0];
   await alice.send("hello");
   await alice.waitFor("alice> hello");
-  const [bob] = await joinAll(s.port, "bob");
-  await using _b = group([bob]);
+  await using bob = (await joinAll(s.port, "bob"))[0];
   assertEquals(bob.received, [
     "닉네임을 입력하세요:",
     "bob님이 입장하셨습니다.",
@@ -90,8 +76,7 @@ Deno.test("rooms: --history 0 sends no history", async () => {
 
 Deno.test("rooms: the message of the day follows the welcome line, then the topic", async () => {
   await using s = startServer({ motd: ["Welcome to class 3-B", "Be kind"] });
-  const [alice] = await joinAll(s.port, "alice");
-  await using _a = group([alice]);
+  await using alice = (await joinAll(s.port, "alice"))[0];
   await alice.send("/topic 시험 범위");
   await alice.waitFor("alice님이 주제를 설정했습니다: 시험 범위");
   await using bob = (await joinAll(s.port, "bob"))[0];

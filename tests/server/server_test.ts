@@ -23,15 +23,6 @@ const en = userText("en");
 const PROMPT = "닉네임을 입력하세요:";
 const WELCOME = "서버에 연결되었습니다.";
 
-/** Closes every client at the end of the scope. */
-function group(clients: LineClient[]): AsyncDisposable {
-  return {
-    [Symbol.asyncDispose]: async () => {
-      await Promise.all(clients.map((c) => c.close()));
-    },
-  };
-}
-
 /** Asserts the next line a client receives. */
 async function assertNext(client: LineClient, expected: string, msg?: string): Promise<void> {
   assertEquals(await client.nextLine(), expected, msg);
@@ -59,8 +50,8 @@ async function assertNothingElse(
 
 Deno.test("server: three clients chat and each sees every line as nick> text", async () => {
   await using s = startServer();
-  const [alice, bob, carol] = await joinAll(s.port, "alice", "bob", "carol");
-  await using _ = group([alice, bob, carol]);
+  await using joined = await joinAll(s.port, "alice", "bob", "carol");
+  const [alice, bob, carol] = joined;
   for (const c of [alice, bob]) await c.waitFor("carol님이 입장하셨습니다.");
 
   await alice.send("안녕하세요 여러분");
@@ -77,9 +68,8 @@ Deno.test("server: three clients chat and each sees every line as nick> text", a
 
 Deno.test("server: joining tells everyone, newcomer included, then welcomes the newcomer", async () => {
   await using s = startServer();
-  const [alice] = await joinAll(s.port, "alice");
+  await using alice = (await joinAll(s.port, "alice"))[0];
   await using bob = await LineClient.connect(s.port);
-  await using _ = group([alice]);
   await assertNext(bob, PROMPT);
   await bob.send("bob");
   await assertNext(bob, "bob님이 입장하셨습니다.");
@@ -97,8 +87,8 @@ Deno.test("server: joining tells everyone, newcomer included, then welcomes the 
 
 Deno.test("server: a whisper reaches only its target and the sender gets a confirmation", async () => {
   await using s = startServer();
-  const [alice, bob, carol] = await joinAll(s.port, "alice", "bob", "carol");
-  await using _ = group([alice, bob, carol]);
+  await using joined = await joinAll(s.port, "alice", "bob", "carol");
+  const [alice, bob, carol] = joined;
   for (const c of [alice, bob]) await c.waitFor("carol님이 입장하셨습니다.");
 
   await alice.send("@bob hi");
@@ -111,8 +101,8 @@ Deno.test("server: a whisper reaches only its target and the sender gets a confi
 
 Deno.test("server: a whisper target matches ignoring case and keeps the text's spaces", async () => {
   await using s = startServer();
-  const [alice, bob] = await joinAll(s.port, "alice", "Bob");
-  await using _ = group([alice, bob]);
+  await using joined = await joinAll(s.port, "alice", "Bob");
+  const [alice, bob] = joined;
   await alice.waitFor("Bob님이 입장하셨습니다.");
   await alice.send("@BOB 비밀  이야기");
   await assertNext(alice, "[귓속말 전송] Bob에게: 비밀  이야기");
@@ -121,8 +111,8 @@ Deno.test("server: a whisper target matches ignoring case and keeps the text's s
 
 Deno.test("server: /종료 closes the connection and the others see the leave notice once", async () => {
   await using s = startServer();
-  const [alice, bob, carol] = await joinAll(s.port, "alice", "bob", "carol");
-  await using _ = group([alice, bob, carol]);
+  await using joined = await joinAll(s.port, "alice", "bob", "carol");
+  const [alice, bob, carol] = joined;
   for (const c of [alice, bob]) await c.waitFor("carol님이 입장하셨습니다.");
 
   await alice.send("/종료");
@@ -136,8 +126,8 @@ Deno.test("server: /종료 closes the connection and the others see the leave no
 
 Deno.test("server: /quit closes the connection and frees the nickname", async () => {
   await using s = startServer();
-  const [alice, bob] = await joinAll(s.port, "alice", "bob");
-  await using _ = group([alice, bob]);
+  await using joined = await joinAll(s.port, "alice", "bob");
+  const [alice, bob] = joined;
   await alice.waitFor("bob님이 입장하셨습니다.");
   await alice.send("/quit");
   await alice.waitClosed();
@@ -153,8 +143,7 @@ Deno.test("server: 8 clients sending 250 lines at once all see every line once, 
   const LINES = 250;
   await using s = startServer();
   const nicks = Array.from({ length: CLIENTS }, (_, i) => `c${i}`);
-  const clients = await joinAll(s.port, ...nicks);
-  await using _ = group(clients);
+  await using clients = await joinAll(s.port, ...nicks);
   for (const c of clients.slice(0, -1)) await c.waitFor(`c${CLIENTS - 1}님이 입장하셨습니다.`);
 
   const payload = (nick: string) =>
@@ -193,8 +182,8 @@ Deno.test("server: 8 clients sending 250 lines at once all see every line once, 
 
 Deno.test("server: a line written one byte at a time, split inside Korean characters", async () => {
   await using s = startServer();
-  const [alice, bob] = await joinAll(s.port, "alice", "bob");
-  await using _ = group([alice, bob]);
+  await using joined = await joinAll(s.port, "alice", "bob");
+  const [alice, bob] = joined;
   await alice.waitFor("bob님이 입장하셨습니다.");
   (alice.conn as Deno.TcpConn).setNoDelay(true);
   for (const byte of new TextEncoder().encode("한글 조각\n")) {
@@ -206,8 +195,8 @@ Deno.test("server: a line written one byte at a time, split inside Korean charac
 
 Deno.test("server: a character split across reads is joined once the rest arrives", async () => {
   await using s = startServer();
-  const [alice, bob] = await joinAll(s.port, "alice", "bob");
-  await using _ = group([alice, bob]);
+  await using joined = await joinAll(s.port, "alice", "bob");
+  const [alice, bob] = joined;
   await alice.waitFor("bob님이 입장하셨습니다.");
   (alice.conn as Deno.TcpConn).setNoDelay(true);
   const bytes = new TextEncoder().encode("first\n가나");
@@ -222,8 +211,8 @@ Deno.test("server: a character split across reads is joined once the rest arrive
 
 Deno.test("server: several lines in one write arrive as separate lines, in order", async () => {
   await using s = startServer();
-  const [alice, bob] = await joinAll(s.port, "alice", "bob");
-  await using _ = group([alice, bob]);
+  await using joined = await joinAll(s.port, "alice", "bob");
+  const [alice, bob] = joined;
   await alice.waitFor("bob님이 입장하셨습니다.");
   await alice.write("one\ntwo\n\nthree\n@bob psst\n/who\n");
   await assertNext(bob, "alice> one");
@@ -250,8 +239,8 @@ Deno.test("server: \\r\\n line endings are accepted, for the nickname too", asyn
 
 Deno.test("server: control characters in a line arrive as inert U+FFFD", async () => {
   await using s = startServer();
-  const [alice, bob] = await joinAll(s.port, "alice", "bob");
-  await using _ = group([alice, bob]);
+  await using joined = await joinAll(s.port, "alice", "bob");
+  const [alice, bob] = joined;
   await alice.waitFor("bob님이 입장하셨습니다.");
   await alice.send("\x1b[2Jgone\ttab");
   await assertNext(bob, "alice> \uFFFD[2Jgone tab");
@@ -259,8 +248,8 @@ Deno.test("server: control characters in a line arrive as inert U+FFFD", async (
 
 Deno.test("server: a line over the byte cap gets one line why, and the connection goes on", async () => {
   await using s = startServer({ maxLineBytes: 64 });
-  const [alice, bob] = await joinAll(s.port, "alice", "bob");
-  await using _ = group([alice, bob]);
+  await using joined = await joinAll(s.port, "alice", "bob");
+  const [alice, bob] = joined;
   await alice.waitFor("bob님이 입장하셨습니다.");
   await alice.send("x".repeat(65));
   await assertNext(alice, ko.lineTooLong(64, false));
@@ -287,8 +276,7 @@ Deno.test("server: an invalid nickname gets one line why, then the prompt again"
 
 Deno.test("server: a nickname taken ignoring case is refused and the prompt repeats", async () => {
   await using s = startServer();
-  const [alice] = await joinAll(s.port, "alice");
-  await using _ = group([alice]);
+  await using alice = (await joinAll(s.port, "alice"))[0];
   await using c = await LineClient.connect(s.port);
   await assertNext(c, PROMPT);
   await c.send("ALICE");
@@ -305,8 +293,7 @@ Deno.test("server: a nickname taken ignoring case is refused and the prompt repe
 
 Deno.test("server: a Korean nickname is accepted and 20 characters fit but 21 do not", async () => {
   await using s = startServer();
-  const [minsu] = await joinAll(s.port, "민수");
-  await using _ = group([minsu]);
+  await using minsu = (await joinAll(s.port, "민수"))[0];
   await minsu.send("반가워요");
   await assertNext(minsu, "민수> 반가워요");
 
@@ -341,8 +328,8 @@ Deno.test("server: empty lines before the nickname are ignored and it is trimmed
 
 Deno.test("server: /who and /접속자 list who is online, in joining order", async () => {
   await using s = startServer();
-  const [alice, bob, carol] = await joinAll(s.port, "alice", "bob", "민수");
-  await using _ = group([alice, bob, carol]);
+  await using joined = await joinAll(s.port, "alice", "bob", "민수");
+  const [alice, bob, carol] = joined;
   for (const c of [alice, bob]) await c.waitFor("민수님이 입장하셨습니다.");
   await bob.send("/who");
   await assertNext(bob, "접속자 3명: alice, bob, 민수");
@@ -353,8 +340,8 @@ Deno.test("server: /who and /접속자 list who is online, in joining order", as
 
 Deno.test("server: /help and /도움말 list the commands to the sender only", async () => {
   await using s = startServer();
-  const [alice, bob] = await joinAll(s.port, "alice", "bob");
-  await using _ = group([alice, bob]);
+  await using joined = await joinAll(s.port, "alice", "bob");
+  const [alice, bob] = joined;
   await alice.waitFor("bob님이 입장하셨습니다.");
   for (const command of ["/help", "/도움말"]) {
     await alice.send(command);
@@ -372,8 +359,8 @@ Deno.test("server: /help and /도움말 list the commands to the sender only", a
 
 Deno.test("server: an unknown /word gets a usage line and is never broadcast", async () => {
   await using s = startServer();
-  const [alice, bob] = await joinAll(s.port, "alice", "bob");
-  await using _ = group([alice, bob]);
+  await using joined = await joinAll(s.port, "alice", "bob");
+  const [alice, bob] = joined;
   await alice.waitFor("bob님이 입장하셨습니다.");
   await alice.send("/dance wildly");
   await assertNext(alice, "알 수 없는 명령어입니다: /dance (도움말: /help)");
@@ -383,8 +370,8 @@ Deno.test("server: an unknown /word gets a usage line and is never broadcast", a
 
 Deno.test("server: @name without text gets the whisper usage line", async () => {
   await using s = startServer();
-  const [alice, bob] = await joinAll(s.port, "alice", "bob");
-  await using _ = group([alice, bob]);
+  await using joined = await joinAll(s.port, "alice", "bob");
+  const [alice, bob] = joined;
   await alice.waitFor("bob님이 입장하셨습니다.");
   await alice.send("@bob");
   await assertNext(alice, "사용법: @닉네임 메시지");
@@ -395,8 +382,8 @@ Deno.test("server: @name without text gets the whisper usage line", async () => 
 
 Deno.test("server: a whisper to an unknown nickname tells the sender no such user", async () => {
   await using s = startServer();
-  const [alice, bob] = await joinAll(s.port, "alice", "bob");
-  await using _ = group([alice, bob]);
+  await using joined = await joinAll(s.port, "alice", "bob");
+  const [alice, bob] = joined;
   await alice.waitFor("bob님이 입장하셨습니다.");
   await alice.send("@nobody hello");
   await assertNext(alice, "해당 닉네임의 사용자가 없습니다.");
@@ -405,8 +392,8 @@ Deno.test("server: a whisper to an unknown nickname tells the sender no such use
 
 Deno.test("server: empty and blank lines in chat are ignored", async () => {
   await using s = startServer();
-  const [alice, bob] = await joinAll(s.port, "alice", "bob");
-  await using _ = group([alice, bob]);
+  await using joined = await joinAll(s.port, "alice", "bob");
+  const [alice, bob] = joined;
   await alice.waitFor("bob님이 입장하셨습니다.");
   await alice.write("\n   \n\t\n\r\n");
   await assertNothingElse(alice, "alice", alice, bob);
@@ -416,8 +403,8 @@ Deno.test("server: empty and blank lines in chat are ignored", async () => {
 
 Deno.test("server: a client that closes its socket (EOF) is announced as gone once", async () => {
   await using s = startServer();
-  const [alice, bob, carol] = await joinAll(s.port, "alice", "bob", "carol");
-  await using _ = group([bob, carol]);
+  await using joined = await joinAll(s.port, "alice", "bob", "carol");
+  const [alice, bob, carol] = joined;
   await bob.waitFor("carol님이 입장하셨습니다.");
   await alice.close();
   await assertNext(bob, "alice님이 퇴장하셨습니다.");
@@ -428,8 +415,7 @@ Deno.test("server: a client that closes its socket (EOF) is announced as gone on
 
 Deno.test("server: a client whose connection resets is announced as gone once", async () => {
   await using s = startServer();
-  const [bob] = await joinAll(s.port, "bob");
-  await using _ = group([bob]);
+  await using bob = (await joinAll(s.port, "bob"))[0];
   // Deno's own close() sends a FIN first; node:net can send a bare reset.
   const eve = net.connect(s.port, "127.0.0.1");
   const closed = new Promise((resolve) => eve.once("close", resolve));
@@ -447,8 +433,7 @@ Deno.test("server: a client whose connection resets is announced as gone once", 
 
 Deno.test("server: a client that leaves before choosing a nickname is not announced", async () => {
   await using s = startServer();
-  const [bob] = await joinAll(s.port, "bob");
-  await using _ = group([bob]);
+  await using bob = (await joinAll(s.port, "bob"))[0];
   const shy = await LineClient.connect(s.port);
   await assertNext(shy, PROMPT);
   await shy.close();
@@ -461,8 +446,7 @@ Deno.test("server: a client that leaves before choosing a nickname is not announ
 
 Deno.test("server: a client dropped for a full outbox is announced once and logged once", async () => {
   await using s = startServer({ maxOutboxBytes: 64 * 1024 });
-  const [alice] = await joinAll(s.port, "alice");
-  await using _ = group([alice]);
+  await using alice = (await joinAll(s.port, "alice"))[0];
   // Slow joins and then never reads: the kernel buffers fill, then its outbox.
   const slow = await Deno.connect({ hostname: "127.0.0.1", port: s.port });
   try {
@@ -566,8 +550,8 @@ Deno.test("server: lang en speaks English on every line", async () => {
 
 Deno.test("server: the console logs connections, nicknames, messages and disconnects", async () => {
   await using s = startServer();
-  const [alice, bob] = await joinAll(s.port, "alice", "bob");
-  await using _ = group([bob]);
+  await using joined = await joinAll(s.port, "alice", "bob");
+  const [alice, bob] = joined;
   await alice.send("로그에 남길 말");
   await bob.waitFor("alice> 로그에 남길 말");
   await alice.send("/종료");
@@ -603,8 +587,8 @@ Deno.test("server: the console of an echo server logs each echoed line with its 
 
 Deno.test("server: shutting down tells every client and closes the connections", async () => {
   await using s = startServer();
-  const [alice, bob] = await joinAll(s.port, "alice", "bob");
-  await using _ = group([alice, bob]);
+  await using joined = await joinAll(s.port, "alice", "bob");
+  const [alice, bob] = joined;
   await alice.waitFor("bob님이 입장하셨습니다.");
   const stopping = s.server.shutdown();
   for (const c of [alice, bob]) {
@@ -634,8 +618,8 @@ Deno.test("server: webUrls gives the page's address as people open it", () => {
 Deno.test("server: --log-whispers puts what a whisper says on the console; by default only that one was sent", async () => {
   for (const logWhispers of [false, true]) {
     await using s = startServer({ logWhispers });
-    const [alice, bob] = await joinAll(s.port, "alice", "bob");
-    await using _ = group([alice, bob]);
+    await using joined = await joinAll(s.port, "alice", "bob");
+    const [alice, bob] = joined;
     await alice.send("@bob 비밀 이야기");
     await bob.waitFor("[귓속말] alice> 비밀 이야기");
     await alice.waitFor("[귓속말 전송] bob에게: 비밀 이야기");

@@ -8,7 +8,7 @@
 import { assert, assertEquals, assertLess, assertRejects } from "@std/assert";
 import { consoleText } from "../../lib/catalog/console_text.ts";
 import { userText } from "../../lib/catalog/user_text.ts";
-import { startServer as startServerProcess } from "../_helpers.ts";
+import { startServerProcess } from "../_helpers.ts";
 import { joinAll, LineClient, startServer } from "../_server_helpers.ts";
 import { RawClient, SilentReader, within } from "../fixtures/raw_client.ts";
 
@@ -23,9 +23,8 @@ Deno.test(
   { timeout: TEST_TIMEOUT_MS },
   async () => {
     await using s = startServer();
-    const [alice, bob] = await joinAll(s.port, "alice", "bob");
-    await using _a = alice;
-    await using _b = bob;
+    await using joined = await joinAll(s.port, "alice", "bob");
+    const [alice, bob] = joined;
     await using newcomer = await LineClient.connect(s.port);
     await newcomer.waitFor(m.nicknamePrompt);
 
@@ -50,8 +49,7 @@ Deno.test(
   { timeout: TEST_TIMEOUT_MS },
   async () => {
     await using s = startServer({ maxOutboxBytes: 16 * 1024 * 1024 });
-    const [alice] = await joinAll(s.port, "alice");
-    await using _a = alice;
+    await using alice = (await joinAll(s.port, "alice"))[0];
     await using late = await SilentReader.join(s.port, "late");
     await alice.waitFor(m.joined("late"));
     // 2 MB broadcast while late does not read: most of it waits in late's outbox.
@@ -79,8 +77,7 @@ Deno.test(
   { timeout: TEST_TIMEOUT_MS },
   async () => {
     await using s = startServer({ maxOutboxBytes: 64 * 1024 * 1024 });
-    const [alice] = await joinAll(s.port, "alice");
-    await using _a = alice;
+    await using alice = (await joinAll(s.port, "alice"))[0];
     await using _stuck = await SilentReader.join(s.port, "stuck");
     await alice.waitFor(m.joined("stuck"));
     // 8 MB: more than the kernel buffers hold, so the server's write to it is pending.
@@ -104,9 +101,8 @@ Deno.test(
   { timeout: TEST_TIMEOUT_MS },
   async () => {
     await using s = startServer();
-    const [alice, bob] = await joinAll(s.port, "alice", "bob");
-    await using _a = alice;
-    await using _b = bob;
+    await using joined = await joinAll(s.port, "alice", "bob");
+    const [alice, bob] = joined;
     const finished = s.server.shutdown();
     await alice.send("too late");
     await alice.waitFor(NOTICE);
@@ -127,9 +123,8 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     async () => {
       const { child, port } = await startServerProcess(["--quiet"]);
       await using _child = child;
-      const [alice, bob] = await joinAll(port, "alice", "bob");
-      await using _a = alice;
-      await using _b = bob;
+      await using joined = await joinAll(port, "alice", "bob");
+      const [alice, bob] = joined;
       await using newcomer = await RawClient.connect(port);
       await newcomer.waitForText(m.nicknamePrompt + "\n");
       await alice.send("before");
@@ -168,8 +163,7 @@ Deno.test(
       String(64 * 1024 * 1024),
     ]);
     await using _child = child;
-    const [alice] = await joinAll(port, "alice");
-    await using _a = alice;
+    await using alice = (await joinAll(port, "alice"))[0];
     await using _stuck = await SilentReader.join(port, "stuck");
     await alice.waitFor(m.joined("stuck"));
     const lines = Array.from({ length: 8000 }, (_, i) => `s${i} ${"x".repeat(1000)}`);

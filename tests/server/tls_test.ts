@@ -9,7 +9,7 @@
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "@std/assert";
 import { CERT_ONE_LINER, clientText } from "../../lib/catalog/client_text.ts";
 import { userText } from "../../lib/catalog/user_text.ts";
-import { spawnMain, startServer as startServerProcess } from "../_helpers.ts";
+import { spawnMain, startServerProcess } from "../_helpers.ts";
 import { LineClient, startServer } from "../_server_helpers.ts";
 import { RawClient } from "../fixtures/raw_client.ts";
 import { makeTestCert, OPENSSL_AVAILABLE } from "../fixtures/tls_cert.ts";

@@ -21,7 +21,7 @@ import { acceptKey } from "../../lib/transport/websocket_handshake.ts";
 import { ConsoleLog } from "../../lib/util/console_log.ts";
 import { PAGE_CSP } from "../../lib/web/page.ts";
 import { LineClient, MemorySink } from "../_server_helpers.ts";
-import { getRequest, rawRequest, startWebServer } from "../_web_helpers.ts";
+import { getRequest, rawRequest, startWebChat, startWebServer } from "../_web_helpers.ts";
 import { RawClient, writeAllTo } from "../fixtures/raw_client.ts";
 import { makeTestCert, OPENSSL_AVAILABLE } from "../fixtures/tls_cert.ts";
 import { WsClient } from "../fixtures/ws_client.ts";
@@ -202,11 +202,8 @@ Deno.test(
   "web gate: past maxClients the page gets 503 with the serverFull line; TCP and WebSocket members count together",
   { timeout: TEST_TIMEOUT_MS },
   async () => {
-    await using s = startWebServer({ maxClients: 2 });
-    await using alice = await LineClient.connect(s.port);
-    await alice.join("alice");
-    await using bob = await WsClient.connect(s.webPort);
-    await bob.join("bob");
+    await using s = await startWebChat({ maxClients: 2 });
+    const { alice, bob } = s;
     const full = await rawRequest(s.webPort, getRequest(s.webPort, "/"));
     assertEquals(full.status, 503);
     assertStringIncludes(full.body, "서버가 가득 찼습니다 (최대 2명)");

@@ -13,8 +13,12 @@
 
 import { assert, assertEquals, assertLess } from "@std/assert";
 import { SilentReader } from "../fixtures/raw_client.ts";
-import { CountingClient, type Memory, mib, ServerProcess } from "./_server_process.ts";
+import { startServerProcess } from "../_helpers.ts";
+import { Waiter } from "../fixtures/waiter.ts";
+import { CountingClient, type Memory, mib, readMemory } from "./_fixtures.ts";
 
+/** A server child starting on a machine busy with this very test may be slow to listen. */
+const LISTEN_TIMEOUT_MS = 15_000;
 const LINE_BYTES = 1024;
 const TOTAL_BYTES = 64 * 1024 * 1024;
 const LINES = TOTAL_BYTES / LINE_BYTES;
@@ -30,7 +34,11 @@ interface Run {
 }
 
 async function run(withSlowReader: boolean): Promise<Run> {
-  await using server = await ServerProcess.start(["--quiet", "--rate", "0"]);
+  await using server = await startServerProcess(
+    ["--quiet", "--rate", "0"],
+    undefined,
+    LISTEN_TIMEOUT_MS,
+  );
   const prefix = "alice> ";
   await using alice = await CountingClient.join(server.port, "alice", prefix);
   await using bob = await CountingClient.join(server.port, "bob", prefix);
@@ -40,7 +48,7 @@ async function run(withSlowReader: boolean): Promise<Run> {
   if (slow !== undefined) {
     await bob.until(() => bob.notices.includes("slow님이 입장하셨습니다."), "slow to join");
   }
-  const before = server.memory();
+  const before = readMemory(server.child.pid);
 
   // Lines of exactly LINE_BYTES with their newline, numbered.
   const line = (i: number) => {
@@ -50,16 +58,16 @@ async function run(withSlowReader: boolean): Promise<Run> {
   const perWrite = WRITE_BYTES / LINE_BYTES;
   const encoder = new TextEncoder();
   const minReceived = () => Math.min(...readers.map((r) => r.watchedLines));
-  let wake: (() => void) | undefined;
-  for (const r of readers) r.onProgress(() => wake?.());
+  const progress = new Waiter(() => `${minReceived()} lines read by the slowest fast reader`);
+  for (const r of readers) r.onProgress(() => progress.notify());
 
   const started = performance.now();
   for (let sent = 0; sent < LINES; sent += perWrite) {
     // Flow control: never more than WINDOW_BYTES ahead of the slowest fast reader.
-    while ((sent - minReceived()) * LINE_BYTES >= WINDOW_BYTES) {
-      if (readers.some((r) => r.ended)) throw new Error("A fast reader was disconnected");
-      await new Promise<void>((resolve) => wake = resolve);
-    }
+    const caughtUp = () => (sent - minReceived()) * LINE_BYTES < WINDOW_BYTES;
+    const disconnected = () => readers.some((r) => r.ended);
+    await progress.until(() => caughtUp() || disconnected(), "the readers to catch up", 60_000);
+    if (!caughtUp()) throw new Error("A fast reader was disconnected");
     const text = Array.from({ length: perWrite }, (_, k) => line(sent + k)).join("");
     await alice.write(encoder.encode(text));
   }
@@ -76,13 +84,14 @@ async function run(withSlowReader: boolean): Promise<Run> {
     const drained = await slow.drain();
     slowDropped = drained.bytes < TOTAL_BYTES;
   }
-  const after = server.memory();
+  const after = readMemory(server.child.pid);
   for (const r of readers) {
     assertEquals(r.watchedLines, LINES);
     assertEquals(r.ended, false);
     await r[Symbol.asyncDispose]();
   }
-  assertEquals((await server.stop()).code, 0, server.output);
+  server.child.kill("SIGTERM");
+  assertEquals((await server.child.exit()).code, 0, server.child.describe());
   return { ms, before, after, slowDropped };
 }
 

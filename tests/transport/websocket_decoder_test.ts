@@ -17,18 +17,9 @@ import {
   OPCODE_TEXT,
 } from "../../lib/transport/websocket_frame.ts";
 import { LineTooLongError } from "../../lib/util/errors.ts";
+import { concat } from "../fixtures/concat.ts";
 
 const encoder = new TextEncoder();
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
 
 /** Feeds bytes in chunks of `size` and collects every line. */
 function feed(decoder: WebSocketDecoder, bytes: Uint8Array, size = bytes.length): SplitLine[] {

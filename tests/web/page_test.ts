@@ -220,8 +220,7 @@ Deno.test({
     const bob = await joinPage(browser, s.webPort, "bob");
     await using op = await LineClient.connect(s.port);
     await op.join("op");
-    await op.send("/op opw");
-    await op.waitFor(m.opGranted);
+    await op.becomeOp("opw");
     await op.send("/ban bob 5 spam");
     await waitForLine(bob, "op님에 의해 5분 동안 차단되었습니다. 사유: spam");
     await waitForLine(alice, "bob님이 op님에 의해 5분 동안 차단되었습니다.");

@@ -1,5 +1,12 @@
-/** `/ban NICK [MINUTES [REASON]]`: kick a user and refuse its address (operators). @module */
+/**
+ * `/ban NICK [MINUTES [REASON]]`: kick a user and refuse its address, and its
+ * nickname when it is registered (operators).
+ *
+ * @module
+ */
 
+import { whenReady } from "../../util/maybe_async.ts";
+import { nicknameKey } from "../nickname.ts";
 import { withOtherUser } from "./_other_user.ts";
 import type { Command } from "./command.ts";
 
@@ -14,8 +21,10 @@ export const ban: Command = {
   names: ["/ban", "/차단"],
   usage: { ko: "/ban 닉네임 [분 [사유]]", en: "/ban NICK [MINUTES [REASON]]" },
   help: {
-    ko: `강퇴하고 그 주소를 막기 (기본 ${DEFAULT_BAN_MINUTES}분, 0 = 해제할 때까지)`,
-    en: `kick and refuse the address (default ${DEFAULT_BAN_MINUTES} min, 0 = until lifted)`,
+    ko:
+      `강퇴하고 그 주소(등록된 닉네임이면 닉네임도)를 막기 (기본 ${DEFAULT_BAN_MINUTES}분, 0 = 해제할 때까지)`,
+    en:
+      `kick and refuse the address (and a registered nickname; default ${DEFAULT_BAN_MINUTES} min, 0 = until lifted)`,
   },
   op: true,
   minArgs: 1,
@@ -28,17 +37,40 @@ export const ban: Command = {
     const [, name, given, reason] = parsed;
     const minutes = given === undefined ? DEFAULT_BAN_MINUTES : Number(given);
     return withOtherUser(ctx, name, (target) => {
-      ctx.chat.directory.ban(target.address, minutes);
-      // The user is told it is banned and for how long, its room sees it, the operator
-      // gets one line: the ban, or that the kick was lost (while the chat is unavailable
-      // the line waits, and runs again when it is back: see chat.ts).
-      const removal = { by: ctx.user.nickname, reason, banMinutes: minutes };
-      return ctx.chat.kick(target, removal, (kicked) => {
-        ctx.notice(
-          kicked
-            ? { code: "banAdded", nick: target.nickname, address: target.address, minutes }
-            : { code: "tryAgainLater" },
-        );
+      const key = nicknameKey(target.nickname);
+      return whenReady(ctx.chat.store.account(key), (account) => {
+        ctx.chat.directory.ban(target.address, minutes);
+        // A registered nickname is banned too: its account cannot log in from anywhere.
+        const nickname = account !== undefined;
+        const stored = nickname
+          ? ctx.chat.store.addBan({
+            kind: "nickname",
+            target: key,
+            name: account.nickname,
+            until: minutes === 0 ? undefined : Date.now() + minutes * 60_000,
+            by: ctx.user.nickname,
+            reason,
+          })
+          : undefined;
+        return whenReady(stored, () => {
+          // The user is told it is banned and for how long, its room sees it, the operator
+          // gets one line: the ban, or that the kick was lost (while the chat is unavailable
+          // the line waits, and runs again when it is back: see chat.ts).
+          const removal = { by: ctx.user.nickname, reason, banMinutes: minutes };
+          return ctx.chat.kick(target, removal, (kicked) => {
+            ctx.notice(
+              kicked
+                ? {
+                  code: "banAdded",
+                  nick: target.nickname,
+                  address: target.address,
+                  minutes,
+                  nickname,
+                }
+                : { code: "tryAgainLater" },
+            );
+          });
+        });
       });
     });
   },

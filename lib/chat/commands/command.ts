@@ -9,7 +9,11 @@
 import type { Step } from "../../util/maybe_async.ts";
 import type { Chat } from "../chat.ts";
 import type { Notice, UserEvent } from "../events.ts";
+import type { Account } from "../store.ts";
 import type { User } from "../user.ts";
+
+/** The prompts a command may ask through (`/password` alone). */
+export type AccountPrompt = "currentPassword" | "newPassword";
 
 /** Text in every language of the catalogs. */
 export interface Localized {
@@ -32,6 +36,25 @@ export interface CommandSession {
   passwordLockedOut(): void;
   /** Aborted when the connection ends: a password answer still waiting is dropped. */
   readonly signal: AbortSignal;
+  /**
+   * Asks the user through a prompt: its next line (trimmed) goes to `answer`,
+   * never to the room (a password with spaces).
+   *
+   * @param prompt Which prompt.
+   * @param answer Gets the answer.
+   */
+  ask(prompt: AccountPrompt, answer: (line: string) => Step): void;
+  /**
+   * Checks an answer to the password of the account the user is logged in to,
+   * through the address's limiter (a delay first, a refusal when locked out) and
+   * the connection's count (the third wrong one closes it). A wrong or refused
+   * answer is told to the user here.
+   *
+   * @param answer The password given.
+   * @param then Gets the account when the answer is right (only then).
+   * @returns When done.
+   */
+  checkAccountPassword(answer: string, then: (account: Account) => Step): Step;
 }
 
 /** What a handler gets. */

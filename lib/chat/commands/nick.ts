@@ -1,7 +1,19 @@
-/** `/nick NEW`: change your nickname. @module */
+/**
+ * `/nick NEW`: change your nickname. A registered nickname takes a login (unless it
+ * is the account this connection logged in to); a banned one is refused. Renamed to
+ * another nickname, the user no longer acts as its account (see `User.loggedIn`).
+ *
+ * @module
+ */
 
-import { isValidNickname, MAX_NICKNAME_CHARS, normalizeNickname } from "../nickname.ts";
-import type { Command } from "./command.ts";
+import type { Step } from "../../util/maybe_async.ts";
+import {
+  isValidNickname,
+  MAX_NICKNAME_CHARS,
+  nicknameKey,
+  normalizeNickname,
+} from "../nickname.ts";
+import type { Command, CommandContext } from "./command.ts";
 
 /** `/nick` (`/닉네임`). */
 export const nick: Command = {
@@ -18,23 +30,37 @@ export const nick: Command = {
     }
     const old = user.nickname;
     if (wanted === old) return;
-    return ctx.chat.rename(user, wanted, (renamed) => {
-      if (!renamed) {
-        ctx.notice({ code: "nicknameTaken", nick: wanted });
-        return;
-      }
-      ctx.reply({ type: "renamed", from: old, to: wanted });
-      // The rename is done, so this line must not run again (it would find nothing to
-      // do): a chat that became unavailable meanwhile does not tell the room, as it
-      // does not tell joins and leaves then. A notice that was lost is said so.
-      if (!ctx.chat.available) return;
-      ctx.chat.publish(user, {
-        type: "renamed",
-        room: user.room?.name ?? "",
-        from: old,
-        to: wanted,
-        time: Date.now(),
-      });
+    const key = nicknameKey(wanted);
+    // One's own nickname in another case is one's own; another registered one takes a login.
+    if (key === user.key) return rename(ctx, old, wanted);
+    return ctx.chat.nicknameStatus(key, (banned, account) => {
+      if (banned) ctx.notice({ code: "nicknameBanned", nick: wanted });
+      else if (account !== undefined && account.key !== user.account) {
+        ctx.notice({ code: "nicknameRegistered", nick: account.nickname });
+      } else return rename(ctx, old, wanted);
     });
   },
 };
+
+/** Renames the user and tells its room. */
+function rename(ctx: CommandContext, old: string, wanted: string): Step {
+  const user = ctx.user;
+  return ctx.chat.rename(user, wanted, (renamed) => {
+    if (!renamed) {
+      ctx.notice({ code: "nicknameTaken", nick: wanted });
+      return;
+    }
+    ctx.reply({ type: "renamed", from: old, to: wanted });
+    // The rename is done, so this line must not run again (it would find nothing to
+    // do): a chat that became unavailable meanwhile does not tell the room, as it
+    // does not tell joins and leaves then. A notice that was lost is said so.
+    if (!ctx.chat.available) return;
+    ctx.chat.publish(user, {
+      type: "renamed",
+      room: user.room?.name ?? "",
+      from: old,
+      to: wanted,
+      time: Date.now(),
+    });
+  });
+}

@@ -1,5 +1,6 @@
 /** `/op PASSWORD`: become an operator. @module */
 
+import { whenReady } from "../../util/maybe_async.ts";
 import type { Command } from "./command.ts";
 
 /** `/op` (`/운영자`). */
@@ -14,21 +15,28 @@ export const op: Command = {
       ctx.notice({ code: "opUnset" });
       return;
     }
+    const user = ctx.user;
     const password = ctx.args;
     // Limited per address across connections (and servers): the answer may wait, or
     // be refused unchecked; the third wrong one in a connection still closes it.
     return ctx.chat.passwords.answer(
-      ctx.user.address,
+      user.address,
       "operator",
       () => check.matches(password),
       ctx.session.signal,
       (outcome) => {
-        if (ctx.user.gone) return;
+        if (user.gone) return;
         switch (outcome) {
           case "right":
-            ctx.user.operator = true;
-            ctx.notice({ code: "opGranted" });
-            return;
+            user.operator = true;
+            // Logged in: the account is an operator at its next login too, until /deop.
+            if (!user.loggedIn) {
+              ctx.notice({ code: "opGranted" });
+              return;
+            }
+            return whenReady(ctx.chat.store.setOperator(user.account!, true), () => {
+              ctx.notice({ code: "opGranted" });
+            });
           case "wrong":
             ctx.session.opPasswordFailed();
             return;

@@ -10,16 +10,20 @@ import { back } from "./back.ts";
 import { ban } from "./ban.ts";
 import { bans } from "./bans.ts";
 import type { Command } from "./command.ts";
+import { deop } from "./deop.ts";
 import { help } from "./help.ts";
 import { join } from "./join.ts";
 import { kick } from "./kick.ts";
 import { me } from "./me.ts";
 import { nick } from "./nick.ts";
 import { op } from "./op.ts";
+import { password } from "./password.ts";
 import { quit } from "./quit.ts";
+import { register } from "./register.ts";
 import { rooms } from "./rooms.ts";
 import { topic } from "./topic.ts";
 import { unban } from "./unban.ts";
+import { unregister } from "./unregister.ts";
 import { who } from "./who.ts";
 
 /** Every command, in the order `/help` lists them: everyone's first, then the operators'. */
@@ -34,7 +38,11 @@ export const COMMANDS: readonly Command[] = [
   topic,
   help,
   quit,
+  register,
+  password,
+  unregister,
   op,
+  deop,
   kick,
   ban,
   unban,

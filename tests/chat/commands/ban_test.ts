@@ -1,5 +1,6 @@
 import { assert, assertEquals, assertFalse } from "@std/assert";
-import { FakePeer } from "../_fake_peer.ts";
+import { addAccount, logIn, waitForLine } from "../_accounts.ts";
+import { FakePeer, join, testChat } from "../_fake_peer.ts";
 import { EN_FORMAT, say, setup } from "./_setup.ts";
 
 Deno.test("/ban tells the user it is banned, for how long and why; the room sees the ban; the operator gets one line", async () => {
@@ -50,4 +51,36 @@ Deno.test("/ban defaults to 60 minutes; 0 lasts until lifted; bad minutes, or a 
   ]);
   chat.bans.remove("192.0.2.1");
   assertFalse(chat.bans.has("192.0.2.1"));
+});
+
+Deno.test("/ban of a registered user bans its nickname too: a login to it is refused from any address", async () => {
+  const chat = testChat({ opPassword: "pw" });
+  await addAccount(chat.store, "bob", "bobs password");
+  const { peers: [op] } = await setup(["op"], {}, chat);
+  const bob = await logIn(chat, "bob", "bobs password");
+  await say(op, "/op pw", "/ban bob 5");
+  await waitForLine(op, /^Banned bob/);
+  assertEquals(op.take().at(-1), "Banned bob (192.0.2.1) and the nickname for 5 minutes.");
+  assertEquals(bob.closed, { how: "end", reason: "banned" });
+  const elsewhere = new FakePeer(chat, { format: EN_FORMAT, address: "198.51.100.4" });
+  elsewhere.session.start();
+  elsewhere.type("bob");
+  await waitForLine(elsewhere, "The nickname bob is banned.");
+  assertEquals(elsewhere.take(), [
+    "Enter your nickname:",
+    "The nickname bob is banned.",
+    "Enter your nickname:",
+  ]);
+  // Not even through a rename.
+  const carol = await join(chat, "carol", { format: EN_FORMAT, address: "198.51.100.5" });
+  carol.take();
+  await say(carol, "/nick BOB");
+  assertEquals(carol.take(), ["The nickname BOB is banned."]);
+});
+
+Deno.test("/ban of a guest bans only the address", async () => {
+  const { chat, peers: [op] } = await setup(["op", "guest"], { opPassword: "pw" });
+  await say(op, "/op pw", "/ban guest 5");
+  assertEquals(op.take().at(-1), "Banned guest (192.0.2.1) for 5 minutes.");
+  assertEquals(await chat.store.bans(), []);
 });

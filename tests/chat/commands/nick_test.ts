@@ -1,7 +1,8 @@
 import { assertEquals } from "@std/assert";
 import { LaterBus, laterChat } from "../_later_bus.ts";
 import { join, microtasks, say, setup } from "./_setup.ts";
-import { EN_FORMAT } from "../_fake_peer.ts";
+import { EN_FORMAT, FakePeer, testChat } from "../_fake_peer.ts";
+import { addAccount, logIn, waitForLine } from "../_accounts.ts";
 
 Deno.test("/nick renames: the room is told, the old nickname is free at once", async () => {
   const { chat, peers: [alice, bob] } = await setup(["alice", "bob"]);
@@ -57,4 +58,36 @@ Deno.test("/nick whose room notice the bus loses later tells the user to try aga
   await microtasks();
   assertEquals(alice.take(), ["The chat is temporarily unavailable, try again shortly."]);
   assertEquals(bob.take(), []);
+});
+
+Deno.test("/nick to a registered nickname is refused: it takes a login; one's own account is fine", async () => {
+  const chat = testChat();
+  await addAccount(chat.store, "alice", "alices password");
+  const { peers: [bob] } = await setup(["bob"], {}, chat);
+  await say(bob, "/nick Alice");
+  assertEquals(bob.take(), ["alice is registered: log in with it to use it."]);
+  const alice = await logIn(chat, "alice", "alices password");
+  alice.take();
+  await say(alice, "/nick alice2");
+  await say(alice, "/nick alice");
+  assertEquals(alice.take(), [
+    "alice is now known as alice2.",
+    "alice2 is now known as alice.",
+  ]);
+});
+
+Deno.test("a login racing a /nick to the same name: the /nick is refused, the login gets the nickname", async () => {
+  const chat = testChat();
+  await addAccount(chat.store, "alice", "alices password");
+  const { peers: [bob] } = await setup(["bob"], {}, chat);
+  const alice = new FakePeer(chat, { format: EN_FORMAT });
+  alice.session.start();
+  alice.type("alice");
+  await waitForLine(alice, "Password for alice:");
+  // The password is being checked (a hash, off the event loop) when bob renames.
+  alice.type("alices password");
+  await say(bob, "/nick alice");
+  assertEquals(bob.take(), ["alice is registered: log in with it to use it."]);
+  await waitForLine(alice, /^2 online: bob, alice$/);
+  assertEquals(bob.take(), ["alice has joined."]);
 });

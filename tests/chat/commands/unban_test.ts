@@ -14,3 +14,36 @@ Deno.test("/unban lifts a ban; /bans lists them; both are for operators", async 
   await say(op, "/unban ::ffff:10.0.0.9", "/unban 10.0.0.9");
   assertEquals(op.take(), ["Unbanned 10.0.0.9.", "10.0.0.9 is not banned."]);
 });
+
+Deno.test("/unban takes an address or a nickname; /bans lists nickname bans beside addresses", async () => {
+  const { chat, peers: [op] } = await setup(["op"], { opPassword: "pw" });
+  chat.bans.add("10.0.0.9", 0);
+  chat.store.addBan({
+    kind: "nickname",
+    target: "bob",
+    name: "Bob",
+    until: undefined,
+    by: "op",
+    reason: undefined,
+  });
+  chat.store.addBan({
+    kind: "nickname",
+    target: "carol",
+    name: "carol",
+    until: Date.now() + 30 * 60_000,
+    by: "op",
+    reason: undefined,
+  });
+  await say(op, "/op pw", "/bans");
+  assertEquals(op.take(), [
+    "You are now an operator.",
+    "Bans: 10.0.0.9 (until lifted), Bob (nickname, until lifted), carol (nickname, 30 min left)",
+  ]);
+  await say(op, "/unban BOB", "/unban bob", "/unban 10.0.0.9", "/bans");
+  assertEquals(op.take(), [
+    "Unbanned the nickname BOB.",
+    "The nickname bob is not banned.",
+    "Unbanned 10.0.0.9.",
+    "Bans: carol (nickname, 30 min left)",
+  ]);
+});
