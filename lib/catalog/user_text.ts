@@ -63,7 +63,7 @@ export interface UserText {
   opWrong(failures: number, closing: boolean): string;
   readonly opOnly: string;
   readonly opUnset: string;
-  /** Too many wrong passwords from the address: refused unchecked, and closing. */
+  /** Too many wrong passwords from the address (any password): refused unchecked, and closing. */
   readonly passwordLockout: string;
   kickedYou(by: string, reason: string | undefined): string;
   /** You were banned: for `minutes` (`0`: until lifted). */
@@ -116,8 +116,6 @@ export interface UserText {
   unregistered(nick: string): string;
   /** A wrong account password; the `failures`-th in one connection closes it (`closing`). */
   accountWrong(nick: string, failures: number, closing: boolean): string;
-  /** Too many wrong passwords from the address; `closing` at login. */
-  passwordLocked(closing: boolean): string;
   nicknameRegistered(nick: string): string;
   nicknameBanned(nick: string): string;
   readonly nicknameReclaimed: string;
@@ -194,7 +192,8 @@ const ko: UserText = {
       : "운영자 비밀번호가 틀렸습니다.",
   opOnly: "운영자만 할 수 있습니다.",
   opUnset: "이 서버에는 운영자 비밀번호가 설정되어 있지 않습니다.",
-  passwordLockout: "이 주소에서 비밀번호를 너무 많이 틀렸습니다. 잠시 후 다시 시도하세요.",
+  passwordLockout:
+    "이 주소에서 비밀번호를 너무 많이 틀렸습니다. 1분 뒤에 다시 시도하세요. 연결을 종료합니다.",
   kickedYou: (by, reason) =>
     `${by}님에 의해 강퇴되었습니다.${reason === undefined ? "" : ` 사유: ${reason}`}`,
   bannedYou: (by, minutes, reason) =>
@@ -250,10 +249,6 @@ const ko: UserText = {
     closing
       ? `비밀번호가 ${failures}번 틀려 연결을 종료합니다.`
       : `${nick}의 비밀번호가 틀렸습니다.`,
-  passwordLocked: (closing) =>
-    `이 주소에서 비밀번호를 너무 많이 틀렸습니다. 1분 뒤에 다시 시도하세요.${
-      closing ? " 연결을 종료합니다." : ""
-    }`,
   nicknameRegistered: (nick) =>
     `${nick}은(는) 등록된 닉네임입니다. 그 닉네임으로 접속해 비밀번호를 입력해야 쓸 수 있습니다.`,
   nicknameBanned: (nick) => `${nick} 닉네임은 차단되었습니다.`,
@@ -330,7 +325,8 @@ const en: UserText = {
       : "Wrong operator password.",
   opOnly: "Only operators can do that.",
   opUnset: "No operator password is set on this server.",
-  passwordLockout: "Too many wrong passwords from your address. Try again later.",
+  passwordLockout:
+    "Too many wrong passwords from your address: try again in a minute. Closing the connection.",
   kickedYou: (by, reason) =>
     `You were kicked by ${by}.${reason === undefined ? "" : ` Reason: ${reason}`}`,
   bannedYou: (by, minutes, reason) =>
@@ -383,10 +379,6 @@ const en: UserText = {
     closing
       ? `Wrong password, ${failures} times: closing the connection.`
       : `Wrong password for ${nick}.`,
-  passwordLocked: (closing) =>
-    `Too many wrong passwords from your address: try again in a minute.${
-      closing ? " Closing the connection." : ""
-    }`,
   nicknameRegistered: (nick) => `${nick} is registered: log in with it to use it.`,
   nicknameBanned: (nick) => `The nickname ${nick} is banned.`,
   nicknameReclaimed: "Your nickname was claimed by a new login.",

@@ -323,7 +323,7 @@ export class ChatSession implements UserHost, CommandSession {
   checkAccountPassword(answer: string, then: (account: Account) => Step): Step {
     const user = this.#user;
     if (user === undefined || !user.loggedIn) return;
-    return this.#checkPassword(user.account!, user.nickname, answer, false, (account) => {
+    return this.#checkPassword(user.account!, user.nickname, answer, (account) => {
       if (account !== undefined) return then(account);
     });
   }
@@ -559,7 +559,7 @@ export class ChatSession implements UserHost, CommandSession {
       this.#backToNickname();
       return;
     }
-    return this.#checkPassword(login.key, login.nickname, answer, true, (account) => {
+    return this.#checkPassword(login.key, login.nickname, answer, (account) => {
       if (this.#state !== "account") return;
       if (account === undefined) {
         this.#backToNickname();
@@ -655,8 +655,9 @@ export class ChatSession implements UserHost, CommandSession {
   /**
    * Checks an answer to an account's password through the address's limiter: it
    * waits the limiter's delay first, is refused unchecked when the address is
-   * locked out (at login that closes the connection), and a wrong one is counted
-   * (the third in this connection closes it). Wrong and refused answers are told here.
+   * locked out (which closes the connection, as for every password), and a wrong
+   * one is counted (the third in this connection closes it). Wrong and refused
+   * answers are told here.
    *
    * @param then Gets the account when the answer was right, `undefined` when it
    *   was wrong; not called when the connection ends or the answer was refused.
@@ -665,7 +666,6 @@ export class ChatSession implements UserHost, CommandSession {
     key: string,
     nick: string,
     answer: string,
-    atLogin: boolean,
     then: (account: Account | undefined) => Step,
   ): Step {
     const address = this.#peer.address;
@@ -673,8 +673,7 @@ export class ChatSession implements UserHost, CommandSession {
     return whenReady(attempts.verdict(address), (verdict) => {
       if (this.#state === "ended") return;
       if (verdict.lockedOut) {
-        this.#sendOwn(notice({ code: "passwordLocked", closing: atLogin }));
-        if (atLogin) this.#end("accountPassword");
+        this.passwordLockedOut();
         return;
       }
       return this.#pause(

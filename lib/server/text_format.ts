@@ -283,8 +283,6 @@ export class TextFormat implements EdgeFormat {
         return t.unregistered(notice.nick);
       case "accountWrong":
         return t.accountWrong(notice.nick, notice.failures, notice.closing);
-      case "passwordLocked":
-        return t.passwordLocked(notice.closing);
       case "nicknameRegistered":
         return t.nicknameRegistered(notice.nick);
       case "nicknameBanned":

@@ -38,9 +38,11 @@ export type ChatReason =
   | "kicked"
   | "banned"
   | "opPassword"
+  /** Too many wrong passwords from its address lately (any password): refused unchecked. */
   | "passwordLockout"
+  /** The server was full and it had not joined yet: it made room for a newcomer. */
   | "evicted"
-  /** Three wrong account passwords in one connection, or too many from its address. */
+  /** Three wrong account passwords in one connection. */
   | "accountPassword"
   /** A new login to the same account took the nickname (ghost reclaim). */
   | "reclaimed"

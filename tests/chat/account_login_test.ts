@@ -162,7 +162,7 @@ Deno.test("login: an address past the cap of wrong answers a minute is refused u
     locked.take().at(-1),
     "Too many wrong passwords from your address: try again in a minute. Closing the connection.",
   );
-  assertEquals(locked.closed?.reason, "accountPassword");
+  assertEquals(locked.closed?.reason, "passwordLockout");
   assertEquals(locked.session.user, undefined);
 });
 

@@ -23,7 +23,8 @@ const OP_PASSWORD = "teacher";
 const PROMPT = "비밀번호를 입력하세요:";
 const NICK_PROMPT = "닉네임을 입력하세요:";
 const WRONG = "비밀번호가 틀렸습니다.";
-const LOCKOUT = "이 주소에서 비밀번호를 너무 많이 틀렸습니다. 잠시 후 다시 시도하세요.";
+const LOCKOUT =
+  "이 주소에서 비밀번호를 너무 많이 틀렸습니다. 1분 뒤에 다시 시도하세요. 연결을 종료합니다.";
 const OP_WRONG = "운영자 비밀번호가 틀렸습니다.";
 const TEST_TIMEOUT_MS = 30_000;
 /** The guessers of the attack: many connections from one address at once. */
