@@ -6,9 +6,11 @@
  *
  * A login brings back what the account had: its nickname (taken from a ghost
  * connection of its own if need be), its room with the lines it missed, its
- * operator status and the whispers held for it. Every account password answer
- * (at login, `/password`, `/unregister`) goes through the chat's per-address
- * limiter, and the third wrong one in a connection closes it.
+ * operator status and the whispers held for it. Every password answer (the server
+ * password, `/op`, an account's at login, `/password`, `/unregister`) goes through
+ * the chat's password gate: one answer per address at a time, the per-address
+ * limiter's wait or lockout; the third wrong account password in a connection
+ * closes it.
  *
  * @module
  */
@@ -117,9 +119,6 @@ export class ChatSession implements UserHost, CommandSession {
   #delayTimer: ReturnType<typeof setTimeout> | undefined;
   /** Aborted when the connection ends (made when a password answer must wait). */
   #ending: AbortController | undefined;
-  /** The wait before a password answer is checked (the limiter's delay), and its end. */
-  #pauseTimer: ReturnType<typeof setTimeout> | undefined;
-  #pauseEnd: (() => void) | undefined;
   /** The registered nickname whose password the `account` state waits for. */
   #login: Account | undefined;
   /** What takes the next chat line instead of the room (`/password` alone asks). */
@@ -653,11 +652,11 @@ export class ChatSession implements UserHost, CommandSession {
   }
 
   /**
-   * Checks an answer to an account's password through the address's limiter: it
-   * waits the limiter's delay first, is refused unchecked when the address is
-   * locked out (which closes the connection, as for every password), and a wrong
-   * one is counted (the third in this connection closes it). Wrong and refused
-   * answers are told here.
+   * Checks an answer to an account's password through the chat's password gate, as
+   * every password is: one answer per address at a time, the limiter's delay
+   * first, a refusal that closes the connection when the address is locked out, and
+   * a wrong one counted for the address (and for this connection: the third closes
+   * it). Wrong and refused answers are told here.
    *
    * @param then Gets the account when the answer was right, `undefined` when it
    *   was wrong; not called when the connection ends or the answer was refused.
@@ -668,24 +667,24 @@ export class ChatSession implements UserHost, CommandSession {
     answer: string,
     then: (account: Account | undefined) => Step,
   ): Step {
-    const address = this.#peer.address;
-    const attempts = this.#chat.attempts;
-    return whenReady(attempts.verdict(address), (verdict) => {
-      if (this.#state === "ended") return;
-      if (verdict.lockedOut) {
-        this.passwordLockedOut();
-        return;
-      }
-      return this.#pause(
-        verdict.delayMs,
-        () =>
-          whenReady(this.#chat.store.account(key), async (account) => {
-            const right = account !== undefined &&
-              await verifyPassword(answer, account.passwordHash);
-            // Counted even when the connection ended meanwhile: the guess was made.
-            if (!right) attempts.failed(address, "account");
-            if (this.#state === "ended") return;
-            if (right) return then(account);
+    let account: Account | undefined;
+    return this.#chat.passwords.answer(
+      this.#peer.address,
+      "account",
+      async () => {
+        account = await this.#chat.store.account(key);
+        return account !== undefined && await verifyPassword(answer, account.passwordHash);
+      },
+      this.signal,
+      (outcome) => {
+        if (this.#state === "ended") return;
+        switch (outcome) {
+          case "lockedOut":
+            this.passwordLockedOut();
+            return;
+          case "right":
+            return then(account);
+          case "wrong": {
             const failures = ++this.#accountFailures;
             const closing = failures >= MAX_ACCOUNT_PASSWORD_FAILURES;
             this.#sendOwn(notice({ code: "accountWrong", nick, failures, closing }));
@@ -694,22 +693,10 @@ export class ChatSession implements UserHost, CommandSession {
               return;
             }
             return then(undefined);
-          }),
-      );
-    });
-  }
-
-  /** Runs `then` after `delayMs` (at once for `0`), unless the connection ends meanwhile. */
-  #pause(delayMs: number, then: () => Step): Step {
-    if (delayMs <= 0) return then();
-    return new Promise<void>((resolve) => {
-      this.#pauseEnd = resolve;
-      this.#pauseTimer = setTimeout(() => {
-        this.#pauseTimer = undefined;
-        this.#pauseEnd = undefined;
-        resolve();
-      }, delayMs);
-    }).then(() => this.#state === "ended" ? undefined : then());
+          }
+        }
+      },
+    );
   }
 
   #chatLine(line: string): Step {
@@ -862,13 +849,8 @@ export class ChatSession implements UserHost, CommandSession {
     this.#asking = undefined;
     clearTimeout(this.#nicknameTimer);
     clearTimeout(this.#delayTimer);
-    clearTimeout(this.#pauseTimer);
     this.#nicknameTimer = undefined;
     this.#delayTimer = undefined;
-    this.#pauseTimer = undefined;
-    // A check that was waiting goes on to see the connection ended.
-    this.#pauseEnd?.();
-    this.#pauseEnd = undefined;
     this.#ending?.abort();
   }
 }

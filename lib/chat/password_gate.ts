@@ -7,7 +7,9 @@
  *
  * Answers from one address are checked one at a time, in order: thirty
  * connections that guess at once would otherwise all be answered before the
- * first wrong one is counted. A user who mistypes once meets no wait and no
+ * first wrong one is counted. A check that takes time (an account's scrypt, off
+ * the event loop) holds the address's next answer until it is counted. A user
+ * who mistypes the server or operator password once meets no wait and no
  * promise: on one server the answer is given in the same turn.
  *
  * @module
@@ -43,8 +45,10 @@ export class PasswordGate {
    *
    * @param address The IP address it came from.
    * @param kind Which password.
-   * @param matches Compares the answer with the password (in constant time); called
-   *   at most once, when its turn comes and its wait is over.
+   * @param matches Compares the answer with the password (in constant time), at
+   *   once or later (an account's hash); called at most once, when its turn comes
+   *   and its wait is over. A wrong answer is counted even if its connection ended
+   *   while it was compared: the guess was made.
    * @param signal Aborted when the connection ends: its wait is cut short, and it is
    *   neither checked nor answered.
    * @param then Gets the outcome.
@@ -53,14 +57,18 @@ export class PasswordGate {
   answer(
     address: string,
     kind: PasswordKind,
-    matches: () => boolean,
+    matches: () => MaybePromise<boolean>,
     signal: AbortSignal,
     then: (outcome: AnswerOutcome) => Step,
   ): Step {
     if (!this.#queues.has(address)) {
       const verdict = this.#attempts.verdict(address);
       if (!(verdict instanceof Promise) && verdict.delayMs === 0) {
-        return then(this.#decide(verdict, address, kind, matches));
+        if (verdict.lockedOut) return then("lockedOut");
+        const right = matches();
+        if (!(right instanceof Promise)) return then(this.#count(right, address, kind));
+        // Compared later: the address's next answers wait until this one is counted.
+        return this.#enqueue(address, () => this.#finish(right, address, kind, signal, then));
       }
       return this.#enqueue(
         address,
@@ -89,26 +97,38 @@ export class PasswordGate {
     pending: MaybePromise<AttemptVerdict>,
     address: string,
     kind: PasswordKind,
-    matches: () => boolean,
+    matches: () => MaybePromise<boolean>,
     signal: AbortSignal,
     then: (outcome: AnswerOutcome) => Step,
   ): Promise<void> {
     if (signal.aborted) return;
     const verdict = await pending;
     if (signal.aborted) return;
-    if (!verdict.lockedOut && verdict.delayMs > 0) await waitUnlessAborted(verdict.delayMs, signal);
+    if (verdict.lockedOut) {
+      await then("lockedOut");
+      return;
+    }
+    if (verdict.delayMs > 0) await waitUnlessAborted(verdict.delayMs, signal);
     if (signal.aborted) return;
-    await then(this.#decide(verdict, address, kind, matches));
+    await this.#finish(matches(), address, kind, signal, then);
   }
 
-  #decide(
-    verdict: AttemptVerdict,
+  /** Counts the answer once compared, then gives the outcome unless its connection ended. */
+  async #finish(
+    matched: MaybePromise<boolean>,
     address: string,
     kind: PasswordKind,
-    matches: () => boolean,
-  ): AnswerOutcome {
-    if (verdict.lockedOut) return "lockedOut";
-    if (matches()) return "right";
+    signal: AbortSignal,
+    then: (outcome: AnswerOutcome) => Step,
+  ): Promise<void> {
+    const outcome = this.#count(await matched, address, kind);
+    if (signal.aborted) return;
+    await then(outcome);
+  }
+
+  /** A wrong answer is counted for its address. */
+  #count(right: boolean, address: string, kind: PasswordKind): AnswerOutcome {
+    if (right) return "right";
     this.#attempts.failed(address, kind);
     return "wrong";
   }

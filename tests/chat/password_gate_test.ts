@@ -124,3 +124,53 @@ Deno.test("password gate: a verdict that comes later (a cluster's) is waited for
   await step;
   assertEquals(outcome, "right");
 });
+
+Deno.test("password gate: a check that finishes later (an account's hash) holds the address's next answer until it is counted", async () => {
+  const attempts = new StubAttempts(0);
+  const gate = new PasswordGate(attempts);
+  const hash = Promise.withResolvers<boolean>();
+  const outcomes: string[] = [];
+  const first = gate.answer("10.0.0.7", "account", () => hash.promise, never, (o) => {
+    outcomes.push(`first ${o}`);
+  });
+  const second = gate.answer(
+    "10.0.0.7",
+    "account",
+    () => {
+      attempts.log.push("check second");
+      return true;
+    },
+    never,
+    (o) => {
+      outcomes.push(`second ${o}`);
+    },
+  );
+  assert(first instanceof Promise && second instanceof Promise, "both wait for the hash");
+  await Promise.resolve();
+  assertEquals(attempts.log, ["verdict 10.0.0.7 after 0"], "the second is not even asked yet");
+  hash.resolve(false);
+  await Promise.all([first, second]);
+  assertEquals(outcomes, ["first wrong", "second right"]);
+  assertEquals(attempts.log, [
+    "verdict 10.0.0.7 after 0",
+    "failed 10.0.0.7 account",
+    "verdict 10.0.0.7 after 1",
+    "check second",
+  ]);
+});
+
+Deno.test("password gate: a wrong answer whose connection ended while it was compared is counted, not answered", async () => {
+  const attempts = new StubAttempts();
+  const gate = new PasswordGate(attempts);
+  const abort = new AbortController();
+  const hash = Promise.withResolvers<boolean>();
+  let answered = false;
+  const step = gate.answer("10.0.0.7", "account", () => hash.promise, abort.signal, () => {
+    answered = true;
+  });
+  abort.abort();
+  hash.resolve(false);
+  await step;
+  assert(!answered);
+  assertEquals(attempts.counts.get("10.0.0.7"), 1, "the guess was made");
+});
