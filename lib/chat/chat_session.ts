@@ -437,8 +437,9 @@ export class ChatSession implements UserHost, CommandSession {
 
   /**
    * Refuses a connection from a banned address: told, and ended. Checked at arrival,
-   * at each line before joining and at the moment of joining; a member from the same
-   * address stays (an operator often shares the address of the one banned).
+   * at each line at a prompt (the password, the nickname, an account's password),
+   * after a password answer that waited and at the moment of joining; a member from
+   * the same address stays (an operator often shares the address of the one banned).
    *
    * @returns Whether it was refused.
    */
@@ -559,7 +560,8 @@ export class ChatSession implements UserHost, CommandSession {
       return;
     }
     return this.#checkPassword(login.key, login.nickname, answer, (account) => {
-      if (this.#state !== "account") return;
+      // Ended, or its address banned, while the answer waited or was checked.
+      if (this.#state !== "account" || this.#refusedAsBanned()) return;
       if (account === undefined) {
         this.#backToNickname();
         return;
@@ -574,16 +576,36 @@ export class ChatSession implements UserHost, CommandSession {
     this.#sendOwn({ type: "prompt", prompt: "nickname" });
   }
 
-  /** Takes the account's nickname (from a ghost, if one holds it) and joins. */
+  /**
+   * Takes the account's nickname (from a ghost, if one holds it) and joins, unless
+   * the nickname was banned while its password was asked and checked (told, and
+   * the nickname prompt again, as at that prompt).
+   */
   #logIn(account: Account): Step {
+    return this.#chat.nicknameStatus(account.key, (banned) => {
+      if (this.#state !== "account" || this.#refusedAsBanned()) return;
+      if (banned) {
+        this.#sendOwn(notice({ code: "nicknameBanned", nick: account.nickname }));
+        this.#backToNickname();
+        return;
+      }
+      return this.#claimAccount(account);
+    });
+  }
+
+  /** Claims the account's nickname, from a ghost if need be, and joins. */
+  #claimAccount(account: Account): Step {
     const user = new User(account.nickname, this);
     return this.#chat.login(user, (claimed) => {
-      if (this.#state !== "account") {
-        // The connection ended while the claim was on its way.
+      const banned = this.#state === "account" && this.#chat.bans.has(this.#peer.address);
+      if (this.#state !== "account" || banned) {
+        // The connection ended, or its address was banned (a cluster's ban can come
+        // any moment), while the claim was on its way.
         if (claimed) {
           this.#chat.leave(user, "left");
           this.#chat.unregister(user);
         }
+        if (banned) this.#refusedAsBanned();
         return;
       }
       this.#login = undefined;
