@@ -10,19 +10,31 @@ import type { BanEntry } from "./events.ts";
 /** What a {@linkcode Bans} refuses. */
 export type BansKind = "address" | "nickname";
 
-/** The bans of one kind, as one server knows them. */
-export class Bans {
+/** A ban of an address, as `/bans` lists it. */
+export type AddressBan = Extract<BanEntry, { address: string }>;
+
+/** A ban of a registered nickname, as `/bans` lists it (the nickname as written). */
+export type NicknameBanEntry = Extract<BanEntry, { nick: string }>;
+
+/** The entry a {@linkcode Bans} of kind `K` lists. */
+export type BanEntryOf<K extends BansKind> = K extends "address" ? AddressBan : NicknameBanEntry;
+
+/**
+ * The bans of one kind, as one server knows them. The kind is in the type, so an
+ * address ban list (what a cluster publishes again) never holds a nickname.
+ */
+export class Bans<K extends BansKind = "address"> {
   /** What it refuses. */
-  readonly kind: BansKind;
+  readonly kind: K;
   /** Target → end time (`Date.now()` time), or `undefined` until lifted. */
   #until = new Map<string, number | undefined>();
   /** A nickname as it was written, by key: `/bans` shows it (the key is not meant to be). */
   #names = new Map<string, string>();
 
   /**
-   * @param kind What it refuses. @default {"address"}
+   * @param kind What it refuses.
    */
-  constructor(kind: BansKind = "address") {
+  constructor(kind: K) {
     this.kind = kind;
   }
 
@@ -86,7 +98,7 @@ export class Bans {
    * @param now The current time. @default {Date.now()}
    * @returns The bans.
    */
-  list(now: number = Date.now()): BanEntry[] {
+  list(now: number = Date.now()): BanEntryOf<K>[] {
     const out: BanEntry[] = [];
     for (const [target, until] of [...this.#until]) {
       if (!this.has(target, now)) continue;
@@ -96,7 +108,8 @@ export class Bans {
           : { nick: this.#names.get(target) ?? target, until },
       );
     }
-    return out;
+    // Each entry was made by `kind`, which is `K`.
+    return out as BanEntryOf<K>[];
   }
 
   #forget(target: string): void {

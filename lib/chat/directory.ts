@@ -66,7 +66,7 @@ export interface Directory {
    * The registered nicknames whose accounts may not log in (by key), as this server
    * knows them. Read it through {@linkcode Bans.has}: an ended ban is forgotten there.
    */
-  readonly nicknameBans: Bans;
+  readonly nicknameBans: Bans<"nickname">;
   /**
    * Registers a user's nickname, unless someone has it (compared ignoring case).
    *

@@ -17,9 +17,9 @@ import { User } from "./user.ts";
 /** Users and bans of one server, in memory; bans are also kept in the store. */
 export class LocalDirectory implements Directory {
   /** @inheritdoc */
-  readonly bans: Bans = new Bans();
+  readonly bans: Bans = new Bans("address");
   /** @inheritdoc */
-  readonly nicknameBans: Bans = new Bans("nickname");
+  readonly nicknameBans: Bans<"nickname"> = new Bans("nickname");
   #users = new Map<string, User>();
   #rooms: () => Iterable<Room>;
   #store: Store | undefined;

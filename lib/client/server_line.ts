@@ -101,6 +101,8 @@ interface Patterns {
   left: RegExp;
   moved: RegExp;
   renamed: RegExp;
+  /** Our nickname was taken while our server could not reach the others: a rename of ours. */
+  nicknameLost: RegExp;
   kicked: RegExp;
   who: RegExp;
   whoAway: string;
@@ -111,6 +113,7 @@ interface Patterns {
   /** Exact lines that end the session, and whether they always do. */
   endings: Map<string, { cause: EndCause; always: boolean }>;
   serverFull: RegExp;
+  tooManyFromAddress: RegExp;
   /** The third wrong operator password, closing. */
   opLockout: RegExp;
   kickedYou: RegExp[];
@@ -159,6 +162,10 @@ function patternsOf(lang: Lang): Patterns {
     left: compile(t.left(A), { [A]: `(?<nick>${NICK})` }),
     moved: compile(t.moved(A, B), { [A]: `(?<nick>${NICK})`, [B]: `(?<room>${ROOM})` }),
     renamed: compile(t.renamed(A, B), { [A]: `(?<from>${NICK})`, [B]: `(?<to>${NICK})` }),
+    nicknameLost: compile(t.nicknameLost(A, B), {
+      [A]: `(?<from>${NICK})`,
+      [B]: `(?<to>${NICK})`,
+    }),
     kicked: compile(t.kicked(A, B, undefined), { [A]: `(?<nick>${NICK})`, [B]: `(?<by>${NICK})` }),
     // The list is as short as it can be, so that the cut list's ending is not in it.
     who: new RegExp(
@@ -177,6 +184,8 @@ function patternsOf(lang: Lang): Patterns {
     lineTooLong: [false, true].map((closing) => compile(t.lineTooLong(NUMBER, closing), number)),
     endings: new Map([
       [t.wrongPassword, { cause: { reason: "wrongPassword" }, always: true }],
+      [t.passwordLockout, { cause: { reason: "passwordLockout" }, always: true }],
+      [t.evicted, { cause: { reason: "evicted" }, always: true }],
       [t.banned, { cause: { reason: "banned" }, always: true }],
       [t.nicknameTimeout, { cause: { reason: "nicknameTimeout" }, always: true }],
       [t.flooding, { cause: { reason: "flooding" }, always: true }],
@@ -186,6 +195,7 @@ function patternsOf(lang: Lang): Patterns {
       [t.unavailable, { cause: { reason: "unavailable" }, always: false }],
     ]),
     serverFull: compile(t.serverFull(NUMBER), number),
+    tooManyFromAddress: compile(t.tooManyFromAddress(NUMBER), number),
     opLockout: compile(t.opWrong(NUMBER, true), number),
     kickedYou: [
       compile(t.kickedYou(A, undefined), { [A]: `(?<by>${NICK})` }),
@@ -262,6 +272,9 @@ function matchNotice(p: Patterns, line: string): ServerLine | undefined {
   if ((groups = p.renamed.exec(line)?.groups) !== undefined) {
     return { kind: "renamed", line, from: groups.from, to: groups.to };
   }
+  if ((groups = p.nicknameLost.exec(line)?.groups) !== undefined) {
+    return { kind: "renamed", line, from: groups.from, to: groups.to };
+  }
   if ((groups = p.kicked.exec(line)?.groups) !== undefined) {
     return { kind: "kicked", line, nick: groups.nick, by: groups.by };
   }
@@ -287,6 +300,9 @@ function matchNotice(p: Patterns, line: string): ServerLine | undefined {
   if (ending !== undefined) return { kind: "ending", line, ...ending };
   if (p.serverFull.test(line)) {
     return { kind: "ending", line, cause: { reason: "serverFull" }, always: true };
+  }
+  if (p.tooManyFromAddress.test(line)) {
+    return { kind: "ending", line, cause: { reason: "tooManyFromAddress" }, always: true };
   }
   for (const kickedYou of p.kickedYou) {
     groups = kickedYou.exec(line)?.groups;

@@ -9,6 +9,7 @@
 
 import type { ClusterFactory } from "../chat/cluster.ts";
 import type { StoreFactory } from "../chat/store.ts";
+import type { AttemptsObserver, PasswordAttempts } from "../chat/password_attempts.ts";
 import { type SettingsOf, withDefaults } from "../config/option_row.ts";
 import { MAX_MOTD_LINES, SERVER_OPTIONS, type ServerRow } from "../config/option_table.ts";
 import { DEFAULT_MAX_LINE_BYTES } from "../transport/line_splitter.ts";
@@ -100,6 +101,12 @@ export interface ServeOptions extends Partial<ServedSettings> {
   store?: StoreFactory;
   /** The console. @default {a ConsoleLog on Deno.stdout} */
   log?: ConsoleLog;
+  /**
+   * Makes the counts of wrong password answers per address, given the console
+   * (tests give a clock of their own).
+   * @default {a cluster's shared counts, or this server's own in memory}
+   */
+  passwordAttempts?: (observer: AttemptsObserver) => PasswordAttempts;
   /** Aborting it shuts the server down. @default {undefined} */
   signal?: AbortSignal;
   /**
@@ -113,7 +120,10 @@ export interface ServeOptions extends Partial<ServedSettings> {
 export type ResolvedServeOptions =
   & ServedSettings
   & Required<Pick<ServeOptions, "mode" | "motd">>
-  & Pick<ServeOptions, "tls" | "cluster" | "store" | "web" | "signal" | "onListen">;
+  & Pick<
+    ServeOptions,
+    "tls" | "cluster" | "store" | "web" | "signal" | "onListen" | "passwordAttempts"
+  >;
 
 /**
  * Fills in every default.
@@ -132,5 +142,6 @@ export function resolveServeOptions(options: ServeOptions): ResolvedServeOptions
     web: options.web,
     signal: options.signal,
     onListen: options.onListen,
+    passwordAttempts: options.passwordAttempts,
   };
 }

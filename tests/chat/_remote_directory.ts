@@ -48,7 +48,7 @@ export class RemoteDirectory implements Directory {
     return this.#local.bans;
   }
 
-  get nicknameBans(): Bans {
+  get nicknameBans(): Bans<"nickname"> {
     return this.#local.nicknameBans;
   }
 

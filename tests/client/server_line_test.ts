@@ -151,7 +151,17 @@ Deno.test("parseServerLine reads the lines that end a session, in both languages
     };
     assertEquals(ending(t.wrongPassword), [{ reason: "wrongPassword" }, true]);
     assertEquals(ending(t.banned), [{ reason: "banned" }, true]);
+    assertEquals(ending(t.passwordLockout), [{ reason: "passwordLockout" }, true]);
     assertEquals(ending(t.serverFull(64)), [{ reason: "serverFull" }, true]);
+    assertEquals(ending(t.tooManyFromAddress(20)), [{ reason: "tooManyFromAddress" }, true]);
+    assertEquals(ending(t.evicted), [{ reason: "evicted" }, true]);
+    // A nickname taken while our server was stalled is a rename of ours.
+    assertEquals(parseServerLine(t.nicknameLost("alice", "alice_2")), {
+      kind: "renamed",
+      line: t.nicknameLost("alice", "alice_2"),
+      from: "alice",
+      to: "alice_2",
+    });
     assertEquals(ending(t.nicknameTimeout), [{ reason: "nicknameTimeout" }, true]);
     assertEquals(ending(t.flooding), [{ reason: "flooding" }, true]);
     assertEquals(ending(t.kickedYou("op_1", undefined)), [{ reason: "kicked", by: "op_1" }, true]);
