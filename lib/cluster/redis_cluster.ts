@@ -58,8 +58,11 @@ export class RedisCluster implements ServerCluster {
   #liveness: Liveness;
   #writer: RedisWriter;
   #log: ClusterLog | undefined;
-  /** The identity of Redis's data as this server last saw it (`chat:epoch`). */
-  #epoch: string | undefined;
+  /**
+   * The identity of Redis's data as this server last saw it (`chat:data-id`); not
+   * the store's epoch of event ids.
+   */
+  #redisDataId: string | undefined;
   /** Whether Redis keeps its data on disk (`undefined`: it would not say). */
   #persistent: boolean | undefined;
   /** Users to announce as joined once ready: back after being reaped, or renamed. */
@@ -327,15 +330,15 @@ export class RedisCluster implements ServerCluster {
   }
 
   /**
-   * Whether Redis lost its data since this server last saw it: the epoch key is set
-   * by the first server that finds none, and a server that finds another one than
-   * it knew (or none) was away while Redis lost everything.
+   * Whether Redis lost its data since this server last saw it: the data id key is
+   * set by the first server that finds none, and a server that finds another one
+   * than it knew (or none) was away while Redis lost everything.
    */
   async #dataLost(): Promise<boolean> {
-    await this.#connection.call(["SET", keys.epoch, crypto.randomUUID(), "NX"]);
-    const epoch = await this.#connection.call<string | null>(["GET", keys.epoch]);
-    const lost = this.#epoch !== undefined && epoch !== this.#epoch;
-    this.#epoch = epoch ?? undefined;
+    await this.#connection.call(["SET", keys.dataId, crypto.randomUUID(), "NX"]);
+    const dataId = await this.#connection.call<string | null>(["GET", keys.dataId]);
+    const lost = this.#redisDataId !== undefined && dataId !== this.#redisDataId;
+    this.#redisDataId = dataId ?? undefined;
     return lost;
   }
 

@@ -176,6 +176,10 @@ Deno.test({
     await pupil.waitClosed(CLUSTER_TIMEOUT_MS);
     const banned = "차단 목록: 127.0.0.2 (해제할 때까지)";
     await bansOnceThey(helper, banned);
+    // The identity of Redis's data has a name of its own: "epoch" is the store's, for event ids.
+    const dataId = await redis.command("GET", "chat:data-id");
+    assert(typeof dataId === "string" && dataId !== "", "the first server set chat:data-id");
+    assertEquals(await redis.command("EXISTS", "chat:epoch"), 0);
 
     await redis.restart(); // Without persistence: Redis comes back empty.
     for (const op of [teacher, helper]) {
@@ -183,6 +187,11 @@ Deno.test({
       await op.waitFor(AVAILABLE, CLUSTER_TIMEOUT_MS);
     }
     assertEquals(await redis.command("HGET", "chat:bans", "127.0.0.2"), "0", "published again");
+    const newDataId = await redis.command("GET", "chat:data-id");
+    assert(
+      typeof newDataId === "string" && newDataId !== dataId,
+      "Redis's data has a new identity",
+    );
     for (const server of [a, b]) {
       await server.child.stdout.waitFor((l) => l.includes("Redis의 데이터가 사라졌습니다"));
     }
