@@ -304,6 +304,16 @@ export class Chat {
   }
 
   /**
+   * Tells whether only a login may give a nickname: it is registered, or banned.
+   *
+   * @param key The nickname's key (`nicknameKey()`).
+   * @returns `true` when a user may not be given it otherwise (by a rename).
+   */
+  async nicknameReserved(key: string): Promise<boolean> {
+    return this.directory.nicknameBans.has(key) || await this.store.account(key) !== undefined;
+  }
+
+  /**
    * Frees a user's nickname at once; the user is gone.
    *
    * @param user The user.

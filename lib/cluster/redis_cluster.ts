@@ -33,6 +33,7 @@ import { type LocalUser, RedisDirectory } from "./redis_directory.ts";
 import { RedisPasswordAttempts } from "./redis_password_attempts.ts";
 import { RedisWriter } from "./redis_writer.ts";
 import { redactRedisUrl } from "./redis_url.ts";
+import type { MaybePromise } from "../util/maybe_async.ts";
 import { StreamReader } from "./stream_reader.ts";
 
 /** Options for {@linkcode RedisCluster}. */
@@ -162,6 +163,11 @@ export class RedisCluster implements ServerCluster {
     });
     this.#writer.stop();
     await this.#reader.stopped();
+  }
+
+  /** @inheritdoc */
+  reserveNicknames(reserved: (key: string) => MaybePromise<boolean>): void {
+    this.#directory.reserveNicknames(reserved);
   }
 
   /** @inheritdoc */

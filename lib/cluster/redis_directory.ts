@@ -21,6 +21,7 @@ import type { MalformedLog } from "./malformed_log.ts";
 import { parsePresence, type Presence } from "./presence.ts";
 import { type RedisConnection, unavailable } from "./redis_connection.ts";
 import type { RedisWriter } from "./redis_writer.ts";
+import type { MaybePromise } from "../util/maybe_async.ts";
 import { CLAIM, RELEASE, RENAME } from "./scripts.ts";
 import type { FollowedStream, StreamEntry } from "./stream_reader.ts";
 
@@ -109,6 +110,8 @@ export class RedisDirectory implements Directory {
   #local = new Map<string, LocalUser>();
   /** How long a claim lives without renewal, as a script argument. */
   #nickTtl: string;
+  /** Nicknames only a login may give (see {@linkcode RedisDirectory.reserveNicknames}). */
+  #reserved: (key: string) => MaybePromise<boolean> = () => false;
 
   /**
    * @param connection The link to Redis.
@@ -432,9 +435,20 @@ export class RedisDirectory implements Directory {
   }
 
   /**
+   * Tells which nicknames only a login may give (registered, or banned): a user
+   * renamed by {@linkcode RedisDirectory.renameTaken} gets none of them.
+   *
+   * @param reserved Whether a nickname's key is reserved.
+   */
+  reserveNicknames(reserved: (key: string) => MaybePromise<boolean>): void {
+    this.#reserved = reserved;
+  }
+
+  /**
    * Gives a user whose nickname someone else took meanwhile (this server was cut
    * off or stalled) another one: `alice_2`…`alice_9`, then `alice_` and random
-   * digits, the first that can be claimed. Runs while the link is preparing.
+   * digits, the first that can be claimed and is not reserved (a registered or
+   * banned nickname takes a login). Runs while the link is preparing.
    *
    * @param local The user.
    * @returns The new nickname, or `undefined` when none could be claimed (or the
@@ -445,7 +459,10 @@ export class RedisDirectory implements Directory {
     for (const nickname of substitutes(user.nickname)) {
       if (this.#local.get(user.key) !== local) return undefined;
       const key = nicknameKey(nickname);
-      if (this.#local.has(key)) continue;
+      if (this.#local.has(key) || this.nicknameBans.has(key) || await this.#reserved(key)) {
+        continue;
+      }
+      if (this.#local.get(user.key) !== local) return undefined;
       const presence = { ...this.presenceOf(local), nick: nickname };
       const claimed = await this.#connection.eval(
         CLAIM,

@@ -145,6 +145,8 @@ export class ChatServer implements AsyncDisposable {
       },
       reportBug: (error, peer) => this.#logBug(error, peer),
     });
+    // A user the cluster renames (its nickname taken meanwhile) gets no account's nickname.
+    cluster?.reserveNicknames?.((key) => this.#chat.nicknameReserved(key));
     this.#format = new TextFormat(o.lang);
     this.#taggedFormat = new TaggedTextFormat(o.lang);
     this.#jsonFormat = new JsonFormat(o.lang);
