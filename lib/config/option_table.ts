@@ -433,7 +433,19 @@ export const CLIENT_OPTIONS = [
       en: "answer the password prompt with the first line of FILE",
     },
   },
-
+  {
+    // No flag on purpose: flags show in `ps` and in `deno task`'s echo of the command.
+    field: "accountPassword",
+    kind: "secret",
+    arg: "PASSWORD",
+    env: "CHAT_ACCOUNT_PASSWORD",
+    help: {
+      ko:
+        "등록한 닉네임의 비밀번호를 물으면 이 값으로 답합니다 (틀리면 직접 입력합니다). 없으면 클라이언트가 화면에 보이지 않게 묻습니다",
+      en:
+        "answers a registered nickname's password prompt (if it is wrong, you type it); without it the client asks without echo",
+    },
+  },
   {
     flag: "tls",
     field: "tls",
