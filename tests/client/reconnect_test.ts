@@ -13,7 +13,8 @@ import { userText } from "../../lib/catalog/user_text.ts";
 import { type Child, type ServerChild, spawnMain, startServerProcess } from "../_helpers.ts";
 import type { OptionRow } from "../../lib/config/option_row.ts";
 import { SERVER_OPTIONS } from "../../lib/config/option_table.ts";
-import { isMembersLine, LineClient, startServer } from "../_server_helpers.ts";
+import { isMembersLine, LineClient } from "../_server_helpers.ts";
+import { NO_LIVE_IDS_NOTE, serverTagsLiveLines } from "../fixtures/live_ids.ts";
 import { TcpProxy } from "../fixtures/tcp_proxy.ts";
 import { ScriptedServer } from "./_scripted.ts";
 
@@ -21,28 +22,10 @@ const en = userText("en");
 const ko = { ...userText("ko"), ...clientText("ko") };
 const TEST_TIMEOUT_MS = 30_000;
 
-/**
- * Whether this server gives live messages their ids (`@{id} bob> hi` to a client
- * that asked): the bus that numbers them comes with the SQLite store. Without
- * them a reconnection cannot tell which lines it showed.
- */
-async function serverTagsLiveLines(): Promise<boolean> {
-  await using s = startServer();
-  await using probe = await LineClient.connect(s.port);
-  await probe.waitFor(ko.nicknamePrompt);
-  await probe.send("/client ids");
-  await probe.send("probe");
-  await probe.waitFor(isMembersLine);
-  await probe.send("x");
-  return (await probe.waitFor((line) => line.endsWith(ko.message("probe", "x")))).startsWith("@");
-}
-
 /** Whether the server keeps its data across a restart (`--data PATH`). */
 const keepsData = (SERVER_OPTIONS as readonly OptionRow[]).some((row) => row.flag === "data");
 const liveIds = await serverTagsLiveLines();
-const needsIds = liveIds
-  ? ""
-  : " (skipped: this server gives live lines no ids yet; they come with the SQLite store)";
+const needsIds = liveIds ? "" : NO_LIVE_IDS_NOTE;
 const needsStore = liveIds && keepsData
   ? ""
   : " (skipped: this server has no --data store with ids yet; it comes with the SQLite store)";
