@@ -432,3 +432,47 @@ for (const signal of ["SIGTERM", "SIGKILL"] as const) {
     },
   );
 }
+
+Deno.test(
+  "client with a wrong CHAT_ACCOUNT_PASSWORD costs one wrong answer on a real server, then takes the typed one",
+  {
+    timeout: TEST_TIMEOUT_MS,
+  },
+  async () => {
+    const { child: server, port } = await startServerProcess();
+    await using _server = server;
+    await register(port, "alice", ALICE_PASSWORD);
+    await using alice = spawnMain(
+      ["client", "--port", String(port), "--nick", "alice"],
+      "main.ts",
+      {
+        env: { CHAT_ACCOUNT_PASSWORD: "not the password" },
+      },
+    );
+    await alice.stdout.waitFor(ko.accountWrong("alice", 1, false));
+    // On a pipe the prompts are lines, and the next lines typed answer them.
+    await alice.stdout.waitFor(ko.nicknamePrompt);
+    await alice.send("alice");
+    await alice.stdout.waitFor(ko.accountPrompt("alice"));
+    await alice.send(ALICE_PASSWORD);
+    await alice.stdout.waitFor(ko.connected);
+    assertEquals(count(alice, ko.accountWrong("alice", 1, false)), 1, alice.describe());
+    await alice.closeStdin();
+    assertEquals((await alice.exit()).code, 0, alice.describe());
+    assertNoPassword(alice);
+  },
+);
+
+Deno.test("client waiting to reconnect leaves at once on SIGINT (Ctrl-C) with status 130", {
+  timeout: TEST_TIMEOUT_MS,
+}, async () => {
+  const { child: server, port } = await startServerProcess();
+  await using _server = server;
+  await using alice = spawnMain(["client", "--port", String(port), "--nick", "alice"]);
+  await alice.stdout.waitFor(ko.connected);
+  server.kill("SIGKILL");
+  await alice.stdout.waitFor(ko.connectionLost(0.5));
+  alice.kill("SIGINT");
+  assertEquals((await alice.exit()).code, 130, alice.describe());
+  assertEquals(alice.stderr.lines, []);
+});
