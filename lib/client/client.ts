@@ -23,6 +23,7 @@
 
 import { clientText } from "../catalog/client_text.ts";
 import type { Lang } from "../catalog/lang.ts";
+import { isQuitCommand } from "../chat/commands/table.ts";
 import { defaultsOf } from "../config/option_row.ts";
 import { CLIENT_OPTIONS } from "../config/option_table.ts";
 import { displayWidth } from "../util/display_width.ts";
@@ -42,7 +43,6 @@ import { type BellMode, LineRenderer } from "./line_renderer.ts";
 import { PromptAnswers } from "./prompt_answers.ts";
 import { maskSecret, secretStart } from "./secret_commands.ts";
 import { ShownIds } from "./shown_ids.ts";
-import { isQuitCommand } from "../chat/commands/table.ts";
 
 export {
   MAX_SHOWN_LINE_BYTES,
@@ -77,15 +77,16 @@ export interface ClientOptions {
   /** TCP port of the server. */
   port: number;
   /**
-   * Sent by itself in answer to the server's first nickname prompt (any language).
-   * A later prompt means the name was refused: the user types another.
+   * Sent by itself in answer to the nickname prompt (any language), once per
+   * connection: a later prompt means the name was refused, and the user types
+   * another. A reconnection gives the nickname the server last confirmed.
    * @default {undefined} (the user types the nickname)
    */
   nick?: string;
   /**
-   * Sent by itself in answer to the server's first password prompt. Without it, on
-   * a terminal the user types the password without echo; on a pipe the next line
-   * is sent.
+   * Sent by itself in answer to the server's password prompt, once per connection.
+   * Without it, on a terminal the user types the password without echo; on a pipe
+   * the next line is sent. A reconnection gives the one the server took.
    * @default {undefined}
    */
   password?: string;
@@ -144,34 +145,6 @@ export interface ClientOptions {
    */
   stderr?: Writer;
 }
-
-/**
- * Connects to a server and relays lines until the user leaves or the server goes
- * away.
- *
- * What the server is decides a few things, with no flag: a server that prompts for
- * a nickname or password is a chat server; one that prompts without a newline is
- * the Python original, which gets our lines without one too, one message per write
- * (as its own client sends them); one that says nothing first is an echo server,
- * where `q`, `Q`, `/종료` and `/quit` end the client without being sent (the C
- * echo-client's rule).
- *
- * Leaving a chat server: `/종료` or `/quit` is sent, then our side of the connection
- * is shut down (half-close) and the client waits up to {@linkcode QUIT_WAIT_MS} for
- * the server to close, showing its last lines. End of input (Ctrl-D, end of a pipe)
- * sends nothing and only half-closes: a chat server treats that as leaving, an echo
- * server sends back what it still had and closes, so `printf 'hi\n' | chat client`
- * prints the echo before exiting. The Python original is never half-closed (an
- * empty read sends it into a loop): it gets `/종료` first, whichever way the user
- * leaves. Ctrl-C (or SIGINT) closes the connection at once.
- *
- * @param options Where to connect, how to answer the prompts, how to show lines.
- * @returns The exit status ({@linkcode EXIT_STATUS}, with a table of every way a
- *   session ends): 0 when the user left or the server closed the connection or shut
- *   down; 1 when the server cannot be reached (`cannotConnect` on stderr) or it
- *   refused the session or ended it for a reason (its line, then `ended` on
- *   stderr); 130 after Ctrl-C.
- */
 
 /**
  * Connects to a server and relays lines until the user leaves or the server goes
@@ -249,6 +222,9 @@ export async function runClient(options: ClientOptions): Promise<number> {
 /** What stopped a wait between two connections. */
 type GiveUp = "left" | "interrupted";
 
+/** What Ctrl-C resolves a wait between two connections with (no typed line can be it). */
+const INTERRUPTED: unique symbol = Symbol("interrupted");
+
 /** The client's run: one session per connection, and the waits between them. */
 class Client {
   readonly #options: ClientOptions;
@@ -256,7 +232,7 @@ class Client {
   /** The connection's session, while there is one. */
   #session: ClientSession | undefined;
   /** Ctrl-C between two connections. */
-  readonly #interrupted = Promise.withResolvers<GiveUp>();
+  readonly #interrupted = Promise.withResolvers<typeof INTERRUPTED>();
   #wasInterrupted = false;
 
   constructor(options: ClientOptions, context: SessionContext) {
@@ -355,9 +331,9 @@ class Client {
     for (;;) {
       const typed = keyboard.next();
       const first = await Promise.race([done, typed, this.#interrupted.promise]);
-      if (first === "interrupted") {
+      if (first === INTERRUPTED) {
         keyboard.stopWaiting();
-        return first;
+        return "interrupted";
       }
       if (typeof first === "object" && first !== null) {
         keyboard.stopWaiting();
@@ -383,7 +359,7 @@ class Client {
     this.#wasInterrupted = true;
     this.#session?.interrupt();
     this.#c.input.close();
-    this.#interrupted.resolve("interrupted");
+    this.#interrupted.resolve(INTERRUPTED);
   }
 }
 

@@ -253,6 +253,32 @@ Deno.test(
   },
 );
 
+Deno.test(
+  "client waiting to reconnect does not send what is typed and says so; any words, even 'interrupted', are a line, /quit gives up",
+  {
+    timeout: TEST_TIMEOUT_MS,
+  },
+  async () => {
+    await using server = new ScriptedServer();
+    // Waits long enough that the lines are typed during the first one.
+    const client = server.client({ nick: "alice", reconnect: { firstMs: 60_000, maxMs: 60_000 } });
+    const peer = await server.nextPeer();
+    await peer.send(ko.nicknamePrompt);
+    for (const line of ["@room lobby", ko.joined("alice"), ko.connected]) await peer.send(line);
+    await client.shown.waitFor(ko.connected);
+    await peer.close();
+    await client.shown.waitFor(ko.connectionLost(60));
+    client.typed.type("interrupted");
+    client.typed.type("/register 비밀번호 여덟자");
+    await client.shown.waitFor(ko.notSent("interrupted"));
+    await client.shown.waitFor(ko.notSent(`/register ${"*".repeat(15)}`));
+    client.typed.type("/quit");
+    assertEquals(await client.exitCode, 0);
+    assertFalse(client.shown.lines.some((line) => line.includes("여덟자")));
+    client.typed.end();
+  },
+);
+
 // ---------------------------------------------------------------------------
 // The real client (`main.ts client`) against a real server.
 
