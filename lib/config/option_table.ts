@@ -441,9 +441,9 @@ export const CLIENT_OPTIONS = [
     env: "CHAT_ACCOUNT_PASSWORD",
     help: {
       ko:
-        "등록한 닉네임의 비밀번호를 물으면 이 값으로 답합니다 (틀리면 직접 입력합니다). 없으면 클라이언트가 화면에 보이지 않게 묻습니다",
+        "등록한 닉네임의 비밀번호를 물으면 이 환경 변수로 답합니다 (플래그는 ps에 보이므로 없습니다). 틀렸거나 없으면 화면에 보이지 않게 입력합니다",
       en:
-        "answers a registered nickname's password prompt (if it is wrong, you type it); without it the client asks without echo",
+        "answer a registered nickname's password prompt with this variable (no flag: it would show in ps); if it is wrong or unset, you type it without echo",
     },
   },
   {
