@@ -152,6 +152,9 @@ export async function startServer(
       String(options.maxOutboxBytes),
       "--max-clients",
       String(options.maxClients),
+      // Every generated client comes from 127.0.0.1.
+      "--max-per-address",
+      String(options.maxClients),
       "--nick-timeout",
       "60",
       "--quiet",

@@ -187,10 +187,11 @@ export class LineClient implements AsyncDisposable {
   /**
    * Becomes an operator: sends `/op` with the password and waits for the granted line.
    * @param password The operator password.
+   * @param timeoutMs The safety net (a cluster's answer may take longer).
    */
-  async becomeOp(password: string): Promise<void> {
+  async becomeOp(password: string, timeoutMs: number = LINE_TIMEOUT_MS): Promise<void> {
     await this.send(`/op ${password}`);
-    await this.waitFor("운영자가 되었습니다.");
+    await this.waitFor("운영자가 되었습니다.", timeoutMs);
   }
 
   /** Closes the socket and waits for the reader to stop. */

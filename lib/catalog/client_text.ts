@@ -17,10 +17,13 @@ export type EndCause =
       | "wrongPassword"
       | "banned"
       | "serverFull"
+      | "tooManyFromAddress"
+      | "evicted"
       | "nicknameTimeout"
       | "flooding"
       | "lineTooLong"
       | "opPassword"
+      | "passwordLockout"
       | "unavailable"
       | "serverError"
       | "accountPassword"
@@ -82,6 +85,10 @@ const ko: ClientText = {
         return "이 주소는 서버에서 차단되어 접속이 거부되었습니다.";
       case "serverFull":
         return "서버가 가득 차서 접속이 거부되었습니다.";
+      case "tooManyFromAddress":
+        return "이 주소에서 접속이 너무 많아 접속이 거부되었습니다.";
+      case "evicted":
+        return "서버가 가득 차서, 입장하기 전에 서버가 연결을 끊었습니다.";
       case "nicknameTimeout":
         return "닉네임을 제때 입력하지 않아 서버가 연결을 끊었습니다.";
       case "flooding":
@@ -90,6 +97,8 @@ const ko: ClientText = {
         return "너무 긴 줄을 보내 서버가 연결을 끊었습니다.";
       case "opPassword":
         return "운영자 비밀번호를 너무 많이 틀려 서버가 연결을 끊었습니다.";
+      case "passwordLockout":
+        return "이 주소에서 비밀번호를 너무 많이 틀려 서버가 접속을 거부했습니다.";
       case "unavailable":
         return "채팅을 사용할 수 없어 서버가 연결을 끊었습니다.";
       case "kicked":
@@ -130,6 +139,10 @@ const en: ClientText = {
         return "Refused by the server: this address is banned.";
       case "serverFull":
         return "Refused by the server: it is full.";
+      case "tooManyFromAddress":
+        return "Refused by the server: too many connections from this address.";
+      case "evicted":
+        return "Disconnected by the server: it is full and this connection had not joined yet.";
       case "nicknameTimeout":
         return "Disconnected by the server: no nickname was chosen in time.";
       case "flooding":
@@ -138,6 +151,8 @@ const en: ClientText = {
         return "Disconnected by the server: a line was too long.";
       case "opPassword":
         return "Disconnected by the server: too many wrong operator passwords.";
+      case "passwordLockout":
+        return "Refused by the server: too many wrong passwords from this address.";
       case "unavailable":
         return "Disconnected by the server: the chat is unavailable.";
       case "kicked":

@@ -54,10 +54,23 @@ export interface ConsoleText {
   readonly redisRestored: string;
   /** Another server stopped answering; its users were announced as gone. */
   serverReaped(serverId: string, users: number): string;
+  /** Redis keeps nothing on disk: a restart loses the bans, the history and the topics. */
+  readonly redisNoPersistence: string;
+  /** Redis lost its data while this server was away; its bans were published again. */
+  redisDataLost(bans: number): string;
+  /** This server was stalled past its heartbeat's reach: it claims its users' nicknames again. */
+  stalled(ms: number): string;
+  /** A user's nickname was taken meanwhile: renamed `to`, or disconnected (`undefined`). */
+  nicknameLost(from: string, to: string | undefined): string;
   /** An entry in Redis had the wrong shape and was skipped (`what`: where it is). */
   redisMalformed(what: string, detail: string): string;
   /** A secret's variable that Deno may not read (no `--allow-env` for it). */
   envNotRead(name: string): string;
+  /**
+   * An address started a burst of wrong password answers: its answers now wait
+   * (told once per burst).
+   */
+  passwordBurst(address: string, failures: number): string;
   /** Why a connection ended, in a few words. */
   reason(reason: CloseReason): string;
 }
@@ -68,6 +81,7 @@ const KO_REASONS: Record<CloseReason, string> = {
   writeError: "쓰기 오류",
   outboxFull: "출력 버퍼 가득 참",
   serverFull: "서버 가득 참",
+  tooManyFromAddress: "이 주소의 접속이 너무 많음",
   error: "오류",
   protocolError: "프로토콜 오류",
   quit: "종료",
@@ -78,6 +92,8 @@ const KO_REASONS: Record<CloseReason, string> = {
   kicked: "강퇴",
   banned: "차단됨",
   opPassword: "운영자 비밀번호 3회 틀림",
+  passwordLockout: "이 주소의 비밀번호 오답이 너무 많음",
+  evicted: "서버가 가득 차 입장 전 연결이 자리를 내줌",
   accountPassword: "계정 비밀번호 틀림",
   reclaimed: "새 로그인이 닉네임을 가져감",
   unavailable: "채팅 사용 불가",
@@ -90,6 +106,7 @@ const EN_REASONS: Record<CloseReason, string> = {
   writeError: "write error",
   outboxFull: "output buffer full",
   serverFull: "server full",
+  tooManyFromAddress: "too many connections from the address",
   error: "error",
   protocolError: "protocol error",
   quit: "quit",
@@ -100,6 +117,8 @@ const EN_REASONS: Record<CloseReason, string> = {
   kicked: "kicked",
   banned: "banned",
   opPassword: "wrong operator password three times",
+  passwordLockout: "too many wrong passwords from the address",
+  evicted: "server full: gave its place before joining",
   accountPassword: "wrong account password",
   reclaimed: "nickname claimed by a new login",
   unavailable: "chat unavailable",
@@ -149,9 +168,23 @@ const ko: ConsoleText = {
     `Redis에 연결할 수 없습니다 (${reason}). 접속은 유지하고 다시 연결합니다...`,
   redisRestored: "Redis에 다시 연결되었습니다.",
   serverReaped: (id, n) => `서버 ${id}가 응답하지 않아 사용자 ${n}명의 퇴장을 알렸습니다.`,
+  redisNoPersistence:
+    "경고: Redis가 디스크에 아무것도 저장하지 않습니다 (RDB 스냅숏도 AOF도 없음). Redis가 다시 시작되면 차단, 기록, 주제가 사라집니다 (appendonly yes를 권합니다).",
+  redisDataLost: (n) =>
+    `Redis의 데이터가 사라졌습니다 (저장 없이 다시 시작?). 이 서버가 아는 차단 ${n}개를 다시 알렸습니다.`,
+  stalled: (ms) =>
+    `이 서버가 ${
+      (ms / 1000).toFixed(1)
+    }초 동안 멈춰 있었습니다 (다른 서버들이 죽은 것으로 볼 수 있는 시간). 아무것도 보내기 전에 사용자들의 닉네임을 다시 확보합니다...`,
+  nicknameLost: (from, to) =>
+    to === undefined
+      ? `그동안 다른 사람이 ${from} 닉네임을 가져갔고 다른 닉네임도 없어 연결을 끊었습니다.`
+      : `그동안 다른 사람이 ${from} 닉네임을 가져가서 ${to}(으)로 바꾸었습니다.`,
   redisMalformed: (what, detail) => `Redis의 잘못된 항목을 건너뜁니다: ${what} (${detail})`,
   envNotRead: (name) =>
     `참고: --allow-env=${name} 없이는 ${name} 환경 변수를 읽을 수 없어 사용하지 않습니다.`,
+  passwordBurst: (address, n) =>
+    `비밀번호 추측 의심: ${address}에서 1분 안에 ${n}번 틀렸습니다. 이 주소의 답은 이제 기다렸다가 확인합니다.`,
   reason: (reason) => KO_REASONS[reason],
 };
 
@@ -200,8 +233,24 @@ const en: ConsoleText = {
   redisRestored: "Redis is back.",
   serverReaped: (id, n) =>
     `server ${id} stopped answering: announced ${n} ${n === 1 ? "user" : "users"} as gone.`,
+  redisNoPersistence:
+    "warning: Redis keeps nothing on disk (neither RDB snapshots nor an append-only file): a restart of Redis loses the bans, the history and the topics (appendonly yes is advised)",
+  redisDataLost: (n) =>
+    `Redis lost its data (restarted without persistence?): published again the ${n} ${
+      n === 1 ? "ban" : "bans"
+    } this server knows`,
+  stalled: (ms) =>
+    `this server was stalled for ${
+      (ms / 1000).toFixed(1)
+    } s (long enough for the others to count it as dead): claiming its users' nicknames again before it sends anything...`,
+  nicknameLost: (from, to) =>
+    to === undefined
+      ? `${from}'s nickname was taken meanwhile and no other was free: disconnected`
+      : `${from}'s nickname was taken meanwhile: renamed ${to}`,
   redisMalformed: (what, detail) => `skipping a malformed entry in Redis: ${what} (${detail})`,
   envNotRead: (name) => `note: ${name} is not read without --allow-env=${name}; it is not used.`,
+  passwordBurst: (address, n) =>
+    `password guessing? ${address} gave ${n} wrong passwords within a minute; its answers now wait before they are checked`,
   reason: (reason) => EN_REASONS[reason],
 };
 

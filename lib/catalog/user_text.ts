@@ -39,6 +39,12 @@ export interface UserText {
   /** A line over the cap: dropped, or (`closing`) the stream went on and is cut off. */
   lineTooLong(maxBytes: number, closing: boolean): string;
   serverFull(maxClients: number): string;
+  /** Refused at the door: `max` connections from the address already. */
+  tooManyFromAddress(max: number): string;
+  /** The server is full and this connection had not joined: it gives its place to a newcomer. */
+  readonly evicted: string;
+  /** Someone took your nickname while this server could not speak for you: you are `to` now. */
+  nicknameLost(from: string, to: string): string;
   readonly nicknameTimeout: string;
   readonly rateLimited: string;
   readonly flooding: string;
@@ -57,6 +63,8 @@ export interface UserText {
   opWrong(failures: number, closing: boolean): string;
   readonly opOnly: string;
   readonly opUnset: string;
+  /** Too many wrong passwords from the address (any password): refused unchecked, and closing. */
+  readonly passwordLockout: string;
   kickedYou(by: string, reason: string | undefined): string;
   /** You were banned: for `minutes` (`0`: until lifted). */
   bannedYou(by: string, minutes: number, reason: string | undefined): string;
@@ -108,8 +116,6 @@ export interface UserText {
   unregistered(nick: string): string;
   /** A wrong account password; the `failures`-th in one connection closes it (`closing`). */
   accountWrong(nick: string, failures: number, closing: boolean): string;
-  /** Too many wrong passwords from the address; `closing` at login. */
-  passwordLocked(closing: boolean): string;
   nicknameRegistered(nick: string): string;
   nicknameBanned(nick: string): string;
   readonly nicknameReclaimed: string;
@@ -157,6 +163,12 @@ const ko: UserText = {
       closing ? "연결을 종료합니다." : "이 줄은 전송되지 않았습니다."
     }`,
   serverFull: (max) => `서버가 가득 찼습니다 (최대 ${max}명). 나중에 다시 접속하세요.`,
+  tooManyFromAddress: (max) =>
+    `이 주소에서 접속이 너무 많습니다 (최대 ${max}개). 나중에 다시 접속하세요.`,
+  evicted:
+    "서버가 가득 차서 아직 입장하지 않은 연결이 새로 온 사람에게 자리를 내줍니다. 다시 접속하세요.",
+  nicknameLost: (from, to) =>
+    `이 서버가 다른 서버들과 연결되지 않은 동안 다른 사람이 닉네임 ${from}을(를) 가져가서, 닉네임이 ${to}(으)로 바뀌었습니다.`,
   nicknameTimeout: "닉네임 입력 시간이 지났습니다. 연결을 종료합니다.",
   rateLimited: "메시지를 너무 빨리 보내고 있어 조금씩 나누어 전달합니다.",
   flooding: "메시지를 너무 많이 보내 연결을 종료합니다.",
@@ -180,6 +192,8 @@ const ko: UserText = {
       : "운영자 비밀번호가 틀렸습니다.",
   opOnly: "운영자만 할 수 있습니다.",
   opUnset: "이 서버에는 운영자 비밀번호가 설정되어 있지 않습니다.",
+  passwordLockout:
+    "이 주소에서 비밀번호를 너무 많이 틀렸습니다. 1분 뒤에 다시 시도하세요. 연결을 종료합니다.",
   kickedYou: (by, reason) =>
     `${by}님에 의해 강퇴되었습니다.${reason === undefined ? "" : ` 사유: ${reason}`}`,
   bannedYou: (by, minutes, reason) =>
@@ -235,10 +249,6 @@ const ko: UserText = {
     closing
       ? `비밀번호가 ${failures}번 틀려 연결을 종료합니다.`
       : `${nick}의 비밀번호가 틀렸습니다.`,
-  passwordLocked: (closing) =>
-    `이 주소에서 비밀번호를 너무 많이 틀렸습니다. 1분 뒤에 다시 시도하세요.${
-      closing ? " 연결을 종료합니다." : ""
-    }`,
   nicknameRegistered: (nick) =>
     `${nick}은(는) 등록된 닉네임입니다. 그 닉네임으로 접속해 비밀번호를 입력해야 쓸 수 있습니다.`,
   nicknameBanned: (nick) => `${nick} 닉네임은 차단되었습니다.`,
@@ -289,6 +299,12 @@ const en: UserText = {
       closing ? "Closing the connection." : "This line was not sent."
     }`,
   serverFull: (max) => `The server is full (at most ${max} clients). Try again later.`,
+  tooManyFromAddress: (max) =>
+    `Too many connections from your address (at most ${max}). Try again later.`,
+  evicted:
+    "The server is full: a connection that has not joined yet gives its place to a newcomer. Connect again.",
+  nicknameLost: (from, to) =>
+    `While this server could not reach the others, someone else took the nickname ${from}: you are now ${to}.`,
   nicknameTimeout: "Took too long to choose a nickname. Closing the connection.",
   rateLimited: "You are sending fast: your lines go out a little later.",
   flooding: "Too many messages. Closing the connection.",
@@ -309,6 +325,8 @@ const en: UserText = {
       : "Wrong operator password.",
   opOnly: "Only operators can do that.",
   opUnset: "No operator password is set on this server.",
+  passwordLockout:
+    "Too many wrong passwords from your address: try again in a minute. Closing the connection.",
   kickedYou: (by, reason) =>
     `You were kicked by ${by}.${reason === undefined ? "" : ` Reason: ${reason}`}`,
   bannedYou: (by, minutes, reason) =>
@@ -361,10 +379,6 @@ const en: UserText = {
     closing
       ? `Wrong password, ${failures} times: closing the connection.`
       : `Wrong password for ${nick}.`,
-  passwordLocked: (closing) =>
-    `Too many wrong passwords from your address: try again in a minute.${
-      closing ? " Closing the connection." : ""
-    }`,
   nicknameRegistered: (nick) => `${nick} is registered: log in with it to use it.`,
   nicknameBanned: (nick) => `The nickname ${nick} is banned.`,
   nicknameReclaimed: "Your nickname was claimed by a new login.",

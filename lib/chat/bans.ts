@@ -6,6 +6,9 @@
 
 import type { BanEntry } from "./events.ts";
 
+/** A ban of an address, as `/bans` lists it. */
+export type AddressBan = Extract<BanEntry, { address: string }>;
+
 /** The banned addresses of one server. */
 export class Bans {
   /** Address → end time (`Date.now()` time), or `undefined` until lifted (on one server: or until it stops). */
@@ -68,8 +71,8 @@ export class Bans {
    * @param now The current time. @default {Date.now()}
    * @returns The bans.
    */
-  list(now: number = Date.now()): BanEntry[] {
-    const out: BanEntry[] = [];
+  list(now: number = Date.now()): AddressBan[] {
+    const out: AddressBan[] = [];
     for (const [address, until] of [...this.#until]) {
       if (this.has(address, now)) out.push({ address, until });
     }

@@ -43,6 +43,7 @@ import { LocalDirectory } from "./local_directory.ts";
 import { eventId } from "./event_id.ts";
 import { MemoryStore } from "./memory_store.ts";
 import { LocalPasswordAttempts, type PasswordAttempts } from "./password_attempts.ts";
+import { PasswordGate } from "./password_gate.ts";
 import { Room } from "./room.ts";
 import {
   isValidRoomName,
@@ -115,13 +116,13 @@ export interface ChatOptions {
    * @default {a MemoryStore: nothing survives the process}
    */
   store?: Store;
-  /**
-   * Wrong password answers per address (the server password, `/op`, accounts).
-   * @default {counts in this process's memory}
-   */
-  attempts?: PasswordAttempts;
   /** The console, when it wants to know. @default {undefined} */
   observer?: ChatObserver;
+  /**
+   * Wrong password answers per address (the server password, `/op`, accounts); a
+   * cluster's are shared by every server. @default {counts in this process's memory}
+   */
+  attempts?: PasswordAttempts;
   /**
    * Where bugs go (the server logs them with their stack). @default {rethrow: the
    * bug surfaces where it happened (a test fails)}
@@ -135,6 +136,12 @@ export interface ChatCluster {
   bus: Bus;
   /** Where users are. */
   directory: Directory;
+  /**
+   * Whether the cluster can be used now. Asked before each step that reaches the
+   * other servers: a server that was stalled finds it here, before it sends
+   * anything (the step then waits, as in an outage). @default {always}
+   */
+  ready?(): boolean;
 }
 
 /** The shared state of one server's chat. */
@@ -147,12 +154,17 @@ export class Chat {
   readonly directory: Directory;
   /** What the chat remembers. */
   readonly store: Store;
-  /** Wrong password answers per address, across connections. */
-  readonly attempts: PasswordAttempts;
   /** The server password check, when there is one. */
   readonly password: PasswordCheck | undefined;
   /** The operator password check, when there is one. */
   readonly opPassword: PasswordCheck | undefined;
+  /** Wrong password answers per address, across connections. */
+  readonly attempts: PasswordAttempts;
+  /**
+   * Where every password answer is checked, through {@linkcode Chat.attempts}: it
+   * waits or is refused as they say, one answer per address at a time.
+   */
+  readonly passwords: PasswordGate;
   /** The console, when it wants to know. */
   readonly observer: ChatObserver | undefined;
   /** Where bugs go. */
@@ -161,6 +173,7 @@ export class Chat {
   #users = new Set<User>();
   #available = true;
   #availability = new Set<(available: boolean) => void>();
+  #clusterReady: (() => boolean) | undefined;
 
   /**
    * @param config The settings.
@@ -170,14 +183,16 @@ export class Chat {
     this.config = config;
     this.reportBug = options.reportBug ?? rethrow;
     this.store = options.store ?? new MemoryStore();
-    this.attempts = options.attempts ?? new LocalPasswordAttempts();
     this.bus = options.cluster?.bus ?? new LocalBus(config.historyLimit);
     this.directory = options.cluster?.directory ?? new LocalDirectory(() => this.#rooms.values());
     this.observer = options.observer;
+    this.#clusterReady = options.cluster?.ready;
     this.password = config.password === undefined ? undefined : new PasswordCheck(config.password);
     this.opPassword = config.opPassword === undefined
       ? undefined
       : new PasswordCheck(config.opPassword);
+    this.attempts = options.attempts ?? new LocalPasswordAttempts();
+    this.passwords = new PasswordGate(this.attempts);
   }
 
   /** The addresses that may not connect. */
@@ -629,7 +644,10 @@ export class Chat {
 
   /** A member's step that must reach the other servers is not tried while they cannot be. */
   #mustBeAvailable(): void {
-    if (!this.#available) throw new UnavailableError("The chat is unavailable");
+    // The cluster's answer may make the chat unavailable on the spot (a stall found).
+    if (this.#clusterReady?.() === false || !this.#available) {
+      throw new UnavailableError("The chat is unavailable");
+    }
   }
 
   /**

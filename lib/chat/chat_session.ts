@@ -6,9 +6,11 @@
  *
  * A login brings back what the account had: its nickname (taken from a ghost
  * connection of its own if need be), its room with the lines it missed, its
- * operator status and the whispers held for it. Every account password answer
- * (at login, `/password`, `/unregister`) goes through the chat's per-address
- * limiter, and the third wrong one in a connection closes it.
+ * operator status and the whispers held for it. Every password answer (the server
+ * password, `/op`, an account's at login, `/password`, `/unregister`) goes through
+ * the chat's password gate: one answer per address at a time, the per-address
+ * limiter's wait or lockout; the third wrong account password in a connection
+ * closes it.
  *
  * @module
  */
@@ -115,9 +117,8 @@ export class ChatSession implements UserHost, CommandSession {
   #unwatch: (() => void) | undefined;
   #nicknameTimer: ReturnType<typeof setTimeout> | undefined;
   #delayTimer: ReturnType<typeof setTimeout> | undefined;
-  /** The wait before a password answer is checked (the limiter's delay), and its end. */
-  #pauseTimer: ReturnType<typeof setTimeout> | undefined;
-  #pauseEnd: (() => void) | undefined;
+  /** Aborted when the connection ends (made when a password answer must wait). */
+  #ending: AbortController | undefined;
   /** The registered nickname whose password the `account` state waits for. */
   #login: Account | undefined;
   /** What takes the next chat line instead of the room (`/password` alone asks). */
@@ -181,11 +182,7 @@ export class ChatSession implements UserHost, CommandSession {
    * anyone else gets the first prompt and the time limit to join.
    */
   start(): void {
-    if (this.#chat.bans.has(this.#peer.address)) {
-      this.#sendOwn(notice({ code: "banned" }));
-      this.#end("banned");
-      return;
-    }
+    if (this.#refusedAsBanned()) return;
     const timeout = this.#chat.config.nicknameTimeoutMs;
     if (timeout > 0) {
       this.#nicknameTimer = setTimeout(() => {
@@ -289,6 +286,32 @@ export class ChatSession implements UserHost, CommandSession {
     this.#end("quit");
   }
 
+  /**
+   * The server is full: a connection that has not joined yet (at a prompt) gives
+   * its place to a newcomer, so that idle connections cannot keep users out. It is
+   * told why and ends.
+   *
+   * @returns Whether it did (a member keeps its place).
+   */
+  yieldPlace(): boolean {
+    if (!this.#atPrompt()) return false;
+    this.#sendOwn(notice({ code: "evicted" }));
+    this.#end("evicted");
+    return true;
+  }
+
+  /** @inheritdoc */
+  get signal(): AbortSignal {
+    this.#ending ??= new AbortController();
+    return this.#ending.signal;
+  }
+
+  /** @inheritdoc */
+  passwordLockedOut(): void {
+    this.#sendOwn(notice({ code: "passwordLockout" }));
+    this.#end("passwordLockout");
+  }
+
   /** @inheritdoc */
   ask(prompt: AccountPrompt, answer: (line: string) => Step): void {
     this.#asking = answer;
@@ -299,7 +322,7 @@ export class ChatSession implements UserHost, CommandSession {
   checkAccountPassword(answer: string, then: (account: Account) => Step): Step {
     const user = this.#user;
     if (user === undefined || !user.loggedIn) return;
-    return this.#checkPassword(user.account!, user.nickname, answer, false, (account) => {
+    return this.#checkPassword(user.account!, user.nickname, answer, (account) => {
       if (account !== undefined) return then(account);
     });
   }
@@ -314,6 +337,8 @@ export class ChatSession implements UserHost, CommandSession {
 
   /** Handles one line in the current state; a promise holds the next lines until it settles. */
   #handle(line: string): Step {
+    // A ban applies at every step before joining, not only at arrival.
+    if (this.#atPrompt() && this.#refusedAsBanned()) return;
     const state = this.#state;
     let result: Step;
     try {
@@ -404,17 +429,63 @@ export class ChatSession implements UserHost, CommandSession {
     });
   }
 
+  /** Whether the connection is at a prompt: connected, not joined, not on its way out. */
+  #atPrompt(): boolean {
+    const state = this.#state;
+    return state !== "chat" && state !== "rejected" && state !== "ended";
+  }
+
+  /**
+   * Refuses a connection from a banned address: told, and ended. Checked at arrival,
+   * at each line at a prompt (the password, the nickname, an account's password),
+   * after a password answer that waited and at the moment of joining; a member from
+   * the same address stays (an operator often shares the address of the one banned).
+   *
+   * @returns Whether it was refused.
+   */
+  #refusedAsBanned(): boolean {
+    if (!this.#chat.bans.has(this.#peer.address)) return false;
+    this.#sendOwn(notice({ code: "banned" }));
+    this.#end("banned");
+    return true;
+  }
+
   #flooding(): void {
     this.#sendOwn(notice({ code: "flooding" }));
     this.#end("flooding");
   }
 
-  #passwordLine(line: string): void {
-    if (this.#chat.password!.matches(line)) {
-      this.#state = "nickname";
-      this.#sendOwn({ type: "prompt", prompt: "nickname" });
-      return;
-    }
+  /**
+   * The answer to the password prompt, through the chat's password gate: it may
+   * wait (too many wrong answers from the address lately) or be refused unchecked;
+   * the lines after it wait for it.
+   */
+  #passwordLine(line: string): Step {
+    const check = this.#chat.password!;
+    const address = this.#peer.address;
+    return this.#chat.passwords.answer(
+      address,
+      "server",
+      () => check.matches(line),
+      this.signal,
+      (outcome) => {
+        // Ended, or banned, while the answer waited.
+        if (this.#state !== "password" || this.#refusedAsBanned()) return;
+        if (outcome === "lockedOut") {
+          this.passwordLockedOut();
+          return;
+        }
+        if (outcome === "right") {
+          this.#state = "nickname";
+          this.#sendOwn({ type: "prompt", prompt: "nickname" });
+          return;
+        }
+        this.#wrongPassword();
+      },
+    );
+  }
+
+  #wrongPassword(): void {
     this.#sendOwn(notice({ code: "wrongPassword" }));
     clearTimeout(this.#nicknameTimer);
     this.#nicknameTimer = undefined;
@@ -466,6 +537,12 @@ export class ChatSession implements UserHost, CommandSession {
         this.#sendOwn({ type: "prompt", prompt: "nickname" });
         return;
       }
+      // Banned while the claim was on its way (a cluster's ban can come any moment).
+      if (this.#chat.bans.has(this.#peer.address)) {
+        this.#chat.unregister(user);
+        this.#refusedAsBanned();
+        return;
+      }
       return this.#joined(user, undefined);
     });
   }
@@ -482,8 +559,9 @@ export class ChatSession implements UserHost, CommandSession {
       this.#backToNickname();
       return;
     }
-    return this.#checkPassword(login.key, login.nickname, answer, true, (account) => {
-      if (this.#state !== "account") return;
+    return this.#checkPassword(login.key, login.nickname, answer, (account) => {
+      // Ended, or its address banned, while the answer waited or was checked.
+      if (this.#state !== "account" || this.#refusedAsBanned()) return;
       if (account === undefined) {
         this.#backToNickname();
         return;
@@ -498,16 +576,36 @@ export class ChatSession implements UserHost, CommandSession {
     this.#sendOwn({ type: "prompt", prompt: "nickname" });
   }
 
-  /** Takes the account's nickname (from a ghost, if one holds it) and joins. */
+  /**
+   * Takes the account's nickname (from a ghost, if one holds it) and joins, unless
+   * the nickname was banned while its password was asked and checked (told, and
+   * the nickname prompt again, as at that prompt).
+   */
   #logIn(account: Account): Step {
+    return this.#chat.nicknameStatus(account.key, (banned) => {
+      if (this.#state !== "account" || this.#refusedAsBanned()) return;
+      if (banned) {
+        this.#sendOwn(notice({ code: "nicknameBanned", nick: account.nickname }));
+        this.#backToNickname();
+        return;
+      }
+      return this.#claimAccount(account);
+    });
+  }
+
+  /** Claims the account's nickname, from a ghost if need be, and joins. */
+  #claimAccount(account: Account): Step {
     const user = new User(account.nickname, this);
     return this.#chat.login(user, (claimed) => {
-      if (this.#state !== "account") {
-        // The connection ended while the claim was on its way.
+      const banned = this.#state === "account" && this.#chat.bans.has(this.#peer.address);
+      if (this.#state !== "account" || banned) {
+        // The connection ended, or its address was banned (a cluster's ban can come
+        // any moment), while the claim was on its way.
         if (claimed) {
           this.#chat.leave(user, "left");
           this.#chat.unregister(user);
         }
+        if (banned) this.#refusedAsBanned();
         return;
       }
       this.#login = undefined;
@@ -576,10 +674,11 @@ export class ChatSession implements UserHost, CommandSession {
   }
 
   /**
-   * Checks an answer to an account's password through the address's limiter: it
-   * waits the limiter's delay first, is refused unchecked when the address is
-   * locked out (at login that closes the connection), and a wrong one is counted
-   * (the third in this connection closes it). Wrong and refused answers are told here.
+   * Checks an answer to an account's password through the chat's password gate, as
+   * every password is: one answer per address at a time, the limiter's delay
+   * first, a refusal that closes the connection when the address is locked out, and
+   * a wrong one counted for the address (and for this connection: the third closes
+   * it). Wrong and refused answers are told here.
    *
    * @param then Gets the account when the answer was right, `undefined` when it
    *   was wrong; not called when the connection ends or the answer was refused.
@@ -588,28 +687,26 @@ export class ChatSession implements UserHost, CommandSession {
     key: string,
     nick: string,
     answer: string,
-    atLogin: boolean,
     then: (account: Account | undefined) => Step,
   ): Step {
-    const address = this.#peer.address;
-    const attempts = this.#chat.attempts;
-    return whenReady(attempts.verdict(address), (verdict) => {
-      if (this.#state === "ended") return;
-      if (verdict.lockedOut) {
-        this.#sendOwn(notice({ code: "passwordLocked", closing: atLogin }));
-        if (atLogin) this.#end("accountPassword");
-        return;
-      }
-      return this.#pause(
-        verdict.delayMs,
-        () =>
-          whenReady(this.#chat.store.account(key), async (account) => {
-            const right = account !== undefined &&
-              await verifyPassword(answer, account.passwordHash);
-            // Counted even when the connection ended meanwhile: the guess was made.
-            if (!right) attempts.failed(address, "account");
-            if (this.#state === "ended") return;
-            if (right) return then(account);
+    let account: Account | undefined;
+    return this.#chat.passwords.answer(
+      this.#peer.address,
+      "account",
+      async () => {
+        account = await this.#chat.store.account(key);
+        return account !== undefined && await verifyPassword(answer, account.passwordHash);
+      },
+      this.signal,
+      (outcome) => {
+        if (this.#state === "ended") return;
+        switch (outcome) {
+          case "lockedOut":
+            this.passwordLockedOut();
+            return;
+          case "right":
+            return then(account);
+          case "wrong": {
             const failures = ++this.#accountFailures;
             const closing = failures >= MAX_ACCOUNT_PASSWORD_FAILURES;
             this.#sendOwn(notice({ code: "accountWrong", nick, failures, closing }));
@@ -618,22 +715,10 @@ export class ChatSession implements UserHost, CommandSession {
               return;
             }
             return then(undefined);
-          }),
-      );
-    });
-  }
-
-  /** Runs `then` after `delayMs` (at once for `0`), unless the connection ends meanwhile. */
-  #pause(delayMs: number, then: () => Step): Step {
-    if (delayMs <= 0) return then();
-    return new Promise<void>((resolve) => {
-      this.#pauseEnd = resolve;
-      this.#pauseTimer = setTimeout(() => {
-        this.#pauseTimer = undefined;
-        this.#pauseEnd = undefined;
-        resolve();
-      }, delayMs);
-    }).then(() => this.#state === "ended" ? undefined : then());
+          }
+        }
+      },
+    );
   }
 
   #chatLine(line: string): Step {
@@ -786,13 +871,9 @@ export class ChatSession implements UserHost, CommandSession {
     this.#asking = undefined;
     clearTimeout(this.#nicknameTimer);
     clearTimeout(this.#delayTimer);
-    clearTimeout(this.#pauseTimer);
     this.#nicknameTimer = undefined;
     this.#delayTimer = undefined;
-    this.#pauseTimer = undefined;
-    // A check that was waiting goes on to see the connection ended.
-    this.#pauseEnd?.();
-    this.#pauseEnd = undefined;
+    this.#ending?.abort();
   }
 }
 

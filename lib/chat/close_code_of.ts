@@ -18,6 +18,9 @@ const CLOSE_CODES: Record<ChatReason, CloseCode> = {
   kicked: "policyViolation",
   banned: "policyViolation",
   opPassword: "policyViolation",
+  passwordLockout: "policyViolation",
+  // Nothing is wrong with it: it may come back and join.
+  evicted: "tryAgainLater",
   accountPassword: "policyViolation",
   // The user is elsewhere now: a page must not reconnect and take it back.
   reclaimed: "normal",

@@ -9,15 +9,29 @@
 
 import type { Bus } from "./bus.ts";
 import type { Directory } from "./directory.ts";
+import type { AttemptsObserver, PasswordAttempts } from "./password_attempts.ts";
 
 /** A server's part of a cluster, as the server drives it. */
 export interface ServerCluster extends Bus, Directory {
   /** This server's id in the cluster. */
   readonly serverId: string;
+  /**
+   * Whether the shared store can be used now (asking may find that this server was
+   * stalled). @default {absent: always}
+   */
+  readonly available?: boolean;
   /** Connects (and keeps reconnecting). */
   start(): Promise<void>;
   /** Leaves the cluster after what is queued was sent. */
   stop(): Promise<void>;
+  /**
+   * Makes the counts of wrong password answers that every server shares, so that
+   * guesses spread over the servers count together.
+   *
+   * @param observer The console.
+   * @returns The counts. @default {absent: each server counts its own}
+   */
+  passwordAttempts?(observer: AttemptsObserver): PasswordAttempts;
 }
 
 /** What the cluster tells the server console. */
@@ -35,6 +49,32 @@ export interface ClusterLog {
   restored(): void;
   /** A server was found dead; its users were announced as gone. */
   reaped(serverId: string, users: number): void;
+  /**
+   * The shared store keeps nothing on disk (said at start): a restart of it loses
+   * the bans, the history and the topics.
+   */
+  noPersistence(): void;
+  /**
+   * The shared store lost its data while this server was away from it (a restart
+   * without persistence): the bans this server knows were published again.
+   *
+   * @param bans How many.
+   */
+  dataLost(bans: number): void;
+  /**
+   * This server was stalled past its last heartbeat's reach (the others may have
+   * counted it as dead): it is unavailable until its users' claims are back.
+   *
+   * @param ms How long since its last heartbeat.
+   */
+  stalled(ms: number): void;
+  /**
+   * A user's nickname was taken while this server could not speak for it.
+   *
+   * @param from The nickname it had.
+   * @param to The one it has now, or `undefined`: none was free, it is disconnected.
+   */
+  nicknameLost(from: string, to: string | undefined): void;
   /**
    * An entry of the shared store had the wrong shape: it was skipped (told once per entry).
    *

@@ -126,6 +126,19 @@ export type Notice =
   | { code: "opWrong"; failures: number; closing: boolean }
   | { code: "opOnly" }
   | { code: "opUnset" }
+  /**
+   * Too many wrong passwords from the address lately (the server password, `/op`
+   * and account passwords count together): the answer was not checked, and the
+   * connection closes.
+   */
+  | { code: "passwordLockout" }
+  /** The server is full and this connection had not joined: it makes room, and closes. */
+  | { code: "evicted" }
+  /**
+   * Someone else took the user's nickname while its server could not speak for it
+   * (cut off or stalled): it is now `to`.
+   */
+  | { code: "nicknameLost"; from: string; to: string }
   | { code: "banned" }
   | { code: "roomInvalid"; maxChars: number }
   | { code: "roomsFull"; max: number }
@@ -168,11 +181,6 @@ export type Notice =
    * the `failures`-th in one connection ends it.
    */
   | { code: "accountWrong"; nick: string; failures: number; closing: boolean }
-  /**
-   * Too many wrong passwords from this address lately: the answer was not checked;
-   * `closing` at login (the connection ends).
-   */
-  | { code: "passwordLocked"; closing: boolean }
   /** `/nick` to a registered nickname: it takes a login. */
   | { code: "nicknameRegistered"; nick: string }
   /** A nickname whose account is banned: refused at the nickname prompt and by `/nick`. */

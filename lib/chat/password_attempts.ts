@@ -103,6 +103,16 @@ export class LocalPasswordAttempts implements PasswordAttempts {
     return verdictFor(this.#recent(address).length);
   }
 
+  /**
+   * The wrong answers of an address in the window.
+   *
+   * @param address The IP address.
+   * @returns How many.
+   */
+  failures(address: string): number {
+    return this.#recent(address).length;
+  }
+
   /** @inheritdoc */
   failed(address: string, _kind: PasswordKind): void {
     const times = this.#recent(address);

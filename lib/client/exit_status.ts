@@ -9,14 +9,16 @@
  * | our server's connection drops after joining (killed, reset, `서버가 종료됩니다.`) | reconnects |
  * | the server cannot be reached at start (refused, unknown host, TLS)                | 1          |
  * | a wrong password: `비밀번호가 틀렸습니다.`                                        | 1          |
+ * | too many wrong passwords from the address (server, `/op`, account)                | 1          |
  * | a banned address: `이 서버에서 차단되었습니다.`                                   | 1          |
  * | a full server: `서버가 가득 찼습니다 (최대 N명). …`                               | 1          |
+ * | too many connections from the address; made room before joining                   | 1          |
  * | no nickname in time: `닉네임 입력 시간이 지났습니다. …`                           | 1          |
  * | flooding: `메시지를 너무 많이 보내 연결을 종료합니다.`                            | 1          |
  * | a line far over the cap: `한 줄이 너무 깁니다 (…). 연결을 종료합니다.`            | 1          |
  * | kicked (or banned while in): `{by}님에 의해 강퇴되었습니다.`                      | 1          |
  * | a third wrong operator password, and the server closes                            | 1          |
- * | a third wrong account password, or the address locked out at login                | 1          |
+ * | a third wrong account password in one connection                                  | 1          |
  * | a new login took the nickname: `다른 곳에서 이 닉네임으로 로그인하여 …`           | 1          |
  * | turned away: the chat is unavailable (a cluster without Redis)                    | 1          |
  * | Ctrl-C, or SIGINT (also while the client waits to reconnect)                      | 130        |

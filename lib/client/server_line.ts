@@ -117,6 +117,8 @@ interface Patterns {
   left: RegExp;
   moved: RegExp;
   renamed: RegExp;
+  /** Our nickname was taken while our server could not reach the others: a rename of ours. */
+  nicknameLost: RegExp;
   kicked: RegExp;
   who: RegExp;
   whoAway: string;
@@ -127,6 +129,7 @@ interface Patterns {
   /** Exact lines that end the session, and whether they always do. */
   endings: Map<string, { cause: EndCause; always: boolean }>;
   serverFull: RegExp;
+  tooManyFromAddress: RegExp;
   /** The third wrong operator password, closing. */
   opLockout: RegExp;
   kickedYou: RegExp[];
@@ -139,8 +142,6 @@ interface Patterns {
   /** A wrong account password, and the third one (closing). */
   accountWrong: RegExp;
   accountLockout: RegExp;
-  /** Too many wrong passwords from the address, at login (closing). */
-  passwordLocked: string;
   /** Another login took our nickname: this connection closes. */
   nicknameReclaimed: string;
   registered: RegExp;
@@ -187,6 +188,10 @@ function patternsOf(lang: Lang): Patterns {
     left: compile(t.left(A), { [A]: `(?<nick>${NICK})` }),
     moved: compile(t.moved(A, B), { [A]: `(?<nick>${NICK})`, [B]: `(?<room>${ROOM})` }),
     renamed: compile(t.renamed(A, B), { [A]: `(?<from>${NICK})`, [B]: `(?<to>${NICK})` }),
+    nicknameLost: compile(t.nicknameLost(A, B), {
+      [A]: `(?<from>${NICK})`,
+      [B]: `(?<to>${NICK})`,
+    }),
     kicked: compile(t.kicked(A, B, undefined), { [A]: `(?<nick>${NICK})`, [B]: `(?<by>${NICK})` }),
     // The list is as short as it can be, so that the cut list's ending is not in it.
     who: new RegExp(
@@ -205,6 +210,8 @@ function patternsOf(lang: Lang): Patterns {
     lineTooLong: [false, true].map((closing) => compile(t.lineTooLong(NUMBER, closing), number)),
     endings: new Map([
       [t.wrongPassword, { cause: { reason: "wrongPassword" }, always: true }],
+      [t.passwordLockout, { cause: { reason: "passwordLockout" }, always: true }],
+      [t.evicted, { cause: { reason: "evicted" }, always: true }],
       [t.banned, { cause: { reason: "banned" }, always: true }],
       [t.nicknameTimeout, { cause: { reason: "nicknameTimeout" }, always: true }],
       [t.flooding, { cause: { reason: "flooding" }, always: true }],
@@ -214,6 +221,7 @@ function patternsOf(lang: Lang): Patterns {
       [t.unavailable, { cause: { reason: "unavailable" }, always: false }],
     ]),
     serverFull: compile(t.serverFull(NUMBER), number),
+    tooManyFromAddress: compile(t.tooManyFromAddress(NUMBER), number),
     opLockout: compile(t.opWrong(NUMBER, true), number),
     kickedYou: [
       compile(t.kickedYou(A, undefined), { [A]: `(?<by>${NICK})` }),
@@ -246,7 +254,6 @@ function patternsOf(lang: Lang): Patterns {
       ...number,
       [A]: `(?<nick>${NICK})`,
     }),
-    passwordLocked: t.passwordLocked(true),
     nicknameReclaimed: t.nicknameReclaimed,
     registered: compile(t.registered(A), { [A]: `(?<nick>${NICK})` }),
     unregistered: compile(t.unregistered(A), { [A]: `(?<nick>${NICK})` }),
@@ -305,6 +312,9 @@ function matchNotice(p: Patterns, line: string): ServerLine | undefined {
   if ((groups = p.renamed.exec(line)?.groups) !== undefined) {
     return { kind: "renamed", line, from: groups.from, to: groups.to };
   }
+  if ((groups = p.nicknameLost.exec(line)?.groups) !== undefined) {
+    return { kind: "renamed", line, from: groups.from, to: groups.to };
+  }
   if ((groups = p.kicked.exec(line)?.groups) !== undefined) {
     return { kind: "kicked", line, nick: groups.nick, by: groups.by };
   }
@@ -330,6 +340,9 @@ function matchNotice(p: Patterns, line: string): ServerLine | undefined {
   if (ending !== undefined) return { kind: "ending", line, ...ending };
   if (p.serverFull.test(line)) {
     return { kind: "ending", line, cause: { reason: "serverFull" }, always: true };
+  }
+  if (p.tooManyFromAddress.test(line)) {
+    return { kind: "ending", line, cause: { reason: "tooManyFromAddress" }, always: true };
   }
   for (const kickedYou of p.kickedYou) {
     groups = kickedYou.exec(line)?.groups;
@@ -363,7 +376,7 @@ function matchAccountLine(p: Patterns, line: string): ServerLine | undefined {
   if (line === p.nicknameReclaimed) {
     return { kind: "ending", line, cause: { reason: "reclaimed" }, always: true };
   }
-  if (line === p.passwordLocked || p.accountLockout.test(line)) {
+  if (p.accountLockout.test(line)) {
     return { kind: "ending", line, cause: { reason: "accountPassword" }, always: true };
   }
   if ((groups = p.accountWrong.exec(line)?.groups) !== undefined) {

@@ -28,8 +28,15 @@ export const keys = {
   servers: `${KEY_PREFIX}servers`,
   /** Bans in force: address → end (ms since the epoch; `0` until lifted). */
   bans: `${KEY_PREFIX}bans`,
+  /**
+   * The identity of Redis's data: set once, by the first server. A server that finds
+   * it missing or changed after a cut knows Redis lost its data meanwhile.
+   */
+  epoch: `${KEY_PREFIX}epoch`,
   /** Room topics: room key → text. */
   topics: `${KEY_PREFIX}topics`,
+  /** An address's wrong password answers in the window: one member each, scored by time (ms). */
+  attempts: (address: string): string => `${KEY_PREFIX}attempts:${address}`,
 };
 
 /** The one field of each stream entry: a room's event (JSON) and an inbox or control item (JSON). */

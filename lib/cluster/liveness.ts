@@ -13,7 +13,7 @@ import type { MalformedLog } from "./malformed_log.ts";
 import { parsePresence, type Presence } from "./presence.ts";
 import type { RedisBus } from "./redis_bus.ts";
 import type { RedisConnection } from "./redis_connection.ts";
-import { NICK_TTL_MS, type RedisDirectory } from "./redis_directory.ts";
+import { type LocalUser, NICK_TTL_MS, type RedisDirectory } from "./redis_directory.ts";
 import { HEARTBEAT, REAP, RECLAIM } from "./scripts.ts";
 
 /** How often a server renews its claims and says it is alive. */
@@ -24,6 +24,46 @@ export const DEAD_AFTER_MS = 10_000;
 export const REAP_CHECK_MS = 2_000;
 /** Nickname claims renewed per heartbeat script call: one script stays short. */
 const HEARTBEAT_BATCH = 500;
+
+/** How a cluster's liveness is timed (the same on every server; tests shorten it). */
+export interface ClusterTiming {
+  /** How often a server renews its claims and says it is alive. @default {2000} */
+  heartbeatMs: number;
+  /** A server whose heartbeat is this old is dead. @default {10000} */
+  deadAfterMs: number;
+  /** How often a server looks for dead ones. @default {2000} */
+  reapCheckMs: number;
+  /** How long a nickname claim lives without renewal. @default {10000} */
+  nickTtlMs: number;
+}
+
+/** The timing of a real cluster. */
+export const DEFAULT_TIMING: Readonly<ClusterTiming> = {
+  heartbeatMs: HEARTBEAT_MS,
+  deadAfterMs: DEAD_AFTER_MS,
+  reapCheckMs: REAP_CHECK_MS,
+  nickTtlMs: NICK_TTL_MS,
+};
+
+/**
+ * How long after a heartbeat was sent this server may still speak for its users:
+ * past it the others may have found it dead, and its claims may have expired. Two
+ * heartbeats short of the first of those, so that one late heartbeat is no stall.
+ *
+ * @param timing The cluster's timing.
+ * @returns Milliseconds after the heartbeat was sent.
+ */
+export function freshForMs(timing: ClusterTiming): number {
+  return Math.min(timing.deadAfterMs, timing.nickTtlMs) - 2 * timing.heartbeatMs;
+}
+
+/** What {@linkcode Liveness.reclaim} found. */
+export interface Reclaimed {
+  /** Users whose nickname is theirs again but whose presence was gone (reaped): they are back. */
+  back: LocalUser[];
+  /** Users whose nickname someone else holds now. */
+  taken: LocalUser[];
+}
 
 /** What {@linkcode Liveness} works with. */
 export interface LivenessParts {
@@ -39,9 +79,16 @@ export interface LivenessParts {
   log: ClusterLog | undefined;
   /** Where entries of the wrong shape are reported. */
   malformed: MalformedLog;
+  /** The cluster's timing. */
+  timing: Readonly<ClusterTiming>;
 }
 
-/** The heartbeat, the reaping of dead servers, and the reclaim after a cut. */
+/**
+ * The heartbeat, the reaping of dead servers, and the reclaim after a cut. Each
+ * heartbeat that succeeds tells the link until when this server may speak for its
+ * users ({@linkcode freshForMs}): a server that was stalled past it (SIGSTOP, a
+ * long pause) finds so on waking, before it sends anything, and claims again.
+ */
 export class Liveness {
   #parts: LivenessParts;
   #timers: ReturnType<typeof setInterval>[] = [];
@@ -57,9 +104,10 @@ export class Liveness {
 
   /** Starts the heartbeat and the search for dead servers. */
   start(): void {
+    const { heartbeatMs, reapCheckMs } = this.#parts.timing;
     this.#timers.push(
-      setInterval(() => void this.heartbeat(), HEARTBEAT_MS),
-      setInterval(() => void this.#reap(), REAP_CHECK_MS),
+      setInterval(() => void this.heartbeat(), heartbeatMs),
+      setInterval(() => void this.#reap(), reapCheckMs),
     );
   }
 
@@ -82,9 +130,12 @@ export class Liveness {
    * @returns When done.
    */
   async heartbeat(force = false): Promise<void> {
-    const { connection, directory, serverId } = this.#parts;
+    const { connection, directory, serverId, timing } = this.#parts;
+    // Asking whether the link is ready is what finds a stall: nothing is sent then.
     if ((!connection.ready && !force) || connection.stopped) return;
+    const sentAt = performance.now();
     const locals = [...directory.locals()];
+    let renewed = true;
     let first = true;
     for (let i = 0; first || i < locals.length; i += HEARTBEAT_BATCH) {
       first = false;
@@ -92,50 +143,59 @@ export class Liveness {
       await connection.eval(
         HEARTBEAT,
         [keys.servers, ...batch.map((local) => keys.nick(local.user.key))],
-        [serverId, String(NICK_TTL_MS), ...batch.map((local) => local.token)],
+        [serverId, String(timing.nickTtlMs), ...batch.map((local) => local.token)],
       ).catch((error) => {
         if (force) throw error;
+        renewed = false;
       });
     }
+    // Redis ran it after it was sent: the claims live at least that long from then.
+    if (renewed) connection.renewed(sentAt, sentAt + freshForMs(timing));
   }
 
   /**
-   * After a cut: claims and presence back as they are here (Redis may have lost
-   * them), and the users who left meanwhile taken out.
+   * After a cut or a stall: claims and presence back as they are here (Redis may
+   * have lost them, or they expired), and the users who left meanwhile taken out.
    *
-   * @returns When done.
+   * @returns The users who are back after being announced as gone, and those whose
+   *   nickname someone else took meanwhile (not claimed: the caller renames them).
    */
-  async reclaim(): Promise<void> {
-    const { connection, directory, serverId } = this.#parts;
+  async reclaim(): Promise<Reclaimed> {
+    const { connection, directory, serverId, timing } = this.#parts;
     const mine = new Set<string>();
+    const reclaimed: Reclaimed = { back: [], taken: [] };
     for (const local of directory.locals()) {
       const user = local.user;
       mine.add(user.key);
-      await connection.eval(
+      const result = await connection.eval(
         RECLAIM,
         [keys.nick(user.key), keys.users, keys.serverUsers(serverId)],
         [
           local.token,
-          String(NICK_TTL_MS),
+          String(timing.nickTtlMs),
           user.key,
           JSON.stringify(directory.presenceOf(local)),
         ],
       );
+      if (result === 0) reclaimed.taken.push(local);
+      else if (result === 2) reclaimed.back.push(local);
     }
     await directory.forgetGone(mine);
+    return reclaimed;
   }
 
   /** Finds dead servers and tells their users' rooms they left (once: the script picks one reaper). */
   async #reap(): Promise<void> {
     const { connection, bus, log, malformed } = this.#parts;
     // A server that was cut off itself must first give the others time to come back.
-    if (!connection.ready || Date.now() - this.#readySince < DEAD_AFTER_MS) return;
+    const { deadAfterMs } = this.#parts.timing;
+    if (!connection.ready || Date.now() - this.#readySince < deadAfterMs) return;
     let gone: string[];
     try {
       gone = await connection.eval<string[]>(
         REAP,
         [keys.servers],
-        [String(DEAD_AFTER_MS), KEY_PREFIX],
+        [String(deadAfterMs), KEY_PREFIX],
       );
     } catch {
       return;

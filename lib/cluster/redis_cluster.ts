@@ -14,15 +14,23 @@ import type { Bans } from "../chat/bans.ts";
 import type { HistoryRead } from "../chat/bus.ts";
 import type { ClusterLog, ServerCluster } from "../chat/cluster.ts";
 import type { Members, TakeOver, UserRef } from "../chat/directory.ts";
-import type { Removal, RoomEntry, RoomEvent, UserEvent } from "../chat/events.ts";
+import type { AttemptsObserver, PasswordAttempts } from "../chat/password_attempts.ts";
+import {
+  notice,
+  type Removal,
+  type RoomEntry,
+  type RoomEvent,
+  type UserEvent,
+} from "../chat/events.ts";
 import type { Room } from "../chat/room.ts";
 import type { User } from "../chat/user.ts";
 import { keys } from "./keys.ts";
-import { Liveness } from "./liveness.ts";
+import { type ClusterTiming, DEFAULT_TIMING, Liveness } from "./liveness.ts";
 import { MalformedLog } from "./malformed_log.ts";
 import { RedisBus } from "./redis_bus.ts";
-import { RedisConnection } from "./redis_connection.ts";
-import { RedisDirectory } from "./redis_directory.ts";
+import { isRefused, RedisConnection } from "./redis_connection.ts";
+import { type LocalUser, RedisDirectory } from "./redis_directory.ts";
+import { RedisPasswordAttempts } from "./redis_password_attempts.ts";
 import { RedisWriter } from "./redis_writer.ts";
 import { redactRedisUrl } from "./redis_url.ts";
 import { StreamReader } from "./stream_reader.ts";
@@ -33,6 +41,8 @@ export interface RedisClusterOptions {
   url: string;
   /** What the console is told. @default {nothing} */
   log?: ClusterLog;
+  /** The heartbeat, reaping and claim timing (tests shorten it). @default {DEFAULT_TIMING} */
+  timing?: Partial<ClusterTiming>;
 }
 
 /** This server's part of a cluster: the bus and the directory of its chat. */
@@ -47,6 +57,13 @@ export class RedisCluster implements ServerCluster {
   #directory: RedisDirectory;
   #liveness: Liveness;
   #writer: RedisWriter;
+  #log: ClusterLog | undefined;
+  /** The identity of Redis's data as this server last saw it (`chat:epoch`). */
+  #epoch: string | undefined;
+  /** Whether Redis keeps its data on disk (`undefined`: it would not say). */
+  #persistent: boolean | undefined;
+  /** Users to announce as joined once ready: back after being reaped, or renamed. */
+  #comingBack = new Set<LocalUser>();
 
   /**
    * Makes the parts; {@linkcode RedisCluster.start} connects.
@@ -55,6 +72,8 @@ export class RedisCluster implements ServerCluster {
    */
   constructor(options: RedisClusterOptions) {
     const log = options.log;
+    const timing: ClusterTiming = { ...DEFAULT_TIMING, ...options.timing };
+    this.#log = log;
     this.#connection = new RedisConnection({
       url: options.url,
       name: `chat-${this.serverId}`,
@@ -62,17 +81,29 @@ export class RedisCluster implements ServerCluster {
         prepare: (first) => this.#prepare(first),
         ready: (first) => {
           this.#liveness.ready();
-          if (first) log?.joined(redactRedisUrl(options.url), this.serverId);
-          else log?.restored();
+          this.#announceComingBack();
+          if (first) {
+            log?.joined(redactRedisUrl(options.url), this.serverId);
+            if (this.#persistent === false) log?.noPersistence();
+          } else {
+            log?.restored();
+          }
         },
         lost: (reason) => log?.unreachable(reason),
+        stalled: (ms) => log?.stalled(ms),
       },
     });
     const malformed = new MalformedLog(log);
     this.#reader = new StreamReader(this.#connection);
     this.#writer = new RedisWriter(this.#connection);
     this.#bus = new RedisBus(this.#connection, this.#reader, this.#writer, malformed);
-    this.#directory = new RedisDirectory(this.#connection, this.#writer, this.serverId, malformed);
+    this.#directory = new RedisDirectory(
+      this.#connection,
+      this.#writer,
+      this.serverId,
+      malformed,
+      timing.nickTtlMs,
+    );
     this.#liveness = new Liveness({
       serverId: this.serverId,
       connection: this.#connection,
@@ -80,6 +111,7 @@ export class RedisCluster implements ServerCluster {
       bus: this.#bus,
       log,
       malformed,
+      timing,
     });
     this.#reader.follow(this.#directory.inbox);
     this.#reader.follow(this.#directory.control);
@@ -122,6 +154,11 @@ export class RedisCluster implements ServerCluster {
     });
     this.#writer.stop();
     await this.#reader.stopped();
+  }
+
+  /** @inheritdoc */
+  passwordAttempts(observer: AttemptsObserver): PasswordAttempts {
+    return new RedisPasswordAttempts(this.#connection, this.serverId, observer);
   }
 
   // --- Bus --------------------------------------------------------------------------
@@ -215,9 +252,93 @@ export class RedisCluster implements ServerCluster {
    */
   async #prepare(first: boolean): Promise<void> {
     await this.#liveness.heartbeat(true);
+    if (first) this.#persistent = await this.#persistence();
+    const lost = await this.#dataLost();
     await this.#directory.positionControl();
     await this.#directory.loadBans();
-    if (!first) await this.#liveness.reclaim();
+    // Redis forgot the bans: every server tells what it knows, so none admits a banned address.
+    if (lost) this.#log?.dataLost(await this.#directory.republishBans());
+    if (!first) await this.#claimAgain(lost);
     await this.#writer.resend();
+  }
+
+  /**
+   * After a cut or a stall, before anything else is sent: each user's nickname and
+   * presence back. A user whose nickname someone else took meanwhile gets another
+   * one (told so), never staying a second holder of it; one that the others saw
+   * leave (reaped) is announced again once ready. After Redis lost its data nobody
+   * saw anyone leave: nobody is announced.
+   */
+  async #claimAgain(lost: boolean): Promise<void> {
+    const { back, taken } = await this.#liveness.reclaim();
+    if (!lost) { for (const local of back) this.#comingBack.add(local); }
+    for (const local of taken) {
+      const user = local.user;
+      const from = user.nickname;
+      const to = await this.#directory.renameTaken(local);
+      if (user.gone) continue;
+      this.#log?.nicknameLost(from, to);
+      if (to === undefined) {
+        // Dropped: it must not stay a second holder of the nickname.
+        user.overflowed();
+        continue;
+      }
+      user.send(notice({ code: "nicknameLost", from, to }));
+      user.send({ type: "renamed", from, to });
+      this.#comingBack.add(local);
+    }
+  }
+
+  /** The users back after a cut or a stall are seen joining their rooms again. */
+  #announceComingBack(): void {
+    const comingBack = [...this.#comingBack];
+    this.#comingBack.clear();
+    for (const local of comingBack) {
+      const user = local.user;
+      const room = user.room;
+      if (user.gone || room === undefined) continue;
+      void this.#bus.publish(room.key, {
+        type: "joined",
+        room: room.name,
+        nick: user.nickname,
+        time: Date.now(),
+      });
+    }
+  }
+
+  /**
+   * Whether Redis lost its data since this server last saw it: the epoch key is set
+   * by the first server that finds none, and a server that finds another one than
+   * it knew (or none) was away while Redis lost everything.
+   */
+  async #dataLost(): Promise<boolean> {
+    await this.#connection.call(["SET", keys.epoch, crypto.randomUUID(), "NX"]);
+    const epoch = await this.#connection.call<string | null>(["GET", keys.epoch]);
+    const lost = this.#epoch !== undefined && epoch !== this.#epoch;
+    this.#epoch = epoch ?? undefined;
+    return lost;
+  }
+
+  /**
+   * Whether Redis keeps its data on disk: RDB snapshots (`save`) or the append-only
+   * file. A Redis that refuses `CONFIG` (a managed one) is asked `INFO persistence`,
+   * which tells of the append-only file only; `undefined` when it cannot be told.
+   */
+  async #persistence(): Promise<boolean | undefined> {
+    try {
+      const save = await this.#connection.call<string[]>(["CONFIG", "GET", "save"]);
+      const aof = await this.#connection.call<string[]>(["CONFIG", "GET", "appendonly"]);
+      if (save.length < 2 || aof.length < 2) return undefined;
+      return save[1].trim() !== "" || aof[1] === "yes";
+    } catch (error) {
+      if (!isRefused(error)) throw error;
+    }
+    try {
+      const info = await this.#connection.call<string>(["INFO", "persistence"]);
+      return /^aof_enabled:1\b/m.test(info) ? true : undefined;
+    } catch (error) {
+      if (!isRefused(error)) throw error;
+      return undefined;
+    }
   }
 }

@@ -18,6 +18,13 @@
  * Commands are never queued while Redis is away: they fail at once, so a caller
  * learns it at once.
  *
+ * `ready` is also a fence: each heartbeat that succeeds says until when this server
+ * may speak for its users ({@linkcode RedisConnection.renewed}). A server stalled
+ * past it (SIGSTOP, a long pause) may have been found dead and its users' nicknames
+ * taken: the first `ready` asked after waking says no, the state becomes `lost`
+ * ({@linkcode ConnectionEvents.stalled}) and the connection is prepared again (the
+ * claims taken back) before anything is sent.
+ *
  * @module
  */
 
@@ -53,6 +60,13 @@ export interface ConnectionEvents {
    * @param reason What the connection reported.
    */
   lost(reason: string): void;
+  /**
+   * The state became `lost` because this server was stalled past its last
+   * heartbeat's reach; it is prepared again at once (the connection is up).
+   *
+   * @param sinceHeartbeatMs How long ago the last heartbeat that succeeded was sent.
+   */
+  stalled(sinceHeartbeatMs: number): void;
 }
 
 /** Options for {@linkcode RedisConnection}. */
@@ -97,6 +111,10 @@ export class RedisConnection {
   /** The reader's client id while its connection is up. */
   #readerId: number | undefined;
   #readerUp = Promise.withResolvers<void>();
+  /** When the last heartbeat that succeeded was sent (`performance.now()`). */
+  #lastHeartbeat = 0;
+  /** Until when (`performance.now()`) this server may speak for its users. */
+  #freshUntil = Infinity;
 
   /**
    * Makes both connections (not yet connected: see {@linkcode RedisConnection.start}).
@@ -123,9 +141,28 @@ export class RedisConnection {
     return this.#state === "stopped";
   }
 
-  /** Whether commands may be sent now and are expected to succeed. */
+  /**
+   * Whether commands may be sent now and are expected to succeed. Asked after a
+   * stall past the last heartbeat's reach, it finds the stall: it says no, and the
+   * link prepares again.
+   */
   get ready(): boolean {
-    return this.#state === "ready";
+    if (this.#state !== "ready") return false;
+    if (performance.now() <= this.#freshUntil) return true;
+    this.#stalled();
+    return false;
+  }
+
+  /**
+   * A heartbeat succeeded: this server speaks for its users until `until`.
+   *
+   * @param sentAt When it was sent (`performance.now()`).
+   * @param until Until when its claims surely live and nobody counts it as dead.
+   */
+  renewed(sentAt: number, until: number): void {
+    if (sentAt < this.#lastHeartbeat) return;
+    this.#lastHeartbeat = sentAt;
+    this.#freshUntil = until;
   }
 
   /**
@@ -134,7 +171,7 @@ export class RedisConnection {
    * @throws {UnavailableError} When it is not.
    */
   mustBeReady(): void {
-    if (this.#state !== "ready") throw new UnavailableError("Redis is unreachable");
+    if (!this.ready) throw new UnavailableError("Redis is unreachable");
   }
 
   /** Settles when the link is ready for the first time (or stopped before). */
@@ -238,6 +275,13 @@ export class RedisConnection {
     if (first) this.#firstReady.resolve();
     this.#events.ready(first);
     this.unblockReader();
+  }
+
+  /** Woke past the last heartbeat's reach: lost until prepared again, on the same connection. */
+  #stalled(): void {
+    this.#state = "lost";
+    this.#events.stalled(performance.now() - this.#lastHeartbeat);
+    void this.#onUp();
   }
 
   #onError(reason: string): void {

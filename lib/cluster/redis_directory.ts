@@ -10,7 +10,7 @@ import { Bans } from "../chat/bans.ts";
 import type { Directory, Members, TakeOver, UserRef } from "../chat/directory.ts";
 import type { Removal, RoomEntry, UserEvent } from "../chat/events.ts";
 import { sortRooms } from "../chat/local_directory.ts";
-import { nicknameKey } from "../chat/nickname.ts";
+import { isValidNickname, nicknameKey } from "../chat/nickname.ts";
 import type { Room } from "../chat/room.ts";
 import { User } from "../chat/user.ts";
 import { checkText, entryField } from "./_entry_shape.ts";
@@ -101,19 +101,24 @@ export class RedisDirectory implements Directory {
   #serverId: string;
   #malformed: MalformedLog;
   #local = new Map<string, LocalUser>();
+  /** How long a claim lives without renewal, as a script argument. */
+  #nickTtl: string;
 
   /**
    * @param connection The link to Redis.
    * @param writer Sends whispers, kicks and bans (and again, those a cut caught in flight).
    * @param serverId This server's id.
    * @param malformed Where entries of the wrong shape are reported.
+   * @param nickTtlMs How long a claim lives without renewal. @default {NICK_TTL_MS}
    */
   constructor(
     connection: RedisConnection,
     writer: RedisWriter,
     serverId: string,
     malformed: MalformedLog,
+    nickTtlMs: number = NICK_TTL_MS,
   ) {
+    this.#nickTtl = String(nickTtlMs);
     this.#connection = connection;
     this.#writer = writer;
     this.#serverId = serverId;
@@ -175,6 +180,33 @@ export class RedisDirectory implements Directory {
   }
 
   /**
+   * Publishes again the bans in force that this server knows (Redis lost its data):
+   * the bans hash for servers that start later, the control stream for those that
+   * run now. Runs while the link is preparing.
+   *
+   * @returns How many.
+   */
+  async republishBans(): Promise<number> {
+    const bans = this.bans.list();
+    for (const ban of bans) {
+      const until = ban.until ?? 0;
+      const item: ControlItem = { kind: "ban", address: ban.address, until };
+      await this.#connection.call(["HSET", keys.bans, ban.address, String(until)]);
+      await this.#connection.call([
+        "XADD",
+        keys.control,
+        "MAXLEN",
+        "~",
+        SMALL_MAXLEN,
+        "*",
+        ENTRY_FIELD.item,
+        JSON.stringify(item),
+      ]);
+    }
+    return bans.length;
+  }
+
+  /**
    * Puts the control stream's reader at the stream's end, once: the bans made
    * before this server came are in the bans hash ({@linkcode RedisDirectory.loadBans}).
    *
@@ -205,7 +237,7 @@ export class RedisDirectory implements Directory {
     return this.#connection.eval(
       CLAIM,
       [keys.nick(user.key), keys.users, keys.serverUsers(this.#serverId)],
-      [local.token, String(NICK_TTL_MS), user.key, JSON.stringify(this.presenceOf(local))],
+      [local.token, this.#nickTtl, user.key, JSON.stringify(this.presenceOf(local))],
     ).then((claimed) => {
       if (claimed !== 1) return false;
       this.#local.set(user.key, local);
@@ -247,7 +279,7 @@ export class RedisDirectory implements Directory {
     return this.#connection.eval(
       RENAME,
       [keys.nick(newKey), keys.nick(oldKey), keys.users, keys.serverUsers(this.#serverId)],
-      [local.token, String(NICK_TTL_MS), newKey, oldKey, JSON.stringify(presence)],
+      [local.token, this.#nickTtl, newKey, oldKey, JSON.stringify(presence)],
     ).then((renamed) => {
       if (renamed !== 1) return false;
       this.#local.delete(oldKey);
@@ -286,10 +318,12 @@ export class RedisDirectory implements Directory {
 
   /** @inheritdoc */
   find(nickname: string): UserRef | undefined | Promise<UserRef | undefined> {
+    // Asked first, even for a user of this server: after a stall the nickname may be
+    // someone else's now (the question finds the stall; the line waits, then asks again).
+    if (!this.#connection.ready) return rejectUnreachable();
     const key = nicknameKey(nickname);
     const local = this.#local.get(key);
     if (local !== undefined) return local.user;
-    if (!this.#connection.ready) return rejectUnreachable();
     return this.#connection.call<string | null>(["HGET", keys.users, key]).then((json) => {
       const entry = json === null ? undefined : this.#presence(key, json);
       if (entry === undefined) return undefined;
@@ -379,6 +413,37 @@ export class RedisDirectory implements Directory {
   }
 
   /**
+   * Gives a user whose nickname someone else took meanwhile (this server was cut
+   * off or stalled) another one: `alice_2`…`alice_9`, then `alice_` and random
+   * digits, the first that can be claimed. Runs while the link is preparing.
+   *
+   * @param local The user.
+   * @returns The new nickname, or `undefined` when none could be claimed (or the
+   *   user left meanwhile).
+   */
+  async renameTaken(local: LocalUser): Promise<string | undefined> {
+    const user = local.user;
+    for (const nickname of substitutes(user.nickname)) {
+      if (this.#local.get(user.key) !== local) return undefined;
+      const key = nicknameKey(nickname);
+      if (this.#local.has(key)) continue;
+      const presence = { ...this.presenceOf(local), nick: nickname };
+      const claimed = await this.#connection.eval(
+        CLAIM,
+        [keys.nick(key), keys.users, keys.serverUsers(this.#serverId)],
+        [local.token, this.#nickTtl, key, JSON.stringify(presence)],
+      );
+      if (claimed !== 1) continue;
+      await this.#connection.call(["SREM", keys.serverUsers(this.#serverId), user.key]);
+      this.#local.delete(user.key);
+      user.rename(nickname);
+      this.#local.set(user.key, local);
+      return nickname;
+    }
+    return undefined;
+  }
+
+  /**
    * The users of this server that Redis no longer lists as ours (they left while
    * it could not hear) are taken out of its lists.
    *
@@ -450,6 +515,36 @@ export class RedisDirectory implements Directory {
   #onControl(item: ControlItem): void {
     if (item.kind === "ban") this.bans.set(item.address, item.until === 0 ? undefined : item.until);
     else this.bans.remove(item.address);
+  }
+}
+
+/** Substitutes tried for a nickname taken meanwhile. */
+const NUMBERED_SUBSTITUTES = 8;
+/** Substitutes with random digits tried after the numbered ones. */
+const RANDOM_SUBSTITUTES = 12;
+
+/**
+ * The nicknames a user whose nickname was taken may get, in order: the nickname
+ * with `_2`…`_9`, then with `_` and five random digits; each shortened (by
+ * characters) until it is a valid nickname.
+ */
+function* substitutes(nickname: string): Generator<string> {
+  const suffixes = [
+    ...Array.from({ length: NUMBERED_SUBSTITUTES }, (_, i) => `_${i + 2}`),
+    ...Array.from(
+      { length: RANDOM_SUBSTITUTES },
+      () => `_${String(crypto.getRandomValues(new Uint32Array(1))[0] % 100_000).padStart(5, "0")}`,
+    ),
+  ];
+  const chars = [...nickname];
+  for (const suffix of suffixes) {
+    for (let keep = chars.length; keep > 0; keep--) {
+      const candidate = chars.slice(0, keep).join("") + suffix;
+      if (isValidNickname(candidate)) {
+        yield candidate;
+        break;
+      }
+    }
   }
 }
 

@@ -2,7 +2,8 @@
  * The Lua scripts that make a cluster's shared state change atomically: a claim,
  * a rename and a release of a nickname (the owner's token checked, so an expired
  * owner cannot free the next owner's claim), the heartbeat, and the reaping of a
- * dead server (exactly one live server gets each dead one).
+ * dead server (exactly one live server gets each dead one), and the counts of wrong
+ * password answers per address.
  *
  * @module
  */
@@ -21,17 +22,24 @@ end
 return 0`;
 
 /**
- * Claims a nickname back after Redis lost it or it expired (a restart, a long cut),
- * unless someone else holds it now. KEYS and ARGV as {@linkcode CLAIM}.
- * Returns 1 when it is ours, 0 when someone else's.
+ * Claims a nickname back after Redis lost it or it expired (a restart, a long cut,
+ * a stall), unless someone else holds it now. KEYS and ARGV as {@linkcode CLAIM}.
+ * Returns 0 when someone else holds it; 1 when it is ours and so was the presence;
+ * 2 when it is ours but the presence was gone (reaped, or lost): the user is back.
  */
 export const RECLAIM = `
 local holder = redis.call('GET', KEYS[1])
 if holder and holder ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+local back = 2
+local presence = redis.call('HGET', KEYS[2], ARGV[3])
+if presence then
+  local ok, entry = pcall(cjson.decode, presence)
+  if ok and type(entry) == 'table' and entry.token == ARGV[1] then back = 1 end
+end
 redis.call('HSET', KEYS[2], ARGV[3], ARGV[4])
 redis.call('SADD', KEYS[3], ARGV[3])
-return 1`;
+return back`;
 
 /**
  * Renames: claims the new nickname, frees the old one, moves the presence. A new
@@ -155,3 +163,28 @@ for i = 4, #ARGV do
   end
 end
 return added`;
+
+/**
+ * The wrong password answers of an address in the window (Redis's clock), the
+ * older ones dropped. KEYS: the address's attempts. ARGV: windowMs. Returns the count.
+ */
+export const COUNT_FAILURES = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[1]))
+return redis.call('ZCARD', KEYS[1])`;
+
+/**
+ * Counts a wrong password answer of an address: added with Redis's time, the ones
+ * older than the window dropped, at most ARGV[3] kept, the key expiring with the
+ * window. KEYS: the address's attempts. ARGV: windowMs, a member unique to this
+ * answer, the most kept. Returns the count in the window, this one included.
+ */
+export const ADD_FAILURE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[1]))
+redis.call('ZADD', KEYS[1], now, ARGV[2])
+redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(tonumber(ARGV[3]) + 1))
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+return redis.call('ZCARD', KEYS[1])`;

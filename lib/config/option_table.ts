@@ -330,8 +330,27 @@ export const SERVER_OPTIONS = [
     serve: true,
     section: "limits",
     help: {
-      ko: "동시 접속 수: 메모리와 파일 디스크립터를 제한합니다",
-      en: "connections at once; bounds memory and file descriptors",
+      ko:
+        "동시 접속 수: 메모리와 파일 디스크립터를 제한합니다. 가득 차면 아직 입장하지 않은 가장 오래된 연결이 새로 온 사람에게 자리를 내줍니다",
+      en:
+        "connections at once; bounds memory and file descriptors. When full, the oldest connection that has not joined yet gives its place to a newcomer",
+    },
+  },
+  {
+    flag: "max-per-address",
+    field: "maxPerAddress",
+    kind: "integer",
+    arg: "N",
+    min: 1,
+    // One machine cannot fill the server; a classroom behind one NAT address needs more.
+    default: 20,
+    serve: true,
+    section: "limits",
+    help: {
+      ko:
+        "한 IP 주소에서 동시에 열 수 있는 연결 수 (TCP, WebSocket, 웹 요청 합계): 한 사람이 서버를 채우지 못하게 합니다",
+      en:
+        "connections at once from one IP address (TCP, WebSocket and web requests together); one machine cannot fill the server",
     },
   },
   {

@@ -8,6 +8,7 @@
  */
 
 import type { ClusterFactory } from "../chat/cluster.ts";
+import type { AttemptsObserver, PasswordAttempts } from "../chat/password_attempts.ts";
 import { type SettingsOf, withDefaults } from "../config/option_row.ts";
 import { MAX_MOTD_LINES, SERVER_OPTIONS, type ServerRow } from "../config/option_table.ts";
 import { DEFAULT_MAX_LINE_BYTES } from "../transport/line_splitter.ts";
@@ -91,6 +92,12 @@ export interface ServeOptions extends Partial<ServedSettings> {
   cluster?: ClusterFactory;
   /** The console. @default {a ConsoleLog on Deno.stdout} */
   log?: ConsoleLog;
+  /**
+   * Makes the counts of wrong password answers per address, given the console
+   * (tests give a clock of their own).
+   * @default {a cluster's shared counts, or this server's own in memory}
+   */
+  passwordAttempts?: (observer: AttemptsObserver) => PasswordAttempts;
   /** Aborting it shuts the server down. @default {undefined} */
   signal?: AbortSignal;
   /**
@@ -104,7 +111,7 @@ export interface ServeOptions extends Partial<ServedSettings> {
 export type ResolvedServeOptions =
   & ServedSettings
   & Required<Pick<ServeOptions, "mode" | "motd">>
-  & Pick<ServeOptions, "tls" | "cluster" | "web" | "signal" | "onListen">;
+  & Pick<ServeOptions, "tls" | "cluster" | "web" | "signal" | "onListen" | "passwordAttempts">;
 
 /**
  * Fills in every default.
@@ -122,5 +129,6 @@ export function resolveServeOptions(options: ServeOptions): ResolvedServeOptions
     web: options.web,
     signal: options.signal,
     onListen: options.onListen,
+    passwordAttempts: options.passwordAttempts,
   };
 }

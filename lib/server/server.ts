@@ -14,8 +14,9 @@
 import { type ConsoleText, consoleText } from "../catalog/console_text.ts";
 import { userText } from "../catalog/user_text.ts";
 import { Chat, type ChatObserver } from "../chat/chat.ts";
+import { type AttemptsObserver, LocalPasswordAttempts } from "../chat/password_attempts.ts";
 import { Channel } from "../fanout/channel.ts";
-import { formatAddr } from "../transport/address.ts";
+import { formatAddr, hostOf } from "../transport/address.ts";
 import { type ConnectionHandler, TcpConnection } from "../transport/tcp_connection.ts";
 import { TcpListener } from "../transport/tcp_listener.ts";
 import { WebSocketDecoder } from "../transport/websocket_decoder.ts";
@@ -29,6 +30,7 @@ import type { ServerCluster } from "../chat/cluster.ts";
 import { type ResolvedServeOptions, resolveServeOptions, type ServeOptions } from "./options.ts";
 import { TaggedTextFormat } from "./tagged_text_format.ts";
 import { TextFormat } from "./text_format.ts";
+import { AddressCounts } from "./address_counts.ts";
 import { ChatPeer } from "./chat_peer.ts";
 import { WebGate, type WebUpgrade } from "./web_gate.ts";
 
@@ -36,6 +38,11 @@ import { WebGate, type WebUpgrade } from "./web_gate.ts";
 interface Served {
   /** Tells the client the server is stopping, then closes after flushing. */
   shutdown(): void;
+  /**
+   * The server is full: a connection that has not joined yet makes room (told, and
+   * closing). @returns Whether it did. @default {absent: never (echo sessions)}
+   */
+  yieldPlace?(): boolean;
 }
 
 /** A running chat server. */
@@ -60,7 +67,12 @@ export class ChatServer implements AsyncDisposable {
   /** The text format with ids, for clients that ask for them (`/client ids`). */
   #taggedFormat: TaggedTextFormat;
   #echo: EchoRoom;
+  /** Open connections, oldest first. */
   #served = new Set<Served>();
+  /** Connections that made room for a newcomer and are closing: no longer counted. */
+  #leaving = new Set<Served>();
+  /** Open connections (and web requests) per address, for `maxPerAddress`. */
+  #perAddress = new AddressCounts();
   /** Resolved when the last connection closes after shutdown began. */
   #allClosed = Promise.withResolvers<void>();
   #rejections = new Set<Promise<void>>();
@@ -99,14 +111,33 @@ export class ChatServer implements AsyncDisposable {
           this.#chat.setAvailable(true);
         },
         reaped: (server, users) => this.#log.info(text.serverReaped(server, users)),
+        noPersistence: () => this.#log.info(text.redisNoPersistence),
+        dataLost: (bans) => this.#log.info(text.redisDataLost(bans)),
+        stalled: (ms) => {
+          this.#log.info(text.stalled(ms));
+          this.#chat.setAvailable(false);
+        },
+        nicknameLost: (from, to) => this.#log.info(text.nicknameLost(from, to)),
         malformed: (what, detail) => this.#log.info(text.redisMalformed(what, detail)),
       });
     }
     const cluster = this.#cluster;
+    // Said under --quiet too: a guessing address is what an operator must hear of.
+    const attemptsObserver: AttemptsObserver = {
+      burst: (address, failures) => this.#log.info(this.#text.passwordBurst(address, failures)),
+    };
+    const attempts = o.passwordAttempts?.(attemptsObserver) ??
+      cluster?.passwordAttempts?.(attemptsObserver) ??
+      new LocalPasswordAttempts({ observer: attemptsObserver });
     // The resolved options hold every field of the chat's settings, under the same names.
     this.#chat = new Chat(o, {
       observer,
-      cluster: cluster && { bus: cluster, directory: cluster },
+      attempts,
+      cluster: cluster && {
+        bus: cluster,
+        directory: cluster,
+        ready: () => cluster.available !== false,
+      },
       reportBug: (error, peer) => this.#logBug(error, peer),
     });
     this.#format = new TextFormat(o.lang);
@@ -195,13 +226,23 @@ export class ChatServer implements AsyncDisposable {
     const o = this.#options;
     if (this.#closing) {
       // Accepted while the listener was closing: nobody will serve it.
-      this.#reject(conn, userText(o.lang).shuttingDown);
+      this.#reject(conn, userText(o.lang).shuttingDown, "serverFull");
       return;
     }
-    if (this.#clients() >= o.maxClients) {
-      this.#reject(conn, userText(o.lang).serverFull(o.maxClients));
+    const address = hostOf(conn.remoteAddr);
+    if (this.#perAddress.count(address) >= o.maxPerAddress) {
+      this.#reject(
+        conn,
+        userText(o.lang).tooManyFromAddress(o.maxPerAddress),
+        "tooManyFromAddress",
+      );
       return;
     }
+    if (!this.#roomForOneMore()) {
+      this.#reject(conn, userText(o.lang).serverFull(o.maxClients), "serverFull");
+      return;
+    }
+    this.#perAddress.add(address);
     const connection = new TcpConnection(conn, {
       maxLineBytes: o.maxLineBytes,
       maxOutboxBytes: o.maxOutboxBytes,
@@ -211,18 +252,33 @@ export class ChatServer implements AsyncDisposable {
       const peer = new ChatPeer(connection, this.#chat, this.#format, {
         tagged: this.#taggedFormat,
       });
-      this.#run(connection, peer, peer.session, () => peer.session.nickname);
+      this.#run(connection, address, peer, peer.session, () => peer.session.nickname);
       peer.session.start();
     } else {
       const echo = new EchoSession(connection, this.#echo);
-      this.#run(connection, echo, echo, () => undefined);
+      this.#run(connection, address, echo, echo, () => undefined);
       echo.start();
     }
   }
 
   /** Connections that count against `maxClients`: TCP and WebSocket, and web requests. */
   #clients(): number {
-    return this.#served.size + (this.#webGate?.pending ?? 0);
+    return this.#served.size - this.#leaving.size + (this.#webGate?.pending ?? 0);
+  }
+
+  /**
+   * Whether one more connection may come in: there is room, or a connection that
+   * has not joined yet makes room (the oldest first: idle sockets cannot keep users
+   * out), or else the oldest web request still being read.
+   */
+  #roomForOneMore(): boolean {
+    if (this.#clients() < this.#options.maxClients) return true;
+    for (const served of this.#served) {
+      if (this.#leaving.has(served) || served.yieldPlace?.() !== true) continue;
+      this.#leaving.add(served);
+      return true;
+    }
+    return this.#webGate?.dropOldest() ?? false;
   }
 
   /**
@@ -264,19 +320,29 @@ export class ChatServer implements AsyncDisposable {
   #acceptWeb(conn: Deno.Conn): void {
     const o = this.#options;
     const gate = this.#webGate!;
+    const address = hostOf(conn.remoteAddr);
     if (this.#closing) {
       gate.refuse(conn, 503, userText(o.lang).shuttingDown);
-    } else if (this.#clients() >= o.maxClients) {
+    } else if (this.#perAddress.count(address) >= o.maxPerAddress) {
+      gate.refuse(conn, 503, userText(o.lang).tooManyFromAddress(o.maxPerAddress));
+    } else if (!this.#roomForOneMore()) {
       gate.refuse(conn, 503, userText(o.lang).serverFull(o.maxClients));
     } else {
-      gate.accept(conn, (upgraded, upgrade) => this.#startWebSocket(upgraded, upgrade));
+      // Counted from the request on: one address cannot hold many requests open either.
+      this.#perAddress.add(address);
+      gate.accept(
+        conn,
+        (upgraded, upgrade) => this.#startWebSocket(upgraded, upgrade, address),
+        () => this.#perAddress.remove(address),
+      );
     }
   }
 
   /** A WebSocket is open: it joins the chat as a TCP client does. */
-  #startWebSocket(conn: Deno.Conn, upgrade: WebUpgrade): void {
+  #startWebSocket(conn: Deno.Conn, upgrade: WebUpgrade, address: string): void {
     const o = this.#options;
     if (this.#closing) {
+      this.#perAddress.remove(address);
       try {
         conn.close();
       } catch {
@@ -296,12 +362,13 @@ export class ChatServer implements AsyncDisposable {
       firstRoom: upgrade.room,
       since: upgrade.since,
     });
-    this.#run(connection, peer, peer.session, () => peer.session.nickname);
+    this.#run(connection, address, peer, peer.session, () => peer.session.nickname);
     peer.session.start();
   }
 
   #run(
     connection: TcpConnection,
+    address: string,
     handler: ConnectionHandler & { readonly reason: ChatReason | undefined },
     served: Served,
     nickname: () => string | undefined,
@@ -319,12 +386,14 @@ export class ChatServer implements AsyncDisposable {
         );
       }
       this.#served.delete(served);
+      this.#leaving.delete(served);
+      this.#perAddress.remove(address);
       if (this.#closing && this.#served.size === 0) this.#allClosed.resolve();
     });
   }
 
-  /** Sends one line to a connection over the limit and closes it, without waiting. */
-  #reject(conn: Deno.Conn, line: string): void {
+  /** Sends one line to a connection over a limit and closes it, without waiting. */
+  #reject(conn: Deno.Conn, line: string, reason: "serverFull" | "tooManyFromAddress"): void {
     const done = (async () => {
       try {
         await conn.write(new TextEncoder().encode(line + "\n"));
@@ -344,7 +413,7 @@ export class ChatServer implements AsyncDisposable {
         this.#text.logDisconnected(
           formatAddr(conn.remoteAddr),
           undefined,
-          this.#text.reason("serverFull"),
+          this.#text.reason(reason),
         ),
       );
     }

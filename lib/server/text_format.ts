@@ -231,6 +231,12 @@ export class TextFormat implements EdgeFormat {
         return t.opOnly;
       case "opUnset":
         return t.opUnset;
+      case "passwordLockout":
+        return t.passwordLockout;
+      case "evicted":
+        return t.evicted;
+      case "nicknameLost":
+        return t.nicknameLost(notice.from, notice.to);
       case "banned":
         return t.banned;
       case "roomInvalid":
@@ -277,8 +283,6 @@ export class TextFormat implements EdgeFormat {
         return t.unregistered(notice.nick);
       case "accountWrong":
         return t.accountWrong(notice.nick, notice.failures, notice.closing);
-      case "passwordLocked":
-        return t.passwordLocked(notice.closing);
       case "nicknameRegistered":
         return t.nicknameRegistered(notice.nick);
       case "nicknameBanned":

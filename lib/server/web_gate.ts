@@ -118,8 +118,10 @@ export class WebGate {
   readonly #onRefused: WebGateOptions["onRefused"];
   /** When each address last had a refusal told, for the log's bound. */
   readonly #refusalsTold = new Map<string, number>();
-  /** Connections whose request is being read or answered. */
+  /** Connections whose request is being read or answered, oldest first. */
   readonly #open = new Set<Deno.Conn>();
+  /** What to call when a connection of `#open` is closed without being handed on. */
+  readonly #onClosed = new Map<Deno.Conn, () => void>();
   /** Connections refused at once (full, stopping): answered, not counted as clients. */
   readonly #refused = new Set<Deno.Conn>();
   readonly #tasks = new Set<Promise<void>>();
@@ -161,10 +163,30 @@ export class WebGate {
    * @param conn The accepted connection; the gate owns it until it hands it on.
    * @param upgraded Called with the connection and its upgrade when it is an
    *   accepted WebSocket; the callee owns the connection from then on.
+   * @param closed Called once when the gate closes the connection instead (answered,
+   *   refused, gone, dropped). @default {nothing}
    */
-  accept(conn: Deno.Conn, upgraded: (conn: Deno.Conn, upgrade: WebUpgrade) => void): void {
+  accept(
+    conn: Deno.Conn,
+    upgraded: (conn: Deno.Conn, upgrade: WebUpgrade) => void,
+    closed?: () => void,
+  ): void {
     this.#open.add(conn);
+    if (closed !== undefined) this.#onClosed.set(conn, closed);
     this.#track(this.#serve(conn, upgraded));
+  }
+
+  /**
+   * Closes the oldest connection whose request is still being read or answered:
+   * the server is full and a newcomer needs its place.
+   *
+   * @returns Whether there was one.
+   */
+  dropOldest(): boolean {
+    const oldest = this.#open.values().next();
+    if (oldest.done === true) return false;
+    this.#forget(oldest.value);
+    return true;
   }
 
   /**
@@ -182,9 +204,7 @@ export class WebGate {
 
   /** Closes every connection whose request is still being read or answered (shutdown). */
   close(): void {
-    for (const conn of [...this.#open, ...this.#refused]) closeQuietly(conn);
-    this.#open.clear();
-    this.#refused.clear();
+    for (const conn of [...this.#open, ...this.#refused]) this.#forget(conn);
   }
 
   /** @returns When every request being served has finished. */
@@ -227,6 +247,7 @@ export class WebGate {
       if (typeof route === "string") {
         // From here on the connection is the server's.
         this.#open.delete(conn);
+        this.#onClosed.delete(conn);
         upgraded(conn, {
           response: upgradeResponse(route),
           rest: request.rest,
@@ -340,6 +361,10 @@ export class WebGate {
 
   #forget(conn: Deno.Conn): void {
     if (this.#open.delete(conn) || this.#refused.delete(conn)) closeQuietly(conn);
+    const closed = this.#onClosed.get(conn);
+    if (closed === undefined) return;
+    this.#onClosed.delete(conn);
+    closed();
   }
 }
 

@@ -68,6 +68,7 @@ const TRANSPORT_CLOSE_CODES: Record<TransportReason, CloseCode> = {
   writeError: "internalError",
   outboxFull: "policyViolation",
   serverFull: "tryAgainLater",
+  tooManyFromAddress: "tryAgainLater",
   error: "internalError",
   protocolError: "protocolError",
   lineTooLong: "messageTooBig",

@@ -20,6 +20,8 @@ export type TransportReason =
   | "outboxFull"
   /** Turned away at the door: too many connections. */
   | "serverFull"
+  /** Turned away at the door: too many connections from its address. */
+  | "tooManyFromAddress"
   /** A bug: an unexpected throw while reading or handling what was read. */
   | "error"
   /** The peer broke the wire protocol (a bad WebSocket frame). */
@@ -36,7 +38,11 @@ export type ChatReason =
   | "kicked"
   | "banned"
   | "opPassword"
-  /** Three wrong account passwords in one connection, or too many from its address. */
+  /** Too many wrong passwords from its address lately (any password): refused unchecked. */
+  | "passwordLockout"
+  /** The server was full and it had not joined yet: it made room for a newcomer. */
+  | "evicted"
+  /** Three wrong account passwords in one connection. */
   | "accountPassword"
   /** A new login to the same account took the nickname (ghost reclaim). */
   | "reclaimed"

@@ -149,6 +149,51 @@ Deno.test("login: wrong passwords in a loop from one address across connections:
   await waitForLine(other, "2 online: alice, bob");
 });
 
+/** The counts of one process, with a log of what was asked and counted, in order. */
+class RecordingAttempts implements PasswordAttempts {
+  readonly log: string[] = [];
+  readonly #counts = new LocalPasswordAttempts();
+  verdict(address: string): AttemptVerdict {
+    this.log.push("verdict");
+    return this.#counts.verdict(address);
+  }
+  failed(address: string, kind: PasswordKind): void {
+    this.log.push(`failed ${kind}`);
+    this.#counts.failed(address, kind);
+  }
+}
+
+Deno.test("login: account answers from one address are checked one at a time, each after the one before was counted", async () => {
+  const attempts = new RecordingAttempts();
+  const chat = new Chat(testConfig(), { attempts });
+  await addAccount(chat.store, "alice", "alices password");
+  const guessers = [1, 2, 3].map(() => connect(chat, "alice", "203.0.113.11"));
+  for (const peer of guessers) await waitForLine(peer, "Password for alice:");
+  // Three guesses in one turn: without the gate all three were asked before any was counted.
+  for (const [i, peer] of guessers.entries()) peer.type(`guess ${i}`);
+  for (const peer of guessers) await waitForLine(peer, "Wrong password for alice.");
+  assertEquals(attempts.log, [
+    "verdict",
+    "failed account",
+    "verdict",
+    "failed account",
+    "verdict",
+    "failed account",
+  ]);
+});
+
+Deno.test("login: the fourth account answer from an address waits, even sent with the others in one turn", async () => {
+  const chat = testChat();
+  await addAccount(chat.store, "alice", "alices password");
+  const guessers = [1, 2, 3, 4].map(() => connect(chat, "alice", "203.0.113.12"));
+  for (const peer of guessers) await waitForLine(peer, "Password for alice:");
+  const sent = performance.now();
+  for (const [i, peer] of guessers.entries()) peer.type(`guess ${i}`);
+  await waitForLine(guessers[3], "Wrong password for alice.");
+  const waitedMs = performance.now() - sent;
+  assert(waitedMs >= FIRST_DELAY_MS * 0.9, `the fourth answer waited ${waitedMs} ms`);
+});
+
 Deno.test("login: an address past the cap of wrong answers a minute is refused unchecked, and closed", async () => {
   const attempts = new LocalPasswordAttempts();
   for (let i = 0; i < MAX_FAILURES_PER_WINDOW; i++) attempts.failed("203.0.113.10", "account");
@@ -162,7 +207,7 @@ Deno.test("login: an address past the cap of wrong answers a minute is refused u
     locked.take().at(-1),
     "Too many wrong passwords from your address: try again in a minute. Closing the connection.",
   );
-  assertEquals(locked.closed?.reason, "accountPassword");
+  assertEquals(locked.closed?.reason, "passwordLockout");
   assertEquals(locked.session.user, undefined);
 });
 

@@ -76,6 +76,7 @@ Deno.test("cli server defaults: 127.0.0.1:12345, chat mode, Korean, every limit"
     maxLineBytes: 8192,
     maxOutboxBytes: 512 * 1024,
     maxClients: 1000,
+    maxPerAddress: 20,
     nicknameTimeoutMs: 60_000,
     rateLinesPerSecond: 20,
     rateBurst: 40,

@@ -4,7 +4,12 @@ import { consoleText } from "../../lib/catalog/console_text.ts";
 import { userText } from "../../lib/catalog/user_text.ts";
 import { INTERRUPTED_EXIT_CODE } from "../../lib/client/client.ts";
 import { DEFAULT_MAX_LINE_BYTES } from "../../lib/server/options.ts";
+import {
+  LocalPasswordAttempts,
+  MAX_FAILURES_PER_WINDOW,
+} from "../../lib/chat/password_attempts.ts";
 import { type Child, spawnMain, startServerProcess } from "../_helpers.ts";
+import { LineClient, startServer } from "../_server_helpers.ts";
 import { connectScripted, type Scripted } from "./_scripted.ts";
 
 const ko = { ...userText("ko"), ...clientText("ko"), ...consoleText("ko") };
@@ -136,6 +141,8 @@ Deno.test("client exits 1 and says why, in its language, when the server's last 
   const cases: [string, EndCause][] = [
     [ko.wrongPassword, { reason: "wrongPassword" }],
     [ko.banned, { reason: "banned" }],
+    [ko.passwordLockout, { reason: "passwordLockout" }],
+    [en.passwordLockout, { reason: "passwordLockout" }],
     [en.serverFull(64), { reason: "serverFull" }],
     [ko.nicknameTimeout, { reason: "nicknameTimeout" }],
     [ko.flooding, { reason: "flooding" }],
@@ -371,6 +378,32 @@ Deno.test("client refused for a wrong password exits 1 with one line saying why,
   assertEquals(typed.stdout.lines, [ko.passwordPrompt, ko.wrongPassword]);
   assertEquals(typed.stderr.lines, [clientText("en").ended({ reason: "wrongPassword" })]);
 });
+
+Deno.test(
+  "client locked out at an account's password prompt exits 1 with the lockout's reason, as for the server password",
+  {
+    timeout: TEST_TIMEOUT_MS,
+  },
+  async () => {
+    let attempts: LocalPasswordAttempts | undefined;
+    await using s = startServer({
+      passwordAttempts: (observer) => (attempts = new LocalPasswordAttempts({ observer })),
+    });
+    {
+      await using owner = await LineClient.connect(s.port);
+      await owner.join("alice");
+      await owner.send("/register alices-password");
+      await owner.waitFor(ko.registered("alice"));
+    }
+    for (let i = 0; i < MAX_FAILURES_PER_WINDOW; i++) attempts!.failed("127.0.0.1", "account");
+    await using client = spawnMain(["client", "--port", String(s.port), "--nick", "alice"]);
+    await client.stdout.waitFor(ko.accountPrompt("alice"));
+    await client.send("alices-password");
+    assertEquals((await client.exit()).code, 1, client.describe());
+    assertEquals(client.stdout.lines.at(-1), ko.passwordLockout);
+    assertEquals(client.stderr.lines, [ko.ended({ reason: "passwordLockout" })]);
+  },
+);
 
 Deno.test("client kicked, or banned, exits 1 and says by whom", {
   timeout: TEST_TIMEOUT_MS,

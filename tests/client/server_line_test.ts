@@ -151,7 +151,17 @@ Deno.test("parseServerLine reads the lines that end a session, in both languages
     };
     assertEquals(ending(t.wrongPassword), [{ reason: "wrongPassword" }, true]);
     assertEquals(ending(t.banned), [{ reason: "banned" }, true]);
+    assertEquals(ending(t.passwordLockout), [{ reason: "passwordLockout" }, true]);
     assertEquals(ending(t.serverFull(64)), [{ reason: "serverFull" }, true]);
+    assertEquals(ending(t.tooManyFromAddress(20)), [{ reason: "tooManyFromAddress" }, true]);
+    assertEquals(ending(t.evicted), [{ reason: "evicted" }, true]);
+    // A nickname taken while our server was stalled is a rename of ours.
+    assertEquals(parseServerLine(t.nicknameLost("alice", "alice_2")), {
+      kind: "renamed",
+      line: t.nicknameLost("alice", "alice_2"),
+      from: "alice",
+      to: "alice_2",
+    });
     assertEquals(ending(t.nicknameTimeout), [{ reason: "nicknameTimeout" }, true]);
     assertEquals(ending(t.flooding), [{ reason: "flooding" }, true]);
     assertEquals(ending(t.kickedYou("op_1", undefined)), [{ reason: "kicked", by: "op_1" }, true]);
@@ -201,9 +211,8 @@ Deno.test("parseServerLine reads the lines of accounts in both languages: catch-
       return parsed.kind === "ending" ? [parsed.cause, parsed.always] : parsed.kind;
     };
     assertEquals(ending(t.accountWrong("alice", 3, true)), [{ reason: "accountPassword" }, true]);
-    assertEquals(ending(t.passwordLocked(true)), [{ reason: "accountPassword" }, true]);
-    // Refused without closing (at /password): a notice.
-    assertEquals(ending(t.passwordLocked(false)), "notice");
+    // The address locked out, at login as at /password: the one lockout of every password.
+    assertEquals(ending(t.passwordLockout), [{ reason: "passwordLockout" }, true]);
     assertEquals(ending(t.nicknameReclaimed), [{ reason: "reclaimed" }, true]);
     assertEquals(parseServerLine(t.registered("bob")).kind, "registered");
     assertEquals(parseServerLine(t.unregistered("bob")).kind, "unregistered");

@@ -335,7 +335,8 @@ Deno.test(`terminal: Tab completes those who were in the room first, past 100 na
   ignore: !tmuxFound,
   timeout: TEST_TIMEOUT_MS,
 }, async () => {
-  const { child: server, port } = await startServerProcess();
+  // 102 connections from 127.0.0.1: past the per-address cap's default.
+  const { child: server, port } = await startServerProcess(["--max-per-address", "200"]);
   await using _server = server;
   // 101 people before us: the members line on entering names 100 and counts the rest.
   const nicks = [...Array.from({ length: 99 }, (_, i) => `u${String(i + 1).padStart(2, "0")}`)];

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { type Child, startServerProcess } from "../_helpers.ts";
+import { type Child, spawnMain, startServerProcess } from "../_helpers.ts";
 import { LineClient } from "../_server_helpers.ts";
 import { joinEach, type Joined } from "../fixtures/join_each.ts";
 
@@ -30,6 +30,34 @@ export async function startClusterServer(
   ...args: string[]
 ): Promise<ClusterServer> {
   const { child, port } = await startServerProcess(["--redis", redisUrl, "--quiet", ...args]);
+  try {
+    await child.stdout.waitFor(/ 클러스터: redis:\/\//);
+  } catch (error) {
+    await child[Symbol.asyncDispose]();
+    throw error;
+  }
+  return { child, port, [Symbol.asyncDispose]: () => child[Symbol.asyncDispose]() };
+}
+
+/**
+ * Starts a server of ours whose liveness is timed in fractions of a second
+ * (`tests/fixtures/quick_cluster_server.ts`), and waits until it has joined.
+ *
+ * @param redisUrl The Redis URL.
+ * @param args More flags (`--op-password PW`).
+ * @returns The server.
+ */
+export async function startQuickClusterServer(
+  redisUrl: string,
+  ...args: string[]
+): Promise<ClusterServer> {
+  // startServerProcess reads the port from the start-up line; the fixture takes no
+  // "server --port 0".
+  const { child, port } = await startServerProcess(
+    args,
+    (serverArgs) =>
+      spawnMain([redisUrl, ...serverArgs.slice(3)], "tests/fixtures/quick_cluster_server.ts"),
+  );
   try {
     await child.stdout.waitFor(/ 클러스터: redis:\/\//);
   } catch (error) {

@@ -10,6 +10,10 @@ function recording(): { log: ClusterLog; told: string[] } {
     unreachable: () => {},
     restored: () => {},
     reaped: () => {},
+    noPersistence: () => {},
+    dataLost: () => {},
+    stalled: () => {},
+    nicknameLost: () => {},
     malformed: (what, detail) => told.push(`${what}: ${detail}`),
   };
   return { log, told };

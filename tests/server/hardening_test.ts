@@ -456,7 +456,8 @@ Deno.test(
   "admission: 200 silent connections do not stop a new client from joining, and are closed at the nickname timeout",
   { timeout: TEST_TIMEOUT_MS },
   async () => {
-    await using s = startServer({ nicknameTimeoutMs: 1_500 });
+    // Every test client is 127.0.0.1: the per-address cap is another test's.
+    await using s = startServer({ nicknameTimeoutMs: 1_500, maxPerAddress: 1_000 });
     await using stack = new AsyncDisposableStack();
     const silent: RawClient[] = [];
     for (let i = 0; i < 200; i++) {
@@ -754,6 +755,8 @@ Deno.test(
       "server",
       "--port",
       "0",
+      "--max-per-address",
+      "1000",
     ]);
     const listening = /^서버가 127\.0\.0\.1:(\d+)에서 실행 중입니다\.$/;
     const port = Number(listening.exec(await child.stdout.waitFor(listening))![1]);

@@ -14,6 +14,10 @@ import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/as
 import type { Page } from "puppeteer-core";
 import { createHash } from "node:crypto";
 import { userText } from "../../lib/catalog/user_text.ts";
+import {
+  LocalPasswordAttempts,
+  MAX_FAILURES_PER_WINDOW,
+} from "../../lib/chat/password_attempts.ts";
 import { serve } from "../../lib/server/server.ts";
 import { ConsoleLog } from "../../lib/util/console_log.ts";
 import { PAGE_CSP, pageHtml } from "../../lib/web/page.ts";
@@ -492,6 +496,51 @@ Deno.test({
     await page.click("#join-button");
     await page.waitForSelector("#say:not([disabled])", { visible: true });
     assertEquals(await page.$eval("#me", (e) => e.textContent), "나: guest");
+  },
+});
+
+Deno.test({
+  name:
+    "web page: a password lockout ends the page's tries: it does not reconnect by itself, and offers the button",
+  timeout: BROWSER_TEST_TIMEOUT_MS,
+  fn: async () => {
+    let attempts: LocalPasswordAttempts | undefined;
+    await using s = startWebServer({
+      password: "열려라",
+      passwordAttempts: (observer) => (attempts = new LocalPasswordAttempts({ observer })),
+    });
+    for (let i = 0; i < MAX_FAILURES_PER_WINDOW; i++) attempts!.failed("127.0.0.1", "account");
+    await using browser = await TestBrowser.launch();
+    const page = await browser.open(`http://127.0.0.1:${s.webPort}/`);
+    await page.waitForSelector("#password", { visible: true });
+    await page.type("#password", "열려라");
+    await page.type("#nick", "guest");
+    await page.click("#join-button");
+    await page.waitForSelector("#reconnect", { visible: true });
+    assertEquals(await page.$eval("#status", (e) => e.textContent), "연결이 종료되었습니다.");
+    assertEquals(browser.errors, []);
+  },
+});
+
+Deno.test({
+  name:
+    "web page: a page whose account nickname a new login claimed does not reconnect to take it back",
+  timeout: BROWSER_TEST_TIMEOUT_MS,
+  fn: async () => {
+    await using s = startWebServer();
+    await using browser = await TestBrowser.launch();
+    const page = await joinPage(browser, s.webPort, "alice");
+    await say(page, "/register alices-password");
+    await waitForLine(page, m.registered("alice"));
+    await using terminal = await LineClient.connect(s.port);
+    await terminal.waitFor(m.nicknamePrompt);
+    await terminal.send("alice");
+    await terminal.waitFor(m.accountPrompt("alice"));
+    await terminal.send("alices-password");
+    await terminal.waitFor(isMembersLine);
+    await page.waitForSelector("#reconnect", { visible: true });
+    assertEquals(await page.$eval("#status", (e) => e.textContent), "연결이 종료되었습니다.");
+    assertEquals(browser.errors, []);
   },
 });
 

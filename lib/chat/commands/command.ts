@@ -33,6 +33,13 @@ export interface CommandSession {
    */
   opPasswordFailed(): void;
   /**
+   * Too many wrong passwords from the address lately (any password): says so and
+   * closes the connection.
+   */
+  passwordLockedOut(): void;
+  /** Aborted when the connection ends: a password answer still waiting is dropped. */
+  readonly signal: AbortSignal;
+  /**
    * Asks the user through a prompt: its next line (trimmed) goes to `answer`,
    * never to the room (a password with spaces).
    *
@@ -42,9 +49,9 @@ export interface CommandSession {
   ask(prompt: AccountPrompt, answer: (line: string) => Step): void;
   /**
    * Checks an answer to the password of the account the user is logged in to,
-   * through the address's limiter (a delay first, a refusal when locked out) and
-   * the connection's count (the third wrong one closes it). A wrong or refused
-   * answer is told to the user here.
+   * through the address's limiter (a delay first; when locked out, a refusal that
+   * closes the connection) and the connection's count (the third wrong one closes
+   * it). A wrong or refused answer is told to the user here.
    *
    * @param answer The password given.
    * @param then Gets the account when the answer is right (only then).

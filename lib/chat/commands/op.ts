@@ -15,18 +15,36 @@ export const op: Command = {
       ctx.notice({ code: "opUnset" });
       return;
     }
-    if (check.matches(ctx.args)) {
-      const user = ctx.user;
-      user.operator = true;
-      // Logged in: the account is an operator at its next login too, until /deop.
-      if (!user.loggedIn) {
-        ctx.notice({ code: "opGranted" });
-        return;
-      }
-      return whenReady(ctx.chat.store.setOperator(user.account!, true), () => {
-        ctx.notice({ code: "opGranted" });
-      });
-    }
-    ctx.session.opPasswordFailed();
+    const user = ctx.user;
+    const password = ctx.args;
+    // Limited per address across connections (and servers): the answer may wait, or
+    // be refused unchecked; the third wrong one in a connection still closes it.
+    return ctx.chat.passwords.answer(
+      user.address,
+      "operator",
+      () => check.matches(password),
+      ctx.session.signal,
+      (outcome) => {
+        if (user.gone) return;
+        switch (outcome) {
+          case "right":
+            user.operator = true;
+            // Logged in: the account is an operator at its next login too, until /deop.
+            if (!user.loggedIn) {
+              ctx.notice({ code: "opGranted" });
+              return;
+            }
+            return whenReady(ctx.chat.store.setOperator(user.account!, true), () => {
+              ctx.notice({ code: "opGranted" });
+            });
+          case "wrong":
+            ctx.session.opPasswordFailed();
+            return;
+          case "lockedOut":
+            ctx.session.passwordLockedOut();
+            return;
+        }
+      },
+    );
   },
 };

@@ -1,0 +1,39 @@
+/**
+ * Open connections per IP address, for `--max-per-address`: one machine (or one
+ * NAT) cannot fill the server by itself.
+ *
+ * @module
+ */
+
+/** Counts open connections per address; an address with none is forgotten. */
+export class AddressCounts {
+  #counts = new Map<string, number>();
+
+  /**
+   * @param address The IP address, as bans compare it.
+   * @returns Its open connections.
+   */
+  count(address: string): number {
+    return this.#counts.get(address) ?? 0;
+  }
+
+  /**
+   * A connection from the address was accepted.
+   *
+   * @param address The IP address.
+   */
+  add(address: string): void {
+    this.#counts.set(address, this.count(address) + 1);
+  }
+
+  /**
+   * A connection from the address closed.
+   *
+   * @param address The IP address.
+   */
+  remove(address: string): void {
+    const left = this.count(address) - 1;
+    if (left > 0) this.#counts.set(address, left);
+    else this.#counts.delete(address);
+  }
+}
