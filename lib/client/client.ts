@@ -13,7 +13,9 @@
  * what it missed: it asks our server for message ids (`/client ids`), remembers
  * the last one it showed, and resumes from it (`/resume ROOM ID`). It does not
  * reconnect after the user left, nor after the server ended the session for a
- * reason (a kick, a ban, a refusal, a new login taking the nickname).
+ * reason (a kick, a ban, a refusal, a password lockout, a new login taking the
+ * nickname), also when a reconnection is refused (a lockout, too many connections
+ * from the address, a full server making room).
  *
  * One connection is a {@linkcode ClientSession}; what outlives it (answers, our
  * place in the chat, the ids shown, the keyboard, the screen) is created here.

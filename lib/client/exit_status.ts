@@ -30,6 +30,8 @@
  * password.`). A refusal counts even when the user was leaving already, so
  * `printf 'hi\n' | chat client --password wrong` exits 1; a wrong operator password
  * and an unavailable chat count only when the server closed right after their line.
+ * A refusal of a reconnection (a password lockout, too many connections from the
+ * address, a full server making room) ends the run as a refusal at start does.
  *
  * @module
  */

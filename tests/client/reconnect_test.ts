@@ -13,7 +13,11 @@ import { userText } from "../../lib/catalog/user_text.ts";
 import { type Child, type ServerChild, spawnMain, startServerProcess } from "../_helpers.ts";
 import type { OptionRow } from "../../lib/config/option_row.ts";
 import { SERVER_OPTIONS } from "../../lib/config/option_table.ts";
-import { isMembersLine, LineClient } from "../_server_helpers.ts";
+import { isMembersLine, LineClient, startServer } from "../_server_helpers.ts";
+import {
+  LocalPasswordAttempts,
+  MAX_FAILURES_PER_WINDOW,
+} from "../../lib/chat/password_attempts.ts";
 import { NO_LIVE_IDS_NOTE, serverTagsLiveLines } from "../fixtures/live_ids.ts";
 import { TcpProxy } from "../fixtures/tcp_proxy.ts";
 import { ScriptedServer } from "./_scripted.ts";
@@ -184,7 +188,7 @@ Deno.test(
 );
 
 Deno.test(
-  "client does not reconnect after a new login took its nickname, nor after its account was locked",
+  "client does not reconnect after a new login took its nickname, its account or its address was locked out, or a kick",
   {
     timeout: TEST_TIMEOUT_MS,
   },
@@ -193,6 +197,8 @@ Deno.test(
       const [line, reason] of [
         [en.nicknameReclaimed, "reclaimed"],
         [en.accountWrong("alice", 3, true), "accountPassword"],
+        // A wrong `/op` or `/password` answer from an address past its cap, once in.
+        [en.passwordLockout, "passwordLockout"],
         [en.kickedYou("op", undefined), "kicked"],
       ] as const
     ) {
@@ -212,6 +218,109 @@ Deno.test(
       assertEquals(client.shown.lines.at(-1), line, "no reconnection line");
       client.typed.end();
     }
+  },
+);
+
+Deno.test(
+  "client whose reconnection is refused (its address locked out, too many connections from it, or made room before joining) stops there, exits 1 and says why",
+  {
+    timeout: TEST_TIMEOUT_MS,
+  },
+  async () => {
+    for (
+      const [before, line, reason] of [
+        [[en.passwordPrompt], en.passwordLockout, "passwordLockout"],
+        [[], en.tooManyFromAddress(20), "tooManyFromAddress"],
+        [[en.passwordPrompt], en.evicted, "evicted"],
+      ] as const
+    ) {
+      await using server = new ScriptedServer();
+      const client = server.client({ nick: "alice", password: "sesame", lang: "en", ...FAST });
+      const first = await server.nextPeer();
+      await first.send(en.passwordPrompt);
+      await first.lines.waitFor("sesame");
+      await first.send(en.nicknamePrompt);
+      await first.lines.waitFor("alice");
+      for (const sent of ["@room lobby", en.joined("alice"), en.connected]) await first.send(sent);
+      await client.shown.waitFor(en.connected);
+      await first.close();
+      await client.shown.waitFor(clientText("en").connectionLost(0.02));
+      const again = await server.nextPeer();
+      for (const sent of before) await again.send(sent);
+      if (before.length > 0) await again.lines.waitFor("sesame");
+      await again.send(line);
+      await again.close();
+      assertEquals(await client.exitCode, 1, line);
+      assertEquals(client.errors.lines, [clientText("en").ended({ reason })]);
+      assertEquals(client.shown.lines.at(-1), line, "no further try");
+      client.typed.end();
+    }
+  },
+);
+
+Deno.test(
+  "client whose nickname was taken while its server was cut off from the cluster goes on as the new one, and a reconnection gives it",
+  {
+    timeout: TEST_TIMEOUT_MS,
+  },
+  async () => {
+    await using server = new ScriptedServer();
+    const client = server.client({ nick: "alice", lang: "en", ...FAST });
+    const first = await server.nextPeer();
+    await first.send(en.nicknamePrompt);
+    await first.lines.waitFor("alice");
+    for (const sent of ["@room lobby", en.joined("alice"), en.connected]) await first.send(sent);
+    await first.send(en.nicknameLost("alice", "alice_2"));
+    await client.shown.waitFor(en.nicknameLost("alice", "alice_2"));
+    // Not an ending: the session goes on.
+    await first.send(en.message("bob", "still here?"));
+    await client.shown.waitFor(en.message("bob", "still here?"));
+    await first.close();
+    await client.shown.waitFor(clientText("en").connectionLost(0.02));
+    const again = await server.nextPeer();
+    await again.send(en.nicknamePrompt);
+    await again.lines.waitFor("alice_2");
+    assertEquals(again.lines.lines, ["/client ids", "/resume lobby none", "alice_2"]);
+    for (const sent of ["@room lobby", en.joined("alice_2"), en.connected]) await again.send(sent);
+    await client.shown.waitFor((shown) =>
+      shown === en.connected && client.shown.lines.filter((l) => l === en.connected).length === 2
+    );
+    client.typed.type("/quit");
+    await again.lines.waitFor("/quit");
+    await again.close();
+    assertEquals(await client.exitCode, 0);
+    assertEquals(client.errors.lines, []);
+  },
+);
+
+Deno.test(
+  "client reconnecting to a server that locked its address out meanwhile stops at the lockout, exits 1 and says why",
+  {
+    timeout: TEST_TIMEOUT_MS,
+  },
+  async () => {
+    let attempts: LocalPasswordAttempts | undefined;
+    await using s = startServer({
+      password: "sesame",
+      passwordAttempts: (observer) => (attempts = new LocalPasswordAttempts({ observer })),
+    });
+    await using proxy = new TcpProxy(s.port);
+    await using alice = spawnMain(
+      ["client", "--port", String(proxy.port), "--nick", "alice"],
+      "main.ts",
+      { env: { CHAT_PASSWORD: "sesame" } },
+    );
+    await alice.stdout.waitFor(ko.connected);
+    proxy.cut();
+    await alice.stdout.waitFor(ko.connectionLost(0.5));
+    // Someone at the same address guessed meanwhile (the proxy's address is alice's too).
+    for (let i = 0; i < MAX_FAILURES_PER_WINDOW; i++) attempts!.failed("127.0.0.1", "server");
+    proxy.heal();
+    assertEquals((await alice.exit()).code, 1, alice.describe());
+    assertEquals(alice.stdout.lines.at(-1), ko.passwordLockout, alice.describe());
+    assertEquals(alice.stderr.lines, [ko.ended({ reason: "passwordLockout" })]);
+    assertEquals(count(alice, ko.connectionLost(0.5)), 1, alice.describe());
+    assertFalse(alice.stdout.lines.some((line) => line.includes("sesame")), alice.describe());
   },
 );
 
