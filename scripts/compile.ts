@@ -18,7 +18,7 @@ import { TextLineStream } from "@std/streams/text-line-stream";
 export const BINARY_PERMISSIONS: readonly string[] = [
   "--allow-net",
   "--allow-read",
-  "--allow-env=CHAT_PASSWORD,CHAT_OP_PASSWORD,REDIS_URL,REDIS_DEBUG_MAINTENANCE,REDIS_EMIT_DIAGNOSTICS",
+  "--allow-env=CHAT_PASSWORD,CHAT_OP_PASSWORD,CHAT_ACCOUNT_PASSWORD,REDIS_URL,REDIS_DEBUG_MAINTENANCE,REDIS_EMIT_DIAGNOSTICS",
   "--allow-sys=networkInterfaces",
 ];
 
