@@ -23,7 +23,7 @@ export const MAIN_PERMISSIONS: readonly string[] = [
   "--allow-net",
   "--allow-read",
   "--allow-write",
-  "--allow-env=CHAT_PASSWORD,CHAT_OP_PASSWORD,REDIS_URL,REDIS_DEBUG_MAINTENANCE,REDIS_EMIT_DIAGNOSTICS",
+  "--allow-env=CHAT_PASSWORD,CHAT_OP_PASSWORD,CHAT_ACCOUNT_PASSWORD,REDIS_URL,REDIS_DEBUG_MAINTENANCE,REDIS_EMIT_DIAGNOSTICS",
 ];
 
 export { LINE_TIMEOUT_MS, LineLog, type LineMatch } from "./fixtures/line_log.ts";

@@ -9,9 +9,9 @@
 
 import type { Lang } from "../lib/catalog/lang.ts";
 import type { ServeOptions } from "../lib/server/options.ts";
-import { WebGate } from "../lib/server/web_gate.ts";
+import { WebGate, type WebUpgrade } from "../lib/server/web_gate.ts";
 import { REFUSED_LINE } from "../lib/transport/line_splitter.ts";
-import { textFrame } from "../lib/transport/websocket_frame.ts";
+import { closeFrame, textFrame } from "../lib/transport/websocket_frame.ts";
 import { WebSocketDecoder } from "../lib/transport/websocket_decoder.ts";
 import { pageHtml } from "../lib/web/page.ts";
 import { LineClient, startServer, type TestServer } from "./_server_helpers.ts";
@@ -162,12 +162,18 @@ export class FakeSocket {
   readonly #conn: Deno.Conn;
   /** Every line the page sent, in order. */
   readonly lines: string[] = [];
+  /** The room the page asked to enter (`/ws?room=…`), if any. */
+  readonly room: string | undefined;
+  /** The id the page asked to resume after (`/ws?room=…&since=…`), if any. */
+  readonly since: string | undefined;
   #cursor = 0;
   readonly #waiter = new Waiter(() => `it sent ${JSON.stringify(this.lines)}`);
   readonly #reader: SocketReader;
 
-  constructor(conn: Deno.Conn) {
+  constructor(conn: Deno.Conn, upgrade?: Pick<WebUpgrade, "room" | "since">) {
     this.#conn = conn;
+    this.room = upgrade?.room;
+    this.since = upgrade?.since;
     const decoder = new WebSocketDecoder();
     this.#reader = new SocketReader(conn, this.#waiter, {
       onBytes: (chunk) => {
@@ -202,6 +208,18 @@ export class FakeSocket {
       return true;
     }, `the page to send ${JSON.stringify(wanted)}`);
     return this.lines.slice(from, this.#cursor);
+  }
+
+  /**
+   * Closes as the server does when it ends a session: a close frame with its code and
+   * reason, then the connection.
+   *
+   * @param code The close code.
+   * @param reason The reason (`reclaimed`, `accountPassword`…).
+   */
+  async closeWith(code: number, reason: string): Promise<void> {
+    await writeAllTo(this.#conn, closeFrame(code, reason)).catch(() => {});
+    await this.close();
   }
 
   /** Closes the connection and waits for its reader. */
@@ -266,7 +284,7 @@ export class FakeChat implements AsyncDisposable {
 
   #accept(conn: Deno.Conn): void {
     this.#gate.accept(conn, (upgraded, upgrade) => {
-      const socket = new FakeSocket(upgraded);
+      const socket = new FakeSocket(upgraded, upgrade);
       this.#sockets.push(socket);
       void writeAllTo(upgraded, upgrade.response).then(() => {
         this.#answered.push(socket);

@@ -405,6 +405,8 @@ async function chatWithPasswords(
   await clientChild.stdout.waitFor((line) => line.includes(ko.opGranted));
   serverChild.kill("SIGTERM");
   assertEquals((await serverChild.exit()).code, 0, serverChild.describe());
+  // The client would wait for the server to come back: its user gives up (Ctrl-D).
+  await clientChild.closeStdin();
   await clientChild.exit();
   return { server: serverChild, client: clientChild };
 }

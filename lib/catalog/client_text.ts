@@ -25,7 +25,9 @@ export type EndCause =
       | "opPassword"
       | "passwordLockout"
       | "unavailable"
-      | "serverError";
+      | "serverError"
+      | "accountPassword"
+      | "reclaimed";
   }
   | { reason: "kicked"; by: string }
   | { reason: "bannedBy"; by: string };
@@ -47,6 +49,14 @@ export interface ClientText {
   commandTooLong(maxBytes: number): string;
   /** Why the session ended, in the client's language (one line on stderr). */
   ended(cause: EndCause): string;
+  /** The connection dropped: the client reconnects by itself after `seconds`. */
+  connectionLost(seconds: number): string;
+  /** A reconnection failed (`reason`): the next try comes after `seconds`. */
+  reconnectFailed(reason: string, seconds: number): string;
+  /** The reason when the server closed a new connection before the login was over. */
+  readonly closedBeforeLogin: string;
+  /** A line typed while there was no connection (shown with its secret masked). */
+  notSent(line: string): string;
 }
 
 /**
@@ -97,8 +107,18 @@ const ko: ClientText = {
         return `${cause.by}님에게 차단되어 서버와의 연결이 끊겼습니다.`;
       case "serverError":
         return "서버 오류로 서버가 연결을 끊었습니다.";
+      case "accountPassword":
+        return "닉네임의 비밀번호를 너무 많이 틀려 서버가 연결을 끊었습니다.";
+      case "reclaimed":
+        return "다른 곳에서 이 닉네임으로 로그인하여 서버가 연결을 끊었습니다.";
     }
   },
+  connectionLost: (seconds) =>
+    `서버와의 연결이 끊겼습니다. ${seconds}초 뒤에 다시 연결합니다 (그만두려면 Ctrl-C).`,
+  reconnectFailed: (reason, seconds) =>
+    `다시 연결하지 못했습니다 (${reason}). ${seconds}초 뒤에 다시 시도합니다.`,
+  closedBeforeLogin: "서버가 연결을 닫았습니다",
+  notSent: (line) => `연결이 끊겨 있어 보내지 못했습니다: ${line}`,
 };
 
 const en: ClientText = {
@@ -141,8 +161,18 @@ const en: ClientText = {
         return `Disconnected by the server: banned by ${cause.by}.`;
       case "serverError":
         return "Disconnected by the server: a server error.";
+      case "accountPassword":
+        return "Disconnected by the server: too many wrong passwords for the nickname.";
+      case "reclaimed":
+        return "Disconnected by the server: a new login took the nickname.";
     }
   },
+  connectionLost: (seconds) =>
+    `The connection to the server was lost: reconnecting in ${seconds} s (Ctrl-C to stop).`,
+  reconnectFailed: (reason, seconds) =>
+    `Could not reconnect (${reason}): trying again in ${seconds} s.`,
+  closedBeforeLogin: "the server closed the connection",
+  notSent: (line) => `Not sent, there is no connection: ${line}`,
 };
 
 const TEXTS: Record<Lang, ClientText> = { ko, en };

@@ -8,7 +8,7 @@
 
 import { type CliCommand, cliText } from "../catalog/cli_text.ts";
 import type { Lang } from "../catalog/lang.ts";
-import { defaultsOf, type OptionRow, shownDefault } from "../config/option_row.ts";
+import { defaultsOf, isVariableOnly, type OptionRow, shownDefault } from "../config/option_row.ts";
 import { CLIENT_OPTIONS, COMMAND_OPTIONS } from "../config/option_table.ts";
 import { columnsOf } from "../server/text_format.ts";
 
@@ -70,9 +70,13 @@ function usageLine(command: CliCommand, rows: readonly OptionRow[]): string {
   return `main.ts ${command}${nested === "" ? "" : ` ${nested}`}`;
 }
 
-/** How a row is written on the left: `-h, --help`, `-e`, `--no-timestamps`, `--port PORT`. */
+/**
+ * How a row is written on the left: `-h, --help`, `-e`, `--no-timestamps`, `--port PORT`,
+ * or the variable of a row that has no flag.
+ */
 function forms(row: OptionRow): string {
   if (row.negatable) return `--no-${row.flag}`;
+  if (isVariableOnly(row)) return row.env!;
   const long = row.flag === undefined ? undefined : `--${row.flag}${row.arg ? ` ${row.arg}` : ""}`;
   const short = row.short === undefined ? undefined : `-${row.short}`;
   return [short, long].filter((form) => form !== undefined).join(", ");
@@ -83,7 +87,7 @@ function rowHelp(row: OptionRow, lang: Lang, column: number): string {
   const shown = row.defaultHelp?.[lang] ?? shownDefault(row);
   const description = [
     row.help[lang],
-    row.env === undefined ? undefined : unbroken(text.orVariable(row.env)),
+    row.env === undefined || isVariableOnly(row) ? undefined : unbroken(text.orVariable(row.env)),
     shown === undefined ? undefined : unbroken(text.defaultIs(shown)),
   ].filter((part) => part !== undefined).join(" ");
   return entry(forms(row), description, column);

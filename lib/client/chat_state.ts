@@ -37,6 +37,11 @@ export class ChatState {
   readonly #pendingRooms: string[] = [];
   /** Members of our room but us, by comparison key, least recently active first. */
   readonly #members = new Map<string, string>();
+  /**
+   * The server names each room we enter (`@room`, with ids): our joined notice no
+   * longer needs to be matched with a `/join`.
+   */
+  #roomsTold = false;
 
   /** Our nickname once the server accepted it. */
   get nick(): string | undefined {
@@ -76,6 +81,31 @@ export class ChatState {
   }
 
   /**
+   * A new connection to the server: what was asked of the last one is void, and
+   * who is in the room will be told again. The nickname and the room stay, for
+   * the reconnection to ask for them.
+   */
+  newConnection(): void {
+    this.#pendingNick = undefined;
+    this.#pendingRooms.length = 0;
+    this.#members.clear();
+    this.#roomsTold = false;
+  }
+
+  /**
+   * The server said which room we enter now (`@room`, after the room's history).
+   *
+   * @param room The room's name.
+   * @returns What changed.
+   */
+  entered(room: string): StateChange {
+    this.#roomsTold = true;
+    const asked = this.#pendingRooms.findIndex((name) => roomKey(name) === roomKey(room));
+    if (asked !== -1) this.#pendingRooms.splice(0, asked + 1);
+    return this.#enter(room);
+  }
+
+  /**
    * Updates the state from a line the server sent.
    *
    * @param line The line, classified.
@@ -91,6 +121,7 @@ export class ChatState {
         return { room: false, nick: true };
       case "joined":
         if (this.#isMe(line.nick)) {
+          if (this.#roomsTold) return NO_CHANGE;
           const room = this.#pendingRooms.shift();
           if (room === undefined) return NO_CHANGE;
           return this.#enter(room);
@@ -98,6 +129,10 @@ export class ChatState {
         this.#touch(line.nick);
         return NO_CHANGE;
       case "alreadyInRoom": {
+        if (this.#roomsTold) {
+          this.#pendingRooms.shift();
+          return NO_CHANGE;
+        }
         const asked = this.#pendingRooms.shift();
         if (asked === undefined || roomKey(asked) !== roomKey(line.room)) return NO_CHANGE;
         return roomKey(this.#room) === roomKey(line.room) ? NO_CHANGE : this.#enter(line.room);

@@ -57,12 +57,14 @@ export interface LineInput extends Disposable {
   /**
    * Reads the next line without echoing it on a terminal (a password). A pending
    * {@linkcode readLine} call waits: the next line typed goes to this call first.
-   * On a pipe this is {@linkcode readLine}.
+   * On a pipe this is {@linkcode readLine} (and `signal` is not used).
    *
    * @param prompt Shown before the line is typed.
-   * @returns The line, or `null` at end of input or once closed.
+   * @param signal Gives up the read: it returns `null`, the terminal echoes again
+   *   and shows the prompt set by {@linkcode setPrompt}.
+   * @returns The line, or `null` at end of input, once closed, or once given up.
    */
-  readSecret(prompt: string): Promise<string | null>;
+  readSecret(prompt: string, signal?: AbortSignal): Promise<string | null>;
   /**
    * Sets the prompt shown before the line being typed, from now on (`[lobby] `, or
    * a server's question); a read's own prompt goes first while that read waits.
@@ -71,6 +73,15 @@ export interface LineInput extends Disposable {
    * @param prompt The prompt (`""` for none).
    */
   setPrompt(prompt: string): void;
+  /**
+   * Sets which typed lines carry a secret after some point: on a terminal, that
+   * part shows as `*`s while it is typed and redrawn, and the line is not kept in
+   * the history (up arrow). Ignored on a pipe, where nothing is echoed.
+   *
+   * @param mask Gives where the secret starts in a line (`-1`: none), or
+   *   `undefined` for no masking.
+   */
+  setMask(mask: InputMask | undefined): void;
   /**
    * Sets what Tab completes on a terminal. Ignored on a pipe.
    *
@@ -92,6 +103,26 @@ export interface LineInput extends Disposable {
    * Printing still works afterwards.
    */
   close(): void;
+}
+
+/** Where the secret part of a typed line starts (`-1`: it has none). */
+export type InputMask = (line: string) => number;
+
+/** What a secret shows as, one per column it takes. */
+export const MASK_CHAR = "*";
+
+/**
+ * Text as {@linkcode MASK_CHAR}s, one per column it takes: the line keeps its
+ * width, so a cursor placed by the typed text is where it should be.
+ *
+ * @param text The text.
+ * @param widthOf The columns one character takes.
+ * @returns The mask.
+ */
+export function maskText(text: string, widthOf: (char: string) => number): string {
+  let mask = "";
+  for (const char of text) mask += MASK_CHAR.repeat(widthOf(char));
+  return mask;
 }
 
 /**
@@ -179,12 +210,16 @@ class PlainInput implements LineInput {
     return this.#closed ? null : line;
   }
 
-  readSecret(prompt: string): Promise<string | null> {
+  readSecret(prompt: string, _signal?: AbortSignal): Promise<string | null> {
     return this.readLine(prompt);
   }
 
   setPrompt(_prompt: string): void {
     // Lines on a pipe have no prompt to show: a program reads them.
+  }
+
+  setMask(_mask: InputMask | undefined): void {
+    // Nothing typed on a pipe is echoed by us.
   }
 
   setCompleter(_completer: Completer | undefined): void {
@@ -348,6 +383,7 @@ class TerminalInput implements LineInput {
   /** A read's own prompt (the menu's question), shown until its line is entered. */
   #readPrompt: string | undefined;
   #completer: Completer | undefined;
+  #mask: InputMask | undefined;
   #closed = false;
   /** Set by close(), to tell our close from readline's own (Ctrl-D). */
   #closing = false;
@@ -359,8 +395,11 @@ class TerminalInput implements LineInput {
   #tall = false;
   /** The cursor's row below the prompt's first one, as last drawn on the main screen. */
   #shownRows = 0;
-  /** Prompt and input as last drawn on the main screen, and whether the cursor ended them. */
-  #shown = { prompt: "", line: "", cursorAtEnd: true };
+  /**
+   * Prompt and input as last drawn on the main screen (`drawn`: the input as shown,
+   * its secret masked), and whether the cursor ended them.
+   */
+  #shown = { prompt: "", line: "", drawn: "", cursorAtEnd: true };
 
   constructor() {
     this.#rl = readline.createInterface({
@@ -370,6 +409,9 @@ class TerminalInput implements LineInput {
       prompt: "",
       completer: (line: string) => this.#complete(line),
     });
+    // Before the linear append, which writes through what it finds here: every
+    // echo of the line goes through the mask.
+    this.#installMask();
     // A paste: handed to readline whole when it can be, and each insertion at the
     // end of the line O(1) when it cannot (one keypress per character).
     this.#keys.attach(this.#rl);
@@ -399,10 +441,12 @@ class TerminalInput implements LineInput {
     return promise;
   }
 
-  readSecret(prompt: string): Promise<string | null> {
-    if (this.#closed) return Promise.resolve(null);
+  readSecret(prompt: string, signal?: AbortSignal): Promise<string | null> {
+    if (this.#closed || signal?.aborted) return Promise.resolve(null);
     const { promise, resolve } = Promise.withResolvers<string | null>();
-    this.#secretWaiters.push({ resolve });
+    const waiter: Waiter = { resolve };
+    this.#secretWaiters.push(waiter);
+    signal?.addEventListener("abort", () => this.#giveUpSecret(waiter), { once: true });
     if (!this.#output.muted) {
       // Whatever was half typed is not the password: drop it, then stop echoing.
       this.#rl.write("", { ctrl: true, name: "e" });
@@ -419,6 +463,10 @@ class TerminalInput implements LineInput {
   setPrompt(prompt: string): void {
     this.#basePrompt = prompt;
     if (this.#readPrompt === undefined) this.#showPrompt();
+  }
+
+  setMask(mask: InputMask | undefined): void {
+    this.#mask = mask;
   }
 
   setCompleter(completer: Completer | undefined): void {
@@ -499,6 +547,7 @@ class TerminalInput implements LineInput {
       secret.resolve(line);
       return;
     }
+    if ((this.#mask?.(line) ?? -1) !== -1) this.#forgetFromHistory(line);
     const typedAfter = this.#rl.getPrompt();
     // A read's own prompt belonged to that read: from now on, the base prompt.
     this.#readPrompt = undefined;
@@ -513,7 +562,7 @@ class TerminalInput implements LineInput {
         ? `${MAIN_SCREEN}\r\x1b[J`
         : `${this.#shownRows > 0 ? `\x1b[${this.#shownRows}A` : ""}\r\x1b[J`;
       this.#tall = false;
-      const kept = this.eraseEntered ? "" : `${typedAfter}${line}\n`;
+      const kept = this.eraseEntered ? "" : `${typedAfter}${this.#masked(line)}\n`;
       this.#writeOwn(`${erase}${kept}${this.#redrawInput()}`);
     }
     const waiter = this.#waiters.shift();
@@ -563,7 +612,7 @@ class TerminalInput implements LineInput {
     const shown = this.#shown;
     const appended = shown.cursorAtEnd && !text.includes("\x1b") &&
       this.#rl.getPrompt() === shown.prompt && this.#rl.line.startsWith(shown.line);
-    return appended ? `${shown.prompt}${shown.line}${text}` : this.#redrawInput();
+    return appended ? `${shown.prompt}${shown.drawn}${text}` : this.#redrawInput();
   }
 
   /** Notes what the main screen shows now: readline's prompt and input, as they are. */
@@ -573,6 +622,7 @@ class TerminalInput implements LineInput {
     this.#shown = {
       prompt: this.#rl.getPrompt(),
       line,
+      drawn: this.#masked(line),
       cursorAtEnd: this.#rl.cursor === line.length,
     };
   }
@@ -649,6 +699,72 @@ class TerminalInput implements LineInput {
     this.#output.muted = false;
     for (const waiter of this.#secretWaiters.splice(0)) waiter.resolve(null);
     for (const waiter of this.#waiters.splice(0)) waiter.resolve(null);
+  }
+
+  /**
+   * Makes readline echo the input through the mask: a secret is drawn as `*`s of
+   * the same width, so that readline's own idea of where the cursor is holds.
+   */
+  #installMask(): void {
+    const rl = this.#rl as unknown as { _writeToOutput?: (text: string) => void };
+    const write = rl._writeToOutput;
+    if (typeof write !== "function") return;
+    // deno-lint-ignore no-this-alias
+    const input = this;
+    rl._writeToOutput = function (this: unknown, text: string): void {
+      write.call(this, input.#maskEcho(text));
+    };
+  }
+
+  /**
+   * What readline writes of the input, masked: a redraw (prompt and line), or text
+   * appended at the end of the line (maybe followed by readline's ` \r` at a row's end).
+   */
+  #maskEcho(text: string): string {
+    const line = this.#rl.line;
+    const start = this.#mask?.(line) ?? -1;
+    if (start === -1 || start >= line.length) return text;
+    const prompt = this.#rl.getPrompt();
+    if (text === prompt + line) return prompt + this.#masked(line);
+    const tail = text.endsWith(" \r") && line.endsWith(text.slice(0, -2))
+      ? text.slice(0, -2)
+      : line.endsWith(text)
+      ? text
+      : undefined;
+    if (tail === undefined) return text;
+    const keep = Math.max(0, start - (line.length - tail.length));
+    return tail.slice(0, keep) + maskText(tail.slice(keep), (char) => this.#widthOf(char)) +
+      text.slice(tail.length);
+  }
+
+  /** A line as the screen may show it: its secret part as `*`s. */
+  #masked(line: string): string {
+    const mask = this.#mask;
+    if (mask === undefined) return line;
+    const start = mask(line);
+    if (start === -1) return line;
+    return line.slice(0, start) + maskText(line.slice(start), (char) => this.#widthOf(char));
+  }
+
+  /** The columns readline gives one character (it places the cursor by this measure). */
+  #widthOf(char: string): number {
+    const measure = (this.#rl as unknown as {
+      _getDisplayPos?: (text: string) => { cols: number };
+    })._getDisplayPos;
+    return typeof measure === "function" ? measure.call(this.#rl, char).cols : 1;
+  }
+
+  /** A secret read given up: the next line is typed with echo again. */
+  #giveUpSecret(waiter: Waiter): void {
+    const at = this.#secretWaiters.indexOf(waiter);
+    if (at === -1) return;
+    this.#secretWaiters.splice(at, 1);
+    if (this.#secretWaiters.length === 0 && this.#output.muted && !this.#closed) {
+      this.#output.muted = false;
+      this.#writeOwn("\r\x1b[2K");
+      this.#showPrompt();
+    }
+    waiter.resolve(null);
   }
 
   /** A password must not come back with the up arrow. */

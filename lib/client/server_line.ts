@@ -27,8 +27,24 @@ export type ServerLine =
   | { kind: "whisperReceived"; line: string; lang: Lang; nick: string; text: string }
   /** `[귓속말 전송] {nick}에게: {text}`: our whisper, as the server confirms it. */
   | { kind: "whisperSent"; line: string; lang: Lang; nick: string; text: string }
-  /** `-- 최근 메시지 {count}개 --`: the next `count` lines carry their own time. */
+  /**
+   * `-- 최근 메시지 {count}개 --`, or a catch-up's `-- 나간 뒤 메시지 {count}개 --`:
+   * the next `count` lines carry their own time.
+   */
   | { kind: "historyHeader"; line: string; count: number }
+  /**
+   * After a catch-up's header: the oldest `count` of its lines are not kept, so
+   * `count` fewer lines follow.
+   */
+  | { kind: "historySkipped"; line: string; count: number }
+  /** A wrong account password (not the last one: the server asks for a nickname again). */
+  | { kind: "accountWrong"; line: string; nick: string }
+  /** `/register` done: this nickname is ours, with the password just given. */
+  | { kind: "registered"; line: string; nick: string }
+  /** `/password` done: the new password is the account's. */
+  | { kind: "passwordChanged"; line: string }
+  /** `/unregister` done: the nickname has no password any more. */
+  | { kind: "unregistered"; line: string; nick: string }
   /** `서버에 연결되었습니다.`: the nickname was accepted. */
   | { kind: "connected"; line: string }
   /** `{nick}님이 입장하셨습니다.` */
@@ -120,6 +136,16 @@ interface Patterns {
   bannedYou: RegExp[];
   /** Someone else was banned (and so left the room). */
   bannedBy: RegExp[];
+  /** Accounts: the catch-up's header and its skipped line. */
+  catchUp: RegExp[];
+  catchUpSkipped: RegExp[];
+  /** A wrong account password, and the third one (closing). */
+  accountWrong: RegExp;
+  accountLockout: RegExp;
+  /** Another login took our nickname: this connection closes. */
+  nicknameReclaimed: string;
+  registered: RegExp;
+  unregistered: RegExp;
 }
 
 function escapeRegExp(text: string): string {
@@ -217,6 +243,20 @@ function patternsOf(lang: Lang): Patterns {
         [B]: `(?<by>${NICK})`,
       })
     ),
+    // Singular and plural differ in English.
+    catchUp: [t.catchUp(1).replace("1", String(NUMBER)), t.catchUp(NUMBER)].map((sample) =>
+      compile(sample, number)
+    ),
+    catchUpSkipped: [t.catchUpSkipped(1).replace("1", String(NUMBER)), t.catchUpSkipped(NUMBER)]
+      .map((sample) => compile(sample, number)),
+    accountWrong: compile(t.accountWrong(A, 1, false), { [A]: `(?<nick>${NICK})` }),
+    accountLockout: compile(t.accountWrong(A, NUMBER, true), {
+      ...number,
+      [A]: `(?<nick>${NICK})`,
+    }),
+    nicknameReclaimed: t.nicknameReclaimed,
+    registered: compile(t.registered(A), { [A]: `(?<nick>${NICK})` }),
+    unregistered: compile(t.unregistered(A), { [A]: `(?<nick>${NICK})` }),
   };
 }
 
@@ -319,6 +359,36 @@ function matchNotice(p: Patterns, line: string): ServerLine | undefined {
   if (p.opLockout.test(line)) {
     return { kind: "ending", line, cause: { reason: "opPassword" }, always: true };
   }
+  return matchAccountLine(p, line);
+}
+
+/** The lines of accounts: the catch-up, the login's answers, what changes a password. */
+function matchAccountLine(p: Patterns, line: string): ServerLine | undefined {
+  let groups: Record<string, string> | undefined;
+  for (const catchUp of p.catchUp) {
+    groups = catchUp.exec(line)?.groups;
+    if (groups !== undefined) return { kind: "historyHeader", line, count: Number(groups.n) };
+  }
+  for (const skipped of p.catchUpSkipped) {
+    groups = skipped.exec(line)?.groups;
+    if (groups !== undefined) return { kind: "historySkipped", line, count: Number(groups.n) };
+  }
+  if (line === p.nicknameReclaimed) {
+    return { kind: "ending", line, cause: { reason: "reclaimed" }, always: true };
+  }
+  if (p.accountLockout.test(line)) {
+    return { kind: "ending", line, cause: { reason: "accountPassword" }, always: true };
+  }
+  if ((groups = p.accountWrong.exec(line)?.groups) !== undefined) {
+    return { kind: "accountWrong", line, nick: groups.nick };
+  }
+  if ((groups = p.registered.exec(line)?.groups) !== undefined) {
+    return { kind: "registered", line, nick: groups.nick };
+  }
+  if ((groups = p.unregistered.exec(line)?.groups) !== undefined) {
+    return { kind: "unregistered", line, nick: groups.nick };
+  }
+  if (line === p.text.passwordChanged) return { kind: "passwordChanged", line };
   return undefined;
 }
 

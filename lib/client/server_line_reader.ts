@@ -1,6 +1,8 @@
 /**
- * Reads the server's lines in their context: after the history header, the next
- * lines carry the server's own time, until one does not.
+ * Reads the server's lines in their context: after the history header (or a
+ * catch-up's), the next lines carry the server's own time, until one does not; a
+ * catch-up's line saying that its oldest lines are not kept shortens the block. A
+ * whisper held while we were away comes with its time too, on its own.
  *
  * @module
  */
@@ -28,14 +30,27 @@ export class ServerLineReader {
    */
   read(line: string): ReadLine {
     if (this.#historyLeft > 0) {
-      this.#historyLeft--;
       const entry = parseHistoryLine(line);
-      if (entry !== undefined) return { history: entry };
+      if (entry !== undefined) {
+        this.#historyLeft--;
+        return { history: entry };
+      }
+      const live = parseServerLine(line);
+      if (live.kind === "historySkipped") {
+        // The oldest lines of the catch-up are gone: the newest follow.
+        this.#historyLeft = Math.max(0, this.#historyLeft - live.count);
+        return { live };
+      }
       // Not a history line after all: the block is over.
       this.#historyLeft = 0;
     }
     const live = parseServerLine(line);
     if (live.kind === "historyHeader") this.#historyLeft = live.count;
+    if (live.kind === "notice") {
+      // A whisper held for us while we were away: `[09:05] [귓속말] bob> …`.
+      const held = parseHistoryLine(line);
+      if (held?.line.kind === "whisperReceived") return { history: held };
+    }
     return { live };
   }
 }

@@ -45,7 +45,10 @@ export type OptionSection = "options" | "limits";
 
 /** One setting of one command. */
 export interface OptionRow {
-  /** The long flag without its dashes (`max-rooms`); absent for a one-letter flag only. */
+  /**
+   * The long flag without its dashes (`max-rooms`); absent for a one-letter flag, and
+   * for a secret read only from its variable (`env`), which no flag may carry.
+   */
   readonly flag?: string;
   /** The one-letter flag (`e` for `-e`); only switches and actions have one. */
   readonly short?: string;
@@ -170,11 +173,24 @@ export function shownDefault(row: OptionRow): string | undefined {
 }
 
 /**
- * How a row is named in messages: `--max-rooms`, or `-e` for a one-letter flag.
+ * How a row is named in messages: `--max-rooms`, `-e` for a one-letter flag, or
+ * its variable for a row that has no flag.
  *
  * @param row The row.
- * @returns The flag with its dashes.
+ * @returns The flag with its dashes, or the variable's name.
  */
 export function flagOf(row: OptionRow): string {
-  return row.flag !== undefined ? `--${row.flag}` : `-${row.short}`;
+  if (row.flag !== undefined) return `--${row.flag}`;
+  return row.short !== undefined ? `-${row.short}` : row.env ?? row.field;
+}
+
+/**
+ * Whether a row is set only by its variable: no flag may carry it (a password on
+ * the command line shows in `ps` and in `deno task`'s echo of the command).
+ *
+ * @param row The row.
+ * @returns `true` for a variable-only row.
+ */
+export function isVariableOnly(row: OptionRow): boolean {
+  return row.flag === undefined && row.short === undefined && row.env !== undefined;
 }

@@ -487,7 +487,19 @@ export const CLIENT_OPTIONS = [
       en: "answer the password prompt with the first line of FILE",
     },
   },
-
+  {
+    // No flag on purpose: flags show in `ps` and in `deno task`'s echo of the command.
+    field: "accountPassword",
+    kind: "secret",
+    arg: "PASSWORD",
+    env: "CHAT_ACCOUNT_PASSWORD",
+    help: {
+      ko:
+        "등록한 닉네임의 비밀번호를 물으면 이 환경 변수로 답합니다 (플래그는 ps에 보이므로 없습니다). 틀렸거나 없으면 화면에 보이지 않게 입력합니다",
+      en:
+        "answer a registered nickname's password prompt with this variable (no flag: it would show in ps); if it is wrong or unset, you type it without echo",
+    },
+  },
   {
     flag: "tls",
     field: "tls",

@@ -286,6 +286,15 @@ Deno.test("cli client display options: timestamps, colour, bell", () => {
   assertStringIncludes(usageError("client", "--bell", "loud"), "--bell");
 });
 
+Deno.test("cli client takes the account password from CHAT_ACCOUNT_PASSWORD only, never from a flag", () => {
+  for (const flag of ["--account-password", "--accountPassword"]) {
+    assertStringIncludes(usageError("client", flag, "secret"), `Unknown option: ${flag}`);
+  }
+  const help = helpText("client", "en");
+  assertStringIncludes(help, "CHAT_ACCOUNT_PASSWORD");
+  assert(!help.includes("--account-password"), help);
+});
+
 Deno.test("cli client defaults and the positional form host port", () => {
   assertEquals(client(), {
     hostname: "127.0.0.1",
@@ -294,6 +303,7 @@ Deno.test("cli client defaults and the positional form host port", () => {
     nick: undefined,
     password: undefined,
     passwordFile: undefined,
+    accountPassword: undefined,
     tls: false,
     caFile: undefined,
     timestamps: true,

@@ -19,10 +19,14 @@ Deno.test("help lists every row of its command with its variable and default, in
           ? `--no-${row.flag}`
           : row.flag
           ? `--${row.flag}`
-          : `-${row.short}`;
+          : row.short
+          ? `-${row.short}`
+          : row.env;
         assertStringIncludes(help, `  ${row.short && row.flag ? `-${row.short}, ` : ""}${flag}`);
         assertStringIncludes(flat, row.help[lang].split(" ").slice(0, 3).join(" "));
-        if (row.env !== undefined) assertStringIncludes(flat, text.orVariable(row.env));
+        if (row.env !== undefined && row.flag !== undefined) {
+          assertStringIncludes(flat, text.orVariable(row.env));
+        }
         const shown = row.defaultHelp?.[lang] ?? shownDefault(row);
         if (shown !== undefined) assertStringIncludes(flat, text.defaultIs(shown));
       }

@@ -101,12 +101,14 @@ Deno.test(
     await jun.stdout.waitFor(ko.connected);
     await jun.send("안녕, 미나");
     await mina.stdout.waitFor(ko.message("준", "안녕, 미나"));
-    // The server's shutdown reaches the clients, which leave by themselves.
+    // The server's shutdown reaches the clients, which wait for it to come back
+    // until their user gives up (Ctrl-D).
     server.kill("SIGTERM");
     assertEquals((await server.exit()).code, 0);
     for (const client of [mina, jun]) {
       await client.stdout.waitFor(ko.shuttingDown);
-      await client.stdout.waitFor(ko.connectionClosed);
+      await client.stdout.waitFor(ko.connectionLost(0.5));
+      await client.closeStdin();
       assertEquals((await client.exit()).code, 0);
     }
   },
@@ -161,7 +163,8 @@ Deno.test(
     }
     server.kill("SIGTERM");
     assertEquals((await server.exit()).code, 0);
-    await client.stdout.waitFor((line) => line.includes(en.connectionClosed));
+    await client.stdout.waitFor((line) => line.includes(en.connectionLost(0.5)));
+    await client.closeStdin();
     assertEquals((await client.exit()).code, 0);
   },
 );

@@ -1,7 +1,7 @@
 import { assert, assertEquals, fail } from "@std/assert";
 import denoJson from "../../deno.json" with { type: "json" };
 import { parseCommandLine } from "../../lib/cli/command_line.ts";
-import { type OptionRow, shownDefault } from "../../lib/config/option_row.ts";
+import { isVariableOnly, type OptionRow, shownDefault } from "../../lib/config/option_row.ts";
 import { CLIENT_OPTIONS, COMMAND_OPTIONS, SERVER_OPTIONS } from "../../lib/config/option_table.ts";
 import { resolveServeOptions, SERVED_DEFAULTS } from "../../lib/server/options.ts";
 import { MAIN_PERMISSIONS } from "../_helpers.ts";
@@ -32,7 +32,8 @@ function tableAfter(markdown: string, heading: string): string[][] {
 
 /** Checks one README flag table against the rows of a command. */
 function checkReadmeTable(markdown: string, heading: string, rows: readonly OptionRow[]): void {
-  const settings = rows.filter((row) => row.kind !== "action");
+  // A variable-only row has no flag to list (the README names its variable).
+  const settings = rows.filter((row) => row.kind !== "action" && !isVariableOnly(row));
   const byFlag = new Map(settings.map((row) => [readmeFlag(row), row]));
   const listed = new Set<string>();
   for (const [flags, defaults] of tableAfter(markdown, heading)) {

@@ -132,3 +132,30 @@ Deno.test("ChatState takes the first names of a cut members list, without the co
     assertEquals(state.members, ["u1"]);
   }
 });
+
+Deno.test("ChatState takes the room the server names (a login back in its room), and then ignores our joined notices", () => {
+  const state = new ChatState();
+  state.nicknameSent("alice");
+  // A login that the server puts back in math, not the lobby.
+  assertEquals(state.entered("math"), { room: true, nick: false });
+  see(state, ko.joined("alice"), ko.connected);
+  assertEquals(state.room, "math");
+  state.typed("/join art");
+  state.typed("/join lobby");
+  state.entered("art");
+  // Our joined notice in art no longer takes the next /join as answered.
+  see(state, ko.joined("alice"));
+  assertEquals(state.room, "art");
+  state.entered("lobby");
+  assertEquals(state.room, "lobby");
+});
+
+Deno.test("ChatState on a new connection keeps the nickname and the room, and forgets the members", () => {
+  const state = new ChatState();
+  state.nicknameSent("alice");
+  see(state, ko.connected, ko.joined("bob"));
+  state.entered("math");
+  see(state, ko.joined("carol"));
+  state.newConnection();
+  assertEquals([state.nick, state.room, state.members], ["alice", "math", []]);
+});

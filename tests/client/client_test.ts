@@ -1,25 +1,16 @@
 import { assert, assertEquals, assertFalse, assertNotEquals } from "@std/assert";
 import { clientText, type EndCause } from "../../lib/catalog/client_text.ts";
 import { consoleText } from "../../lib/catalog/console_text.ts";
-import type { Lang } from "../../lib/catalog/lang.ts";
 import { userText } from "../../lib/catalog/user_text.ts";
-import { INTERRUPTED_EXIT_CODE, runClient } from "../../lib/client/client.ts";
+import { INTERRUPTED_EXIT_CODE } from "../../lib/client/client.ts";
 import { DEFAULT_MAX_LINE_BYTES } from "../../lib/server/options.ts";
-import { openPlainInput } from "../../lib/client/line_input.ts";
-import { writeAll } from "../../lib/util/write_all.ts";
 import {
   LocalPasswordAttempts,
   MAX_FAILURES_PER_WINDOW,
 } from "../../lib/chat/password_attempts.ts";
-import {
-  type Child,
-  LineLog,
-  spawnMain,
-  startServerProcess,
-  TextSink,
-  TypedLines,
-} from "../_helpers.ts";
+import { type Child, spawnMain, startServerProcess } from "../_helpers.ts";
 import { LineClient, startServer } from "../_server_helpers.ts";
+import { connectScripted, type Scripted } from "./_scripted.ts";
 
 const ko = { ...userText("ko"), ...clientText("ko"), ...consoleText("ko") };
 const TEST_TIMEOUT_MS = 20_000;
@@ -27,98 +18,6 @@ const encoder = new TextEncoder();
 
 // ---------------------------------------------------------------------------
 // In process: runClient against a scripted server, with in-memory stdin/stdout.
-
-/** The server's end of one connection: what the client sent, line by line. */
-class Peer {
-  readonly lines = new LineLog();
-  readonly #conn: Deno.Conn;
-  readonly #pump: Promise<void>;
-  #closed = false;
-
-  constructor(conn: Deno.Conn) {
-    this.#conn = conn;
-    this.#pump = this.#read();
-  }
-
-  /** Resolves when the client's side ended (its FIN, or our close). */
-  get ended(): Promise<void> {
-    return this.#pump;
-  }
-
-  async send(text: string | Uint8Array): Promise<void> {
-    await writeAll(this.#conn, typeof text === "string" ? encoder.encode(text + "\n") : text);
-  }
-
-  async close(): Promise<void> {
-    if (!this.#closed) {
-      this.#closed = true;
-      this.#conn.close();
-    }
-    await this.#pump;
-  }
-
-  // read() rather than `readable`: the end of `readable` closes the whole
-  // connection, and a test must still write after the client's half-close.
-  async #read(): Promise<void> {
-    const decoder = new TextDecoder();
-    const buffer = new Uint8Array(4096);
-    let text = "";
-    try {
-      for (;;) {
-        const n = await this.#conn.read(buffer);
-        if (n === null) break;
-        text += decoder.decode(buffer.subarray(0, n), { stream: true });
-        const parts = text.split("\n");
-        text = parts.pop()!;
-        for (const line of parts) this.lines.push(line);
-      }
-    } catch {
-      // Closed by the test.
-    } finally {
-      this.lines.end();
-    }
-  }
-}
-
-interface Scripted extends AsyncDisposable {
-  peer: Peer;
-  typed: TypedLines;
-  shown: TextSink;
-  /** What the client wrote on stderr. */
-  errors: TextSink;
-  exitCode: Promise<number>;
-}
-
-async function connectScripted(
-  options: { nick?: string; password?: string; lang?: Lang },
-): Promise<Scripted> {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const typed = new TypedLines();
-  const shown = new TextSink();
-  const errors = new TextSink();
-  const exitCode = runClient({
-    hostname: "127.0.0.1",
-    port: listener.addr.port,
-    lang: "ko",
-    ...options,
-    input: openPlainInput({ readable: typed.readable, writer: shown }),
-    stderr: errors,
-  });
-  const peer = new Peer(await listener.accept());
-  listener.close();
-  return {
-    peer,
-    typed,
-    shown,
-    errors,
-    exitCode,
-    async [Symbol.asyncDispose]() {
-      typed.end();
-      await peer.close();
-      await exitCode;
-    },
-  };
-}
 
 Deno.test("client answers the nickname prompt once, then the user answers", {
   timeout: TEST_TIMEOUT_MS,
@@ -132,24 +31,45 @@ Deno.test("client answers the nickname prompt once, then the user answers", {
   await s.shown.waitFor("닉네임을 입력하세요:");
   s.typed.type("alice2");
   await s.peer.lines.waitFor("alice2");
-  assertEquals(s.peer.lines.lines, ["alice", "alice2"]);
+  // Our server (a prompt that is a whole line) is asked for ids first.
+  assertEquals(s.peer.lines.lines, ["/client ids", "alice", "alice2"]);
   await s.peer.close();
   await s.shown.waitFor(ko.connectionClosed);
   assertEquals(await s.exitCode, 0);
 });
 
-Deno.test("client sends the password and nickname before lines typed early", {
-  timeout: TEST_TIMEOUT_MS,
-}, async () => {
-  await using s = await connectScripted({ nick: "alice", password: "s3cret" });
-  s.typed.type("typed before any prompt");
-  await s.peer.send("비밀번호를 입력하세요:");
-  await s.peer.lines.waitFor("s3cret");
-  await s.peer.send("Enter your nickname:");
-  await s.peer.lines.waitFor("typed before any prompt");
-  assertEquals(s.peer.lines.lines, ["s3cret", "alice", "typed before any prompt"]);
-  assertFalse(s.shown.lines.some((line) => line.includes("s3cret")));
-});
+Deno.test(
+  "client sends the password and nickname before lines typed early, which wait for the welcome",
+  {
+    timeout: TEST_TIMEOUT_MS,
+  },
+  async () => {
+    await using s = await connectScripted({
+      nick: "alice",
+      password: "s3cret",
+      accountPassword: "account password",
+    });
+    s.typed.type("typed before any prompt");
+    await s.peer.send("비밀번호를 입력하세요:");
+    await s.peer.lines.waitFor("s3cret");
+    await s.peer.send("Enter your nickname:");
+    await s.peer.lines.waitFor("alice");
+    // A registered nickname is asked its password now: the typed line must not go as it.
+    await s.peer.send(userText("en").accountPrompt("alice"));
+    await s.peer.lines.waitFor("account password");
+    await s.peer.send(ko.joined("alice"));
+    await s.peer.send(ko.connected);
+    await s.peer.lines.waitFor("typed before any prompt");
+    assertEquals(s.peer.lines.lines, [
+      "/client ids",
+      "s3cret",
+      "alice",
+      "account password",
+      "typed before any prompt",
+    ]);
+    assertFalse(s.shown.lines.some((line) => line.includes("s3cret") || line.includes("account")));
+  },
+);
 
 Deno.test("client ends input with a half-close and shows the server's last lines", {
   timeout: TEST_TIMEOUT_MS,
@@ -170,16 +90,18 @@ Deno.test("client ends input with a half-close and shows the server's last lines
 Deno.test("client sends /quit to a chat server, then waits for the server to close", {
   timeout: TEST_TIMEOUT_MS,
 }, async () => {
-  await using s = await connectScripted({ nick: "alice" });
-  await s.peer.send(ko.nicknamePrompt);
-  await s.peer.lines.waitFor("alice");
+  await using s = await joinedScripted();
   s.typed.type("/quit");
   await s.peer.ended;
-  assertEquals(s.peer.lines.lines, ["alice", "/quit"]);
+  assertEquals(s.peer.lines.lines, ["/client ids", "alice", "/quit"]);
   await s.peer.send("bye");
   await s.peer.close();
   assertEquals(await s.exitCode, 0);
-  assertEquals(s.shown.lines, [`${ko.nicknamePrompt} alice`, "bye"], "no connection-closed notice");
+  assertEquals(
+    s.shown.lines,
+    [`${ko.nicknamePrompt} alice`, ko.joined("alice"), ko.connected, "bye"],
+    "no connection-closed notice, no reconnection",
+  );
 });
 
 Deno.test("client returns at once when the server closes while it waits for input", {
@@ -267,13 +189,11 @@ Deno.test("client refused after its input ended still exits 1 (a piped wrong pas
   timeout: TEST_TIMEOUT_MS,
 }, async () => {
   await using s = await connectScripted({ nick: "alice", password: "wrong" });
-  s.typed.type("hi");
   s.typed.end();
-  await s.peer.send(ko.passwordPrompt);
-  await s.peer.lines.waitFor("wrong");
-  await s.peer.send(ko.wrongPassword);
   // The client half-closed (end of input) and waits for the server to close.
   await s.peer.ended;
+  await s.peer.send(ko.passwordPrompt);
+  await s.peer.send(ko.wrongPassword);
   await s.peer.close();
   assertEquals(await s.exitCode, 1);
   assertEquals(s.errors.lines, [ko.ended({ reason: "wrongPassword" })]);
@@ -299,7 +219,7 @@ Deno.test("client splits a typed line over the server's cap into messages, and s
   s.typed.type(long);
   s.typed.type("after");
   await s.peer.lines.waitFor("after");
-  const pieces = s.peer.lines.lines.slice(1, -1);
+  const pieces = s.peer.lines.lines.slice(2, -1);
   assertEquals(pieces.length, 3);
   for (const piece of pieces) assert(encoder.encode(piece).length <= DEFAULT_MAX_LINE_BYTES);
   assertEquals(pieces.join(""), long);
@@ -320,7 +240,7 @@ Deno.test("client learns a smaller cap from the server's refusal, in either lang
   s.typed.type(`/나 ${"c".repeat(150)}`);
   s.typed.type("end");
   await s.peer.lines.waitFor("end");
-  const sent = s.peer.lines.lines.slice(1, -1);
+  const sent = s.peer.lines.lines.slice(2, -1);
   for (const line of sent) assert(encoder.encode(line).length <= 100, line);
   assertEquals(sent.filter((line) => line.startsWith("a")).join(""), "a".repeat(250));
   const whispers = sent.filter((line) => line.startsWith("@bob "));
@@ -338,7 +258,7 @@ Deno.test("client refuses a command over the cap without sending it", {
   await s.shown.waitFor(ko.commandTooLong(DEFAULT_MAX_LINE_BYTES));
   s.typed.type("next");
   await s.peer.lines.waitFor("next");
-  assertEquals(s.peer.lines.lines, ["alice", "next"]);
+  assertEquals(s.peer.lines.lines, ["/client ids", "alice", "next"]);
 });
 
 // ---------------------------------------------------------------------------
@@ -408,18 +328,30 @@ Deno.test("client on a pipe shows a line over the cap once, as the server's echo
   assertFalse(alice.stdout.has(long), "the raw line is never printed");
 });
 
-Deno.test("client exits with a notice when the server is killed while it waits for input", {
-  timeout: TEST_TIMEOUT_MS,
-}, async () => {
-  const { child: server, port } = await startServerProcess();
-  await using _server = server;
-  await using alice = await joinChat(port, "alice");
-  server.kill("SIGKILL");
-  await server.exit();
-  // alice's stdin is still open: it must not wait for another line.
-  await alice.stdout.waitFor(ko.connectionClosed);
-  assertEquals((await alice.exit()).code, 0);
-});
+Deno.test(
+  "client whose server is killed says it reconnects, tries with a growing wait, and gives up at the end of input with status 0",
+  {
+    timeout: TEST_TIMEOUT_MS,
+  },
+  async () => {
+    const { child: server, port } = await startServerProcess();
+    await using _server = server;
+    await using alice = await joinChat(port, "alice");
+    server.kill("SIGKILL");
+    await server.exit();
+    // alice's stdin is still open: she is told at once, without another line typed.
+    await alice.stdout.waitFor(ko.connectionLost(0.5));
+    // The next try is refused: the wait doubles.
+    const [before, after] = ko.reconnectFailed("\uE000", 1).split("\uE000");
+    await alice.stdout.waitFor((line) => line.startsWith(before) && line.endsWith(after));
+    await alice.send("typed while away");
+    await alice.stdout.waitFor(ko.notSent("typed while away"));
+    await alice.closeStdin();
+    assertEquals((await alice.exit()).code, 0, alice.describe());
+    assertFalse(alice.stdout.has(ko.connectionClosed));
+    assertEquals(alice.stderr.lines, []);
+  },
+);
 
 Deno.test("client refused for a wrong password exits 1 with one line saying why, in its language", {
   timeout: TEST_TIMEOUT_MS,
@@ -532,17 +464,23 @@ Deno.test("client exits 1 when it gives no nickname in time", {
   assertEquals(silent.stderr.lines, [ko.ended({ reason: "nicknameTimeout" })]);
 });
 
-Deno.test("client exits 0 when the server shuts down, after its notice", {
-  timeout: TEST_TIMEOUT_MS,
-}, async () => {
-  const { child: server, port } = await startServerProcess();
-  await using _server = server;
-  await using alice = await joinChat(port, "alice");
-  server.kill("SIGTERM");
-  assertEquals((await alice.exit()).code, 0, alice.describe());
-  assertEquals(alice.stdout.lines.slice(-2), [ko.shuttingDown, ko.connectionClosed]);
-  assertEquals(alice.stderr.lines, []);
-});
+Deno.test(
+  "client after the server's shutdown notice waits for it to come back; /quit gives up with status 0",
+  {
+    timeout: TEST_TIMEOUT_MS,
+  },
+  async () => {
+    const { child: server, port } = await startServerProcess();
+    await using _server = server;
+    await using alice = await joinChat(port, "alice");
+    server.kill("SIGTERM");
+    await alice.stdout.waitFor(ko.connectionLost(0.5));
+    await alice.send("/quit");
+    assertEquals((await alice.exit()).code, 0, alice.describe());
+    assertEquals(alice.stdout.lines.slice(-2), [ko.shuttingDown, ko.connectionLost(0.5)]);
+    assertEquals(alice.stderr.lines, []);
+  },
+);
 
 Deno.test("client reports a refused connection in one line, without a stack trace", {
   timeout: TEST_TIMEOUT_MS,

@@ -192,3 +192,30 @@ Deno.test("parseServerLine reads the lines that end a session, in both languages
     assertEquals(cut.kind === "lineTooLong" && [cut.maxBytes, cut.closing], [100, true]);
   }
 });
+
+Deno.test("parseServerLine reads the lines of accounts in both languages: catch-up, a wrong password, what ends the session", () => {
+  for (const t of [ko, en]) {
+    for (const n of [1, 3]) {
+      const header = parseServerLine(t.catchUp(n));
+      assertEquals(header.kind === "historyHeader" && header.count, n, t.catchUp(n));
+      const skipped = parseServerLine(t.catchUpSkipped(n));
+      assertEquals(skipped.kind === "historySkipped" && skipped.count, n, t.catchUpSkipped(n));
+    }
+    assertEquals(parseServerLine(t.accountWrong("민수", 1, false)), {
+      kind: "accountWrong",
+      line: t.accountWrong("민수", 1, false),
+      nick: "민수",
+    });
+    const ending = (line: string) => {
+      const parsed = parseServerLine(line);
+      return parsed.kind === "ending" ? [parsed.cause, parsed.always] : parsed.kind;
+    };
+    assertEquals(ending(t.accountWrong("alice", 3, true)), [{ reason: "accountPassword" }, true]);
+    // The address locked out, at login as at /password: the one lockout of every password.
+    assertEquals(ending(t.passwordLockout), [{ reason: "passwordLockout" }, true]);
+    assertEquals(ending(t.nicknameReclaimed), [{ reason: "reclaimed" }, true]);
+    assertEquals(parseServerLine(t.registered("bob")).kind, "registered");
+    assertEquals(parseServerLine(t.unregistered("bob")).kind, "unregistered");
+    assertEquals(parseServerLine(t.passwordChanged).kind, "passwordChanged");
+  }
+});

@@ -14,6 +14,7 @@ import {
   assertLess,
   assertLessOrEqual,
 } from "@std/assert";
+import { consoleText } from "../../lib/catalog/console_text.ts";
 import { FIRST_DELAY_MS, FREE_FAILURES } from "../../lib/chat/password_attempts.ts";
 import { LineClient } from "../_server_helpers.ts";
 import { RedisServer } from "../fixtures/redis_server.ts";
@@ -127,6 +128,9 @@ Deno.test({
     await first.waitFor(OP_WRONG, CLUSTER_TIMEOUT_MS);
     await first.send("/op b");
     await first.waitFor("운영자 비밀번호가 3번 틀려 연결을 종료합니다.", CLUSTER_TIMEOUT_MS);
+    // Server a counts in Redis after it answers: its console's burst line says Redis has 3.
+    const burst = consoleText("ko").passwordBurst("127.0.0.1", FREE_FAILURES);
+    await a.child.stdout.waitFor((l) => l.endsWith(burst), CLUSTER_TIMEOUT_MS);
     const sent = performance.now();
     await second.send("/op c");
     await second.waitFor(OP_WRONG, CLUSTER_TIMEOUT_MS);

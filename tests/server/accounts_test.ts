@@ -254,6 +254,8 @@ Deno.test(
         new RegExp(`^@${ids[i + 1].replace(".", "\\.")} \\[\\d\\d:\\d\\d\\] bob> ${text}$`),
       );
     }
+    // The room the lines were of, for the client that asked for ids.
+    assertEquals(await tagged.nextLine(), "@room math");
     assertEquals(await tagged.nextLine(), "carol has joined.");
     // A plain client resuming after the same id gets the same lines, without ids.
     await using plain = await LineClient.connect(s.port);

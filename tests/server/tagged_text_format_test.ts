@@ -67,3 +67,9 @@ Deno.test("tagged text format: history and catch-up lines have the id, then the 
     ],
   );
 });
+
+Deno.test("tagged text format names the room the connection enters, which the text format leaves out", () => {
+  const entered = { type: "room", room: "math" } as const;
+  assertEquals(new TaggedTextFormat("ko").userLines(entered), ["@room math"]);
+  assertEquals(new TextFormat("ko").userLines(entered), []);
+});

@@ -25,6 +25,8 @@ import { spawnMain } from "../_helpers.ts";
 import { isMembersLine, LineClient, MemorySink } from "../_server_helpers.ts";
 import { FakeChat, type FakeSocket, startWebServer } from "../_web_helpers.ts";
 import { PAGE_TIMEOUT_MS, TestBrowser } from "../fixtures/browser.ts";
+import { NO_LIVE_IDS_NOTE, serverTagsLiveLines } from "../fixtures/live_ids.ts";
+import { TcpProxy } from "../fixtures/tcp_proxy.ts";
 
 /** The little of the DOM that the functions run in the page use (no `dom` lib here). */
 interface PageElement {
@@ -762,6 +764,311 @@ Deno.test({
     await socket.send({ type: "notice", code: "available", text: "The chat is available again." });
     await page.waitForSelector("#state", { hidden: true });
     await waitForLine(page, "The chat is available again.", "#lines .notice");
+    assertEquals(browser.errors, []);
+  },
+});
+
+// ---------------------------------------------------------------------------
+// Accounts and reconnection (issue 15).
+
+/** The `<time>` the page shows for a time, as the page formats it (local `HH:MM`). */
+function clockOf(time: number): string {
+  const date = new Date(time);
+  return `${String(date.getHours()).padStart(2, "0")}:${
+    String(date.getMinutes()).padStart(2, "0")
+  }`;
+}
+
+/** What the page keeps outside its memory: its storage and cookies (all must be empty). */
+function kept(page: Page): Promise<{ local: number; session: number; cookie: string }> {
+  return page.evaluate(() => {
+    const w = window as unknown as {
+      localStorage: { length: number };
+      sessionStorage: { length: number };
+    };
+    return {
+      local: w.localStorage.length,
+      session: w.sessionStorage.length,
+      cookie: document.cookie,
+    };
+  });
+}
+
+Deno.test({
+  name:
+    "web page: a registered nickname's password on the form (a wrong one is said there), then after a drop it logs in by itself and resumes after the last line shown",
+  timeout: BROWSER_TEST_TIMEOUT_MS,
+  fn: async () => {
+    await using fake = new FakeChat();
+    await using browser = await TestBrowser.launch();
+    const { page, socket } = await joinFake(browser, fake, "alice");
+    assertEquals([socket.room, socket.since], [undefined, undefined]);
+    await socket.send({ type: "prompt", prompt: "account", nick: "alice" });
+    await page.waitForSelector("#account-password", { visible: true });
+    assertEquals(await page.$eval("#account-label", (e) => e.textContent), "alice의 비밀번호");
+    await page.type("#account-password", "wrong pass");
+    await page.click("#join-button");
+    await socket.waitForLine("wrong pass");
+    const wrong = m.accountWrong("alice", 1, false);
+    await socket.send({
+      type: "notice",
+      code: "accountWrong",
+      nick: "alice",
+      failures: 1,
+      closing: false,
+      text: wrong,
+    });
+    // The nickname goes again by itself; the password is asked again, the error shown.
+    await socket.send({ type: "prompt", prompt: "nickname" });
+    await socket.waitForLine("alice");
+    await socket.send({ type: "prompt", prompt: "account", nick: "alice" });
+    await until(
+      page,
+      (text: string) => document.querySelector("#join-error")?.textContent === text,
+      wrong,
+    );
+    await page.waitForSelector("#account-password", { visible: true });
+    assertEquals(
+      await page.$eval("#account-password", (e) => e.value),
+      "",
+      "the wrong one is gone",
+    );
+    await page.type("#account-password", "right pass");
+    await page.click("#join-button");
+    await socket.waitForLine("right pass");
+    const time = Date.now();
+    const said = (id: string, text: string) => ({
+      type: "message",
+      room: "math",
+      nick: "bob",
+      text,
+      time,
+      id,
+    });
+    await socket.send({
+      type: "history",
+      room: "math",
+      events: [said("e.1", "one"), said("e.2", "two")],
+    });
+    await socket.send({ type: "room", room: "math" });
+    await socket.send({ type: "joined", room: "math", nick: "alice", time });
+    await socket.send({ type: "welcome", nick: "alice" });
+    await socket.send(said("e.3", "three"));
+    await waitForLine(page, "three");
+    assertEquals(await kept(page), { local: 0, session: 0, cookie: "" });
+
+    // The connection drops: the page comes back to math, after e.3, and logs in by itself.
+    await socket.close();
+    const again = await fake.nextSocket();
+    assertEquals([again.room, again.since], ["math", "e.3"]);
+    await again.send({ type: "prompt", prompt: "nickname" });
+    await again.waitForLine("alice");
+    await again.send({ type: "prompt", prompt: "account", nick: "alice" });
+    assertEquals(await again.waitForLine("right pass"), ["right pass"]);
+    await again.send({ type: "catchUp", room: "math", events: [said("e.4", "four")], skipped: 0 });
+    await again.send({ type: "room", room: "math" });
+    await again.send({ type: "welcome", nick: "alice" });
+    const heldAt = new Date(2026, 0, 2, 9, 5).getTime();
+    await again.send({ type: "whisper", from: "bob", text: "held for you", time: heldAt });
+    await waitForLine(page, "held for you", "#lines .whisper");
+    const shown = await lines(page);
+    for (const text of ["one", "two", "three", "four"]) {
+      assertEquals(
+        shown.filter((line) => line.endsWith(`bob: ${text}`)).length,
+        1,
+        `${text} once: ${shown}`,
+      );
+    }
+    assert(shown.includes("나간 뒤 메시지 1개"), shown.join("\n"));
+    assertEquals(
+      await page.$eval("#lines .whisper:last-child time", (e) => e.textContent),
+      clockOf(heldAt),
+    );
+    // The form's password field was never needed again, and nothing was stored.
+    assertEquals(await page.$("#account-row:not([hidden])"), null);
+    assertEquals(await kept(page), { local: 0, session: 0, cookie: "" });
+    assertEquals(browser.errors, []);
+  },
+});
+
+Deno.test({
+  name:
+    "web page: /password alone asks each password in a small form without echo; Cancel sends an empty answer",
+  timeout: BROWSER_TEST_TIMEOUT_MS,
+  fn: async () => {
+    await using fake = new FakeChat("en");
+    await using browser = await TestBrowser.launch();
+    const { page, socket } = await joinFake(browser, fake, "mina");
+    await socket.send({ type: "room", room: "lobby" });
+    await socket.send({ type: "welcome", nick: "mina" });
+    await page.waitForSelector("#say:not([disabled])", { visible: true });
+    await say(page, "/password");
+    await socket.waitForLine("/password");
+    await socket.send({ type: "prompt", prompt: "currentPassword" });
+    await page.waitForSelector("#secret", { visible: true });
+    assertEquals(await page.$eval("#secret-label", (e) => e.textContent), "Current password");
+    assertEquals(
+      await page.$eval("#secret", (e) => (e as unknown as { type: string }).type),
+      "password",
+    );
+    assertEquals(await page.$("#say:not([disabled])"), null, "the message box waits");
+    await page.type("#secret", "old secret");
+    await page.keyboard.press("Enter");
+    await socket.waitForLine("old secret");
+    await socket.send({ type: "prompt", prompt: "newPassword" });
+    await until(
+      page,
+      () => document.querySelector("#secret-label")?.textContent === "New password",
+    );
+    await page.type("#secret", "half typed");
+    await page.click("#secret-cancel");
+    assertEquals(await socket.waitForLine(""), [""]);
+    await page.waitForSelector("#secret-form", { hidden: true });
+    await page.waitForSelector("#say:not([disabled])", { visible: true });
+    const text = await page.evaluate(() => document.querySelector("body")?.textContent ?? "");
+    assert(!text.includes("old secret") && !text.includes("half typed"), "no password shows");
+    assertEquals(browser.errors, []);
+  },
+});
+
+Deno.test({
+  name:
+    "web page: after 'reclaimed' (a login elsewhere took the nickname) or 'accountPassword' it does not reconnect, and says the connection is closed",
+  timeout: BROWSER_TEST_TIMEOUT_MS,
+  fn: async () => {
+    await using fake = new FakeChat();
+    await using browser = await TestBrowser.launch();
+    const { page, socket } = await joinFake(browser, fake, "alice");
+    await socket.send({ type: "room", room: "lobby" });
+    await socket.send({ type: "welcome", nick: "alice" });
+    await page.waitForSelector("#say:not([disabled])", { visible: true });
+    await socket.send({ type: "notice", code: "nicknameReclaimed", text: m.nicknameReclaimed });
+    await socket.closeWith(1000, "reclaimed");
+    await waitForLine(page, m.nicknameReclaimed, "#lines .notice");
+    // Stopped, not waiting to retry: the button to reconnect by hand is there.
+    await page.waitForSelector("#reconnect", { visible: true });
+    assertStringIncludes(
+      await page.$eval("#status", (e) => e.textContent ?? ""),
+      "연결이 종료되었습니다",
+    );
+
+    // Three wrong passwords at the form: the reason stays on the form.
+    await page.click("#reconnect");
+    const next = await fake.nextSocket();
+    await next.send({ type: "prompt", prompt: "nickname" });
+    await next.waitForLine("alice");
+    await next.send({ type: "prompt", prompt: "account", nick: "alice" });
+    await page.waitForSelector("#account-password", { visible: true });
+    await page.type("#account-password", "guess");
+    await page.click("#join-button");
+    await next.waitForLine("guess");
+    const closing = m.accountWrong("alice", 3, true);
+    await next.send({
+      type: "notice",
+      code: "accountWrong",
+      nick: "alice",
+      failures: 3,
+      closing: true,
+      text: closing,
+    });
+    await next.closeWith(1008, "accountPassword");
+    await page.waitForSelector("#reconnect", { visible: true });
+    assertEquals(await page.$eval("#join-error", (e) => e.textContent), closing);
+    assertEquals(browser.errors, []);
+  },
+});
+
+Deno.test({
+  name:
+    "web page: a registered nickname logs in on a real server, and a login elsewhere ends the page's session without a reconnection",
+  timeout: BROWSER_TEST_TIMEOUT_MS,
+  fn: async () => {
+    await using s = startWebServer();
+    {
+      await using setup = await LineClient.connect(s.port);
+      await setup.join("alice");
+      await setup.send("/register 비밀번호 여덟자");
+      await setup.waitFor(m.registered("alice"));
+    }
+    await using browser = await TestBrowser.launch();
+    const page = await browser.open(`http://127.0.0.1:${s.webPort}/`);
+    await page.waitForSelector("#join-button:not([disabled])");
+    await page.type("#nick", "alice");
+    await page.click("#join-button");
+    await page.waitForSelector("#account-password", { visible: true });
+    await page.type("#account-password", "비밀번호 여덟자");
+    await page.click("#join-button");
+    await page.waitForSelector("#say:not([disabled])", { visible: true });
+    // Another login with the password takes the nickname from the page.
+    await using other = await LineClient.connect(s.port);
+    await other.waitFor(m.nicknamePrompt);
+    await other.send("alice");
+    await other.waitFor(m.accountPrompt("alice"));
+    await other.send("비밀번호 여덟자");
+    await other.waitFor(isMembersLine);
+    await waitForLine(page, m.nicknameReclaimed, "#lines .notice");
+    await page.waitForSelector("#reconnect", { visible: true });
+    assertEquals(await kept(page), { local: 0, session: 0, cookie: "" });
+    assertEquals(browser.errors, []);
+  },
+});
+
+Deno.test("web page: nothing in it stores anything: no storage API, no cookie", () => {
+  const html = pageHtml({ lang: "ko", maxLineBytes: 8192 });
+  for (const api of ["localStorage", "sessionStorage", "indexedDB", "document.cookie", "caches"]) {
+    assert(!html.includes(api), api);
+  }
+});
+
+const liveIds = await serverTagsLiveLines();
+
+Deno.test({
+  name: `web page: after a dropped connection it shows only the lines it missed, each once${
+    liveIds ? "" : NO_LIVE_IDS_NOTE
+  }`,
+  ignore: !liveIds,
+  timeout: BROWSER_TEST_TIMEOUT_MS,
+  fn: async () => {
+    // The page is served through a proxy that is cut and healed: its own name must be allowed.
+    await using proxy = new TcpProxy(0);
+    await using s = startWebServer({
+      web: {
+        port: 0,
+        hosts: [`127.0.0.1:${proxy.port}`],
+        origins: [`http://127.0.0.1:${proxy.port}`],
+      },
+    });
+    proxy.retarget(s.webPort);
+    await using bob = await LineClient.connect(s.port);
+    await bob.join("bob");
+    await bob.send("/join math");
+    await bob.waitFor(isMembersLine);
+    await using browser = await TestBrowser.launch();
+    const page = await joinPage(browser, proxy.port, "web");
+    await page.$eval("#room-input", (input) => (input as unknown as PageElement).value = "math");
+    await page.click("#room-go");
+    await until(page, () => document.querySelector("#room-name")?.textContent === "math");
+    await bob.waitFor(m.joined("web"));
+    for (const text of ["before 1", "before 2"]) await bob.send(text);
+    await waitForLine(page, "before 2");
+    proxy.cut();
+    await waitForLine(page, "서버와의 연결이 끊어졌습니다.", "#lines .notice");
+    await bob.waitFor(m.left("web"));
+    for (const text of ["while away 1", "while away 2"]) await bob.send(text);
+    await bob.waitFor(m.message("bob", "while away 2"));
+    proxy.heal();
+    await bob.waitFor(m.joined("web"));
+    await bob.send("after");
+    await waitForLine(page, "after");
+    const said = (await lines(page)).filter((line) => line.includes("bob: "));
+    assertEquals(said.map((line) => line.replace(/^\d\d:\d\d/, "")), [
+      "bob: before 1",
+      "bob: before 2",
+      "bob: while away 1",
+      "bob: while away 2",
+      "bob: after",
+    ]);
+    assert((await lines(page)).includes("나간 뒤 메시지 2개"));
     assertEquals(browser.errors, []);
   },
 });
