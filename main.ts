@@ -22,11 +22,11 @@ import {
 } from "./lib/cli/command_line.ts";
 import { describeError, readFlagFile } from "./lib/cli/read_flag_file.ts";
 import { resolveSettings } from "./lib/cli/resolve_settings.ts";
-import { CLIENT_OPTIONS, SERVER_OPTIONS } from "./lib/config/option_table.ts";
+import { CLIENT_OPTIONS, NO_DATA, SERVER_OPTIONS } from "./lib/config/option_table.ts";
 import type { LineInput } from "./lib/client/line_input.ts";
 import { loadCluster } from "./lib/cluster/load_cluster.ts";
 import { MAX_MOTD_LINES, servedSettings } from "./lib/server/options.ts";
-import { StartError, UsageError, WebListenError } from "./lib/util/errors.ts";
+import { DataFileError, StartError, UsageError, WebListenError } from "./lib/util/errors.ts";
 import { sanitizeText } from "./lib/util/sanitize.ts";
 
 async function main(args: string[]): Promise<number> {
@@ -106,9 +106,18 @@ async function runServer(given: ServerArgs): Promise<number> {
       tls,
       web: args.web,
       cluster: args.redisUrl === undefined ? undefined : await loadCluster(args.redisUrl),
+      // A cluster keeps its state in Redis; echo modes remember nothing.
+      store: args.mode === "chat" && args.redisUrl === undefined && args.data !== NO_DATA
+        ? (await import("./lib/store/sqlite_store.ts")).sqliteStore(args.data)
+        : undefined,
       signal: controller.signal,
     });
   } catch (error) {
+    if (error instanceof DataFileError) {
+      throw new StartError(
+        text.cannotUseData(error.path, text.dataProblem(error.problem, error.detail)),
+      );
+    }
     if (error instanceof WebListenError) {
       throw new StartError(
         text.cannotServeWeb(error.hostname, error.port, describeError(error.cause, text)),

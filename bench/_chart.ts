@@ -7,7 +7,12 @@
 import type { BenchReport } from "./_report.ts";
 import { PEER_NAMES, type PeerName } from "./_types.ts";
 
-const COLORS: Record<PeerName, string> = { ours: "#d62728", ncat: "#1f77b4", redis: "#2ca02c" };
+const COLORS: Record<PeerName, string> = {
+  ours: "#d62728",
+  "ours-mem": "#ff9896",
+  ncat: "#1f77b4",
+  redis: "#2ca02c",
+};
 const PANEL_WIDTH = 420;
 const PANEL_HEIGHT = 280;
 const MARGIN = { left: 70, right: 20, top: 40, bottom: 50 };

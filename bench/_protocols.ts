@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { PeerName } from "./_types.ts";
+import { isOurs, type PeerName } from "./_types.ts";
 
 const encoder = new TextEncoder();
 
@@ -52,24 +52,28 @@ export interface ClientProtocol {
 /** The Redis channel of a one-room case. */
 const CHANNEL = "c";
 
+/** Our server's line protocol, whatever it does with its data. */
+const OURS: ClientProtocol = {
+  rooms: true,
+  greeting: () => null,
+  steps: (nick, room) => [
+    { expect: encoder.encode("닉네임을 입력하세요:"), reply: encoder.encode(`${nick}\n`) },
+    {
+      expect: encoder.encode("서버에 연결되었습니다.\n"),
+      reply: room === undefined ? undefined : encoder.encode(`/join ${room}\n`),
+    },
+    // In a room: joined when its own join notice there comes back (after the welcome).
+    ...(room === undefined ? [] : [{ expect: encoder.encode(`${nick}님이 입장하셨습니다.\n`) }]),
+  ],
+  echo: true,
+  separatePublisher: false,
+  framePrefix: () => new Uint8Array(0),
+  frameSuffix: encoder.encode("\n"),
+};
+
 const PROTOCOLS: Record<PeerName, ClientProtocol> = {
-  ours: {
-    rooms: true,
-    greeting: () => null,
-    steps: (nick, room) => [
-      { expect: encoder.encode("닉네임을 입력하세요:"), reply: encoder.encode(`${nick}\n`) },
-      {
-        expect: encoder.encode("서버에 연결되었습니다.\n"),
-        reply: room === undefined ? undefined : encoder.encode(`/join ${room}\n`),
-      },
-      // In a room: joined when its own join notice there comes back (after the welcome).
-      ...(room === undefined ? [] : [{ expect: encoder.encode(`${nick}님이 입장하셨습니다.\n`) }]),
-    ],
-    echo: true,
-    separatePublisher: false,
-    framePrefix: () => new Uint8Array(0),
-    frameSuffix: encoder.encode("\n"),
-  },
+  ours: OURS,
+  "ours-mem": OURS,
   ncat: {
     // ncat --chat announces every newcomer to everyone, the newcomer first. It has no rooms.
     rooms: false,
@@ -163,6 +167,6 @@ const WEBSOCKET: ClientProtocol = {
  * @param webSocket Ours over WebSocket instead of TCP lines.
  */
 export function protocolOf(peer: PeerName, webSocket = false): ClientProtocol {
-  if (webSocket && peer !== "ours") throw new Error(`Cannot speak WebSocket to ${peer}`);
+  if (webSocket && !isOurs(peer)) throw new Error(`Cannot speak WebSocket to ${peer}`);
   return webSocket ? WEBSOCKET : PROTOCOLS[peer];
 }

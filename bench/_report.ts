@@ -7,7 +7,7 @@
 
 import type { CaseSpec, PeerResult } from "./_run_case.ts";
 import type { BenchOptions } from "./_scenarios.ts";
-import { PEER_NAMES, type PeerName } from "./_types.ts";
+import { PEER_NAMES, type PeerName, RIVALS } from "./_types.ts";
 
 /** Everything one run produced; also the JSON file. */
 export interface BenchReport {
@@ -124,6 +124,15 @@ function rowsFor(spec: CaseSpec): Row[] {
     ),
     num("server CPU, % of a core", (r) => r.serverCpuPercent, (v) => fixed(v ?? 0, 0)),
     num("server peak RSS, MiB", (r) => r.peakRssBytes, (v) => mib(v ?? 0)),
+    text(
+      "history lines stored/s (in rows/s)",
+      (r) =>
+        r.historyLinesPerSec === null
+          ? "–"
+          : `${rate(r.historyLinesPerSec)} (${
+            r.historyRowsPerSec === null ? "–" : rate(r.historyRowsPerSec)
+          })`,
+    ),
   );
   if (spec.clusterServers > 0) {
     rows.push(
@@ -203,7 +212,7 @@ function targets(report: BenchReport): string[] {
   ) {
     const results = find(report, id)!;
     const ours = okResult(results.ours);
-    const peers = OTHERS.map((p) => okResult(results[p])).filter((r): r is PeerResult =>
+    const peers = RIVALS.map((p) => okResult(results[p])).filter((r): r is PeerResult =>
       r !== null
     );
     if (ours === null || peers.length === 0) {
@@ -231,6 +240,27 @@ function targets(report: BenchReport): string[] {
         ours.serverCpuUsPerDelivery <= (2 / 3) * leanest.serverCpuUsPerDelivery!,
       );
     }
+  }
+  // What keeping the data costs: ours (an SQLite file) against itself with --data none.
+  for (
+    const c of report.cases.filter((c) =>
+      (c.spec.scenario === "a" && c.spec.clients >= 100) || c.spec.scenario === "e"
+    )
+  ) {
+    const ours = okResult(c.results.ours);
+    const memory = okResult(c.results["ours-mem"]);
+    if (ours === null || memory === null) continue;
+    add(
+      `${c.spec.id}: deliveries/s with the data file ≥ 0.9 × --data none`,
+      `${rate(ours.deliveriesPerSec)} vs ${rate(memory.deliveriesPerSec)} (${
+        ratio(ours.deliveriesPerSec, memory.deliveriesPerSec)
+      }); ${
+        ours.historyLinesPerSec === null ? "–" : rate(ours.historyLinesPerSec)
+      } lines/s stored in ${
+        ours.historyRowsPerSec === null ? "–" : rate(ours.historyRowsPerSec)
+      } rows/s`,
+      ours.deliveriesPerSec >= 0.9 * memory.deliveriesPerSec,
+    );
   }
   const latency = (id: string, label: string) => {
     const results = find(report, id);

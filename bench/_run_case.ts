@@ -5,6 +5,7 @@
  * @module
  */
 
+import { DatabaseSync } from "node:sqlite";
 import { spawnTracked, stopChild } from "./_children.ts";
 import { percentile } from "./_histogram.ts";
 import { readStreamLines } from "./_io.ts";
@@ -123,6 +124,18 @@ export interface PeerResult {
   redisCpuUsPerDelivery: number | null;
   /** Scenario d: whether the server closed the client that never reads. */
   slowDropped: boolean | null;
+  /**
+   * Ours with a data file: the history lines the store had written by the end of the
+   * measured phase, counted in the file (each room's last sequence number); else null.
+   */
+  historyLines: number | null;
+  /** The same over the measured phase (first send to last delivery), per second. */
+  historyLinesPerSec: number | null;
+  /**
+   * Rows those lines took per second (a row holds one room's lines of one turn): the
+   * lines per second over the lines per row of the rows in the file at the end.
+   */
+  historyRowsPerSec: number | null;
 }
 
 /** An empty result for a peer that did not run. */
@@ -160,6 +173,9 @@ export function notRun(peer: PeerName, status: "skipped" | "failed", note: strin
     wallMs: 0,
     redisCpuUsPerDelivery: null,
     slowDropped: null,
+    historyLines: null,
+    historyLinesPerSec: null,
+    historyRowsPerSec: null,
   };
 }
 
@@ -363,6 +379,8 @@ export async function runCase(
     }
     const generatorCpuSec = workerCpu.reduce((s, c) => s + c, 0);
     const slow = results.find((r) => r.slowDropped !== null);
+    const stored = server.dataPath === undefined ? null : storedHistory(server.dataPath);
+    const perSec = (n: number) => spanSec > 0 && Number.isFinite(spanSec) ? n / spanSec : null;
     return {
       peer,
       status: "ok",
@@ -400,6 +418,11 @@ export async function runCase(
         : 0,
       wallMs,
       slowDropped: slow ? slow.slowDropped : null,
+      historyLines: stored?.lines ?? null,
+      historyLinesPerSec: stored === null ? null : perSec(stored.lines),
+      historyRowsPerSec: stored === null || stored.linesPerRow === 0
+        ? null
+        : perSec(stored.lines / stored.linesPerRow),
     };
   } finally {
     for (const w of workers) {
@@ -411,6 +434,37 @@ export async function runCase(
     }
     await Promise.all(workers.map((w) => stopAfter(w.child, 5_000)));
     await server.stop();
+  }
+}
+
+/**
+ * The history a running server of ours has written to its data file: the lines (each
+ * room's last sequence number, summed: trimming deletes old rows, never the count),
+ * and the lines per row of the rows still there. SQLite's locking lets this reader in
+ * beside the server.
+ */
+function storedHistory(path: string): { lines: number; linesPerRow: number } | null {
+  try {
+    const db = new DatabaseSync(path, { readOnly: true });
+    try {
+      const lines = db.prepare(
+        "SELECT coalesce(sum(n), 0) AS n FROM " +
+          "(SELECT max(last_seq) AS n FROM history GROUP BY room " +
+          "UNION ALL SELECT last_seq FROM rooms)",
+      ).get();
+      const rows = db.prepare(
+        "SELECT count(*) AS rows, coalesce(sum(last_seq - first_seq + 1), 0) AS lines FROM history",
+      ).get();
+      const count = Number(rows?.rows ?? 0);
+      return {
+        lines: Number(lines?.n ?? 0),
+        linesPerRow: count === 0 ? 0 : Number(rows?.lines ?? 0) / count,
+      };
+    } finally {
+      db.close();
+    }
+  } catch {
+    return null;
   }
 }
 

@@ -8,7 +8,7 @@
 import { spawnTracked, stopChild } from "./_children.ts";
 import { readStreamLines } from "./_io.ts";
 import { readCommandLine } from "./_proc_stats.ts";
-import type { PeerName } from "./_types.ts";
+import { isOurs, type PeerName } from "./_types.ts";
 
 /** How long a server may take to accept connections. */
 const STARTUP_TIMEOUT_MS = 20_000;
@@ -27,6 +27,9 @@ export interface ServerOptions {
   redisUrl?: string;
 }
 
+/** The data file ours writes in a case: a fresh one each time, removed when it stops. */
+const DATA_FILE = "chat.db";
+
 /** A started server. */
 export interface RunningServer {
   /** The process that serves (the first one of a cluster). */
@@ -41,6 +44,8 @@ export interface RunningServer {
   redisPid?: number;
   /** Ours with `web`: the port of its WebSocket; else 0. */
   webPort: number;
+  /** Ours with its data in a file: the file (readable while it runs); else undefined. */
+  dataPath?: string;
   /** The last lines it printed. */
   outputTail(): string;
   /** Its exit code if it has exited by itself, else `null`. */
@@ -57,7 +62,7 @@ const PROJECT_ROOT = new URL("../", import.meta.url).pathname;
  * @returns The executable path, or `null` when it is not installed.
  */
 export function findPeer(peer: PeerName): string | null {
-  if (peer === "ours") {
+  if (isOurs(peer)) {
     try {
       Deno.statSync(`${PROJECT_ROOT}main.ts`);
       return Deno.execPath();
@@ -139,7 +144,13 @@ export async function startServer(
 ): Promise<RunningServer> {
   let args: string[];
   let port = 0;
-  if (peer === "ours") {
+  // Ours keeps its data as users do by default, in a fresh file outside the project (none
+  // in a cluster, whose data is in Redis); ours-mem keeps it in memory.
+  const dataDir = peer === "ours" && options.redisUrl === undefined
+    ? await Deno.makeTempDir({ prefix: "chat-bench-" })
+    : undefined;
+  const dataPath = dataDir === undefined ? undefined : `${dataDir}/${DATA_FILE}`;
+  if (isOurs(peer)) {
     // Ours runs exactly as `deno task server` runs it (same Deno flags), plus the
     // documented flags the benchmark needs.
     args = [
@@ -158,6 +169,8 @@ export async function startServer(
       "--nick-timeout",
       "60",
       "--quiet",
+      "--data",
+      dataPath ?? "none",
       ...(options.web === true ? ["--web", "0"] : []),
       ...(options.redisUrl === undefined ? [] : ["--redis", options.redisUrl]),
     ];
@@ -223,10 +236,13 @@ export async function startServer(
   announced.promise.catch(() => {});
   clusterJoined.promise.catch(() => {});
   webAnnounced.promise.catch(() => {});
-  const stop = () => stopChild(child);
+  const stop = async () => {
+    await stopChild(child);
+    if (dataDir !== undefined) await Deno.remove(dataDir, { recursive: true }).catch(() => {});
+  };
   let webPort = 0;
   try {
-    if (peer === "ours") {
+    if (isOurs(peer)) {
       let timer: ReturnType<typeof setTimeout> | undefined;
       const late = new Promise<never>((_, reject) => {
         timer = setTimeout(
@@ -250,7 +266,7 @@ export async function startServer(
     throw new Error(`Cannot start ${peer}: ${reason}\n${tail.join("\n")}`);
   }
   const command = await readCommandLine(child.pid);
-  if (peer === "ours" && !command.includes("main.ts")) {
+  if (isOurs(peer) && !command.includes("main.ts")) {
     await stop();
     throw new Error(`Cannot measure ours: pid ${child.pid} runs ${command.join(" ")}`);
   }
@@ -262,6 +278,7 @@ export async function startServer(
     port,
     ports: [],
     webPort,
+    dataPath,
     outputTail: () => tail.join("\n"),
     exitCode: () => exitCode,
     stop,

@@ -5,11 +5,28 @@
  * @module
  */
 
-/** The servers the benchmark knows how to start and talk to. */
-export type PeerName = "ours" | "ncat" | "redis";
+/**
+ * The servers the benchmark knows how to start and talk to. `ours` keeps its data as
+ * users do by default (an SQLite file, here a fresh one in a temporary folder);
+ * `ours-mem` is the same server with `--data none`, to show what the store costs.
+ */
+export type PeerName = "ours" | "ours-mem" | "ncat" | "redis";
 
 /** Every peer, in the order they appear in tables. */
-export const PEER_NAMES: readonly PeerName[] = ["ours", "ncat", "redis"];
+export const PEER_NAMES: readonly PeerName[] = ["ours", "ours-mem", "ncat", "redis"];
+
+/** The other servers: the targets compare ours with these. */
+export const RIVALS: readonly PeerName[] = ["ncat", "redis"];
+
+/**
+ * Tells whether a peer is our server (with its data in a file or in memory).
+ *
+ * @param peer The peer.
+ * @returns `true` for `ours` and `ours-mem`.
+ */
+export function isOurs(peer: PeerName): boolean {
+  return peer === "ours" || peer === "ours-mem";
+}
 
 /** What one generator process does: which clients it owns and how they send. */
 export interface WorkerConfig {

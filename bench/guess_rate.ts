@@ -7,7 +7,7 @@
  * second.
  *
  * ```sh
- * deno run -A main.ts server --port 23456 --password s3cret --op-password teach --quiet
+ * deno run -A main.ts server --port 23456 --password s3cret --op-password teach --quiet --data none
  * deno run -A bench/guess_rate.ts 23456 server 10 50
  * deno run -A bench/guess_rate.ts 23456 op 10 50
  * ```

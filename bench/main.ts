@@ -16,7 +16,7 @@ import { type BenchOptions, buildCases, SCENARIOS } from "./_scenarios.ts";
 import { readProcText } from "./_proc_stats.ts";
 import { protocolOf } from "./_protocols.ts";
 import { findPeer } from "./_servers.ts";
-import { PEER_NAMES, type PeerName } from "./_types.ts";
+import { isOurs, PEER_NAMES, type PeerName } from "./_types.ts";
 
 const USAGE = `Usage: deno task bench [options]
 
@@ -24,8 +24,10 @@ const USAGE = `Usage: deno task bench [options]
   --only a,b,c,d,e,w,k,j
                         scenarios to run (default: all; w: WebSocket, ours only;
                         k: ours as a cluster of 1 and 3 behind one Redis; j: join storm)
-  --peers ours,ncat,redis
-                        servers to run (default: all; missing ones are listed as skipped)
+  --peers ours,ours-mem,ncat,redis
+                        servers to run (default: all; missing ones are listed as skipped);
+                        ours keeps its data in a fresh SQLite file as users do by default,
+                        ours-mem is the same server with --data none (the store's cost)
   --clients 10,100,1000 client counts of scenario a
   --idle-clients N      idle clients of scenario c (default 10000)
   --line-bytes N        bytes per line including the newline (default 64)
@@ -69,7 +71,9 @@ function parseOptions(args: string[]): { options: BenchOptions; peers: PeerName[
   const peers = list(flags.peers, PEER_NAMES.join(","));
   for (const p of peers) {
     if (!PEER_NAMES.includes(p as PeerName)) {
-      throw new Error(`Cannot run the benchmark: unknown peer "${p}" (use ours, ncat, redis)`);
+      throw new Error(
+        `Cannot run the benchmark: unknown peer "${p}" (use ${PEER_NAMES.join(", ")})`,
+      );
     }
   }
   const lineBytes = positive("line-bytes", flags["line-bytes"], 64);
@@ -94,8 +98,13 @@ function progress(spec: CaseSpec, result: PeerResult): void {
     ? `${(result.deliveriesPerSec / 1e6).toFixed(3)} M/s`
     : "-";
   const p99 = result.p99Ms === null ? "-" : `${result.p99Ms.toFixed(2)} ms`;
+  const rows = result.historyLinesPerSec === null
+    ? ""
+    : `, stored ${result.historyLinesPerSec.toFixed(0)} lines/s in ${
+      result.historyRowsPerSec?.toFixed(0) ?? "-"
+    } rows/s`;
   const detail = result.status === "ok"
-    ? `${result.joined}/${result.clients} joined, ${rate}, p99 ${p99}, lost ${result.lost}, ` +
+    ? `${result.joined}/${result.clients} joined, ${rate}, p99 ${p99}, lost ${result.lost}${rows}, ` +
       `dup ${result.duplicates}, server ${
         result.serverCpuUsPerDelivery?.toFixed(3) ?? "-"
       } µs/delivery, ` +
@@ -132,8 +141,12 @@ async function main(): Promise<void> {
           result = notRun(peer, "skipped", "no rooms");
         } else if (spec.clusterServers > 0 && peer === "ncat") {
           result = notRun(peer, "skipped", "no cluster mode");
-        } else if (spec.webSockets !== "none" && peer !== "ours") {
+        } else if (spec.clusterServers > 0 && peer === "ours-mem") {
+          result = notRun(peer, "skipped", "a cluster keeps its data in Redis: see ours");
+        } else if (spec.webSockets !== "none" && !isOurs(peer)) {
           result = notRun(peer, "skipped", "no WebSocket");
+        } else if (spec.webSockets !== "none" && peer === "ours-mem") {
+          result = notRun(peer, "skipped", "the store's cost is shown by a, b, c, d, e");
         } else {
           try {
             result = await runCase(spec, peer, program);

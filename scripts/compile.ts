@@ -18,6 +18,8 @@ import { TextLineStream } from "@std/streams/text-line-stream";
 export const BINARY_PERMISSIONS: readonly string[] = [
   "--allow-net",
   "--allow-read",
+  // The data file (`--data`, `chat.db` by default), wherever it is named.
+  "--allow-write",
   "--allow-env=CHAT_PASSWORD,CHAT_OP_PASSWORD,CHAT_ACCOUNT_PASSWORD,REDIS_URL,REDIS_DEBUG_MAINTENANCE,REDIS_EMIT_DIAGNOSTICS",
   "--allow-sys=networkInterfaces",
 ];

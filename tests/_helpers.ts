@@ -22,6 +22,7 @@ export const ROOT: string = new URL("../", import.meta.url).pathname;
 export const MAIN_PERMISSIONS: readonly string[] = [
   "--allow-net",
   "--allow-read",
+  "--allow-write",
   "--allow-env=CHAT_PASSWORD,CHAT_OP_PASSWORD,CHAT_ACCOUNT_PASSWORD,REDIS_URL,REDIS_DEBUG_MAINTENANCE,REDIS_EMIT_DIAGNOSTICS",
 ];
 
@@ -180,7 +181,8 @@ export async function announcedPort(
 /**
  * Starts `main.ts server` as a child process on port 0 and reads its port from
  * its output (for tests of the program as users run it; the in-process server
- * is `startServer` in `_server_helpers.ts`).
+ * is `startServer` in `_server_helpers.ts`). Unless `args` name a `--data` file,
+ * it keeps its data in memory (`--data none`): a test never leaves a `chat.db` behind.
  *
  * @param args Extra server flags (`-e`, `--password PW`…).
  * @param spawn Starts the process given the server's arguments (for the bundle
@@ -193,7 +195,8 @@ export async function startServerProcess(
   spawn: (args: string[]) => Child = (serverArgs) => spawnMain(serverArgs),
   listenTimeoutMs: number = LINE_TIMEOUT_MS,
 ): Promise<ServerChild> {
-  const child = spawn(["server", "--port", "0", ...args]);
+  const data = args.includes("--data") ? [] : ["--data", "none"];
+  const child = spawn(["server", "--port", "0", ...data, ...args]);
   try {
     const port = await announcedPort(child, listenTimeoutMs);
     return { child, port, [Symbol.asyncDispose]: () => child[Symbol.asyncDispose]() };

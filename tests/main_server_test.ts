@@ -20,12 +20,17 @@ const ROOT = new URL("../", import.meta.url).pathname;
 const PERMISSIONS = ["--allow-net", "--allow-read", "--allow-env=CHAT_PASSWORD,CHAT_OP_PASSWORD"];
 const STARTUP_TIMEOUT_MS = 15_000;
 
+/** A server's arguments with its data in memory: a test never leaves a `chat.db` behind. */
+function inMemory(args: readonly string[]): string[] {
+  return args[0] === "server" ? ["server", "--data", "none", ...args.slice(1)] : [...args];
+}
+
 /** Runs `main.ts` to completion and returns its exit code and output. */
 async function runMain(
   ...args: string[]
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", ...PERMISSIONS, "main.ts", ...args],
+    args: ["run", ...PERMISSIONS, "main.ts", ...inMemory(args)],
     cwd: ROOT,
     stdin: "null",
     stdout: "piped",
@@ -59,9 +64,10 @@ Deno.test({
     await withOutput(child, async () => {
       assertNotEquals(port, 0);
       await child.stdout.waitFor(/^클라이언트 연결을 기다리는 중\.\.\.$/, STARTUP_TIMEOUT_MS);
-      assertEquals(child.stdout.lines.slice(0, 3), [
+      assertEquals(child.stdout.lines.slice(0, 4), [
         `서버가 127.0.0.1:${port}에서 실행 중입니다.`,
         "채팅 모드 · 이 컴퓨터에서만 접속할 수 있습니다 (다른 컴퓨터에 열려면 --host 0.0.0.0)",
+        "데이터: 메모리에만 둡니다 (--data none). 재시작하면 사라집니다",
         "클라이언트 연결을 기다리는 중...",
       ]);
       await using alice = await LineClient.connect(port);
@@ -143,9 +149,10 @@ Deno.test({
     const { child, port } = server;
     await withOutput(child, async () => {
       await child.stdout.waitFor(/^Waiting for clients\.\.\.$/, STARTUP_TIMEOUT_MS);
-      assertEquals(child.stdout.lines.slice(0, 3), [
+      assertEquals(child.stdout.lines.slice(0, 4), [
         `Server running on 127.0.0.1:${port}.`,
         "chat mode · this machine only (--host 0.0.0.0 opens it to other machines)",
+        "data: in memory only (--data none); nothing survives a restart",
         "Waiting for clients...",
       ]);
       await using c = await LineClient.connect(port);

@@ -7,6 +7,7 @@
  * @module
  */
 
+import type { DataFileProblem } from "../util/errors.ts";
 import type { Lang } from "./lang.ts";
 
 /** The subcommands, as help and errors name them. */
@@ -60,6 +61,13 @@ export interface CliText {
   readonly noPemKey: string;
   cannotStart(host: string, port: number, reason: string): string;
   cannotServeWeb(host: string, port: number, reason: string): string;
+  /** The data file (`--data`) cannot be used at start; nothing was written to it. */
+  cannotUseData(path: string, reason: string): string;
+  /**
+   * Why the data file cannot be used (`detail`: the schema versions for `newer`,
+   * the flag for `notAllowed`, the system's words for `other`).
+   */
+  dataProblem(problem: DataFileProblem, detail: string): string;
   readonly noSuchFile: string;
   readonly permissionDenied: string;
   readonly isDirectory: string;
@@ -123,6 +131,22 @@ const ko: CliText = {
   noPemKey: "PEM 개인 키가 들어 있지 않습니다",
   cannotStart: (host, port, reason) => `서버를 시작할 수 없습니다 (${host}:${port}): ${reason}`,
   cannotServeWeb: (host, port, reason) => `웹 페이지를 열 수 없습니다 (${host}:${port}): ${reason}`,
+  cannotUseData: (path, reason) =>
+    `데이터 파일을 사용할 수 없습니다 (${path}): ${reason} (다른 파일은 --data PATH, 메모리만 쓰려면 --data none)`,
+  dataProblem: (problem, detail) =>
+    ({
+      locked: "실행 중인 다른 서버가 쓰고 있습니다",
+      newer: `이 프로그램보다 새 버전이 만든 파일입니다 (스키마 ${detail})`,
+      corrupt: "채팅 데이터베이스가 아니거나 손상되었습니다",
+      foreign: "다른 프로그램의 SQLite 데이터베이스입니다",
+      readOnly: "파일에 쓸 수 없습니다 (읽기 전용)",
+      folderReadOnly: "폴더에 쓸 수 없습니다 (파일 옆에 저널 파일을 만들어야 합니다)",
+      noFolder: "폴더가 없습니다",
+      isFolder: "파일이 아니라 폴더입니다",
+      full: "디스크가 가득 찼습니다",
+      notAllowed: `${detail} 없이는 허용되지 않습니다`,
+      other: detail,
+    })[problem],
   noSuchFile: "파일이 없습니다",
   permissionDenied: "권한이 없습니다",
   isDirectory: "디렉터리입니다",
@@ -198,6 +222,22 @@ const en: CliText = {
   noPemKey: "no PEM private key in it",
   cannotStart: (host, port, reason) => `Cannot start the server on ${host}:${port}: ${reason}`,
   cannotServeWeb: (host, port, reason) => `Cannot serve the web page on ${host}:${port}: ${reason}`,
+  cannotUseData: (path, reason) =>
+    `Cannot use the data file ${path}: ${reason} (--data PATH for another file, --data none for memory only)`,
+  dataProblem: (problem, detail) =>
+    ({
+      locked: "another running server is using it",
+      newer: `it was written by a newer version of this program (schema ${detail})`,
+      corrupt: "it is not a chat database, or it is damaged",
+      foreign: "it is another program's SQLite database",
+      readOnly: "the file cannot be written (read-only)",
+      folderReadOnly: "its folder cannot be written (the journal goes beside the file)",
+      noFolder: "its folder does not exist",
+      isFolder: "it is a folder, not a file",
+      full: "the disk is full",
+      notAllowed: `not allowed without ${detail}`,
+      other: detail,
+    })[problem],
   noSuchFile: "no such file",
   permissionDenied: "permission denied",
   isDirectory: "it is a directory",

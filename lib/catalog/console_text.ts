@@ -66,6 +66,12 @@ export interface ConsoleText {
   redisMalformed(what: string, detail: string): string;
   /** A secret's variable that Deno may not read (no `--allow-env` for it). */
   envNotRead(name: string): string;
+  /** Where the chat keeps its data: a file, or memory only (`undefined`). */
+  data(path: string | undefined): string;
+  /** The data file cannot be written now: the chat goes on from memory and retries. */
+  dataUnwritable(path: string, reason: string): string;
+  /** The data file can be written again; `lost` history lines could not be kept meanwhile. */
+  dataWritable(path: string, lost: number): string;
   /**
    * An address started a burst of wrong password answers: its answers now wait
    * (told once per burst).
@@ -183,6 +189,16 @@ const ko: ConsoleText = {
   redisMalformed: (what, detail) => `Redis의 잘못된 항목을 건너뜁니다: ${what} (${detail})`,
   envNotRead: (name) =>
     `참고: --allow-env=${name} 없이는 ${name} 환경 변수를 읽을 수 없어 사용하지 않습니다.`,
+  data: (path) =>
+    path === undefined
+      ? "데이터: 메모리에만 둡니다 (--data none). 재시작하면 사라집니다"
+      : `데이터: ${path} (기록, 주제, 계정, 차단이 재시작 후에도 남습니다)`,
+  dataUnwritable: (path, reason) =>
+    `데이터 파일 ${path}에 쓸 수 없습니다 (${reason}). 메모리로 계속하며 다시 시도합니다...`,
+  dataWritable: (path, lost) =>
+    `데이터 파일 ${path}에 다시 쓸 수 있습니다.${
+      lost > 0 ? ` 그동안의 기록 중 ${lost}줄은 보관하지 못했습니다.` : ""
+    }`,
   passwordBurst: (address, n) =>
     `비밀번호 추측 의심: ${address}에서 1분 안에 ${n}번 틀렸습니다. 이 주소의 답은 이제 기다렸다가 확인합니다.`,
   reason: (reason) => KO_REASONS[reason],
@@ -249,6 +265,16 @@ const en: ConsoleText = {
       : `${from}'s nickname was taken meanwhile: renamed ${to}`,
   redisMalformed: (what, detail) => `skipping a malformed entry in Redis: ${what} (${detail})`,
   envNotRead: (name) => `note: ${name} is not read without --allow-env=${name}; it is not used.`,
+  data: (path) =>
+    path === undefined
+      ? "data: in memory only (--data none); nothing survives a restart"
+      : `data: ${path} (history, topics, accounts and bans survive a restart)`,
+  dataUnwritable: (path, reason) =>
+    `cannot write the data file ${path} (${reason}); going on in memory and retrying...`,
+  dataWritable: (path, lost) =>
+    `the data file ${path} can be written again${
+      lost > 0 ? `; ${lost} history ${lost === 1 ? "line" : "lines"} could not be kept` : ""
+    }.`,
   passwordBurst: (address, n) =>
     `password guessing? ${address} gave ${n} wrong passwords within a minute; its answers now wait before they are checked`,
   reason: (reason) => EN_REASONS[reason],

@@ -40,6 +40,13 @@ export interface Bus {
    */
   publish(room: string, event: RoomEvent): MaybePromise<boolean>;
   /**
+   * Makes what was published so far durable, before a room renders it: no client
+   * is shown a line that a crash could lose. Rooms call it before each render; it
+   * is cheap when there is nothing to write (and a no-op where the stream itself
+   * is the store, as in a cluster).
+   */
+  sync(): void;
+  /**
    * Starts delivering a room's events to this server (its first member here came).
    *
    * @param room The room.

@@ -40,7 +40,6 @@ import {
 } from "./events.ts";
 import { LocalBus } from "./local_bus.ts";
 import { LocalDirectory } from "./local_directory.ts";
-import { eventId } from "./event_id.ts";
 import { MemoryStore } from "./memory_store.ts";
 import { LocalPasswordAttempts, type PasswordAttempts } from "./password_attempts.ts";
 import { PasswordGate } from "./password_gate.ts";
@@ -171,6 +170,8 @@ export class Chat {
   readonly reportBug: BugReport;
   #rooms = new Map<string, Room>();
   #users = new Set<User>();
+  /** Before a room renders: what it shows is stored first. */
+  #sync = () => this.bus.sync();
   #available = true;
   #availability = new Set<(available: boolean) => void>();
   #clusterReady: (() => boolean) | undefined;
@@ -182,9 +183,11 @@ export class Chat {
   constructor(config: ChatConfig, options: ChatOptions = {}) {
     this.config = config;
     this.reportBug = options.reportBug ?? rethrow;
-    this.store = options.store ?? new MemoryStore();
-    this.bus = options.cluster?.bus ?? new LocalBus(config.historyLimit);
-    this.directory = options.cluster?.directory ?? new LocalDirectory(() => this.#rooms.values());
+    this.store = options.store ??
+      new MemoryStore({ historyKeep: config.historyLimit, maxRooms: config.maxRooms });
+    this.bus = options.cluster?.bus ?? new LocalBus(config.historyLimit, this.store);
+    this.directory = options.cluster?.directory ??
+      new LocalDirectory(() => this.#rooms.values(), this.store);
     this.observer = options.observer;
     this.#clusterReady = options.cluster?.ready;
     this.password = config.password === undefined ? undefined : new PasswordCheck(config.password);
@@ -293,10 +296,21 @@ export class Chat {
     key: string,
     then: (banned: boolean, account: Account | undefined) => Step,
   ): Step {
-    return whenReady(this.store.bans(), (bans) => {
-      const banned = bans.some((ban) => ban.kind === "nickname" && ban.target === key);
-      return whenReady(this.store.account(key), (account) => then(banned, account));
-    });
+    // Asked when the account is back: a ban made while the store answered counts.
+    return whenReady(
+      this.store.account(key),
+      (account) => then(this.directory.nicknameBans.has(key), account),
+    );
+  }
+
+  /**
+   * Tells whether only a login may give a nickname: it is registered, or banned.
+   *
+   * @param key The nickname's key (`nicknameKey()`).
+   * @returns `true` when a user may not be given it otherwise (by a rename).
+   */
+  async nicknameReserved(key: string): Promise<boolean> {
+    return this.directory.nicknameBans.has(key) || await this.store.account(key) !== undefined;
   }
 
   /**
@@ -591,24 +605,16 @@ export class Chat {
   }
 
   /**
-   * Records where a logged-in user leaves the chat from: its room and the last
-   * message it was sent there (before any message this server showed in the room:
-   * the store's last one, `<epoch>.0` when the room never had one).
+   * Records where a logged-in user leaves the chat from: its room and the id the
+   * room's numbering stands at (the bus's: see {@linkcode Room.lastId}). A bus that
+   * gives no ids (a cluster, for now) records the room alone: the next login
+   * enters it as a newcomer.
    */
   #recordLastSeen(user: User, room: Room): void {
     if (!user.loggedIn) return;
-    const key = user.account!;
-    const time = Date.now();
-    const record = (id: string): Step =>
-      whenReady(this.store.setLastSeen(key, { room: room.name, id, time }), () => {});
+    const lastSeen = { room: room.name, id: room.lastId, time: Date.now() };
     try {
-      const lastId = room.lastId;
-      this.#detach(
-        lastId !== undefined
-          ? record(lastId)
-          : whenReady(this.store.history(room.key, 0), ({ lastSeq }) =>
-            record(eventId(this.store.epoch, lastSeq))),
-      );
+      this.#detach(whenReady(this.store.setLastSeen(user.account!, lastSeen), () => {}));
     } catch (error) {
       // The user leaves all the same.
       this.reportBug(error, undefined);
@@ -662,7 +668,11 @@ export class Chat {
   }
 
   #open(name: string): Room {
-    const room = new Room(name, this.observer && ((event) => this.observer!.roomEvent(event)));
+    const room = new Room(
+      name,
+      this.observer && ((event) => this.observer!.roomEvent(event)),
+      this.#sync,
+    );
     this.#rooms.set(room.key, room);
     room.opened = this.bus.open(room);
     return room;

@@ -7,6 +7,7 @@
  * @module
  */
 
+import type { MaybePromise } from "../util/maybe_async.ts";
 import type { Bus } from "./bus.ts";
 import type { Directory } from "./directory.ts";
 import type { AttemptsObserver, PasswordAttempts } from "./password_attempts.ts";
@@ -32,6 +33,14 @@ export interface ServerCluster extends Bus, Directory {
    * @returns The counts. @default {absent: each server counts its own}
    */
   passwordAttempts?(observer: AttemptsObserver): PasswordAttempts;
+  /**
+   * Tells the cluster which nicknames only a login may give (registered or banned on
+   * this server, where the accounts are): a user it renames because its nickname
+   * was taken meanwhile gets none of them.
+   *
+   * @param reserved Whether a nickname's key is reserved.
+   */
+  reserveNicknames?(reserved: (key: string) => MaybePromise<boolean>): void;
 }
 
 /** What the cluster tells the server console. */

@@ -44,10 +44,29 @@ export interface TakeOver {
   ghost: User | undefined;
 }
 
-/** Where the chat's users are. */
+/** A ban of a registered nickname, as an operator makes it. */
+export interface NicknameBan {
+  /** The nickname's key (`nicknameKey()`): its look-alikes are banned with it. */
+  key: string;
+  /** The nickname as it was written (the account's), for `/bans`. */
+  name: string;
+  /** How long; `0` until lifted. */
+  minutes: number;
+  /** The operator who made it. */
+  by: string | undefined;
+  /** The reason given. */
+  reason: string | undefined;
+}
+
+/** Where the chat's users are, and who may not come. */
 export interface Directory {
-  /** The bans in force, as this server knows them (kept up to date in a cluster). */
+  /** The address bans in force, as this server knows them (kept up to date in a cluster). */
   readonly bans: Bans;
+  /**
+   * The registered nicknames whose accounts may not log in (by key), as this server
+   * knows them. Read it through {@linkcode Bans.has}: an ended ban is forgotten there.
+   */
+  readonly nicknameBans: Bans<"nickname">;
   /**
    * Registers a user's nickname, unless someone has it (compared ignoring case).
    *
@@ -138,4 +157,19 @@ export interface Directory {
    * @returns `false` when it was not banned.
    */
   unban(address: string): boolean;
+  /**
+   * Bans a registered nickname: its account may not log in, from any address, and
+   * no one may take the nickname. The chat's own directory keeps it in the store
+   * (it outlives a restart).
+   *
+   * @param ban The nickname, how long, by whom and why.
+   */
+  banNickname(ban: NicknameBan): void;
+  /**
+   * Lifts a nickname's ban.
+   *
+   * @param key The nickname's key.
+   * @returns `false` when it was not banned.
+   */
+  unbanNickname(key: string): boolean;
 }

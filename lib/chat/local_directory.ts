@@ -5,25 +5,43 @@
  * @module
  */
 
+import { whenReady } from "../util/maybe_async.ts";
 import { Bans } from "./bans.ts";
-import type { Directory, Members, TakeOver, UserRef } from "./directory.ts";
+import type { Directory, Members, NicknameBan, TakeOver, UserRef } from "./directory.ts";
 import type { Removal, RoomEntry, UserEvent, WhoEntry } from "./events.ts";
 import { nicknameKey } from "./nickname.ts";
 import type { Room } from "./room.ts";
+import type { Store } from "./store.ts";
 import { User } from "./user.ts";
 
-/** Users and bans of one server, in memory. */
+/** Users and bans of one server, in memory; bans are also kept in the store. */
 export class LocalDirectory implements Directory {
   /** @inheritdoc */
-  readonly bans: Bans = new Bans();
+  readonly bans: Bans = new Bans("address");
+  /** @inheritdoc */
+  readonly nicknameBans: Bans<"nickname"> = new Bans("nickname");
   #users = new Map<string, User>();
   #rooms: () => Iterable<Room>;
+  #store: Store | undefined;
 
   /**
    * @param rooms The server's rooms (for `/rooms`).
+   * @param store Where bans are kept across restarts; the ones in force are read
+   *   now. @default {none: bans last as long as the process}
    */
-  constructor(rooms: () => Iterable<Room>) {
+  constructor(rooms: () => Iterable<Room>, store?: Store) {
     this.#rooms = rooms;
+    this.#store = store;
+    if (store === undefined) return;
+    void whenReady(store.bans(), (bans) => {
+      for (const ban of bans) {
+        (ban.kind === "address" ? this.bans : this.nicknameBans).set(
+          ban.target,
+          ban.until,
+          ban.name,
+        );
+      }
+    });
   }
 
   /** The number of users. */
@@ -119,13 +137,47 @@ export class LocalDirectory implements Directory {
 
   /** @inheritdoc */
   ban(address: string, minutes: number): void {
-    this.bans.add(address, minutes);
+    const until = banEnd(minutes);
+    this.bans.set(address, until);
+    void this.#store?.addBan({
+      kind: "address",
+      target: address,
+      until,
+      by: undefined,
+      reason: undefined,
+    });
   }
 
   /** @inheritdoc */
   unban(address: string): boolean {
+    void this.#store?.removeBan("address", address);
     return this.bans.remove(address);
   }
+
+  /** @inheritdoc */
+  banNickname(ban: NicknameBan): void {
+    const until = banEnd(ban.minutes);
+    this.nicknameBans.set(ban.key, until, ban.name);
+    void this.#store?.addBan({
+      kind: "nickname",
+      target: ban.key,
+      name: ban.name,
+      until,
+      by: ban.by,
+      reason: ban.reason,
+    });
+  }
+
+  /** @inheritdoc */
+  unbanNickname(key: string): boolean {
+    void this.#store?.removeBan("nickname", key);
+    return this.nicknameBans.remove(key);
+  }
+}
+
+/** When a ban of `minutes` made now ends (one time for memory and store); `0`: never. */
+function banEnd(minutes: number): number | undefined {
+  return minutes === 0 ? undefined : Date.now() + minutes * 60_000;
 }
 
 /**

@@ -18,7 +18,7 @@ export class Room {
   /** The name's comparison key. */
   readonly key: string;
   /** Fan-out of the room's events to its members here. */
-  readonly channel: Channel<RoomEvent> = new Channel();
+  readonly channel: Channel<RoomEvent>;
   /** The members on this server, in the order they came. */
   readonly members: Set<User> = new Set();
   /** Users on their way in (waiting for the room's history): the room must not vanish. */
@@ -26,8 +26,10 @@ export class Room {
   /** Settles when the room's events reach this server (at once on one server). */
   opened: MaybePromise<void> = undefined;
   /**
-   * The id of the last message or action the room showed here (given by the bus),
-   * or `undefined`: where a member that leaves now catches up from.
+   * Where a member that leaves now catches up from: the id of the last message or
+   * action the room showed here, or before any, the id the bus's numbering stands
+   * at (`<epoch>.<seq>` of the room's last event, `<epoch>.0` for a room that never
+   * had one). Only the bus sets it; `undefined` where the bus gives no ids.
    */
   lastId: string | undefined;
   #topic: string | undefined;
@@ -37,11 +39,14 @@ export class Room {
   /**
    * @param name A valid room name.
    * @param observe Called with every event the room shows (the server console).
+   * @param beforeRender Called before the room's events are rendered for its members:
+   *   the bus makes them durable (`Bus.sync`). @default {nothing}
    */
-  constructor(name: string, observe?: (event: RoomEvent) => void) {
+  constructor(name: string, observe?: (event: RoomEvent) => void, beforeRender?: () => void) {
     this.name = name;
     this.key = roomKey(name);
     this.#observe = observe;
+    this.channel = new Channel({ beforeRender });
   }
 
   /** The topic, as the last topic event set it. */

@@ -148,8 +148,16 @@ export interface StoreLog {
   writable(lost: number): void;
 }
 
-/** Makes a server's store, given its console (the server closes it when it stops). */
-export type StoreFactory = (log: StoreLog) => Store;
+/** What a server gives the store it opens. */
+export interface StoreSetup {
+  /** Where the store tells the console that writing failed, and works again. */
+  log: StoreLog;
+  /** Messages and actions to keep per room (`--history-keep`, at least `--history`). */
+  historyKeep: number;
+}
+
+/** Opens a server's store when it starts (the server closes it when it stops). */
+export type StoreFactory = (setup: StoreSetup) => Store;
 
 /** What the chat remembers. */
 export interface Store {

@@ -346,7 +346,8 @@ class Client {
       }
       if (first === STOPPED) continue;
       if (first === null) {
-        return keyboard.interrupted ? "interrupted" : "left";
+        // Ctrl-C closes the input too: its end may come first.
+        return keyboard.interrupted || this.#wasInterrupted ? "interrupted" : "left";
       }
       if (isQuitCommand(first)) return "left";
       await this.#notice(messages.notSent(maskSecret(first, displayWidth)));

@@ -30,9 +30,10 @@ export const keys = {
   bans: `${KEY_PREFIX}bans`,
   /**
    * The identity of Redis's data: set once, by the first server. A server that finds
-   * it missing or changed after a cut knows Redis lost its data meanwhile.
+   * it missing or changed after a cut knows Redis lost its data meanwhile. Not a
+   * history epoch (the `<epoch>` of an event id is the store's, `Store.epoch`).
    */
-  epoch: `${KEY_PREFIX}epoch`,
+  dataId: `${KEY_PREFIX}data-id`,
   /** Room topics: room key → text. */
   topics: `${KEY_PREFIX}topics`,
   /** An address's wrong password answers in the window: one member each, scored by time (ms). */

@@ -119,6 +119,11 @@ export class RedisBus implements Bus {
   }
 
   /** @inheritdoc */
+  sync(): void {
+    // The room's stream is the store: an event is shown only once it came back from it.
+  }
+
+  /** @inheritdoc */
   open(room: Room): Promise<void> {
     const state = new RoomStream(room, this.#malformed);
     this.#rooms.set(room.key, state);

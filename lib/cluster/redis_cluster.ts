@@ -13,7 +13,7 @@
 import type { Bans } from "../chat/bans.ts";
 import type { HistoryRead } from "../chat/bus.ts";
 import type { ClusterLog, ServerCluster } from "../chat/cluster.ts";
-import type { Members, TakeOver, UserRef } from "../chat/directory.ts";
+import type { Members, NicknameBan, TakeOver, UserRef } from "../chat/directory.ts";
 import type { AttemptsObserver, PasswordAttempts } from "../chat/password_attempts.ts";
 import {
   notice,
@@ -33,6 +33,7 @@ import { type LocalUser, RedisDirectory } from "./redis_directory.ts";
 import { RedisPasswordAttempts } from "./redis_password_attempts.ts";
 import { RedisWriter } from "./redis_writer.ts";
 import { redactRedisUrl } from "./redis_url.ts";
+import type { MaybePromise } from "../util/maybe_async.ts";
 import { StreamReader } from "./stream_reader.ts";
 
 /** Options for {@linkcode RedisCluster}. */
@@ -58,8 +59,11 @@ export class RedisCluster implements ServerCluster {
   #liveness: Liveness;
   #writer: RedisWriter;
   #log: ClusterLog | undefined;
-  /** The identity of Redis's data as this server last saw it (`chat:epoch`). */
-  #epoch: string | undefined;
+  /**
+   * The identity of Redis's data as this server last saw it (`chat:data-id`); not
+   * the store's epoch of event ids.
+   */
+  #redisDataId: string | undefined;
   /** Whether Redis keeps its data on disk (`undefined`: it would not say). */
   #persistent: boolean | undefined;
   /** Users to announce as joined once ready: back after being reaped, or renamed. */
@@ -122,6 +126,11 @@ export class RedisCluster implements ServerCluster {
     return this.#directory.bans;
   }
 
+  /** @inheritdoc */
+  get nicknameBans(): Bans<"nickname"> {
+    return this.#directory.nicknameBans;
+  }
+
   /** Whether Redis can be reached now. */
   get available(): boolean {
     return this.#connection.ready;
@@ -157,6 +166,11 @@ export class RedisCluster implements ServerCluster {
   }
 
   /** @inheritdoc */
+  reserveNicknames(reserved: (key: string) => MaybePromise<boolean>): void {
+    this.#directory.reserveNicknames(reserved);
+  }
+
+  /** @inheritdoc */
   passwordAttempts(observer: AttemptsObserver): PasswordAttempts {
     return new RedisPasswordAttempts(this.#connection, this.serverId, observer);
   }
@@ -166,6 +180,11 @@ export class RedisCluster implements ServerCluster {
   /** @inheritdoc */
   publish(room: string, event: RoomEvent): boolean | Promise<boolean> {
     return this.#bus.publish(room, event);
+  }
+
+  /** @inheritdoc */
+  sync(): void {
+    this.#bus.sync();
   }
 
   /** @inheritdoc */
@@ -245,6 +264,16 @@ export class RedisCluster implements ServerCluster {
     return this.#directory.unban(address);
   }
 
+  /** @inheritdoc */
+  banNickname(ban: NicknameBan): void {
+    this.#directory.banNickname(ban);
+  }
+
+  /** @inheritdoc */
+  unbanNickname(key: string): boolean {
+    return this.#directory.unbanNickname(key);
+  }
+
   /**
    * What a (re)connection does before the chat relies on it: this server counted
    * again, the bans made meanwhile, its users' claims and presence back, and the
@@ -307,15 +336,15 @@ export class RedisCluster implements ServerCluster {
   }
 
   /**
-   * Whether Redis lost its data since this server last saw it: the epoch key is set
-   * by the first server that finds none, and a server that finds another one than
-   * it knew (or none) was away while Redis lost everything.
+   * Whether Redis lost its data since this server last saw it: the data id key is
+   * set by the first server that finds none, and a server that finds another one
+   * than it knew (or none) was away while Redis lost everything.
    */
   async #dataLost(): Promise<boolean> {
-    await this.#connection.call(["SET", keys.epoch, crypto.randomUUID(), "NX"]);
-    const epoch = await this.#connection.call<string | null>(["GET", keys.epoch]);
-    const lost = this.#epoch !== undefined && epoch !== this.#epoch;
-    this.#epoch = epoch ?? undefined;
+    await this.#connection.call(["SET", keys.dataId, crypto.randomUUID(), "NX"]);
+    const dataId = await this.#connection.call<string | null>(["GET", keys.dataId]);
+    const lost = this.#redisDataId !== undefined && dataId !== this.#redisDataId;
+    this.#redisDataId = dataId ?? undefined;
     return lost;
   }
 

@@ -7,7 +7,7 @@
  */
 
 import { Bans } from "../chat/bans.ts";
-import type { Directory, Members, TakeOver, UserRef } from "../chat/directory.ts";
+import type { Directory, Members, NicknameBan, TakeOver, UserRef } from "../chat/directory.ts";
 import type { Removal, RoomEntry, UserEvent } from "../chat/events.ts";
 import { sortRooms } from "../chat/local_directory.ts";
 import { isValidNickname, nicknameKey } from "../chat/nickname.ts";
@@ -21,6 +21,7 @@ import type { MalformedLog } from "./malformed_log.ts";
 import { parsePresence, type Presence } from "./presence.ts";
 import { type RedisConnection, unavailable } from "./redis_connection.ts";
 import type { RedisWriter } from "./redis_writer.ts";
+import type { MaybePromise } from "../util/maybe_async.ts";
 import { CLAIM, RELEASE, RENAME } from "./scripts.ts";
 import type { FollowedStream, StreamEntry } from "./stream_reader.ts";
 
@@ -91,7 +92,13 @@ class RemoteUser implements UserRef {
 /** Where the cluster's users are, as this server keeps and reads it in Redis. */
 export class RedisDirectory implements Directory {
   /** @inheritdoc */
-  readonly bans: Bans = new Bans();
+  readonly bans: Bans = new Bans("address");
+  /**
+   * Nickname bans, in this server's memory only for now: accounts live in each
+   * server's own store until the cluster has a store in Redis, so a ban of a
+   * nickname is kept where its account is.
+   */
+  readonly nicknameBans: Bans<"nickname"> = new Bans("nickname");
   /** This server's inbox: whispers and kicks for its users. */
   readonly inbox: ItemStream;
   /** The control stream: bans and unbans from every server. */
@@ -103,6 +110,8 @@ export class RedisDirectory implements Directory {
   #local = new Map<string, LocalUser>();
   /** How long a claim lives without renewal, as a script argument. */
   #nickTtl: string;
+  /** Nicknames only a login may give (see {@linkcode RedisDirectory.reserveNicknames}). */
+  #reserved: (key: string) => MaybePromise<boolean> = () => false;
 
   /**
    * @param connection The link to Redis.
@@ -180,9 +189,11 @@ export class RedisDirectory implements Directory {
   }
 
   /**
-   * Publishes again the bans in force that this server knows (Redis lost its data):
-   * the bans hash for servers that start later, the control stream for those that
-   * run now. Runs while the link is preparing.
+   * Publishes again the address bans in force that this server knows (Redis lost
+   * its data): the bans hash for servers that start later, the control stream for
+   * those that run now. Runs while the link is preparing. Nickname bans are not
+   * Redis's to lose: each server keeps them where the account is
+   * ({@linkcode RedisDirectory.nicknameBans}).
    *
    * @returns How many.
    */
@@ -412,10 +423,32 @@ export class RedisDirectory implements Directory {
     return banned;
   }
 
+  /** @inheritdoc */
+  banNickname(ban: NicknameBan): void {
+    const until = ban.minutes === 0 ? undefined : Date.now() + ban.minutes * 60_000;
+    this.nicknameBans.set(ban.key, until, ban.name);
+  }
+
+  /** @inheritdoc */
+  unbanNickname(key: string): boolean {
+    return this.nicknameBans.remove(key);
+  }
+
+  /**
+   * Tells which nicknames only a login may give (registered, or banned): a user
+   * renamed by {@linkcode RedisDirectory.renameTaken} gets none of them.
+   *
+   * @param reserved Whether a nickname's key is reserved.
+   */
+  reserveNicknames(reserved: (key: string) => MaybePromise<boolean>): void {
+    this.#reserved = reserved;
+  }
+
   /**
    * Gives a user whose nickname someone else took meanwhile (this server was cut
    * off or stalled) another one: `alice_2`…`alice_9`, then `alice_` and random
-   * digits, the first that can be claimed. Runs while the link is preparing.
+   * digits, the first that can be claimed and is not reserved (a registered or
+   * banned nickname takes a login). Runs while the link is preparing.
    *
    * @param local The user.
    * @returns The new nickname, or `undefined` when none could be claimed (or the
@@ -426,7 +459,10 @@ export class RedisDirectory implements Directory {
     for (const nickname of substitutes(user.nickname)) {
       if (this.#local.get(user.key) !== local) return undefined;
       const key = nicknameKey(nickname);
-      if (this.#local.has(key)) continue;
+      if (this.#local.has(key) || this.nicknameBans.has(key) || await this.#reserved(key)) {
+        continue;
+      }
+      if (this.#local.get(user.key) !== local) return undefined;
       const presence = { ...this.presenceOf(local), nick: nickname };
       const claimed = await this.#connection.eval(
         CLAIM,

@@ -19,9 +19,16 @@
  */
 
 import type { CliCommand } from "../catalog/cli_text.ts";
+import { DEFAULT_HISTORY_KEEP } from "../chat/store.ts";
 import { DEFAULT_MAX_LINE_BYTES, MAX_REFUSED_LINE_BYTES } from "../transport/line_splitter.ts";
 import { MAX_QUEUED_LINES } from "../util/line_pacer.ts";
 import type { OptionRow } from "./option_row.ts";
+
+/** Where the server keeps its data by default: in the working directory, as Redis keeps `dump.rdb`. */
+export const DEFAULT_DATA_PATH = "chat.db";
+
+/** The `--data` value that keeps everything in memory. */
+export const NO_DATA = "none";
 
 /** The most lines of a message of the day that are sent: a welcome, not a document. */
 export const MAX_MOTD_LINES = 20;
@@ -160,8 +167,36 @@ export const SERVER_OPTIONS = [
     default: 50,
     serve: true,
     help: {
-      ko: "방마다 보관했다가 새로 들어온 사람에게 보여 줄 메시지 수 (0이면 없음)",
-      en: "messages each room keeps and shows to newcomers (0: none)",
+      ko: "방에 새로 들어온 사람에게 보여 줄 최근 메시지 수 (0이면 없음)",
+      en: "recent messages a newcomer to a room is shown (0: none)",
+    },
+  },
+  {
+    flag: "history-keep",
+    field: "historyKeep",
+    kind: "integer",
+    arg: "N",
+    min: 0,
+    default: DEFAULT_HISTORY_KEEP,
+    serve: true,
+    help: {
+      ko:
+        "방마다 데이터 파일에 저장해 두는 메시지 수 (적어도 --history만큼): 이보다 오래된 것은 지웁니다. --data none이면 메모리에 --history만큼만 둡니다",
+      en:
+        "messages each room keeps in the data file (at least --history); older ones are deleted. With --data none, memory keeps --history of them",
+    },
+  },
+  {
+    flag: "data",
+    field: "data",
+    kind: "text",
+    arg: "PATH",
+    default: DEFAULT_DATA_PATH,
+    help: {
+      ko:
+        "기록, 주제, 계정, 차단을 두는 SQLite 파일 (없으면 만듭니다. 상대 경로는 작업 디렉터리 기준). none이면 메모리에만 두어 재시작하면 사라집니다",
+      en:
+        "the SQLite file that keeps history, topics, accounts and bans (made if missing; relative to the working directory); none keeps them in memory only, lost on restart",
     },
   },
   {

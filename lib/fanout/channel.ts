@@ -59,13 +59,31 @@ interface Group<E> {
   minLimitBytes: number;
 }
 
+/** Options for {@linkcode Channel}. */
+export interface ChannelOptions {
+  /**
+   * Runs before pending events are rendered (once per render, not per event or
+   * subscriber): what must happen before any subscriber can see them, such as
+   * storing them. @default {nothing}
+   */
+  beforeRender?: () => void;
+}
+
 /** Fan-out of events to subscribers, in one order, each event rendered once per format. */
 export class Channel<E> {
   #groups = new Map<Format<E>, Group<E>>();
+  #beforeRender: (() => void) | undefined;
   #size = 0;
   #pending: E[] = [];
   #scheduled = false;
   #flushTask = () => this.flush();
+
+  /**
+   * @param options What runs before each render.
+   */
+  constructor(options: ChannelOptions = {}) {
+    this.#beforeRender = options.beforeRender;
+  }
 
   /** The number of subscribers. */
   get size(): number {
@@ -148,6 +166,7 @@ export class Channel<E> {
    */
   flush(): void {
     this.#scheduled = false;
+    if (this.#pending.length > 0) this.#beforeRender?.();
     while (this.#pending.length > 0) {
       const events = this.#pending;
       this.#pending = [];

@@ -8,6 +8,7 @@
  */
 
 import type { ClusterFactory } from "../chat/cluster.ts";
+import type { StoreFactory } from "../chat/store.ts";
 import type { AttemptsObserver, PasswordAttempts } from "../chat/password_attempts.ts";
 import { type SettingsOf, withDefaults } from "../config/option_row.ts";
 import { MAX_MOTD_LINES, SERVER_OPTIONS, type ServerRow } from "../config/option_table.ts";
@@ -90,6 +91,14 @@ export interface ServeOptions extends Partial<ServedSettings> {
    * @default {undefined} (this server alone)
    */
   cluster?: ClusterFactory;
+  /**
+   * What the chat remembers (chat mode): makes the store given the console, when
+   * the server starts; the server closes it when it stops. A store that cannot be
+   * opened (`DataFileError`) stops the start before anything listens. See
+   * `sqliteStore` (`lib/store/sqlite_store.ts`).
+   * @default {a MemoryStore: nothing survives the process}
+   */
+  store?: StoreFactory;
   /** The console. @default {a ConsoleLog on Deno.stdout} */
   log?: ConsoleLog;
   /**
@@ -111,7 +120,10 @@ export interface ServeOptions extends Partial<ServedSettings> {
 export type ResolvedServeOptions =
   & ServedSettings
   & Required<Pick<ServeOptions, "mode" | "motd">>
-  & Pick<ServeOptions, "tls" | "cluster" | "web" | "signal" | "onListen" | "passwordAttempts">;
+  & Pick<
+    ServeOptions,
+    "tls" | "cluster" | "store" | "web" | "signal" | "onListen" | "passwordAttempts"
+  >;
 
 /**
  * Fills in every default.
@@ -126,6 +138,7 @@ export function resolveServeOptions(options: ServeOptions): ResolvedServeOptions
     motd: (options.motd ?? []).slice(0, MAX_MOTD_LINES),
     tls: options.tls,
     cluster: options.cluster,
+    store: options.store,
     web: options.web,
     signal: options.signal,
     onListen: options.onListen,

@@ -14,6 +14,8 @@
 import { type ConsoleText, consoleText } from "../catalog/console_text.ts";
 import { userText } from "../catalog/user_text.ts";
 import { Chat, type ChatObserver } from "../chat/chat.ts";
+import { MemoryStore } from "../chat/memory_store.ts";
+import type { Store } from "../chat/store.ts";
 import { type AttemptsObserver, LocalPasswordAttempts } from "../chat/password_attempts.ts";
 import { Channel } from "../fanout/channel.ts";
 import { formatAddr, hostOf } from "../transport/address.ts";
@@ -63,6 +65,7 @@ export class ChatServer implements AsyncDisposable {
   #options: ResolvedServeOptions;
   #chat: Chat;
   #cluster: ServerCluster | undefined;
+  #store: Store | undefined;
   #format: TextFormat;
   /** The text format with ids, for clients that ask for them (`/client ids`). */
   #taggedFormat: TaggedTextFormat;
@@ -122,6 +125,7 @@ export class ChatServer implements AsyncDisposable {
       });
     }
     const cluster = this.#cluster;
+    if (o.mode === "chat") this.#store = this.#openStore();
     // Said under --quiet too: a guessing address is what an operator must hear of.
     const attemptsObserver: AttemptsObserver = {
       burst: (address, failures) => this.#log.info(this.#text.passwordBurst(address, failures)),
@@ -133,6 +137,7 @@ export class ChatServer implements AsyncDisposable {
     this.#chat = new Chat(o, {
       observer,
       attempts,
+      store: this.#store,
       cluster: cluster && {
         bus: cluster,
         directory: cluster,
@@ -140,6 +145,8 @@ export class ChatServer implements AsyncDisposable {
       },
       reportBug: (error, peer) => this.#logBug(error, peer),
     });
+    // A user the cluster renames (its nickname taken meanwhile) gets no account's nickname.
+    cluster?.reserveNicknames?.((key) => this.#chat.nicknameReserved(key));
     this.#format = new TextFormat(o.lang);
     this.#taggedFormat = new TaggedTextFormat(o.lang);
     this.#jsonFormat = new JsonFormat(o.lang);
@@ -151,15 +158,21 @@ export class ChatServer implements AsyncDisposable {
       rateLinesPerSecond: o.rateLinesPerSecond,
       rateBurst: o.rateBurst,
     };
-    this.#listener = new TcpListener({
-      hostname: o.hostname,
-      port: o.port,
-      tls: o.tls,
-      onConnection: (conn) => this.#accept(conn),
-      onAcceptError: (message) => this.#log.info(this.#text.logAcceptError(message)),
-    });
-    this.addr = this.#listener.addr;
-    this.webAddr = o.web === undefined ? undefined : this.#listenWeb();
+    try {
+      this.#listener = new TcpListener({
+        hostname: o.hostname,
+        port: o.port,
+        tls: o.tls,
+        onConnection: (conn) => this.#accept(conn),
+        onAcceptError: (message) => this.#log.info(this.#text.logAcceptError(message)),
+      });
+      this.addr = this.#listener.addr;
+      this.webAddr = o.web === undefined ? undefined : this.#listenWeb();
+    } catch (error) {
+      // Nothing will serve: the data file is released for the next start.
+      void this.#store?.close();
+      throw error;
+    }
     if (o.onListen !== undefined) {
       o.onListen(this.addr);
     } else {
@@ -167,6 +180,9 @@ export class ChatServer implements AsyncDisposable {
       this.#log.plain(this.#text.serving(o.mode, o.tls !== undefined, ...reachOf(this.addr)));
       if (this.webAddr !== undefined) {
         this.#log.plain(this.#text.webPage(webUrls(this.webAddr, o.tls !== undefined)));
+      }
+      if (this.#store !== undefined && cluster === undefined) {
+        this.#log.plain(this.#text.data(this.#store.location));
       }
 
       this.#log.plain(this.#text.waiting);
@@ -218,6 +234,8 @@ export class ChatServer implements AsyncDisposable {
     await Promise.all(this.#rejections);
     // After every user's leave notice was queued: the connection sends them, then closes.
     await this.#cluster?.stop();
+    // Last: what the leaving users said is written, then the file is released.
+    await this.#store?.close();
     this.#options.signal?.removeEventListener("abort", this.#onAbort);
     await this.#log.flushed();
   }
@@ -390,6 +408,31 @@ export class ChatServer implements AsyncDisposable {
       this.#perAddress.remove(address);
       if (this.#closing && this.#served.size === 0) this.#allClosed.resolve();
     });
+  }
+
+  /**
+   * Opens what the chat remembers: the store the options make, or one in memory. It
+   * keeps at least what newcomers are shown.
+   *
+   * @throws {DataFileError} When the data file cannot be used.
+   */
+  #openStore(): Store {
+    const o = this.#options;
+    // In memory, what the server always kept: `--history` lines of at most `--max-rooms`
+    // rooms (keeping `--history-keep` long lines of many rooms could take gigabytes).
+    if (o.store === undefined) {
+      return new MemoryStore({ historyKeep: o.historyLimit, maxRooms: o.maxRooms });
+    }
+    const historyKeep = Math.max(o.historyKeep, o.historyLimit);
+    const text = this.#text;
+    let location = "";
+    const log = {
+      unwritable: (reason: string) => this.#log.info(text.dataUnwritable(location, reason)),
+      writable: (lost: number) => this.#log.info(text.dataWritable(location, lost)),
+    };
+    const store = o.store({ log, historyKeep });
+    location = store.location ?? "";
+    return store;
   }
 
   /** Sends one line to a connection over a limit and closes it, without waiting. */

@@ -97,3 +97,54 @@ export class WebListenError extends Error {
     this.port = port;
   }
 }
+
+/** Why the data file (`--data`) cannot be used at start. */
+export type DataFileProblem =
+  /** Another running server holds it. */
+  | "locked"
+  /** It was written by a newer version of this program. */
+  | "newer"
+  /** It is not an SQLite database, or it is damaged. */
+  | "corrupt"
+  /** It is an SQLite database of something else. */
+  | "foreign"
+  /** The file cannot be written (read-only). */
+  | "readOnly"
+  /** Its folder cannot be written (the file cannot be made, or its journal beside it). */
+  | "folderReadOnly"
+  /** Its folder does not exist. */
+  | "noFolder"
+  /** The path names a folder, not a file. */
+  | "isFolder"
+  /** The disk is full. */
+  | "full"
+  /** Deno may not read or write it (a permission flag). */
+  | "notAllowed"
+  /** Anything else the system said. */
+  | "other";
+
+/**
+ * The data file cannot be used, found at start; nothing was written to it. One
+ * line, exit status 1 (`main.ts` says it in the chosen language).
+ */
+export class DataFileError extends Error {
+  override name = "DataFileError";
+  /** What is wrong. */
+  readonly problem: DataFileProblem;
+  /** The path given. */
+  readonly path: string;
+  /** The schema versions for `newer` (the file's, this program's); the system's words for `other`. */
+  readonly detail: string;
+
+  /**
+   * @param problem What is wrong.
+   * @param path The path given.
+   * @param detail The versions, or the system's words.
+   */
+  constructor(problem: DataFileProblem, path: string, detail = "") {
+    super(`Cannot use the data file ${path}: ${problem}${detail === "" ? "" : ` (${detail})`}`);
+    this.problem = problem;
+    this.path = path;
+    this.detail = detail;
+  }
+}

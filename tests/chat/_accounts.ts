@@ -1,22 +1,15 @@
 /**
  * Accounts for the chat tests: accounts made straight in the store, logins
  * through the prompts of fake peers, waits for lines that come after a password
- * hash (which takes real time, off the event loop), and a bus that numbers
- * history events the way the store's bus will (`"<epoch>.<seq>"`, written to the
- * store), so that catch-up is tested before the SQLite store's bus lands.
+ * hash (which takes real time, off the event loop), and a chat whose store the
+ * test holds (its bus gives history events their ids, `"<epoch>.<seq>"`).
  *
  * @module
  */
 
-import type { Bus, HistoryRead } from "../../lib/chat/bus.ts";
 import { Chat, type ChatConfig, type ChatOptions } from "../../lib/chat/chat.ts";
-import { eventId } from "../../lib/chat/event_id.ts";
-import { isHistoryEvent, type RoomEvent } from "../../lib/chat/events.ts";
-import { LocalBus } from "../../lib/chat/local_bus.ts";
-import { LocalDirectory } from "../../lib/chat/local_directory.ts";
 import { MemoryStore } from "../../lib/chat/memory_store.ts";
 import { nicknameKey } from "../../lib/chat/nickname.ts";
-import type { Room } from "../../lib/chat/room.ts";
 import type { Account, Store } from "../../lib/chat/store.ts";
 import { hashPassword } from "../../lib/util/password_hash.ts";
 import { EN_FORMAT, FakePeer, microtasks, testConfig } from "./_fake_peer.ts";
@@ -124,50 +117,8 @@ export async function logIn(
 }
 
 /**
- * A bus that numbers each room's messages and actions from 1 and writes them to
- * the store, as the bus of the SQLite store's branch does; otherwise the bus of
- * one process.
- */
-export class NumberingBus implements Bus {
-  readonly shared = false;
-  #local: LocalBus;
-  #store: MemoryStore;
-  #seq = new Map<string, number>();
-
-  /**
-   * @param store Where events are written.
-   * @param historyLimit The messages each room keeps for newcomers.
-   */
-  constructor(store: MemoryStore, historyLimit = 50) {
-    this.#local = new LocalBus(historyLimit);
-    this.#store = store;
-  }
-
-  publish(room: string, event: RoomEvent): boolean {
-    if (isHistoryEvent(event)) {
-      const seq = (this.#seq.get(room) ?? this.#store.history(room, 0).lastSeq) + 1;
-      this.#seq.set(room, seq);
-      event.id = eventId(this.#store.epoch, seq);
-      this.#store.appendHistory(room, seq, { ...event, id: event.id });
-    }
-    return this.#local.publish(room, event);
-  }
-
-  open(room: Room): void {
-    this.#local.open(room);
-  }
-
-  close(room: string): void {
-    this.#local.close(room);
-  }
-
-  history(room: string, limit: number): HistoryRead {
-    return this.#local.history(room, limit);
-  }
-}
-
-/**
- * Makes a chat whose history events get ids, on a store in memory.
+ * Makes a chat on a store in memory that the test can reach (its bus numbers the
+ * history events and writes them there, as every chat's bus does).
  *
  * @param overrides Chat settings.
  * @param options More chat options (attempts).
@@ -178,10 +129,6 @@ export function numberedChat(
   options: ChatOptions = {},
 ): { chat: Chat; store: MemoryStore } {
   const store = new MemoryStore();
-  const chat = new Chat(testConfig(overrides), {
-    ...options,
-    store,
-    cluster: { bus: new NumberingBus(store), directory: new LocalDirectory(() => []) },
-  });
+  const chat = new Chat(testConfig(overrides), { ...options, store });
   return { chat, store };
 }

@@ -35,6 +35,10 @@ export class LaterBus implements Bus {
     return this.#pending.length;
   }
 
+  sync(): void {
+    this.#local.sync();
+  }
+
   publish(room: string, event: RoomEvent): MaybePromise<boolean> {
     if (!this.failing) return this.#local.publish(room, event);
     const { promise, resolve } = Promise.withResolvers<boolean>();

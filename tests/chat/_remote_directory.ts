@@ -8,7 +8,13 @@
 
 import type { Bans } from "../../lib/chat/bans.ts";
 import type { ChatCluster } from "../../lib/chat/chat.ts";
-import type { Directory, Members, TakeOver, UserRef } from "../../lib/chat/directory.ts";
+import type {
+  Directory,
+  Members,
+  NicknameBan,
+  TakeOver,
+  UserRef,
+} from "../../lib/chat/directory.ts";
 import type { Removal, RoomEntry, UserEvent } from "../../lib/chat/events.ts";
 import { LocalBus } from "../../lib/chat/local_bus.ts";
 import { LocalDirectory } from "../../lib/chat/local_directory.ts";
@@ -40,6 +46,10 @@ export class RemoteDirectory implements Directory {
 
   get bans(): Bans {
     return this.#local.bans;
+  }
+
+  get nicknameBans(): Bans<"nickname"> {
+    return this.#local.nicknameBans;
   }
 
   claim(user: User): boolean {
@@ -92,6 +102,14 @@ export class RemoteDirectory implements Directory {
 
   unban(address: string): boolean {
     return this.#local.unban(address);
+  }
+
+  banNickname(ban: NicknameBan): void {
+    this.#local.banNickname(ban);
+  }
+
+  unbanNickname(key: string): boolean {
+    return this.#local.unbanNickname(key);
   }
 
   /**

@@ -15,6 +15,8 @@ import {
   type PasswordAttempts,
   type PasswordKind,
 } from "../../lib/chat/password_attempts.ts";
+import { MemoryStore } from "../../lib/chat/memory_store.ts";
+import { roomKey } from "../../lib/chat/room_name.ts";
 import { MAX_HELD_WHISPERS } from "../../lib/chat/store.ts";
 import { clock } from "../../lib/server/text_format.ts";
 import { RemoteDirectory } from "./_remote_directory.ts";
@@ -368,6 +370,30 @@ Deno.test("catch-up: a logged-in user who left a room that then emptied still ca
   store.setLastSeen("alice", { room: "lobby", id: "0123456789ab.1", time: Date.now() });
   const fresh = await logIn(chat, "alice", "alices password");
   assertEquals(fresh.take()[2], "-- 1 recent message --");
+});
+
+Deno.test("catch-up: a user who leaves a room where nothing was said since it opened catches up from the bus's count, even when a store in memory forgot the room", async () => {
+  // A store in memory that keeps the history of two rooms at most.
+  const store = new MemoryStore({ maxRooms: 2 });
+  const chat = new Chat(testConfig(), { store });
+  await addAccount(store, "alice", "alices password");
+  const bob = await join(chat, "bob", { format: EN_FORMAT, address: "198.51.100.3" });
+  await say(bob, "/join c", "c1", "c2", "c3", "/join a", "a1", "/join lobby");
+  // a opens again, counting on from a1; carol keeps it open, nobody says anything.
+  const alice = await logIn(chat, "alice", "alices password");
+  await say(alice, "/join a");
+  await say(await join(chat, "carol", { format: EN_FORMAT }), "/join a");
+  // Two more rooms with history: the store forgets c (3 lines), then a.
+  await say(bob, "/join d", "d1", "/join e", "e1", "/join lobby");
+  assertEquals(store.history(roomKey("a"), 10).events, [], "the store forgot a");
+  await say(alice, "/quit");
+  await say(bob, "/join a", "a2", "a3");
+  const back = await logIn(chat, "alice", "alices password");
+  assertEquals(withoutTimes(back.take()).slice(2, 5), [
+    "-- 2 messages since you left --",
+    "[--:--] bob> a2",
+    "[--:--] bob> a3",
+  ]);
 });
 
 Deno.test("resume: /resume ROOM ID before the nickname enters that room and catches up after that id", async () => {

@@ -9,7 +9,13 @@
 import { assertEquals } from "@std/assert";
 import type { Bans } from "../../lib/chat/bans.ts";
 import { Chat } from "../../lib/chat/chat.ts";
-import type { Directory, Members, TakeOver, UserRef } from "../../lib/chat/directory.ts";
+import type {
+  Directory,
+  Members,
+  NicknameBan,
+  TakeOver,
+  UserRef,
+} from "../../lib/chat/directory.ts";
 import type { Removal, RoomEntry, UserEvent } from "../../lib/chat/events.ts";
 import { LocalBus } from "../../lib/chat/local_bus.ts";
 import { LocalDirectory } from "../../lib/chat/local_directory.ts";
@@ -145,11 +151,10 @@ Deno.test("ban: a login to a nickname banned while its password was asked is ref
   spare.type("alice");
   await waitForLine(spare, "Password for alice:");
   spare.take();
-  await chat.store.addBan({
-    kind: "nickname",
-    target: "alice",
+  chat.directory.banNickname({
+    key: "alice",
     name: "alice",
-    until: undefined,
+    minutes: 0,
     by: "op",
     reason: undefined,
   });
@@ -213,6 +218,9 @@ class SlowClaims implements Directory {
   get bans(): Bans {
     return this.local.bans;
   }
+  get nicknameBans(): Bans<"nickname"> {
+    return this.local.nicknameBans;
+  }
   claim(user: User): Promise<boolean> {
     return this.#later(() => this.local.claim(user));
   }
@@ -252,5 +260,11 @@ class SlowClaims implements Directory {
   }
   unban(address: string): boolean {
     return this.local.unban(address);
+  }
+  banNickname(ban: NicknameBan): void {
+    this.local.banNickname(ban);
+  }
+  unbanNickname(key: string): boolean {
+    return this.local.unbanNickname(key);
   }
 }

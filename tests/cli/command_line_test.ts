@@ -81,6 +81,8 @@ Deno.test("cli server defaults: 127.0.0.1:12345, chat mode, Korean, every limit"
     rateLinesPerSecond: 20,
     rateBurst: 40,
     historyLimit: 50,
+    historyKeep: 1000,
+    data: "chat.db",
     maxRooms: 100,
     password: undefined,
     passwordFile: undefined,

@@ -4,7 +4,8 @@ import { consoleText } from "../../lib/catalog/console_text.ts";
 import { userText } from "../../lib/catalog/user_text.ts";
 import { runMenu } from "../../lib/cli/menu.ts";
 import { openPlainInput } from "../../lib/client/line_input.ts";
-import { spawnMain, TextSink, TypedLines } from "../_helpers.ts";
+import { type Child, ROOT, spawnMain, TextSink, TypedLines } from "../_helpers.ts";
+import { tempDir } from "../store/_files.ts";
 
 const ko = { ...userText("ko"), ...clientText("ko"), ...consoleText("ko") };
 const TEST_TIMEOUT_MS = 20_000;
@@ -21,6 +22,23 @@ function defaultPortIsFree(): boolean {
   }
 }
 const portFree = defaultPortIsFree();
+
+/**
+ * The menu, run in a temporary folder: a server chosen there keeps its `chat.db`
+ * there, not in the project.
+ */
+async function menuInTempDir(args: string[]): Promise<Child & { dir: string }> {
+  const dir = await tempDir();
+  const child = spawnMain(args, `${ROOT}main.ts`, { cwd: dir.path });
+  const dispose = child[Symbol.asyncDispose].bind(child);
+  return Object.assign(child, {
+    dir: dir.path,
+    [Symbol.asyncDispose]: async () => {
+      await dispose();
+      await dir[Symbol.asyncDispose]();
+    },
+  });
+}
 const portNote = portFree ? "" : ` (skipped: port ${DEFAULT_PORT} is in use on this machine)`;
 
 Deno.test("menu maps 1 and 2, trims, and asks again after anything else", async () => {
@@ -68,7 +86,7 @@ Deno.test(
     timeout: TEST_TIMEOUT_MS,
   },
   async () => {
-    await using server = spawnMain([]);
+    await using server = await menuInTempDir([]);
     await server.send("1");
     await server.stdout.waitFor(ko.listening("127.0.0.1", DEFAULT_PORT));
     await using mina = spawnMain([]);
@@ -118,7 +136,15 @@ Deno.test(
   async () => {
     const en = { ...userText("en"), ...clientText("en"), ...consoleText("en") };
     // As `deno task start -- --port 0 --host 0.0.0.0 --lang en` passes them.
-    await using server = spawnMain(["--", "--port", "0", "--host", "0.0.0.0", "--lang", "en"]);
+    await using server = await menuInTempDir([
+      "--",
+      "--port",
+      "0",
+      "--host",
+      "0.0.0.0",
+      "--lang",
+      "en",
+    ]);
     await server.send("1");
     const listening = /^Server running on 0\.0\.0\.0:(\d+)\.$/;
     const port = Number(listening.exec(await server.stdout.waitFor(listening))![1]);

@@ -2,7 +2,7 @@
  * Accounts in a cluster, before the Redis store: each server keeps its own, a login
  * takes its nickname back from a ghost on its own server (unnoticed by the other
  * servers' users), and is told when the nickname is held on another server, which
- * it cannot take it from yet.
+ * it cannot take it from yet; a nickname ban is kept by the server of the account.
  *
  * @module
  */
@@ -11,7 +11,7 @@ import { assertEquals } from "@std/assert";
 import { userText } from "../../lib/catalog/user_text.ts";
 import { isMembersLine, LineClient } from "../_server_helpers.ts";
 import { RedisServer } from "../fixtures/redis_server.ts";
-import { CLUSTER_TIMEOUT_MS, joinOn, startCluster } from "./_cluster.ts";
+import { CLUSTER_TIMEOUT_MS, joinOn, startCluster, startClusterServer } from "./_cluster.ts";
 
 const TEST_TIMEOUT_MS = 60_000;
 const ko = userText("ko");
@@ -74,5 +74,59 @@ Deno.test({
     await login.waitFor(ko.reclaimRefused("alice"), CLUSTER_TIMEOUT_MS);
     assertEquals(await login.nextLine(CLUSTER_TIMEOUT_MS), ko.nicknamePrompt);
     assertEquals(guest.closed, false);
+  },
+});
+
+/** Whether this machine has IPv6 loopback: a client from ::1 has another address than 127.0.0.1. */
+function hasIpv6Loopback(): boolean {
+  try {
+    Deno.listen({ hostname: "::1", port: 0 }).close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+Deno.test({
+  name:
+    "cluster accounts: /ban of a registered user bans its nickname on the server that has its account; /bans lists it and /unban lifts it",
+  timeout: TEST_TIMEOUT_MS,
+  ignore: !hasIpv6Loopback(),
+  fn: async () => {
+    await using redis = await RedisServer.start();
+    // On every address: alice comes from ::1, the others from 127.0.0.1, which her
+    // address ban leaves alone.
+    await using server = await startClusterServer(
+      redis.url,
+      "--host",
+      "::",
+      "--op-password",
+      "op-secret",
+    );
+    await using alice = new LineClient(await Deno.connect({ hostname: "::1", port: server.port }));
+    await alice.join("alice");
+    await alice.send("/register alices password");
+    await alice.waitFor(ko.registered("alice"), CLUSTER_TIMEOUT_MS);
+    await using op = await LineClient.connect(server.port);
+    await op.join("op");
+    await op.becomeOp("op-secret");
+    await op.send("/ban alice 0");
+    await op.waitFor(ko.banAdded("alice", "::1", 0, true), CLUSTER_TIMEOUT_MS);
+    await alice.waitClosed(CLUSTER_TIMEOUT_MS);
+    await using refused = await LineClient.connect(server.port);
+    await refused.waitFor(ko.nicknamePrompt, CLUSTER_TIMEOUT_MS);
+    await refused.send("alice");
+    await refused.waitFor(ko.nicknameBanned("alice"), CLUSTER_TIMEOUT_MS);
+    await op.send("/bans");
+    await op.waitFor(
+      ko.bans([
+        { name: "::1", nickname: false, minutesLeft: undefined },
+        { name: "alice", nickname: true, minutesLeft: undefined },
+      ]),
+    );
+    await op.send("/unban alice");
+    await op.waitFor(ko.nickUnbanned("alice"), CLUSTER_TIMEOUT_MS);
+    await using back = await logIn(server.port, "alice", "alices password");
+    assertEquals(back.received.includes(ko.nicknameBanned("alice")), false);
   },
 });

@@ -180,6 +180,10 @@ Deno.test({
     await pupil.waitClosed(CLUSTER_TIMEOUT_MS);
     const banned = "차단 목록: 127.0.0.2 (해제할 때까지)";
     await bansOnceThey(helper, banned);
+    // The identity of Redis's data has a name of its own: "epoch" is the store's, for event ids.
+    const dataId = await redis.command("GET", "chat:data-id");
+    assert(typeof dataId === "string" && dataId !== "", "the first server set chat:data-id");
+    assertEquals(await redis.command("EXISTS", "chat:epoch"), 0);
 
     await redis.restart(); // Without persistence: Redis comes back empty.
     for (const op of [teacher, helper]) {
@@ -187,6 +191,11 @@ Deno.test({
       await op.waitFor(AVAILABLE, CLUSTER_TIMEOUT_MS);
     }
     assertEquals(await redis.command("HGET", "chat:bans", "127.0.0.2"), "0", "published again");
+    const newDataId = await redis.command("GET", "chat:data-id");
+    assert(
+      typeof newDataId === "string" && newDataId !== dataId,
+      "Redis's data has a new identity",
+    );
     for (const server of [a, b]) {
       await server.child.stdout.waitFor((l) => l.includes("Redis의 데이터가 사라졌습니다"));
     }
@@ -288,6 +297,52 @@ Deno.test({
       "the renamed user got no whisper meant for alice",
     );
     assert(a.child.stdout.has((l) => l.includes("멈춰 있었습니다")), a.child.describe());
+  },
+});
+
+Deno.test({
+  name:
+    "cluster security: a stalled server's user whose nickname was taken is not renamed to a nickname registered on its server",
+  timeout: TEST_TIMEOUT_MS,
+  fn: async () => {
+    await using redis = await RedisServer.start();
+    await using a = await startQuickClusterServer(redis.url);
+    await using b = await startQuickClusterServer(redis.url);
+    {
+      // alice_2 is an account of server a, offline: only its password gives that nickname.
+      await using owners = await joinOn([a.port, "alice_2"]);
+      await owners[0].send("/register alice2-password");
+      await owners[0].waitFor(
+        "alice_2 닉네임을 등록했습니다. 이제 이 닉네임으로 접속하면 비밀번호를 묻습니다.",
+        CLUSTER_TIMEOUT_MS,
+      );
+      await owners[0].send("/quit");
+      await owners[0].waitClosed(CLUSTER_TIMEOUT_MS);
+    }
+    await using clients = await joinOn([a.port, "alice"], [b.port, "bob"]);
+    const [alice, bob] = clients;
+    await alice.waitFor("bob님이 입장하셨습니다.", CLUSTER_TIMEOUT_MS);
+    await using impostor = await LineClient.connect(b.port);
+    await impostor.waitFor(PROMPT);
+    a.child.kill("SIGSTOP");
+    try {
+      await bob.waitFor("alice님이 퇴장하셨습니다.", CLUSTER_TIMEOUT_MS);
+      await impostor.send("alice");
+      await impostor.waitFor("서버에 연결되었습니다.", CLUSTER_TIMEOUT_MS);
+    } finally {
+      a.child.kill("SIGCONT");
+    }
+    await alice.waitFor(
+      "이 서버가 다른 서버들과 연결되지 않은 동안 다른 사람이 닉네임 alice을(를) 가져가서, 닉네임이 alice_3(으)로 바뀌었습니다.",
+      CLUSTER_TIMEOUT_MS,
+    );
+    await bob.waitFor("alice_3님이 입장하셨습니다.", CLUSTER_TIMEOUT_MS);
+    assert(!alice.received.some((l) => l.includes("alice_2(으)로")), alice.received.join("\n"));
+    // The account's nickname is still its own: a login asks its password.
+    await using owner = await LineClient.connect(a.port);
+    await owner.waitFor(PROMPT);
+    await owner.send("alice_2");
+    await owner.waitFor("alice_2의 비밀번호를 입력하세요:", CLUSTER_TIMEOUT_MS);
   },
 });
 

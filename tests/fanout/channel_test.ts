@@ -186,3 +186,24 @@ Deno.test("channel does not hold events for a subscriber that keeps up", async (
   assertEquals(reader.overflows, 0);
   assertEquals(reader.lines().length, 200);
 });
+
+Deno.test("channel runs beforeRender once before each render, and not when nothing is pending", async () => {
+  const seen: string[] = [];
+  const format = new CountingFormat();
+  const order: string[] = [];
+  const channel = new Channel<string>({
+    beforeRender: () => order.push(`before (rendered ${format.renders})`),
+  });
+  const a = new FakeSubscriber(1 << 20, format);
+  channel.add(a);
+  channel.publish("one");
+  channel.publish("two");
+  channel.flush();
+  channel.flush();
+  channel.publish("three");
+  await microtasks();
+  await microtasks();
+  seen.push(...a.lines());
+  assertEquals(seen, ["one", "two", "three"]);
+  assertEquals(order, ["before (rendered 0)", "before (rendered 2)"]);
+});

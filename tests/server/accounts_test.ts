@@ -3,9 +3,10 @@
  * `nc` user sees, three wrong answers, ghost reclaim, the room a login returns to,
  * catch-up with ids, held whispers, and an operator that stays one.
  *
- * Catch-up from the server's own record needs the bus to give events ids (the
- * SQLite store's branch); here the events a client resumes after are put in the
- * server's store by the test, with ids, as that bus will.
+ * Catch-up comes from the server's own record (the bus numbers every line), or
+ * from an id the client gives; for the latter some tests put lines in the
+ * server's store with ids, as the bus does. Across a restart of the server:
+ * `tests/store/catch_up_restart_test.ts`.
  *
  * @module
  */
@@ -60,7 +61,7 @@ async function registered(
   return client;
 }
 
-/** Puts messages in a room's kept history, with ids, as the numbering bus will. */
+/** Puts messages in a room's kept history, with ids, as the bus does. */
 function said(store: Store, room: string, texts: string[], from = 0): string[] {
   const key = roomKey(room);
   return texts.map((text, i) => {
@@ -179,6 +180,57 @@ Deno.test(
         [{ name: "lobby", count: 0 }, { name: "math", count: 1 }].filter((r) => r.count > 0),
       ),
     );
+  },
+);
+
+Deno.test(
+  "catch-up over TCP: a user who quits comes back, after others talked, to exactly the lines it missed, numbered on from what it saw",
+  { timeout: TEST_TIMEOUT_MS },
+  async () => {
+    await using s = startServer({ lang: "en" });
+    const alice = await registered(s.port, "alice", "alices password", en);
+    await using bob = await LineClient.connect(s.port);
+    await bob.waitFor(en.nicknamePrompt);
+    await bob.send("bob");
+    await bob.waitFor(isMembersLine);
+    await alice.send("/join math");
+    await alice.waitFor(isMembersLine);
+    await bob.send("/join math");
+    await bob.waitFor(isMembersLine);
+    await bob.send("before");
+    await alice.waitFor("bob> before");
+    await alice.send("/quit");
+    await alice.waitClosed();
+    await alice.close();
+    await bob.send("one");
+    await bob.send("two");
+    await bob.send("/me waves");
+    await bob.waitFor("* bob waves");
+    // The server's own record: no /resume, no id from the client.
+    await using back = await logIn(s.port, "alice", "alices password", { text: en });
+    assertEquals(back.received.slice(2).map((line) => line.replace(/^\[\d\d:\d\d\] /, "")), [
+      "-- 3 messages since you left --",
+      "bob> one",
+      "bob> two",
+      "* bob waves",
+      "alice has joined.",
+      "Connected to the server.",
+      "2 online: bob, alice",
+    ]);
+    // With ids: the lines it missed are numbered on from the one it saw last.
+    await back.send("/quit");
+    await back.waitClosed();
+    await bob.send("three");
+    await bob.waitFor("bob> three");
+    await using tagged = await logIn(s.port, "alice", "alices password", {
+      text: en,
+      before: ["/client ids"],
+    });
+    const epoch = s.server.chat.store.epoch;
+    assertEquals(tagged.received[2], "-- 1 message since you left --");
+    assertMatch(tagged.received[3], new RegExp(`^@${epoch}\\.5 \\[\\d\\d:\\d\\d\\] bob> three$`));
+    await bob.send("four");
+    await tagged.waitFor(`@${epoch}.6 bob> four`);
   },
 );
 

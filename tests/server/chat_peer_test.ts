@@ -7,7 +7,14 @@
  * @module
  */
 
-import { assert, assertEquals, assertLess, assertStringIncludes } from "@std/assert";
+import {
+  assert,
+  assertEquals,
+  assertLess,
+  assertMatch,
+  assertNotEquals,
+  assertStringIncludes,
+} from "@std/assert";
 import { userText } from "../../lib/catalog/user_text.ts";
 import {
   encodeClientFrame,
@@ -47,10 +54,13 @@ Deno.test(
     await alice.waitFor("bob> 안녕 from the web");
     await alice.send("hello, browser");
     const message = await bob.waitFor(said("alice", "hello, browser"));
-    assertEquals(Object.keys(message), ["type", "room", "nick", "text", "time"]);
+    assertEquals(Object.keys(message), ["type", "room", "nick", "text", "time", "id"]);
+    assertMatch(String(message.id), /^[0-9a-f]{12}\.\d+$/);
     await bob.send("/me waves");
     await alice.waitFor("* bob waves");
-    assertEquals((await bob.waitFor("action")).text, "waves");
+    const action = await bob.waitFor("action");
+    assertEquals(action.text, "waves");
+    assertNotEquals(action.id, message.id, "each line has its own id");
 
     await alice.send("@bob psst");
     assertEquals(await bob.waitFor("whisper"), { type: "whisper", from: "alice", text: "psst" });

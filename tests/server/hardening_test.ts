@@ -755,6 +755,8 @@ Deno.test(
       "server",
       "--port",
       "0",
+      "--data",
+      "none",
       "--max-per-address",
       "1000",
     ]);

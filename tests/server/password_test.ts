@@ -197,7 +197,18 @@ Deno.test(
     // As `deno run --allow-net main.ts server` by someone who exported CHAT_PASSWORD.
     await using child = new Child(
       Deno.execPath(),
-      ["run", "--allow-net", "--allow-read", "main.ts", "server", "--port", "0", "--quiet"],
+      [
+        "run",
+        "--allow-net",
+        "--allow-read",
+        "main.ts",
+        "server",
+        "--port",
+        "0",
+        "--quiet",
+        "--data",
+        "none",
+      ],
       { env: { CHAT_PASSWORD: PASSWORD } },
     );
     const listening = /^서버가 127\.0\.0\.1:(\d+)에서 실행 중입니다\.$/;

@@ -42,34 +42,31 @@ export const ban: Command = {
         ctx.chat.directory.ban(target.address, minutes);
         // A registered nickname is banned too: its account cannot log in from anywhere.
         const nickname = account !== undefined;
-        const stored = nickname
-          ? ctx.chat.store.addBan({
-            kind: "nickname",
-            target: key,
+        if (nickname) {
+          ctx.chat.directory.banNickname({
+            key,
             name: account.nickname,
-            until: minutes === 0 ? undefined : Date.now() + minutes * 60_000,
+            minutes,
             by: ctx.user.nickname,
             reason,
-          })
-          : undefined;
-        return whenReady(stored, () => {
-          // The user is told it is banned and for how long, its room sees it, the operator
-          // gets one line: the ban, or that the kick was lost (while the chat is unavailable
-          // the line waits, and runs again when it is back: see chat.ts).
-          const removal = { by: ctx.user.nickname, reason, banMinutes: minutes };
-          return ctx.chat.kick(target, removal, (kicked) => {
-            ctx.notice(
-              kicked
-                ? {
-                  code: "banAdded",
-                  nick: target.nickname,
-                  address: target.address,
-                  minutes,
-                  nickname,
-                }
-                : { code: "tryAgainLater" },
-            );
           });
+        }
+        // The user is told it is banned and for how long, its room sees it, the operator
+        // gets one line: the ban, or that the kick was lost (while the chat is unavailable
+        // the line waits, and runs again when it is back: see chat.ts).
+        const removal = { by: ctx.user.nickname, reason, banMinutes: minutes };
+        return ctx.chat.kick(target, removal, (kicked) => {
+          ctx.notice(
+            kicked
+              ? {
+                code: "banAdded",
+                nick: target.nickname,
+                address: target.address,
+                minutes,
+                nickname,
+              }
+              : { code: "tryAgainLater" },
+          );
         });
       });
     });

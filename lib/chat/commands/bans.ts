@@ -1,7 +1,5 @@
 /** `/bans`: the banned addresses and nicknames (operators). @module */
 
-import { whenReady } from "../../util/maybe_async.ts";
-import type { BanEntry } from "../events.ts";
 import type { Command } from "./command.ts";
 
 /** `/bans` (`/차단목록`). */
@@ -11,11 +9,7 @@ export const bans: Command = {
   help: { ko: "차단된 주소와 닉네임 목록", en: "banned addresses and nicknames" },
   op: true,
   run(ctx) {
-    return whenReady(ctx.chat.store.bans(), (stored) => {
-      const nicknames: BanEntry[] = stored
-        .filter((ban) => ban.kind === "nickname")
-        .map((ban) => ({ nick: ban.name ?? ban.target, until: ban.until }));
-      ctx.reply({ type: "bans", bans: [...ctx.chat.bans.list(), ...nicknames] });
-    });
+    const directory = ctx.chat.directory;
+    ctx.reply({ type: "bans", bans: [...directory.bans.list(), ...directory.nicknameBans.list()] });
   },
 };

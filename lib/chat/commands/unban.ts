@@ -1,7 +1,6 @@
 /** `/unban ADDRESS|NICK`: lift a ban on an address or on a nickname (operators). @module */
 
 import { normalizeAddress } from "../../util/ip_address.ts";
-import { whenReady } from "../../util/maybe_async.ts";
 import { nicknameKey, normalizeNickname } from "../nickname.ts";
 import type { Command } from "./command.ts";
 
@@ -22,8 +21,7 @@ export const unban: Command = {
       return;
     }
     const nick = normalizeNickname(given);
-    return whenReady(ctx.chat.store.removeBan("nickname", nicknameKey(nick)), (removed) => {
-      ctx.notice({ code: removed ? "nickUnbanned" : "nickNotBanned", nick });
-    });
+    const removed = ctx.chat.directory.unbanNickname(nicknameKey(nick));
+    ctx.notice({ code: removed ? "nickUnbanned" : "nickNotBanned", nick });
   },
 };

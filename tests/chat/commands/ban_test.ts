@@ -62,6 +62,14 @@ Deno.test("/ban of a registered user bans its nickname too: a login to it is ref
   await waitForLine(op, /^Banned bob/);
   assertEquals(op.take().at(-1), "Banned bob (192.0.2.1) and the nickname for 5 minutes.");
   assertEquals(bob.closed, { how: "end", reason: "banned" });
+  // Kept in the store by the directory, as it was written, by whom: a restart keeps it.
+  const [, nickname] = await chat.store.bans();
+  assertEquals([nickname.kind, nickname.target, nickname.name, nickname.by], [
+    "nickname",
+    "bob",
+    "bob",
+    "op",
+  ]);
   const elsewhere = new FakePeer(chat, { format: EN_FORMAT, address: "198.51.100.4" });
   elsewhere.session.start();
   elsewhere.type("bob");
@@ -82,5 +90,7 @@ Deno.test("/ban of a guest bans only the address", async () => {
   const { chat, peers: [op] } = await setup(["op", "guest"], { opPassword: "pw" });
   await say(op, "/op pw", "/ban guest 5");
   assertEquals(op.take().at(-1), "Banned guest (192.0.2.1) for 5 minutes.");
-  assertEquals(await chat.store.bans(), []);
+  assertEquals(chat.directory.nicknameBans.list(), []);
+  // The address ban is kept (it outlives a restart); no nickname is.
+  assertEquals((await chat.store.bans()).map((ban) => ban.kind), ["address"]);
 });
