@@ -318,20 +318,22 @@ export class RedisCluster implements ServerCluster {
     }
   }
 
-  /** The users back after a cut or a stall are seen joining their rooms again. */
+  /** The users back after a cut or a stall are seen joining each of their rooms again. */
   #announceComingBack(): void {
     const comingBack = [...this.#comingBack];
     this.#comingBack.clear();
     for (const local of comingBack) {
       const user = local.user;
-      const room = user.room;
-      if (user.gone || room === undefined) continue;
-      void this.#bus.publish(room.key, {
-        type: "joined",
-        room: room.name,
-        nick: user.nickname,
-        time: Date.now(),
-      });
+      if (user.gone) continue;
+      const time = Date.now();
+      for (const room of user.rooms.values()) {
+        void this.#bus.publish(room.key, {
+          type: "joined",
+          room: room.name,
+          nick: user.nickname,
+          time,
+        });
+      }
     }
   }
 

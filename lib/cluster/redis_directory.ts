@@ -159,10 +159,16 @@ export class RedisDirectory implements Directory {
    */
   presenceOf(local: LocalUser): Presence {
     const user = local.user;
+    const rooms: string[] = [];
+    const roomKeys: string[] = [];
+    for (const room of user.rooms.values()) {
+      rooms.push(room.name);
+      roomKeys.push(room.key);
+    }
     return {
       nick: user.nickname,
-      room: user.room?.name ?? "",
-      roomKey: user.room?.key ?? "",
+      rooms,
+      roomKeys,
       away: user.away ?? null,
       address: user.address,
       server: this.#serverId,
@@ -380,7 +386,7 @@ export class RedisDirectory implements Directory {
   who(room: Room, limit = Infinity): Promise<Members> {
     return this.#everyone().then((entries) => {
       const here = entries
-        .filter((entry) => entry.roomKey === room.key)
+        .filter((entry) => entry.roomKeys.includes(room.key))
         .sort((a, b) => a.since - b.since);
       const users = here.slice(0, limit).map((entry) => ({
         nick: entry.nick,
@@ -395,10 +401,11 @@ export class RedisDirectory implements Directory {
     return this.#everyone().then((entries) => {
       const counts = new Map<string, RoomEntry>();
       for (const entry of entries) {
-        if (entry.roomKey === "") continue;
-        const room = counts.get(entry.roomKey) ?? { name: entry.room, count: 0 };
-        room.count++;
-        counts.set(entry.roomKey, room);
+        entry.roomKeys.forEach((key, i) => {
+          const room = counts.get(key) ?? { name: entry.rooms[i], count: 0 };
+          room.count++;
+          counts.set(key, room);
+        });
       }
       return sortRooms([...counts.values()]);
     });
