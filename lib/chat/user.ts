@@ -196,7 +196,8 @@ export class User implements Subscriber<RoomEvent> {
    * @param event The event.
    */
   send(event: UserEvent): void {
-    for (const room of this.#rooms.values()) room.channel.flush();
+    if (this.#rooms.size === 1) this.#room!.channel.flush();
+    else for (const room of this.#rooms.values()) room.channel.flush();
     if (!this.#host.send(event)) this.#host.overflowed();
   }
 

@@ -248,6 +248,15 @@ Deno.test("rooms: a login that reclaims a ghost takes every room of the ghost, t
   const user = userOf(again);
   assertEquals(names(user), ["lobby", "math", "art"]);
   assertEquals(user.room?.name, "art");
+  // Welcomed in each room (its history, topic and members), the current one last.
+  const events = again.events;
+  assertEquals(events.flatMap((e) => e.type === "room" ? [e.room] : []), ["lobby", "math", "art"]);
+  assertEquals(events.flatMap((e) => e.type === "members" ? [e.room] : []), [
+    "lobby",
+    "math",
+    "art",
+  ]);
+  assertEquals(events.filter((e) => e.type === "welcome").length, 1);
   assertEquals((await chat.directory.who(roomOf(chat, "math"))).users.map((u) => u.nick), [
     "bob",
     "alice",
