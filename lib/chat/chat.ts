@@ -607,8 +607,7 @@ export class Chat {
   /**
    * Records where a logged-in user leaves the chat from: its room and the id the
    * room's numbering stands at (the bus's: see {@linkcode Room.lastId}). A bus that
-   * gives no ids (a cluster, for now) records the room alone: the next login
-   * enters it as a newcomer.
+   * gives no ids records the room alone: the next login enters it as a newcomer.
    */
   #recordLastSeen(user: User, room: Room): void {
     if (!user.loggedIn) return;

@@ -2,8 +2,8 @@
  * The Lua scripts that make a cluster's shared state change atomically: a claim,
  * a rename and a release of a nickname (the owner's token checked, so an expired
  * owner cannot free the next owner's claim), the heartbeat, and the reaping of a
- * dead server (exactly one live server gets each dead one), and the counts of wrong
- * password answers per address.
+ * dead server (exactly one live server gets each dead one), the counts of wrong
+ * password answers per address, and the changes of accounts and held whispers.
  *
  * @module
  */
@@ -188,3 +188,66 @@ redis.call('ZADD', KEYS[1], now, ARGV[2])
 redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(tonumber(ARGV[3]) + 1))
 redis.call('PEXPIRE', KEYS[1], ARGV[1])
 return redis.call('ZCARD', KEYS[1])`;
+
+/**
+ * Registers an account unless its key is registered. KEYS: the account. ARGV: its
+ * fields and values. Returns 1 when registered, 0 when taken.
+ */
+export const CREATE_ACCOUNT = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV))
+return 1`;
+
+/**
+ * Changes an account's fields, only if it exists (a change racing an
+ * `/unregister` must not leave half an account). KEYS: the account. ARGV: n, then
+ * n field-value pairs to set, then the fields to delete. Returns 1, or 0 when
+ * there is no such account.
+ */
+export const UPDATE_ACCOUNT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local n = tonumber(ARGV[1])
+if n > 0 then redis.call('HSET', KEYS[1], unpack(ARGV, 2, 1 + 2 * n)) end
+for i = 2 + 2 * n, #ARGV do redis.call('HDEL', KEYS[1], ARGV[i]) end
+return 1`;
+
+/**
+ * Deletes an account and the whispers held for it. KEYS: the account, its held
+ * whispers. Returns 1 when there was an account, else 0.
+ */
+export const DELETE_ACCOUNT = `
+redis.call('DEL', KEYS[2])
+return redis.call('DEL', KEYS[1])`;
+
+/**
+ * Holds a whisper for an offline account: the expired ones (and any that is not a
+ * whisper) are dropped from the front first; past the most kept it is refused.
+ * The list expires with its newest whisper. KEYS: the held whispers. ARGV: the
+ * whisper (JSON), the most kept, the time to live (ms), now (ms). Returns 1 when
+ * held, 0 when full.
+ */
+export const HOLD_WHISPER = `
+local cutoff = tonumber(ARGV[4]) - tonumber(ARGV[3])
+while true do
+  local first = redis.call('LINDEX', KEYS[1], 0)
+  if not first then break end
+  local ok, item = pcall(cjson.decode, first)
+  if ok and type(item) == 'table' and type(item.time) == 'number' and item.time > cutoff then
+    break
+  end
+  redis.call('LPOP', KEYS[1])
+end
+if redis.call('LLEN', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end
+redis.call('RPUSH', KEYS[1], ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return 1`;
+
+/**
+ * Takes the whispers held for an account (it logged in): returned and deleted at
+ * once, so that two logins on two servers never both get them. KEYS: the held
+ * whispers. Returns them, oldest first.
+ */
+export const TAKE_WHISPERS = `
+local items = redis.call('LRANGE', KEYS[1], 0, -1)
+redis.call('DEL', KEYS[1])
+return items`;
