@@ -231,6 +231,11 @@ export class RedisCluster implements ServerCluster {
   }
 
   /** @inheritdoc */
+  watchReclaims(handler: (ghost: User) => void): void {
+    this.#directory.watchReclaims(handler);
+  }
+
+  /** @inheritdoc */
   rename(user: User, nickname: string): Promise<boolean> {
     return this.#directory.rename(user, nickname);
   }

@@ -23,13 +23,13 @@ import {
   parseNicknameBan,
 } from "./control_item.ts";
 import { type InboxItem, parseInboxItem } from "./inbox_item.ts";
-import { ENTRY_FIELD, keys } from "./keys.ts";
+import { ENTRY_FIELD, KEY_PREFIX, keys } from "./keys.ts";
 import type { MalformedLog } from "./malformed_log.ts";
 import { parsePresence, type Presence } from "./presence.ts";
 import { type RedisConnection, unavailable } from "./redis_connection.ts";
 import type { RedisWriter } from "./redis_writer.ts";
 import type { MaybePromise } from "../util/maybe_async.ts";
-import { CLAIM, RELEASE, RENAME } from "./scripts.ts";
+import { CLAIM, RELEASE, RENAME, TAKE_OVER } from "./scripts.ts";
 import type { FollowedStream, StreamEntry } from "./stream_reader.ts";
 
 /** How long a nickname claim lives without renewal: bounds how long a dead server holds names. */
@@ -118,6 +118,8 @@ export class RedisDirectory implements Directory {
   #nickTtl: string;
   /** Nicknames only a login may give (see {@linkcode RedisDirectory.reserveNicknames}). */
   #reserved: (key: string) => MaybePromise<boolean> = () => false;
+  /** Closes a user that a login on another server displaced (the chat's, once it watches). */
+  #onReclaimed: (ghost: User) => void = (ghost) => ghost.reclaimed();
 
   /**
    * @param connection The link to Redis.
@@ -283,14 +285,17 @@ export class RedisDirectory implements Directory {
   }
 
   /**
-   * Takes over a nickname held on this server by handing the holder's claim (its
-   * token, its place in `/who`) to the new user. A nickname held on another server
-   * is not taken from there: the claim is refused, and the login is told so.
-   * Cross-server take-over (overwrite the token and tell the old server through its
-   * inbox) waits for accounts in Redis: until then each server keeps its own.
+   * Takes over a nickname for a user who logged in to it. Held on this server: the
+   * holder's claim (its token, its place in `/who`) is handed to the new user, and
+   * the holder is the ghost. Held on another server: one script
+   * ({@linkcode TAKE_OVER}) makes the claim and the presence the new user's, in the
+   * holder's room and place, and puts a `reclaimed` item in the holder's server's
+   * inbox, which closes the holder there; the room's name is returned for the new
+   * user to take its place in. A holder whose server cannot be told (no presence)
+   * is not taken from.
    *
    * @param user A user whose password was right.
-   * @returns Whether it is claimed, and the local user displaced, if any.
+   * @returns Whether it is claimed, the local user displaced, or the remote one's room.
    */
   takeOver(user: User): TakeOver | Promise<TakeOver> {
     const holder = this.#local.get(user.key);
@@ -298,7 +303,38 @@ export class RedisDirectory implements Directory {
       this.#local.set(user.key, { ...holder, user });
       return { claimed: true, ghost: holder.user };
     }
-    return this.claim(user).then((claimed) => ({ claimed, ghost: undefined }));
+    if (!this.#connection.ready) return rejectUnreachable();
+    if (holder !== undefined) return { claimed: false, ghost: undefined };
+    const local: LocalUser = {
+      user,
+      token: `${this.#serverId}:${crypto.randomUUID()}`,
+      since: Date.now(),
+    };
+    return this.#connection.eval<[number, string?]>(
+      TAKE_OVER,
+      [keys.nick(user.key), keys.users, keys.serverUsers(this.#serverId)],
+      [
+        local.token,
+        this.#nickTtl,
+        user.key,
+        JSON.stringify(this.presenceOf(local)),
+        KEY_PREFIX,
+        SMALL_MAXLEN,
+        ENTRY_FIELD.item,
+      ],
+    ).then(([claimed, old]) => {
+      if (claimed !== 1 && claimed !== 2) return { claimed: false, ghost: undefined };
+      const displaced = old === undefined ? undefined : this.#presence(user.key, old);
+      this.#local.set(user.key, { ...local, since: displaced?.since ?? local.since });
+      return { claimed: true, ghost: undefined, room: displaced?.room || undefined };
+    }, (error) => {
+      throw unavailable(error);
+    });
+  }
+
+  /** @inheritdoc */
+  watchReclaims(handler: (ghost: User) => void): void {
+    this.#onReclaimed = handler;
   }
 
   /** @inheritdoc */
@@ -578,6 +614,13 @@ export class RedisDirectory implements Directory {
   #onInbox(item: InboxItem): void {
     const local = this.#local.get(item.to);
     if (local === undefined) return;
+    if (item.kind === "reclaimed") {
+      // Only the holder the login displaced: a later user of the nickname here stays.
+      if (local.token !== item.token) return;
+      this.#local.delete(item.to);
+      this.#onReclaimed(local.user);
+      return;
+    }
     if (item.kind === "deliver") {
       local.user.send(item.event);
       return;

@@ -22,6 +22,44 @@ end
 return 0`;
 
 /**
+ * Claims a registered nickname for a user who logged in to it, whoever holds it
+ * (ghost reclaim across servers). Nobody: as {@linkcode CLAIM}. A holder whose
+ * presence names its server and token: the claim and the presence become the new
+ * user's, who takes the holder's place (its room, its place in `/who`); the holder
+ * leaves its server's set and its server gets a `reclaimed` inbox item (with the
+ * holder's token) to close it. A holder without such a presence is not taken from.
+ * KEYS: nick, users, serverUsers. ARGV: token, ttlMs, nickKey, presence JSON, key
+ * prefix, inbox maxlen, the inbox entry's field. Returns `{0}` when not claimed,
+ * `{1}` when claimed from nobody, `{2, old presence}` when taken over.
+ */
+export const TAKE_OVER = `
+local holder = redis.call('GET', KEYS[1])
+if not holder then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  redis.call('HSET', KEYS[2], ARGV[3], ARGV[4])
+  redis.call('SADD', KEYS[3], ARGV[3])
+  return {1}
+end
+local old = redis.call('HGET', KEYS[2], ARGV[3])
+if not old then return {0} end
+local ok, entry = pcall(cjson.decode, old)
+if not ok or type(entry) ~= 'table' or entry.token ~= holder or type(entry.server) ~= 'string' then
+  return {0}
+end
+local new = cjson.decode(ARGV[4])
+new.room = entry.room
+new.roomKey = entry.roomKey
+new.since = entry.since
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+redis.call('HSET', KEYS[2], ARGV[3], cjson.encode(new))
+redis.call('SADD', KEYS[3], ARGV[3])
+local prefix = ARGV[5]
+redis.call('SREM', prefix .. 'server:' .. entry.server .. ':users', ARGV[3])
+local item = cjson.encode({kind = 'reclaimed', to = ARGV[3], token = holder})
+redis.call('XADD', prefix .. 'inbox:' .. entry.server, 'MAXLEN', '~', ARGV[6], '*', ARGV[7], item)
+return {2, old}`;
+
+/**
  * Claims a nickname back after Redis lost it or it expired (a restart, a long cut,
  * a stall), unless someone else holds it now. KEYS and ARGV as {@linkcode CLAIM}.
  * Returns 0 when someone else holds it; 1 when it is ours and so was the presence;

@@ -9,7 +9,7 @@
  * @module
  */
 
-import { assert, assertEquals } from "@std/assert";
+import { assert, assertEquals, assertFalse } from "@std/assert";
 import { userText } from "../../lib/catalog/user_text.ts";
 import { isMembersLine, LineClient } from "../_server_helpers.ts";
 import { RedisServer } from "../fixtures/redis_server.ts";
@@ -234,5 +234,43 @@ Deno.test({
     assertEquals(bob.received.slice(mark), ["alice> 돌아왔어요"]);
     await bob.send("/who");
     await bob.waitFor(ko.who([{ nick: "alice", away: false }, { nick: "bob", away: false }]));
+  },
+});
+
+Deno.test({
+  name:
+    "cluster accounts: a login on one server takes its nickname from its ghost on another: the ghost is told why and closed, the new login has its room and place, and nobody sees a leave or a join",
+  timeout: TEST_TIMEOUT_MS,
+  fn: async () => {
+    await using redis = await RedisServer.start();
+    await using servers = await startCluster(redis.url, 2);
+    const [a, b] = servers;
+    await using clients = await joinOn([a.port, "alice"], [b.port, "bob"], [a.port, "carol"]);
+    const [ghost, bob, carol] = clients;
+    await ghost.send("/register alices password");
+    await ghost.waitFor(ko.registered("alice"), CLUSTER_TIMEOUT_MS);
+    for (const c of [ghost, bob, carol]) {
+      await c.send("/join math");
+      await c.waitFor(isMembersLine, CLUSTER_TIMEOUT_MS);
+    }
+    await ghost.waitFor(ko.joined("carol"), CLUSTER_TIMEOUT_MS);
+    await bob.waitFor(ko.joined("carol"), CLUSTER_TIMEOUT_MS);
+    const marks = [bob.received.length, carol.received.length];
+    await using login = await logIn(b.port, "alice", "alices password");
+    assertEquals((await ghost.waitClosed(CLUSTER_TIMEOUT_MS)).at(-1), ko.nicknameReclaimed);
+    // In the ghost's room: the room's three members, and no joined notice.
+    assert(login.received.some((l) => l.startsWith("접속자 3명")), login.received.join("\n"));
+    assertFalse(login.received.includes(ko.joined("alice")), login.received.join("\n"));
+    await login.send("돌아왔어요");
+    for (const c of [bob, carol]) await c.waitFor("alice> 돌아왔어요", CLUSTER_TIMEOUT_MS);
+    assertEquals(bob.received.slice(marks[0]), ["alice> 돌아왔어요"]);
+    assertEquals(carol.received.slice(marks[1]), ["alice> 돌아왔어요"]);
+    await bob.send("/who");
+    const who = await bob.waitFor((l) => l.startsWith("접속자"), CLUSTER_TIMEOUT_MS);
+    // The ghost's place (it came first), once.
+    assertEquals(who, "접속자 3명: alice, bob, carol");
+    // The name is the new login's on every server: a whisper from server a reaches it.
+    await carol.send("@alice 어서 와");
+    await login.waitFor(ko.whisperReceived("carol", "어서 와"), CLUSTER_TIMEOUT_MS);
   },
 });
