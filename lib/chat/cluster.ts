@@ -66,12 +66,13 @@ export interface ClusterLog {
   reaped(serverId: string, users: number): void;
   /**
    * The shared store keeps nothing on disk (said at start): a restart of it loses
-   * the bans, the history and the topics.
+   * the accounts, the bans, the history and the topics.
    */
   noPersistence(): void;
   /**
    * The shared store lost its data while this server was away from it (a restart
-   * without persistence): the bans this server knows were published again.
+   * without persistence): the bans this server knows (of addresses and nicknames)
+   * were published again.
    *
    * @param bans How many.
    */

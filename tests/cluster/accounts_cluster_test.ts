@@ -274,3 +274,41 @@ Deno.test({
     await login.waitFor(ko.whisperReceived("carol", "어서 와"), CLUSTER_TIMEOUT_MS);
   },
 });
+
+Deno.test({
+  name:
+    "cluster accounts: after Redis restarts without its data, the nickname bans are published again by the servers that knew them; the accounts are gone (their nicknames free)",
+  timeout: TEST_TIMEOUT_MS,
+  fn: async () => {
+    await using redis = await RedisServer.start({ persistence: false });
+    await using a = await startClusterServer(redis.url, "--op-password", "op-secret");
+    await registerAndQuit(a.port, "dave", "daves password");
+    await using fromAlice = new SourceRelay(a.port, "127.0.0.2");
+    await using alice = await LineClient.connect(fromAlice.port);
+    await alice.join("alice");
+    await alice.send("/register alices password");
+    await alice.waitFor(ko.registered("alice"), CLUSTER_TIMEOUT_MS);
+    await using ops = await joinOn([a.port, "op"]);
+    const [op] = ops;
+    await op.becomeOp("op-secret", CLUSTER_TIMEOUT_MS);
+    await op.send("/ban alice 0");
+    await op.waitFor(ko.banAdded("alice", "127.0.0.2", 0, true), CLUSTER_TIMEOUT_MS);
+    await alice.waitClosed(CLUSTER_TIMEOUT_MS);
+
+    await redis.restart(); // Without persistence: Redis comes back empty.
+    await op.waitFor("채팅을 다시 사용할 수 있습니다.", CLUSTER_TIMEOUT_MS);
+    const entry = await redis.command("HGET", "chat:nick-bans", "alice");
+    assert(typeof entry === "string" && JSON.parse(entry).name === "alice", "published again");
+    // A server started afterwards reads it from Redis.
+    await using b = await startClusterServer(redis.url);
+    await using refused = await LineClient.connect(b.port);
+    await refused.waitFor(ko.nicknamePrompt, CLUSTER_TIMEOUT_MS);
+    await refused.send("alice");
+    await refused.waitFor(ko.nicknameBanned("alice"), CLUSTER_TIMEOUT_MS);
+    // dave's account went with the data: its nickname is anyone's now.
+    await refused.waitFor(ko.nicknamePrompt, CLUSTER_TIMEOUT_MS);
+    await refused.send("dave");
+    await refused.waitFor(isMembersLine, CLUSTER_TIMEOUT_MS);
+    assertFalse(refused.received.includes(ko.accountPrompt("dave")), refused.received.join("\n"));
+  },
+});

@@ -15,7 +15,13 @@ import { spawnMain } from "../_helpers.ts";
 import { isMembersLine, LineClient } from "../_server_helpers.ts";
 import { RedisServer } from "../fixtures/redis_server.ts";
 import { TcpProxy } from "../fixtures/tcp_proxy.ts";
-import { CLUSTER_TIMEOUT_MS, startCluster } from "./_cluster.ts";
+import { WsClient } from "../fixtures/ws_client.ts";
+import {
+  CLUSTER_TIMEOUT_MS,
+  type ClusterServer,
+  startCluster,
+  startClusterServer,
+} from "./_cluster.ts";
 
 const TEST_TIMEOUT_MS = 60_000;
 const ko = { ...userText("ko"), ...clientText("ko") };
@@ -179,5 +185,56 @@ Deno.test({
       [ko.message("bob", "after the loss")],
       again.received.join("\n"),
     );
+  },
+});
+
+/** The web port a server announced (`--web 0`). */
+function webPortOf(server: ClusterServer): number {
+  const line = server.child.stdout.lines.find((l) => l.startsWith("웹 페이지: "))!;
+  return Number(/:(\d+)\/$/.exec(line)![1]);
+}
+
+Deno.test({
+  name:
+    "cluster catch-up: the page that showed a line on one server resumes on another with ?since= its id, and gets exactly the lines after it",
+  timeout: TEST_TIMEOUT_MS,
+  fn: async () => {
+    await using redis = await RedisServer.start();
+    await using a = await startClusterServer(redis.url, "--web", "0");
+    await using b = await startClusterServer(redis.url, "--web", "0");
+    await using bob = await joinRoom(b.port, "bob", "math");
+    let id: string;
+    {
+      await using page = await WsClient.connect(webPortOf(a), { path: "/ws?room=math" });
+      await page.join("webber");
+      await bob.send("shown");
+      const shown = await page.waitFor(
+        (e) => e.type === "message" && e.text === "shown",
+        CLUSTER_TIMEOUT_MS,
+      );
+      id = String(shown.id);
+      assertEquals(/^[0-9a-f]{12}\.\d+-\d+$/.test(id), true, id);
+    }
+    await bob.waitFor(ko.left("webber"), CLUSTER_TIMEOUT_MS);
+    for (const text of ["missed 1", "missed 2"]) await bob.send(text);
+    await bob.waitFor(ko.message("bob", "missed 2"), CLUSTER_TIMEOUT_MS);
+    await using page = await WsClient.connect(webPortOf(b), {
+      path: `/ws?room=math&since=${encodeURIComponent(id)}`,
+    });
+    await page.join("webber");
+    const caught = page.events.find((e) => e.type === "catchUp");
+    const events = (caught?.events ?? []) as { text: string; id: string }[];
+    assertEquals(events.map((e) => e.text), ["missed 1", "missed 2"], JSON.stringify(page.events));
+    assertEquals(caught?.skipped, 0);
+    assertEquals(page.events.some((e) => e.type === "history"), false);
+    // The same ids as the other server gives them.
+    await using tagged = await LineClient.connect(a.port);
+    await tagged.waitFor(ko.nicknamePrompt, CLUSTER_TIMEOUT_MS);
+    await tagged.send("/client ids");
+    await tagged.send("carol");
+    await tagged.waitFor(isMembersLine, CLUSTER_TIMEOUT_MS);
+    await tagged.send("/join math");
+    const last = await tagged.waitFor((l) => l.endsWith("bob> missed 2"), CLUSTER_TIMEOUT_MS);
+    assertEquals(last.split(" ")[0], `@${events[1].id}`);
   },
 });
