@@ -256,10 +256,17 @@ export class RedisBus implements Bus {
   }
 
   /**
-   * Whether entries after `id` may have been trimmed from the stream: Redis 7 says
-   * which was the last deleted; an older one is asked for the first entry kept.
+   * Whether entries after `id` may have been trimmed from the stream. Trimming
+   * takes the oldest first, so while the entry `id` itself is there, nothing after
+   * it is gone; once it is gone, what followed it may be too (counted as gone).
+   * The room's start (`0-0`, no entry) holds while nothing was ever trimmed, which
+   * Redis 7 tells (`entries-added` against `length`); an older one cannot.
    */
   async #trimmedAfter(stream: string, id: string): Promise<boolean> {
+    if (id !== "0-0") {
+      const [entry] = await this.#connection.call<StreamEntry[]>(["XRANGE", stream, id, id]);
+      return entry === undefined;
+    }
     let info: unknown[];
     try {
       info = await this.#connection.call<unknown[]>(["XINFO", "STREAM", stream]);
@@ -271,11 +278,9 @@ export class RedisBus implements Bus {
       const at = info.indexOf(name);
       return at < 0 ? undefined : info[at + 1];
     };
-    const deleted = field("max-deleted-entry-id");
-    if (typeof deleted === "string") return compareStreamIds(id, deleted) < 0;
-    const first = field("first-entry");
-    const firstId = Array.isArray(first) && typeof first[0] === "string" ? first[0] : undefined;
-    return firstId !== undefined && compareStreamIds(id, firstId) < 0;
+    const added = field("entries-added");
+    const length = field("length");
+    return typeof added !== "number" || typeof length !== "number" || added > length;
   }
 
   /** The messages and actions of a stream up to `upTo`, newest `limit` of them, oldest first. */

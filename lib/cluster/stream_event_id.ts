@@ -10,6 +10,8 @@
  */
 
 const ID = /^([0-9a-z]+)\.(\d{1,20})-(\d{1,20})$/;
+/** The largest part of a stream id (Redis keeps each as an unsigned 64-bit number). */
+const MAX_PART = 0xffff_ffff_ffff_ffffn;
 
 /** A stream id, as two numbers for comparing. */
 type StreamId = readonly [ms: bigint, n: bigint];
@@ -34,6 +36,8 @@ export function streamEventId(epoch: string, streamId: string): string {
 export function parseStreamEventId(id: string): { epoch: string; streamId: string } | undefined {
   const match = ID.exec(id);
   if (match === null) return undefined;
+  // Redis refuses a stream id past 64 bits: such an id is none of ours.
+  if (BigInt(match[2]) > MAX_PART || BigInt(match[3]) > MAX_PART) return undefined;
   return { epoch: match[1], streamId: `${match[2]}-${match[3]}` };
 }
 

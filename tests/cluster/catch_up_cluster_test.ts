@@ -11,6 +11,7 @@
 import { assertEquals, assertFalse } from "@std/assert";
 import { clientText } from "../../lib/catalog/client_text.ts";
 import { userText } from "../../lib/catalog/user_text.ts";
+import { roomKey } from "../../lib/chat/room_name.ts";
 import { spawnMain } from "../_helpers.ts";
 import { isMembersLine, LineClient } from "../_server_helpers.ts";
 import { RedisServer } from "../fixtures/redis_server.ts";
@@ -236,5 +237,63 @@ Deno.test({
     await tagged.send("/join math");
     const last = await tagged.waitFor((l) => l.endsWith("bob> missed 2"), CLUSTER_TIMEOUT_MS);
     assertEquals(last.split(" ")[0], `@${events[1].id}`);
+  },
+});
+
+Deno.test({
+  name:
+    "cluster catch-up: when lines after a user's id were trimmed from the stream, it is a newcomer: the room's history, never a catch-up that skips lines silently",
+  timeout: TEST_TIMEOUT_MS,
+  fn: async () => {
+    await using redis = await RedisServer.start();
+    await using servers = await startCluster(redis.url, 2);
+    const [a, b] = servers;
+    await register(a.port, "alice", ALICE_PASSWORD);
+    await using bob = await joinRoom(b.port, "bob", "math");
+    {
+      await using alice = await logIn(a.port, "alice", ALICE_PASSWORD);
+      await alice.send("/join math");
+      await alice.waitFor(isMembersLine, CLUSTER_TIMEOUT_MS);
+      await alice.send("/quit");
+      await alice.waitClosed(CLUSTER_TIMEOUT_MS);
+    }
+    await bob.send("trimmed away");
+    await bob.waitFor(ko.message("bob", "trimmed away"), CLUSTER_TIMEOUT_MS);
+    // As `MAXLEN ~` does to a busy room, all at once.
+    assertEquals(await redis.command("XTRIM", `chat:room:${roomKey("math")}`, "MAXLEN", "0"), 4);
+    await bob.send("kept");
+    await bob.waitFor(ko.message("bob", "kept"), CLUSTER_TIMEOUT_MS);
+    await using back = await logIn(b.port, "alice", ALICE_PASSWORD);
+    assertFalse(back.received.some((l) => l.startsWith("-- 나간 뒤")), back.received.join("\n"));
+    assertEquals(
+      back.received.filter((l) => l.includes("bob> ")).map(untimed),
+      [ko.message("bob", "kept")],
+      back.received.join("\n"),
+    );
+    assertEquals(back.received.includes(ko.history(1)), true, back.received.join("\n"));
+  },
+});
+
+Deno.test({
+  name:
+    "cluster catch-up: a /resume id that is none of the room's (junk, past 64 bits, ahead of the room) joins all the same",
+  timeout: TEST_TIMEOUT_MS,
+  fn: async () => {
+    await using redis = await RedisServer.start();
+    await using servers = await startCluster(redis.url, 1);
+    await using bob = await joinRoom(servers[0].port, "bob", "math");
+    await bob.send("hello");
+    await bob.waitFor(ko.message("bob", "hello"), CLUSTER_TIMEOUT_MS);
+    const epoch = String(await redis.command("GET", "chat:epoch"));
+    const ids = ["junk", `${epoch}.99999999999999999999-0`, `${epoch}.18446744073709551615-0`];
+    for (const [i, id] of ids.entries()) {
+      await using c = await LineClient.connect(servers[0].port);
+      await c.waitFor(ko.nicknamePrompt, CLUSTER_TIMEOUT_MS);
+      await c.send(`/resume math ${id}`);
+      await c.send(`guest${i}`);
+      await c.waitFor(isMembersLine, CLUSTER_TIMEOUT_MS);
+      await bob.waitFor(ko.joined(`guest${i}`), CLUSTER_TIMEOUT_MS);
+      assertFalse(c.received.includes(ko.tryAgainLater), c.received.join("\n"));
+    }
   },
 });

@@ -12,7 +12,12 @@ Deno.test("a cluster's history id is the epoch and the stream id, and reads back
 });
 
 Deno.test("parseStreamEventId refuses what is not a cluster's id: a single server's, none, junk", () => {
-  for (const id of ["3f2a9c01d4e5.42", "none", "", "x.1-2-3", "3f2a.1-", ".1-2", "a.b-c"]) {
+  const tooBig = "3f2a9c01d4e5.18446744073709551616-0"; // Past 64 bits: Redis would refuse it.
+  assertEquals(
+    parseStreamEventId("3f2a9c01d4e5.18446744073709551615-0")?.streamId,
+    "18446744073709551615-0",
+  );
+  for (const id of ["3f2a9c01d4e5.42", "none", "", "x.1-2-3", "3f2a.1-", ".1-2", "a.b-c", tooBig]) {
     assertEquals(parseStreamEventId(id), undefined, id);
   }
 });
