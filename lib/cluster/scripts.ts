@@ -82,7 +82,9 @@ return back`;
 /**
  * Renames: claims the new nickname, frees the old one, moves the presence. A new
  * nickname that already holds the owner's token is the owner's (a rename sent
- * again after its reply was cut off).
+ * again after its reply was cut off). The old nickname's claim and presence are
+ * removed only while they are the owner's (a login on another server may have
+ * taken the old nickname over a moment before).
  * KEYS: new nick, old nick, users, serverUsers. ARGV: token, ttlMs, new nickKey,
  * old nickKey, presence JSON. Returns 1 when renamed, 0 when the new one is taken.
  */
@@ -92,7 +94,13 @@ if KEYS[1] ~= KEYS[2] then
   if holder and holder ~= ARGV[1] then return 0 end
   redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
   if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end
-  redis.call('HDEL', KEYS[3], ARGV[4])
+  local old = redis.call('HGET', KEYS[3], ARGV[4])
+  if old then
+    local ok, entry = pcall(cjson.decode, old)
+    if ok and type(entry) == 'table' and entry.token == ARGV[1] then
+      redis.call('HDEL', KEYS[3], ARGV[4])
+    end
+  end
   redis.call('SREM', KEYS[4], ARGV[4])
 end
 redis.call('HSET', KEYS[3], ARGV[3], ARGV[5])
