@@ -169,23 +169,28 @@ Deno.test({
       CLUSTER_TIMEOUT_MS,
     );
     const id = /^@(\S+) /.exec(line)?.[1];
+    // And the start of a room (what a user who left before anything was said holds).
+    const start = `${await redis.command("GET", "chat:epoch")}.0-0`;
     await tagged.send("/quit");
     await tagged.waitClosed(CLUSTER_TIMEOUT_MS);
     await redis.restart(); // Without persistence: Redis comes back empty.
     await bob.waitFor("채팅을 다시 사용할 수 있습니다.", CLUSTER_TIMEOUT_MS);
     await bob.send("after the loss");
     await bob.waitFor(ko.message("bob", "after the loss"), CLUSTER_TIMEOUT_MS);
-    await using again = await LineClient.connect(a.port);
-    await again.waitFor(ko.nicknamePrompt, CLUSTER_TIMEOUT_MS);
-    await again.send(`/resume math ${id}`);
-    await again.send("carol");
-    await again.waitFor(isMembersLine, CLUSTER_TIMEOUT_MS);
-    assertFalse(again.received.some((l) => l.startsWith("-- 나간 뒤")), again.received.join("\n"));
-    assertEquals(
-      again.received.filter((l) => l.includes("bob> ")).map(untimed),
-      [ko.message("bob", "after the loss")],
-      again.received.join("\n"),
-    );
+    for (const [i, since] of [id, start].entries()) {
+      await using again = await LineClient.connect(a.port);
+      await again.waitFor(ko.nicknamePrompt, CLUSTER_TIMEOUT_MS);
+      await again.send(`/resume math ${since}`);
+      await again.send(`carol${i}`);
+      await again.waitFor(isMembersLine, CLUSTER_TIMEOUT_MS);
+      const seen = again.received.join("\n");
+      assertFalse(again.received.some((l) => l.startsWith("-- 나간 뒤")), seen);
+      assertEquals(
+        again.received.filter((l) => l.includes("bob> ")).map(untimed),
+        [ko.message("bob", "after the loss")],
+        seen,
+      );
+    }
   },
 });
 
