@@ -223,6 +223,7 @@ export class Chat {
     this.directory = options.cluster?.directory ??
       new LocalDirectory(() => this.#rooms.values(), this.store);
     this.observer = options.observer;
+    this.directory.watchReclaims?.((ghost) => this.#dropGhost(ghost));
     this.#clusterReady = options.cluster?.ready;
     this.password = config.password === undefined ? undefined : new PasswordCheck(config.password);
     this.opPassword = config.opPassword === undefined
@@ -305,18 +306,74 @@ export class Chat {
    * is told why and closed, and the user takes its place in its room: nobody there
    * sees a leave or a join.
    *
+   * A holder on another server of a cluster is closed by its server, and the user
+   * takes its place in its room here, as unseen.
+   *
    * @param user A user whose password was right.
    * @param then Gets `false` when the nickname is held where it cannot be taken
-   *   from (another server of a cluster).
+   *   from (a holder another server cannot be told about).
    * @returns When `then` is done.
    */
   login(user: User, then: (claimed: boolean) => Step): Step {
-    return whenReady(this.directory.takeOver(user), ({ claimed, ghost }) => {
+    return whenReady(this.directory.takeOver(user), ({ claimed, ghost, room }) => {
       if (!claimed) return then(false);
       this.#users.add(user);
       if (ghost !== undefined) this.#handOver(ghost, user);
+      else if (room !== undefined) return this.#takePlace(user, room, then);
       return then(true);
     });
+  }
+
+  /**
+   * Puts a user who displaced a holder on another server into that holder's room,
+   * without a joined notice (the room saw no leave either), then runs `then`.
+   */
+  #takePlace(user: User, name: string, then: (claimed: boolean) => Step): Step {
+    const typed = normalizeRoomName(name);
+    if (!isValidRoomName(typed)) return then(true);
+    const room = this.#rooms.get(roomKey(typed)) ?? this.#open(typed);
+    room.entering++;
+    let step: Step;
+    try {
+      step = whenReady(room.opened, () => {
+        if (!user.gone) {
+          room.add(user);
+          this.#detach(this.directory.changed(user));
+        }
+        return then(true);
+      });
+    } catch (error) {
+      this.#entered(room);
+      this.unregister(user);
+      throw error;
+    }
+    if (!(step instanceof Promise)) {
+      this.#entered(room);
+      return;
+    }
+    return step.then(
+      () => this.#entered(room),
+      (error) => {
+        this.#entered(room);
+        if (user.room === undefined) this.unregister(user);
+        throw error;
+      },
+    );
+  }
+
+  /**
+   * A login on another server took a user's nickname: the user leaves its room
+   * unseen (the new login took its place there) and is told why and closed.
+   */
+  #dropGhost(ghost: User): void {
+    const room = ghost.room;
+    if (room !== undefined) {
+      room.remove(ghost);
+      this.#closeIfEmpty(room);
+    }
+    this.#users.delete(ghost);
+    ghost.reclaimed();
+    ghost.gone = true;
   }
 
   /**
@@ -739,8 +796,7 @@ export class Chat {
   /**
    * Records where a logged-in user leaves the chat from: its room and the id the
    * room's numbering stands at (the bus's: see {@linkcode Room.lastId}). A bus that
-   * gives no ids (a cluster, for now) records the room alone: the next login
-   * enters it as a newcomer.
+   * gives no ids records the room alone: the next login enters it as a newcomer.
    */
   #recordLastSeen(user: User, room: Room): void {
     if (!user.loggedIn) return;
