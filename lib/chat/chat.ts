@@ -315,22 +315,30 @@ export class Chat {
    * @returns When `then` is done.
    */
   login(user: User, then: (claimed: boolean) => Step): Step {
-    return whenReady(this.directory.takeOver(user), ({ claimed, ghost, room }) => {
+    return whenReady(this.directory.takeOver(user), ({ claimed, ghost, rooms }) => {
       if (!claimed) return then(false);
       this.#users.add(user);
       if (ghost !== undefined) this.#handOver(ghost, user);
-      else if (room !== undefined) return this.#takePlace(user, room, then);
+      else if (rooms !== undefined) return this.#takePlaces(user, rooms, 0, then);
       return then(true);
     });
   }
 
   /**
-   * Puts a user who displaced a holder on another server into that holder's room,
-   * without a joined notice (the room saw no leave either), then runs `then`.
+   * Puts a user who displaced a holder on another server into that holder's rooms
+   * (from the `index`th on, in order), without a joined notice (the rooms saw no
+   * leave either), then runs `then`.
    */
-  #takePlace(user: User, name: string, then: (claimed: boolean) => Step): Step {
-    const typed = normalizeRoomName(name);
-    if (!isValidRoomName(typed)) return then(true);
+  #takePlaces(
+    user: User,
+    names: readonly string[],
+    index: number,
+    then: (claimed: boolean) => Step,
+  ): Step {
+    if (index >= names.length) return then(true);
+    const next = () => this.#takePlaces(user, names, index + 1, then);
+    const typed = normalizeRoomName(names[index]);
+    if (!isValidRoomName(typed)) return next();
     const room = this.#rooms.get(roomKey(typed)) ?? this.#open(typed);
     room.entering++;
     let step: Step;
@@ -340,7 +348,7 @@ export class Chat {
           room.add(user);
           this.#detach(this.directory.changed(user));
         }
-        return then(true);
+        return next();
       });
     } catch (error) {
       this.#entered(room);
@@ -362,12 +370,11 @@ export class Chat {
   }
 
   /**
-   * A login on another server took a user's nickname: the user leaves its room
+   * A login on another server took a user's nickname: the user leaves its rooms
    * unseen (the new login took its place there) and is told why and closed.
    */
   #dropGhost(ghost: User): void {
-    const room = ghost.room;
-    if (room !== undefined) {
+    for (const room of [...ghost.rooms.values()]) {
       room.remove(ghost);
       this.#closeIfEmpty(room);
     }

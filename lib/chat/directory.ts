@@ -43,11 +43,12 @@ export interface TakeOver {
    */
   ghost: User | undefined;
   /**
-   * The room of a holder on another server that was displaced (its server closes
-   * it): the new user takes its place there, with no joined notice.
+   * The rooms of a holder on another server that was displaced (its server closes
+   * it), in the order it entered them: the new user takes its place in each, with
+   * no joined notice, the last one current.
    * @default {undefined}
    */
-  room?: string;
+  rooms?: string[];
 }
 
 /** A ban of a registered nickname, as an operator makes it. */

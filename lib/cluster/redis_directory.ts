@@ -301,7 +301,7 @@ export class RedisDirectory implements Directory {
    * is not taken from.
    *
    * @param user A user whose password was right.
-   * @returns Whether it is claimed, the local user displaced, or the remote one's room.
+   * @returns Whether it is claimed, the local user displaced, or the remote one's rooms.
    */
   takeOver(user: User): TakeOver | Promise<TakeOver> {
     const holder = this.#local.get(user.key);
@@ -332,7 +332,8 @@ export class RedisDirectory implements Directory {
       if (claimed !== 1 && claimed !== 2) return { claimed: false, ghost: undefined };
       const displaced = old === undefined ? undefined : this.#presence(user.key, old);
       this.#local.set(user.key, { ...local, since: displaced?.since ?? local.since });
-      return { claimed: true, ghost: undefined, room: displaced?.room || undefined };
+      const rooms = displaced?.rooms;
+      return { claimed: true, ghost: undefined, rooms: rooms?.length ? rooms : undefined };
     }, (error) => {
       throw unavailable(error);
     });

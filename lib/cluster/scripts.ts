@@ -25,7 +25,7 @@ return 0`;
  * Claims a registered nickname for a user who logged in to it, whoever holds it
  * (ghost reclaim across servers). Nobody: as {@linkcode CLAIM}. A holder whose
  * presence names its server and token: the claim and the presence become the new
- * user's, who takes the holder's place (its room, its place in `/who`); the holder
+ * user's, who takes the holder's place (its rooms, its place in `/who`); the holder
  * leaves its server's set and its server gets a `reclaimed` inbox item (with the
  * holder's token) to close it. A holder without such a presence is not taken from.
  * KEYS: nick, users, serverUsers. ARGV: token, ttlMs, nickKey, presence JSON, key
@@ -47,11 +47,13 @@ if not ok or type(entry) ~= 'table' or entry.token ~= holder or type(entry.serve
   return {0}
 end
 local new = cjson.decode(ARGV[4])
-new.room = entry.room
-new.roomKey = entry.roomKey
+new.rooms = entry.rooms
+new.roomKeys = entry.roomKeys
 new.since = entry.since
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-redis.call('HSET', KEYS[2], ARGV[3], cjson.encode(new))
+-- cjson writes an empty array as {}: a user between rooms keeps its [].
+local json = string.gsub(cjson.encode(new), '"(room[Kk]?e?y?s)":{}', '"%1":[]')
+redis.call('HSET', KEYS[2], ARGV[3], json)
 redis.call('SADD', KEYS[3], ARGV[3])
 local prefix = ARGV[5]
 redis.call('SREM', prefix .. 'server:' .. entry.server .. ':users', ARGV[3])

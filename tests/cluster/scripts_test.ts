@@ -16,8 +16,8 @@ import { RedisServer, type RespReply } from "../fixtures/redis_server.ts";
 function presence(server: string, token: string, room: string, since: number): string {
   return JSON.stringify({
     nick: "alice",
-    room,
-    roomKey: room,
+    rooms: room === "" ? [] : [room],
+    roomKeys: room === "" ? [] : [room],
     away: null,
     address: "127.0.0.1",
     server,
@@ -54,8 +54,8 @@ Deno.test("TAKE_OVER gives the new login the holder's claim, presence and place,
   assertEquals(await redis.command("GET", keys.nick("alice")), "bbbb:new");
   const now = parsePresence(String(await redis.command("HGET", keys.users, "alice")));
   assertEquals(
-    { server: now.server, token: now.token, room: now.room, since: now.since },
-    { server: "bbbb", token: "bbbb:new", room: "math", since: 1000 },
+    { server: now.server, token: now.token, rooms: now.rooms, since: now.since },
+    { server: "bbbb", token: "bbbb:new", rooms: ["math"], since: 1000 },
   );
   assertEquals(await redis.command("SMEMBERS", keys.serverUsers("aaaa")), []);
   assertEquals(await redis.command("SMEMBERS", keys.serverUsers("bbbb")), ["alice"]);
@@ -69,6 +69,25 @@ Deno.test("TAKE_OVER gives the new login the holder's claim, presence and place,
     to: "alice",
     token: "aaaa:old",
   });
+});
+
+Deno.test("TAKE_OVER of a holder between rooms, or in several, keeps the rooms as arrays a server can read", async () => {
+  await using redis = await RedisServer.start({ persistence: false });
+  await redis.command("SET", keys.nick("alice"), "aaaa:old", "PX", "10000");
+  await redis.command("HSET", keys.users, "alice", presence("aaaa", "aaaa:old", "", 1000));
+  await takeOver(redis, "bbbb:new", presence("bbbb", "bbbb:new", "", 5000));
+  const between = parsePresence(String(await redis.command("HGET", keys.users, "alice")));
+  assertEquals([between.rooms, between.roomKeys], [[], []]);
+  const several = JSON.stringify({
+    ...JSON.parse(presence("bbbb", "bbbb:new", "", 5000)),
+    rooms: ["math", "art"],
+    roomKeys: ["rnath", "art"],
+  });
+  await redis.command("HSET", keys.users, "alice", several);
+  await redis.command("SET", keys.nick("alice"), "bbbb:new", "PX", "10000");
+  await takeOver(redis, "cccc:new", presence("cccc", "cccc:new", "", 5000));
+  const now = parsePresence(String(await redis.command("HGET", keys.users, "alice")));
+  assertEquals([now.server, now.rooms, now.roomKeys], ["cccc", ["math", "art"], ["rnath", "art"]]);
 });
 
 Deno.test("TAKE_OVER claims a free nickname as a claim does, and does not take one whose holder's server is unknown", async () => {
