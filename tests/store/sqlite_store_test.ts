@@ -519,6 +519,42 @@ Deno.test({
 });
 
 Deno.test({
+  name: "sqlite store: a database made read-only while the line log still works is found " +
+    "when the logged lines move into it, and nothing is lost",
+  ignore: !IS_ROOT,
+  async fn() {
+    await using dir = await tempDir();
+    const path = `${dir.path}/chat.db`;
+    const unwritable = Promise.withResolvers<string>();
+    const writable = Promise.withResolvers<void>();
+    const log: StoreLog = {
+      unwritable: (reason) => unwritable.resolve(reason),
+      writable: () => writable.resolve(),
+    };
+    const store = new SqliteStore({ path, historyKeep: 1000, log, firstRetryMs: 20 });
+    try {
+      say(store, "lobby", 0, 1);
+      store.commit();
+      await using readOnly = await makeUnwritable(path);
+      await using readOnlyJournal = await makeUnwritable(`${path}-wal`);
+      say(store, "lobby", 1, 2);
+      store.commit();
+      assert(!store.failing, "the lines are in the log");
+      await within(unwritable.promise, "the database is found unwritable", 5_000);
+      assert(store.failing);
+      assertEquals(texts(store.history("lobby", 10).events), ["m1", "m2", "m3"]);
+      await readOnlyJournal.undo();
+      await readOnly.undo();
+      await within(writable.promise, "writing works again", WRITABLE_TIMEOUT_MS);
+    } finally {
+      store.close();
+    }
+    using reopened = open(path);
+    assertEquals(texts(reopened.history("lobby", 10).events), ["m1", "m2", "m3"]);
+  },
+});
+
+Deno.test({
   name: "sqlite store: a file made read-only while running is said once, served from memory, " +
     "and written once it can be again",
   ignore: !IS_ROOT,
