@@ -50,6 +50,8 @@ export class LineLog {
   #header: Uint8Array;
   /** Bytes known to be whole lines: a failed write is cut back to this. */
   #size: number;
+  /** Reused for every append: a turn's rows are encoded into it, not into a new array. */
+  #buffer = new Uint8Array(64 * 1024);
 
   private constructor(file: Deno.FsFile, path: string, header: Uint8Array) {
     this.#file = file;
@@ -99,7 +101,9 @@ export class LineLog {
    * @throws When the write fails (a full disk); what was written of it is cut off.
    */
   append(text: string): void {
-    const bytes = encoder.encode(text);
+    // UTF-16 code units take at most 3 bytes each in UTF-8.
+    if (this.#buffer.length < text.length * 3) this.#buffer = new Uint8Array(text.length * 3);
+    const bytes = this.#buffer.subarray(0, encoder.encodeInto(text, this.#buffer).written);
     try {
       writeAll(this.#file, bytes);
     } catch (error) {
