@@ -7,7 +7,7 @@
  * payload: a server's frames are not masked, so they are the same bytes for
  * everyone) goes into the room's log, as the text edge's lines do. A user event
  * is rendered once, for its one recipient. The format is documented in the
- * README ("The JSON format").
+ * docs/protocol.md ("The JSON format").
  *
  * @module
  */
