@@ -805,6 +805,11 @@ function prepare(db: DatabaseSync) {
   };
 }
 
+/** How many times the file's lock is asked for before it is found held. */
+const LOCK_ATTEMPTS = 5;
+/** The wait between two asks, in milliseconds: start-up only, 100 ms at most in all. */
+const LOCK_RETRY_MS = 25;
+
 /**
  * Opens the file (made when missing) and takes its lock, held until it is closed.
  *
@@ -819,11 +824,17 @@ function lockFile(path: string): Deno.FsFile {
     throw startProblem(error, path);
   }
   let locked = false;
-  try {
-    locked = file.tryLockSync(true);
-  } catch {
-    // A file system without locks: SQLite's own locking is all there is.
-    locked = true;
+  // A lock released by a close in this process can take a moment to be seen: ask
+  // again a few times before saying that another server holds the file.
+  const waitFor = new Int32Array(new SharedArrayBuffer(4));
+  for (let attempt = 0; attempt < LOCK_ATTEMPTS && !locked; attempt++) {
+    if (attempt > 0) Atomics.wait(waitFor, 0, 0, LOCK_RETRY_MS);
+    try {
+      locked = file.tryLockSync(true);
+    } catch {
+      // A file system without locks: SQLite's own locking is all there is.
+      locked = true;
+    }
   }
   if (!locked) {
     file.close();
