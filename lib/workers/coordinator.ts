@@ -110,6 +110,7 @@ export class Coordinator implements AsyncDisposable {
   #entered = 0;
   #failures: number[] = [];
   #closing = false;
+  #started = false;
   #healthy = true;
   #done = Promise.withResolvers<boolean>();
   #ports: { port: number; webPort: number | undefined } | undefined;
@@ -190,6 +191,7 @@ export class Coordinator implements AsyncDisposable {
       this.#log.plain(this.#text.workers(this.#given.workers));
       this.#log.plain(this.#text.waiting);
     }
+    this.#started = true;
     o.signal?.addEventListener("abort", this.#onAbort, { once: true });
     if (o.signal?.aborted) void this.shutdown();
   }
@@ -568,6 +570,8 @@ export class Coordinator implements AsyncDisposable {
     this.#counts.clear(slot.index);
     slot.listening.reject(new Error(reason));
     slot.stopped.resolve();
+    // While starting, the start fails with the reason (and cleans up).
+    if (!this.#started) return;
     let users = 0;
     const time = Date.now();
     for (const [key, entry] of [...this.#users]) {
@@ -586,10 +590,11 @@ export class Coordinator implements AsyncDisposable {
     if (this.#closing) return;
     this.#failures = this.#failures.filter((t) => t > time - FAILURE_WINDOW_MS);
     this.#failures.push(time);
-    const restart = this.#failures.length <= MAX_FAILURES && this.#ports !== undefined;
+    const restart = this.#failures.length <= MAX_FAILURES;
     this.#log.info(this.#text.workerFailed(slot.index, reason, users, restart));
     if (restart) {
-      this.#spawn(slot.index, this.#ports!.port, this.#ports!.webPort);
+      const ports = this.#ports!;
+      this.#spawn(slot.index, ports.port, ports.webPort);
     } else {
       this.#healthy = false;
       void this.shutdown();

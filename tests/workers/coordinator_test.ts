@@ -6,7 +6,9 @@
  */
 
 import { assert, assertEquals } from "@std/assert";
+import { userText } from "../../lib/catalog/user_text.ts";
 import { LineClient } from "../_server_helpers.ts";
+import { WsClient } from "../fixtures/ws_client.ts";
 import { joinOnEveryWorker, joinOnWorker, startWorkerServer, waitUntil } from "./_workers.ts";
 
 const LINES_EACH = 30;
@@ -125,4 +127,56 @@ Deno.test("workers: a worker that dies has its users' leaves announced, their ni
   await using back = await joinOnWorker(s, 1, "gone");
   await back.send("다시 왔어요");
   await stay.waitFor("gone> 다시 왔어요");
+});
+
+Deno.test("workers: the web page's members on different workers talk to each other and to TCP members", async () => {
+  await using s = await startWorkerServer(2, { web: { port: 0 } });
+  const webPort = s.coordinator.webAddr!.port;
+  const web: WsClient[] = [];
+  const onWorker = new Set<number>();
+  try {
+    for (let i = 0; onWorker.size < 2; i++) {
+      assert(i < 60, "no spread of WebSocket members over both workers");
+      const client = await WsClient.connect(webPort);
+      web.push(client);
+      await client.join(`web${i}`);
+      onWorker.add(s.coordinator.workerOf(`web${i}`)!);
+    }
+    await using tcp = await LineClient.connect(s.port);
+    await tcp.join("tcp");
+    await web[0].send("웹에서 안녕");
+    await tcp.waitFor("web0> 웹에서 안녕");
+    for (const client of web) {
+      const event = await client.waitFor((e) => e.type === "message");
+      assertEquals([event.nick, event.text], ["web0", "웹에서 안녕"]);
+    }
+  } finally {
+    await Promise.all(web.map((c) => c.close()));
+  }
+});
+
+Deno.test("workers: an account registered on one worker logs in on any, and catches up on what it missed", async () => {
+  await using s = await startWorkerServer(2);
+  const ko = userText("ko");
+  await using speaker = await joinOnWorker(s, 1, "speaker");
+  {
+    await using alice = await joinOnWorker(s, 0, "alice");
+    await alice.send("/register 비밀번호 여덟자 이상");
+    await alice.waitFor(ko.registered("alice"));
+    await alice.send("/quit");
+    await alice.waitClosed();
+  }
+  await speaker.waitFor(ko.left("alice"));
+  for (const text of ["하나", "둘", "셋"]) await speaker.send(text);
+  await speaker.waitFor("speaker> 셋");
+  await using again = await LineClient.connect(s.port);
+  await again.waitFor(ko.nicknamePrompt);
+  await again.send("alice");
+  await again.waitFor(ko.accountPrompt("alice"));
+  await again.send("비밀번호 여덟자 이상");
+  await again.waitFor(ko.catchUp(3));
+  // Catch-up lines carry their time: `[HH:MM] speaker> 하나`.
+  await again.waitFor((l) => l.endsWith(" speaker> 하나"));
+  await again.waitFor((l) => l.endsWith(" speaker> 셋"));
+  await speaker.waitFor(ko.joined("alice"));
 });
