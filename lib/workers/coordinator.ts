@@ -23,6 +23,7 @@ import { eventId } from "../chat/event_id.ts";
 import {
   type HistoryEvent,
   isHistoryEvent,
+  type RoomEntry,
   type RoomEvent,
   type WhoEntry,
 } from "../chat/events.ts";
@@ -74,10 +75,8 @@ interface RoomState {
   followers: Set<number>;
 }
 
-interface Presence extends PresenceEntry {
-  /** When it came into its room, for `/who`'s order. */
-  entered: number;
-}
+/** A user as the coordinator keeps it: one object for its whole stay (renames, take-overs). */
+type Presence = PresenceEntry;
 
 interface WorkerSlot {
   index: number;
@@ -107,7 +106,8 @@ export class Coordinator implements AsyncDisposable {
   #slots: WorkerSlot[] = [];
   #rooms = new Map<string, RoomState>();
   #users = new Map<string, Presence>();
-  #entered = 0;
+  /** Each room's members in the order they came (`/who`): a set keeps insertion order. */
+  #inRoom = new Map<string, Set<Presence>>();
   #failures: number[] = [];
   #closing = false;
   #started = false;
@@ -329,7 +329,9 @@ export class Coordinator implements AsyncDisposable {
         this.#reply(slot, item.id, () => {
           const key = nicknameKey(item.user.nick);
           if (this.#users.has(key)) return false;
-          this.#users.set(key, { ...item.user, worker: w, entered: ++this.#entered });
+          const entry: Presence = { ...item.user, worker: w, roomKey: "", room: "" };
+          this.#users.set(key, entry);
+          this.#place(entry, item.user.room, item.user.roomKey);
           return true;
         });
         return;
@@ -339,15 +341,19 @@ export class Coordinator implements AsyncDisposable {
           const holder = this.#users.get(key);
           // A nickname held on another worker is not taken from there (as a cluster).
           if (holder !== undefined && holder.worker !== w) return { claimed: false };
+          if (holder === undefined) {
+            const entry: Presence = { ...item.user, worker: w, roomKey: "", room: "" };
+            this.#users.set(key, entry);
+            this.#place(entry, item.user.room, item.user.roomKey);
+            return { claimed: true, ghost: undefined };
+          }
           // The new user takes the holder's place in its room (its order in /who too).
-          this.#users.set(key, {
-            ...item.user,
-            worker: w,
-            room: holder?.room ?? item.user.room,
-            roomKey: holder?.roomKey ?? item.user.roomKey,
-            entered: holder?.entered ?? ++this.#entered,
-          });
-          return { claimed: true, ghost: holder?.userId };
+          const ghost = holder.userId;
+          holder.userId = item.user.userId;
+          holder.nick = item.user.nick;
+          holder.address = item.user.address;
+          holder.away = item.user.away;
+          return { claimed: true, ghost };
         });
         return;
       case "rename":
@@ -367,15 +373,13 @@ export class Coordinator implements AsyncDisposable {
         return;
       case "release": {
         const entry = this.#users.get(item.key);
-        if (entry?.worker === w && entry.userId === item.userId) this.#users.delete(item.key);
+        if (entry?.worker === w && entry.userId === item.userId) this.#forget(item.key, entry);
         return;
       }
       case "changed": {
         const entry = this.#users.get(nicknameKey(item.user.nick));
         if (entry?.worker !== w || entry.userId !== item.user.userId) return;
-        if (entry.roomKey !== item.user.roomKey) entry.entered = ++this.#entered;
-        entry.room = item.user.room;
-        entry.roomKey = item.user.roomKey;
+        this.#place(entry, item.user.room, item.user.roomKey);
         entry.away = item.user.away;
         return;
       }
@@ -383,8 +387,7 @@ export class Coordinator implements AsyncDisposable {
         this.#reply(slot, item.id, () => {
           const entry = this.#users.get(nicknameKey(item.nickname));
           if (entry === undefined) return undefined;
-          const { entered: _, ...found } = entry;
-          return found;
+          return entry;
         });
         return;
       case "deliver":
@@ -475,25 +478,54 @@ export class Coordinator implements AsyncDisposable {
   }
 
   #who(key: string, limit: number): { users: WhoEntry[]; total: number } {
-    const here = [...this.#users.values()]
-      .filter((entry) => entry.roomKey === key)
-      .sort((a, b) => a.entered - b.entered);
-    const shown = limit < 0 ? here : here.slice(0, limit);
-    return {
-      users: shown.map((entry) => ({ nick: entry.nick, away: entry.away !== undefined })),
-      total: here.length,
-    };
+    const here = this.#inRoom.get(key);
+    const users: WhoEntry[] = [];
+    if (here === undefined) return { users, total: 0 };
+    for (const entry of here) {
+      if (limit >= 0 && users.length >= limit) break;
+      users.push({ nick: entry.nick, away: entry.away !== undefined });
+    }
+    return { users, total: here.size };
   }
 
-  #roomList() {
-    const counts = new Map<string, { name: string; count: number }>();
-    for (const entry of this.#users.values()) {
-      if (entry.roomKey === "") continue;
-      const room = counts.get(entry.roomKey) ?? { name: entry.room, count: 0 };
-      room.count++;
-      counts.set(entry.roomKey, room);
+  #roomList(): RoomEntry[] {
+    const rooms: RoomEntry[] = [];
+    for (const members of this.#inRoom.values()) {
+      const first = members.values().next().value!;
+      rooms.push({ name: first.room, count: members.size });
     }
-    return sortRooms([...counts.values()]);
+    return sortRooms(rooms);
+  }
+
+  /** Moves a user to a room (or to none, `""`) in the rooms' member lists. */
+  #place(entry: Presence, room: string, roomKey: string): void {
+    if (entry.roomKey === roomKey) {
+      entry.room = room;
+      return;
+    }
+    this.#unplace(entry);
+    entry.room = room;
+    entry.roomKey = roomKey;
+    if (roomKey === "") return;
+    let members = this.#inRoom.get(roomKey);
+    if (members === undefined) {
+      members = new Set();
+      this.#inRoom.set(roomKey, members);
+    }
+    members.add(entry);
+  }
+
+  #unplace(entry: Presence): void {
+    const members = this.#inRoom.get(entry.roomKey);
+    if (members === undefined) return;
+    members.delete(entry);
+    if (members.size === 0) this.#inRoom.delete(entry.roomKey);
+  }
+
+  /** A user is gone: its nickname is free, and it is in no room. */
+  #forget(key: string, entry: Presence): void {
+    this.#users.delete(key);
+    this.#unplace(entry);
   }
 
   /** A ban made or lifted on one worker: kept in the store, and told to the others. */
@@ -576,7 +608,7 @@ export class Coordinator implements AsyncDisposable {
     const time = Date.now();
     for (const [key, entry] of [...this.#users]) {
       if (entry.worker !== slot.index) continue;
-      this.#users.delete(key);
+      this.#forget(key, entry);
       users++;
       if (entry.roomKey !== "") {
         this.#publish(entry.roomKey, { type: "left", room: entry.room, nick: entry.nick, time });
