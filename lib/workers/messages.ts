@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { BanKind, StoredEvent, StoredTopic } from "../chat/store.ts";
+import type { BanKind, StoredTopic } from "../chat/store.ts";
 import type { HistoryEvent, Removal, RoomEvent, UserEvent } from "../chat/events.ts";
 import type { PasswordKind } from "../chat/password_attempts.ts";
 import type { ServeOptions } from "../server/options.ts";
@@ -127,6 +127,3 @@ export interface WorkerInit {
   /** The bans in force. */
   bans: BanChange[];
 }
-
-/** A stored event as the bus numbers it. */
-export type NumberedEvent = StoredEvent;
