@@ -6,6 +6,7 @@
 
 import { assert, assertEquals, assertLess } from "@std/assert";
 import { userText } from "../../lib/catalog/user_text.ts";
+import { MAX_FAILURES } from "../../lib/workers/coordinator.ts";
 import { SilentReader } from "../fixtures/raw_client.ts";
 import { joinOnEveryWorker, joinOnWorker, startWorkerServer, waitUntil } from "./_workers.ts";
 
@@ -87,4 +88,22 @@ Deno.test("workers: a slow reader on one worker is dropped without slowing the m
   }
   assertEquals(bob.received.filter((l) => l.startsWith("alice> m")).length, sent);
   await waitUntil(() => s.sink.text.includes(`(${slowNick}) - 출력 버퍼 가득 참`));
+});
+
+Deno.test("workers: a worker that fails too often takes the server down with a line, and finished says so", async () => {
+  const s = await startWorkerServer(2);
+  await using stay = await joinOnWorker(s, 0, "stay");
+  for (let i = 0; i < MAX_FAILURES; i++) {
+    s.coordinator.kill(1);
+    await s.coordinator.serving(1);
+  }
+  s.coordinator.kill(1);
+  // The other worker's clients are told, as at any shutdown.
+  const rest = await stay.waitClosed();
+  assertEquals(rest[rest.length - 1], m.shuttingDown);
+  assertEquals(await s.coordinator.finished, false);
+  assert(
+    s.sink.text.includes("너무 자주 멈춰 서버를 종료합니다."),
+    s.sink.text,
+  );
 });
