@@ -339,8 +339,25 @@ export class Coordinator implements AsyncDisposable {
         this.#reply(slot, item.id, () => {
           const key = nicknameKey(item.user.nick);
           const holder = this.#users.get(key);
-          // A nickname held on another worker is not taken from there (as a cluster).
-          if (holder !== undefined && holder.worker !== w) return { claimed: false };
+          if (holder !== undefined && holder.worker !== w) {
+            // Held on another worker: that worker lets its user go without a word to the
+            // room (told first, so its members see the leave below once), the leave is
+            // ordered here, before the new login's joined notice can be.
+            this.#toWorker(holder.worker, { t: "reclaim", userId: holder.userId });
+            this.#forget(key, holder);
+            if (holder.roomKey !== "") {
+              this.#publish(holder.roomKey, {
+                type: "left",
+                room: holder.room,
+                nick: holder.nick,
+                time: Date.now(),
+              });
+            }
+            const entry: Presence = { ...item.user, worker: w, roomKey: "", room: "" };
+            this.#users.set(key, entry);
+            this.#place(entry, item.user.room, item.user.roomKey);
+            return { claimed: true, ghost: undefined };
+          }
           if (holder === undefined) {
             const entry: Presence = { ...item.user, worker: w, roomKey: "", room: "" };
             this.#users.set(key, entry);

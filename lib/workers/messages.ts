@@ -109,6 +109,7 @@ export type ToWorker =
   | { t: "events"; room: string; events: RoomEvent[] }
   | { t: "deliver"; userId: number; event: UserEvent }
   | { t: "kick"; userId: number; removal: Removal }
+  | { t: "reclaim"; userId: number }
   | { t: "ban"; change: BanChange }
   | { t: "shutdown" };
 

@@ -64,6 +64,9 @@ export class WorkerCluster implements ServerCluster {
         case "kick":
           this.directory.kickHere(item.userId, item.removal);
           break;
+        case "reclaim":
+          this.directory.reclaimHere(item.userId);
+          break;
         case "ban":
           this.directory.applyBan(item.change);
           break;

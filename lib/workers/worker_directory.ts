@@ -95,6 +95,22 @@ export class WorkerDirectory implements Directory {
     this.#byId.get(userId)?.send(event);
   }
 
+  /** What a worker does with a user whose nickname a login on another worker took. */
+  onReclaim: (user: User) => void = (user) => user.reclaimed();
+
+  /**
+   * A login on another worker took the nickname of a user of this worker: it is no
+   * longer in the directory, and goes (see {@linkcode WorkerDirectory.onReclaim}).
+   *
+   * @param userId The user's id.
+   */
+  reclaimHere(userId: number): void {
+    const user = this.#byId.get(userId);
+    if (user === undefined) return;
+    this.#forget(user);
+    this.onReclaim(user);
+  }
+
   /**
    * A kick or ban of a user of this worker, from another.
    *

@@ -52,6 +52,13 @@ function start(init: WorkerInit): void {
     signal: controller.signal,
     onListen: () => {},
   });
+  // A login on another worker took a user's nickname: the coordinator told its room; it
+  // leaves this worker's room without a word and is told why (as a ghost on one server).
+  cluster.directory.onReclaim = (user) => {
+    server.chat.leave(user, "quiet");
+    server.chat.unregister(user);
+    user.reclaimed();
+  };
   link.send({ op: "listening", port: server.addr.port, webPort: server.webAddr?.port });
   let stopping = false;
   const receive = (batch: ToWorker[]) => {

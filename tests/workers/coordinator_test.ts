@@ -180,3 +180,47 @@ Deno.test("workers: an account registered on one worker logs in on any, and catc
   await again.waitFor((l) => l.endsWith(" speaker> 셋"));
   await speaker.waitFor(ko.joined("alice"));
 });
+
+Deno.test("workers: a login takes its nickname from a ghost on another worker; the room sees it leave, then join", async () => {
+  await using s = await startWorkerServer(2);
+  const ko = userText("ko");
+  const password = "비밀번호 여덟자 이상";
+  await using ghost = await joinOnWorker(s, 0, "alice");
+  await ghost.send(`/register ${password}`);
+  await ghost.waitFor(ko.registered("alice"));
+  await using watcher = await joinOnWorker(s, 1, "watcher");
+  // Logins land where the kernel puts them: one on the ghost's worker takes over there
+  // (as on one server) and becomes the ghost; go on until one lands on the other worker.
+  let holder = ghost;
+  let holderWorker = 0;
+  const logins: LineClient[] = [];
+  try {
+    for (let i = 0; i < 40; i++) {
+      const login = await LineClient.connect(s.port);
+      logins.push(login);
+      await login.waitFor(ko.nicknamePrompt);
+      await login.send("alice");
+      await login.waitFor(ko.accountPrompt("alice"));
+      await login.send(password);
+      await login.waitFor((l) => l === "서버에 연결되었습니다." || l.startsWith("접속자"));
+      await holder.waitFor(ko.nicknameReclaimed);
+      await holder.waitClosed();
+      const worker = s.coordinator.workerOf("alice")!;
+      if (worker !== holderWorker) {
+        // Across workers: the room saw alice leave, then the new login join.
+        await watcher.waitFor(ko.left("alice"));
+        await watcher.waitFor(ko.joined("alice"));
+        await watcher.send("/who");
+        await watcher.waitFor((l) => /^접속자 2명: /.test(l) && l.includes("alice"));
+        await watcher.send("@alice 여기 있나요");
+        await login.waitFor("[귓속말] watcher> 여기 있나요");
+        return;
+      }
+      holder = login;
+      holderWorker = worker;
+    }
+    throw new Error("no login landed on the other worker");
+  } finally {
+    await Promise.all(logins.map((c) => c.close()));
+  }
+});
