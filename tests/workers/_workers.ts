@@ -72,6 +72,7 @@ export interface Spread extends AsyncDisposable {
  * @param s The server.
  * @param prefix The nicknames' prefix.
  * @param perWorker How many each worker needs.
+ * @param workers How many workers the server has.
  * @returns The clients by worker.
  */
 export async function joinOnEveryWorker(
@@ -107,8 +108,8 @@ export async function joinOnEveryWorker(
 }
 
 /**
- * Connects one client that lands on the given worker (others opened on the way
- * are closed), without joining.
+ * Joins one client that lands on the given worker (others opened on the way are
+ * closed, and their nickname freed before the next try).
  *
  * @param s The server.
  * @param worker The worker.
