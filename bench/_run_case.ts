@@ -441,31 +441,49 @@ export async function runCase(
 }
 
 /**
- * The history a running server of ours has written to its data file: the lines (each
- * room's last sequence number, summed: trimming deletes old rows, never the count),
- * and the lines per row of the rows still there. SQLite's locking lets this reader in
+ * The history a running server of ours has written: the lines (each room's last
+ * sequence number, summed: trimming deletes old rows, never the count), in the data
+ * file and in its line log (`chat.db-log`, rows not moved into the file yet), and
+ * the lines per row of the rows in the file. SQLite's locking lets this reader in
  * beside the server.
  */
 function storedHistory(path: string): { lines: number; linesPerRow: number } | null {
   try {
+    const last = new Map<string, number>();
+    const note = (room: string, seq: number) => last.set(room, Math.max(last.get(room) ?? 0, seq));
     const db = new DatabaseSync(path, { readOnly: true });
+    let linesPerRow = 0;
     try {
-      const lines = db.prepare(
-        "SELECT coalesce(sum(n), 0) AS n FROM " +
-          "(SELECT max(last_seq) AS n FROM history GROUP BY room " +
-          "UNION ALL SELECT last_seq FROM rooms)",
-      ).get();
+      const counted = db.prepare(
+        "SELECT room, max(last_seq) AS n FROM history GROUP BY room " +
+          "UNION ALL SELECT room, last_seq AS n FROM rooms",
+      ).all();
+      for (const row of counted) note(String(row.room), Number(row.n));
       const rows = db.prepare(
         "SELECT count(*) AS rows, coalesce(sum(last_seq - first_seq + 1), 0) AS lines FROM history",
       ).get();
       const count = Number(rows?.rows ?? 0);
-      return {
-        lines: Number(lines?.n ?? 0),
-        linesPerRow: count === 0 ? 0 : Number(rows?.lines ?? 0) / count,
-      };
+      linesPerRow = count === 0 ? 0 : Number(rows?.lines ?? 0) / count;
     } finally {
       db.close();
     }
+    let log = "";
+    try {
+      log = Deno.readTextFileSync(`${path}-log`);
+    } catch {
+      // No log: everything is in the file.
+    }
+    for (const line of log.split("\n").slice(1)) {
+      try {
+        const row: unknown = JSON.parse(line);
+        if (Array.isArray(row) && typeof row[0] === "string") note(row[0], Number(row[2]));
+      } catch {
+        // The last line may be mid-write.
+      }
+    }
+    let lines = 0;
+    for (const seq of last.values()) lines += seq;
+    return { lines, linesPerRow };
   } catch {
     return null;
   }

@@ -1,6 +1,6 @@
 /**
  * Imports point down the layers: every import in `lib/` and `main.ts` is checked
- * against the "Layers" list of the README, which is the one statement of the order.
+ * against the "Layers" list of docs/architecture.md, which is the one statement of the order.
  */
 
 import { assert, assertEquals } from "@std/assert";
@@ -10,10 +10,10 @@ const ROOT = new URL("../", import.meta.url);
 /** A layer's number for each folder (`lib/chat`) and for `main.ts`; lower is lower. */
 type Layers = ReadonlyMap<string, number>;
 
-/** Reads the numbered list after `**Layers.**` in the README. */
+/** Reads the numbered list after `**Layers.**` in docs/architecture.md. */
 function readLayers(readme: string): Layers {
   const start = readme.indexOf("**Layers.**");
-  assert(start >= 0, "README.md has no **Layers.** paragraph");
+  assert(start >= 0, "docs/architecture.md has no **Layers.** paragraph");
   const layers = new Map<string, number>();
   let listed = false;
   for (const line of readme.slice(start).split("\n")) {
@@ -65,7 +65,7 @@ function layerViolations(files: ReadonlyMap<string, string>, layers: Layers): st
     if (unit === undefined) continue;
     const layer = layers.get(unit);
     if (layer === undefined) {
-      problems.push(`${path}: ${unit} is not in the README's Layers list`);
+      problems.push(`${path}: ${unit} is not in the Layers list of docs/architecture.md`);
       continue;
     }
     for (const specifier of importsOf(source)) {
@@ -109,8 +109,8 @@ async function sourceFiles(): Promise<Map<string, string>> {
   return files;
 }
 
-Deno.test("layers: every import in lib/ and main.ts points down the README's Layers list", async () => {
-  const layers = readLayers(await Deno.readTextFile(new URL("README.md", ROOT)));
+Deno.test("layers: every import in lib/ and main.ts points down the Layers list of docs/architecture.md", async () => {
+  const layers = readLayers(await Deno.readTextFile(new URL("docs/architecture.md", ROOT)));
   assert(layers.size >= 8, `the Layers list was read: ${[...layers.keys()].join(", ")}`);
   const files = await sourceFiles();
   const imports = [...files.values()].reduce((n, source) => n + importsOf(source).length, 0);
@@ -137,6 +137,6 @@ Deno.test("layers: an import upward, sideways, into tests or from an unlisted fo
     'lib/chat/room.ts: import "../server/options.ts" points from lib/chat (layer 2) to lib/server (layer 3, above it)',
     'lib/transport/a.ts: import "../chat/room.ts" points from lib/transport (layer 2) to lib/chat (layer 2, on the same line)',
     'lib/server/b.ts: import "../../tests/_helpers.ts" reaches into tests/',
-    "lib/extra/c.ts: lib/extra is not in the README's Layers list",
+    "lib/extra/c.ts: lib/extra is not in the Layers list of docs/architecture.md",
   ]);
 });

@@ -7,7 +7,7 @@
  * payload: a server's frames are not masked, so they are the same bytes for
  * everyone) goes into the room's log, as the text edge's lines do. A user event
  * is rendered once, for its one recipient. The format is documented in the
- * README ("The JSON format").
+ * docs/protocol.md ("The JSON format").
  *
  * @module
  */
@@ -71,12 +71,18 @@ export class JsonFormat implements EdgeFormat {
 
   /**
    * Renders a room event as JSON: the event object as it is
-   * (`{"type":"message","room":"lobby","nick":"bob","text":"hi","time":…}`).
+   * (`{"type":"message","room":"lobby","nick":"bob","text":"hi","time":…}`), less
+   * the `rooms` of a user-wide event.
    *
    * @param event The event.
    * @returns The JSON text.
    */
   roomJson(event: RoomEvent): string {
+    if ((event.type === "left" || event.type === "renamed") && event.rooms !== undefined) {
+      // The other rooms of the user are the chat's business, not the page's.
+      const { rooms: _, ...shown } = event;
+      return JSON.stringify(shown);
+    }
     return JSON.stringify(event);
   }
 

@@ -14,12 +14,12 @@ function tableRows(text: string): string[] {
   return rows;
 }
 
-Deno.test("README's exit status table is the one of exit_status.ts, and its statuses are EXIT_STATUS's", async () => {
+Deno.test("docs/client.md's exit status table is the one of exit_status.ts, and its statuses are EXIT_STATUS's", async () => {
   const source = await Deno.readTextFile(new URL("lib/client/exit_status.ts", ROOT));
-  const readme = await Deno.readTextFile(new URL("README.md", ROOT));
+  const doc = await Deno.readTextFile(new URL("docs/client.md", ROOT));
   const table = tableRows(source);
-  const at = readme.indexOf(table[0]);
-  assertEquals(tableRows(readme.slice(at)), table);
+  const at = doc.indexOf(table[0]);
+  assertEquals(tableRows(doc.slice(at)), table);
   const statuses = new Set(table.slice(2).map((row) => row.split("|").at(-2)!.trim()));
   assertEquals(
     [...statuses].filter((status) => status !== "reconnects").map(Number).sort((a, b) => a - b),

@@ -3,6 +3,7 @@ import { DatabaseSync } from "node:sqlite";
 import { eventId, newEpoch } from "../../lib/chat/event_id.ts";
 import type { Account, StoredEvent, StoreLog } from "../../lib/chat/store.ts";
 import {
+  FOLD_MS,
   MAX_EVENTS_PER_ROW,
   MAX_PENDING_EVENTS,
   SCHEMA_VERSION,
@@ -11,6 +12,15 @@ import {
 import { DataFileError, type DataFileProblem } from "../../lib/util/errors.ts";
 import { within } from "../fixtures/waiter.ts";
 import { digest, fillDisk, IS_ROOT, makeUnwritable, smallDisk, tempDir } from "./_files.ts";
+
+/** Resolves once `check()` holds, checked every 10 ms; throws after `timeoutMs`. */
+async function until(check: () => boolean, what: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
 
 /** How long a test waits for a store to say it can write again (it retries every 20 ms at first). */
 const WRITABLE_TIMEOUT_MS = 10_000;
@@ -279,20 +289,49 @@ Deno.test("sqlite store: catch-up counts what it skips and knows only its own ep
   assertEquals(store.historySince("lobby", "nonsense", 10), unknown);
 });
 
-Deno.test("sqlite store: a turn's writes reach the journal when the turn ends, not before", async () => {
+Deno.test("sqlite store: a turn's history reaches the line log when the turn ends, not before, and the database within FOLD_MS", async () => {
   await using dir = await tempDir();
   const path = `${dir.path}/chat.db`;
   using store = open(path);
   // Read synchronously: an await would end the turn.
-  const journal = () => Deno.statSync(`${path}-wal`).size;
-  const before = journal();
+  const logged = () => Deno.statSync(`${path}-log`).size;
+  const before = logged();
   say(store, "lobby", 0, 3);
-  assertEquals(journal(), before, "nothing is written while the turn goes on");
+  assertEquals(logged(), before, "nothing is written while the turn goes on");
   await Promise.resolve();
-  assert(journal() > before, "written at the end of the turn without a commit() call");
-  const size = journal();
+  assert(logged() > before, "written at the end of the turn without a commit() call");
+  const size = logged();
   store.commit();
-  assertEquals(journal(), size, "nothing was left to write");
+  assertEquals(logged(), size, "nothing was left to write");
+  const stored = () => {
+    const db = new DatabaseSync(path, { readOnly: true });
+    const rows = Number(db.prepare("SELECT count(*) AS n FROM history").get()!.n);
+    db.close();
+    return rows;
+  };
+  assertEquals(stored(), 0, "not in the database yet");
+  const started = Date.now();
+  await until(() => stored() === 1, "the row reaches the database", 5_000);
+  assert(Date.now() - started < FOLD_MS + 1_000, "within FOLD_MS, give or take a busy machine");
+  assertEquals(logged(), before, "and the log is emptied");
+});
+
+Deno.test("sqlite store: an account is committed to the database in its own turn, with the history waiting", async () => {
+  await using dir = await tempDir();
+  const path = `${dir.path}/chat.db`;
+  using store = open(path);
+  const journal = () => Deno.statSync(`${path}-wal`).size;
+  say(store, "lobby", 0, 2);
+  store.commit();
+  const before = journal();
+  store.createAccount(ALICE);
+  store.commit();
+  assert(journal() > before, "the account is in the database's journal at once");
+  const db = new DatabaseSync(path, { readOnly: true });
+  const rows = Number(db.prepare("SELECT count(*) AS n FROM history").get()!.n);
+  const accounts = Number(db.prepare("SELECT count(*) AS n FROM accounts").get()!.n);
+  db.close();
+  assertEquals([rows, accounts], [1, 1]);
 });
 
 Deno.test("sqlite store: a second open of the same file is refused while the first runs", async () => {
@@ -480,6 +519,42 @@ Deno.test({
 });
 
 Deno.test({
+  name: "sqlite store: a database made read-only while the line log still works is found " +
+    "when the logged lines move into it, and nothing is lost",
+  ignore: !IS_ROOT,
+  async fn() {
+    await using dir = await tempDir();
+    const path = `${dir.path}/chat.db`;
+    const unwritable = Promise.withResolvers<string>();
+    const writable = Promise.withResolvers<void>();
+    const log: StoreLog = {
+      unwritable: (reason) => unwritable.resolve(reason),
+      writable: () => writable.resolve(),
+    };
+    const store = new SqliteStore({ path, historyKeep: 1000, log, firstRetryMs: 20 });
+    try {
+      say(store, "lobby", 0, 1);
+      store.commit();
+      await using readOnly = await makeUnwritable(path);
+      await using readOnlyJournal = await makeUnwritable(`${path}-wal`);
+      say(store, "lobby", 1, 2);
+      store.commit();
+      assert(!store.failing, "the lines are in the log");
+      await within(unwritable.promise, "the database is found unwritable", 5_000);
+      assert(store.failing);
+      assertEquals(texts(store.history("lobby", 10).events), ["m1", "m2", "m3"]);
+      await readOnlyJournal.undo();
+      await readOnly.undo();
+      await within(writable.promise, "writing works again", WRITABLE_TIMEOUT_MS);
+    } finally {
+      store.close();
+    }
+    using reopened = open(path);
+    assertEquals(texts(reopened.history("lobby", 10).events), ["m1", "m2", "m3"]);
+  },
+});
+
+Deno.test({
   name: "sqlite store: a file made read-only while running is said once, served from memory, " +
     "and written once it can be again",
   ignore: !IS_ROOT,
@@ -499,6 +574,7 @@ Deno.test({
       // chattr +i (root): the open file and its journal refuse writes from now on.
       await using readOnly = await makeUnwritable(path);
       await using readOnlyJournal = await makeUnwritable(`${path}-wal`);
+      await using readOnlyLog = await makeUnwritable(`${path}-log`);
       say(store, "lobby", 1, 2);
       store.commit();
       say(store, "lobby", 3, 1);
@@ -506,6 +582,7 @@ Deno.test({
       assert(store.failing);
       assertEquals(told.length, 1, told.join("\n"));
       assertEquals(texts(store.history("lobby", 10).events), ["m1", "m2", "m3", "m4"]);
+      await readOnlyLog.undo();
       await readOnlyJournal.undo();
       await readOnly.undo();
       await within(writable.promise, "writing works again", WRITABLE_TIMEOUT_MS);
