@@ -96,10 +96,9 @@ async function runServer(given: ServerArgs): Promise<number> {
     : motdLines(await readFlagFile("--motd", args.motdFile, text));
   const controller = new AbortController();
   const stop = () => controller.abort();
-  let server;
+  let server: { finished: Promise<boolean | void> };
   try {
-    const { serve } = await import("./lib/server/server.ts");
-    server = serve({
+    const options = {
       ...servedSettings(args),
       mode: args.mode,
       motd,
@@ -111,7 +110,14 @@ async function runServer(given: ServerArgs): Promise<number> {
         ? (await import("./lib/store/sqlite_store.ts")).sqliteStore(args.data)
         : undefined,
       signal: controller.signal,
-    });
+    };
+    if (args.workers > 1) {
+      const { startWorkers } = await import("./lib/workers/coordinator.ts");
+      server = await startWorkers({ ...options, workers: args.workers });
+    } else {
+      const { serve } = await import("./lib/server/server.ts");
+      server = serve(options);
+    }
   } catch (error) {
     if (error instanceof DataFileError) {
       throw new StartError(
@@ -128,12 +134,12 @@ async function runServer(given: ServerArgs): Promise<number> {
   Deno.addSignalListener("SIGINT", stop);
   Deno.addSignalListener("SIGTERM", stop);
   try {
-    await server.finished;
+    // `false`: a worker failed too often and took the server down (the console said so).
+    return await server.finished === false ? 1 : 0;
   } finally {
     Deno.removeSignalListener("SIGINT", stop);
     Deno.removeSignalListener("SIGTERM", stop);
   }
-  return 0;
 }
 
 async function startClient(given: ClientArgs, input?: LineInput): Promise<number> {

@@ -55,6 +55,8 @@ export interface CaseSpec {
   slowClient: boolean;
   /** Output buffer hard limit given to ours and Redis. */
   maxOutboxBytes: number;
+  /** Ours: `--workers N` (server threads); `undefined`: the server's default. */
+  serverWorkers?: number;
   /** Generator processes. */
   workers: number;
   /** Joins in progress at once per worker. */
@@ -301,6 +303,7 @@ export async function runCase(
     maxClients: Math.min(19_000, (spec.clients + 10) * connectionsPerClient),
     maxOutboxBytes: spec.maxOutboxBytes,
     web: spec.webSockets !== "none",
+    serverWorkers: spec.serverWorkers,
   };
   const server = peer === "ours" && spec.clusterServers > 0
     ? await startOursCluster(program, serverOptions, spec.clusterServers)

@@ -27,6 +27,8 @@ export interface BenchOptions {
   workers: number;
   /** Output buffer limit of ours and Redis in a, b, c. @default {4 MiB} */
   maxOutboxBytes: number;
+  /** Ours: `--workers N` (server threads); `undefined`: the server's default. */
+  serverWorkers?: number;
   /** Output buffer limit of ours and Redis in d, small enough for the drop to happen. @default {256 KiB} */
   slowOutboxBytes: number;
 }
@@ -74,6 +76,7 @@ export function buildCases(options: BenchOptions): CaseSpec[] {
     ratePerSec: 0,
     slowClient: false,
     maxOutboxBytes: options.maxOutboxBytes,
+    serverWorkers: options.serverWorkers,
     workers: options.workers,
     joinConcurrency: 50,
     joinTimeoutMs: quick ? 10_000 : 20_000,

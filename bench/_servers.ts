@@ -25,6 +25,8 @@ export interface ServerOptions {
   web?: boolean;
   /** Ours: join the cluster on this Redis (`--redis URL`). @default {undefined} */
   redisUrl?: string;
+  /** Ours: `--workers N`; `undefined`: the server's default. @default {undefined} */
+  serverWorkers?: number;
 }
 
 /** The data file ours writes in a case: a fresh one each time, removed when it stops. */
@@ -173,6 +175,10 @@ export async function startServer(
       dataPath ?? "none",
       ...(options.web === true ? ["--web", "0"] : []),
       ...(options.redisUrl === undefined ? [] : ["--redis", options.redisUrl]),
+      // A cluster member runs on one thread.
+      ...(options.serverWorkers === undefined || options.redisUrl !== undefined
+        ? []
+        : ["--workers", String(options.serverWorkers)]),
     ];
   } else if (peer === "ncat") {
     port = freePort();

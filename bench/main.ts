@@ -33,6 +33,7 @@ const USAGE = `Usage: deno task bench [options]
   --line-bytes N        bytes per line including the newline (default 64)
   --window N            own lines in flight per sender (default 8)
   --workers N           load generator processes (default 2)
+  --server-workers N    ours with --workers N (server threads; default: the server's own)
   --out DIR             where latest.md, latest.json and latest.svg go (default bench/results)
   --help                this text`;
 
@@ -53,7 +54,17 @@ function positive(name: string, value: unknown, fallback: number): number {
 function parseOptions(args: string[]): { options: BenchOptions; peers: PeerName[]; out: string } {
   const flags = parseArgs(args, {
     boolean: ["quick", "help"],
-    string: ["only", "peers", "clients", "idle-clients", "line-bytes", "window", "workers", "out"],
+    string: [
+      "only",
+      "peers",
+      "clients",
+      "idle-clients",
+      "line-bytes",
+      "window",
+      "workers",
+      "server-workers",
+      "out",
+    ],
     unknown: (arg: string) => {
       throw new Error(`Cannot run the benchmark: unknown argument ${arg}\n\n${USAGE}`);
     },
@@ -86,6 +97,9 @@ function parseOptions(args: string[]): { options: BenchOptions; peers: PeerName[
     lineBytes,
     window: positive("window", flags.window, 8),
     workers: positive("workers", flags.workers, 2),
+    serverWorkers: flags["server-workers"] === undefined
+      ? undefined
+      : positive("server-workers", flags["server-workers"], 1),
     maxOutboxBytes: 4 * 1024 * 1024,
     slowOutboxBytes: 256 * 1024,
   };

@@ -50,6 +50,8 @@ export interface CliText {
   together(first: string, second: string): string;
   /** `--web` or `--redis` with `-e`. */
   chatModeOnly(flag: string): string;
+  /** `--workers N` with `--redis`: a cluster member runs on one thread. */
+  readonly workersWithRedis: string;
   webPortIsChatPort(port: number): string;
   /** `-b` without `-e`: the C original's own words, in both languages. */
   readonly broadcastNeedsEcho: string;
@@ -122,6 +124,8 @@ const ko: CliText = {
   emptyFirstLine: "첫 줄이 비어 있습니다",
   together: (first, second) => `${first} 옵션과 ${second} 옵션은 함께 써야 합니다`,
   chatModeOnly: (flag) => `${flag} 옵션은 채팅 모드에서만 쓸 수 있습니다 (-e와 함께 쓸 수 없음)`,
+  workersWithRedis:
+    "--workers 옵션은 --redis와 함께 쓸 수 없습니다: 클러스터의 각 서버는 한 스레드로 실행됩니다",
   webPortIsChatPort: (port) =>
     `--web ${port}: 채팅 포트와 같습니다. 웹 페이지에는 다른 포트를 주세요`,
   broadcastNeedsEcho: "-b option requires -e option",
@@ -214,6 +218,8 @@ const en: CliText = {
   emptyFirstLine: "its first line is empty",
   together: (first, second) => `${first} and ${second} go together`,
   chatModeOnly: (flag) => `${flag} works in chat mode only (not with -e)`,
+  workersWithRedis:
+    "--workers cannot be used with --redis: each server of a cluster runs on one thread",
   webPortIsChatPort: (port) => `--web ${port} is the chat's port too: give the page another port`,
   broadcastNeedsEcho: "-b option requires -e option",
   cannotRead: (flag, path, reason) => `Cannot read ${flag} ${path}: ${reason}`,

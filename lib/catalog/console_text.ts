@@ -77,6 +77,13 @@ export interface ConsoleText {
    * (told once per burst).
    */
   passwordBurst(address: string, failures: number): string;
+  /** The server runs on several threads (`--workers`). */
+  workers(count: number): string;
+  /**
+   * A worker failed: its connections are gone, its users' leaves were announced;
+   * it was started again (`restarted`), or the server stops.
+   */
+  workerFailed(index: number, reason: string, users: number, restarted: boolean): string;
   /** Why a connection ended, in a few words. */
   reason(reason: CloseReason): string;
 }
@@ -201,6 +208,11 @@ const ko: ConsoleText = {
     }`,
   passwordBurst: (address, n) =>
     `비밀번호 추측 의심: ${address}에서 1분 안에 ${n}번 틀렸습니다. 이 주소의 답은 이제 기다렸다가 확인합니다.`,
+  workers: (n) => `워커 ${n}개가 같은 포트에서 연결을 받습니다.`,
+  workerFailed: (i, reason, n, restarted) =>
+    `워커 ${i}번이 멈췄습니다 (${reason}). 사용자 ${n}명의 퇴장을 알렸습니다. ${
+      restarted ? "워커를 다시 시작합니다." : "너무 자주 멈춰 서버를 종료합니다."
+    }`,
   reason: (reason) => KO_REASONS[reason],
 };
 
@@ -277,6 +289,11 @@ const en: ConsoleText = {
     }.`,
   passwordBurst: (address, n) =>
     `password guessing? ${address} gave ${n} wrong passwords within a minute; its answers now wait before they are checked`,
+  workers: (n) => `${n} workers accept connections on the same ports.`,
+  workerFailed: (i, reason, n, restarted) =>
+    `worker ${i} failed (${reason}): announced ${n} ${n === 1 ? "user" : "users"} as gone; ${
+      restarted ? "starting it again." : "it failed too often: the server stops."
+    }`,
   reason: (reason) => EN_REASONS[reason],
 };
 

@@ -164,6 +164,11 @@ function parseServer(args: readonly string[], lang: Lang, text: CliText): Comman
     web = { port: webPort, hostname: webHost, origins: webOrigins, hosts: webHostAllow };
   }
   if (settings.redisUrl !== undefined && echo) throw new UsageError(text.chatModeOnly("--redis"));
+  // Echo modes and cluster members run on one thread (docs/workers.md says why).
+  if (settings.workers > 1 && echo) throw new UsageError(text.chatModeOnly("--workers"));
+  if (settings.workers > 1 && settings.redisUrl !== undefined) {
+    throw new UsageError(text.workersWithRedis);
+  }
   return {
     kind: "server",
     args: { ...settings, mode: !echo ? "chat" : broadcast ? "echo-broadcast" : "echo", web },

@@ -300,6 +300,20 @@ export const SERVER_OPTIONS = [
     },
   },
   {
+    flag: "workers",
+    field: "workers",
+    kind: "integer",
+    arg: "N",
+    min: 1,
+    default: 1,
+    help: {
+      ko:
+        "연결을 받는 스레드(워커) 수: 모든 워커가 같은 포트에서 연결을 받고, 방의 순서와 닉네임, 접속 상태, 차단, 데이터 파일은 주 스레드가 하나로 관리합니다. 1은 워커 없이 한 스레드 (채팅 모드, --redis 없이만)",
+      en:
+        "threads (workers) that accept connections: every worker serves the same ports; the main thread keeps the rooms' order, nicknames, presence, bans and the data file, once. 1 is one thread, no worker (chat mode, without --redis only)",
+    },
+  },
+  {
     flag: "quiet",
     field: "quiet",
     kind: "switch",

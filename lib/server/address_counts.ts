@@ -5,9 +5,17 @@
  * @module
  */
 
+import type { ConnectionCounts } from "./options.ts";
+
 /** Counts open connections per address; an address with none is forgotten. */
-export class AddressCounts {
+export class AddressCounts implements ConnectionCounts {
   #counts = new Map<string, number>();
+  #total = 0;
+
+  /** @inheritdoc */
+  total(): number {
+    return this.#total;
+  }
 
   /**
    * @param address The IP address, as bans compare it.
@@ -23,6 +31,7 @@ export class AddressCounts {
    * @param address The IP address.
    */
   add(address: string): void {
+    this.#total++;
     this.#counts.set(address, this.count(address) + 1);
   }
 
@@ -32,6 +41,7 @@ export class AddressCounts {
    * @param address The IP address.
    */
   remove(address: string): void {
+    this.#total--;
     const left = this.count(address) - 1;
     if (left > 0) this.#counts.set(address, left);
     else this.#counts.delete(address);

@@ -110,10 +110,49 @@ export interface ServeOptions extends Partial<ServedSettings> {
   /** Aborting it shuts the server down. @default {undefined} */
   signal?: AbortSignal;
   /**
+   * Share the chat port and the web port with other servers of this process that
+   * ask for it too (workers: the kernel spreads the connections). @default {false}
+   */
+  reusePort?: boolean;
+  /**
+   * The open connections per address and in all, when several servers of this
+   * process count together (workers: `maxClients` and `maxPerAddress` are for the
+   * whole process). @default {this server's own counts}
+   */
+  counts?: ConnectionCounts;
+  /**
+   * Whether the console shows each room event; `false` where another part of the
+   * process shows them once (workers: the coordinator). @default {true}
+   */
+  logRoomEvents?: boolean;
+  /**
    * Called once listening. The default logs the two startup lines of the original.
    * @default {undefined}
    */
   onListen?: (addr: Deno.NetAddr) => void;
+}
+
+/** Open connections per address and in all (TCP, WebSocket, web requests). */
+export interface ConnectionCounts {
+  /**
+   * @param address The IP address.
+   * @returns Its open connections.
+   */
+  count(address: string): number;
+  /** @returns Every open connection. */
+  total(): number;
+  /**
+   * A connection from the address was accepted.
+   *
+   * @param address The IP address.
+   */
+  add(address: string): void;
+  /**
+   * A connection from the address closed.
+   *
+   * @param address The IP address.
+   */
+  remove(address: string): void;
 }
 
 /** The options with every default filled in. */
@@ -122,7 +161,16 @@ export type ResolvedServeOptions =
   & Required<Pick<ServeOptions, "mode" | "motd">>
   & Pick<
     ServeOptions,
-    "tls" | "cluster" | "store" | "web" | "signal" | "onListen" | "passwordAttempts"
+    | "tls"
+    | "cluster"
+    | "store"
+    | "web"
+    | "signal"
+    | "onListen"
+    | "passwordAttempts"
+    | "reusePort"
+    | "counts"
+    | "logRoomEvents"
   >;
 
 /**
@@ -143,5 +191,8 @@ export function resolveServeOptions(options: ServeOptions): ResolvedServeOptions
     signal: options.signal,
     onListen: options.onListen,
     passwordAttempts: options.passwordAttempts,
+    reusePort: options.reusePort,
+    counts: options.counts,
+    logRoomEvents: options.logRoomEvents,
   };
 }

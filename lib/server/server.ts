@@ -29,7 +29,12 @@ import { pageHtml } from "../web/page.ts";
 import { type EchoRoom, EchoSession } from "./echo_session.ts";
 import { JsonFormat } from "./json_format.ts";
 import type { ServerCluster } from "../chat/cluster.ts";
-import { type ResolvedServeOptions, resolveServeOptions, type ServeOptions } from "./options.ts";
+import {
+  type ConnectionCounts,
+  type ResolvedServeOptions,
+  resolveServeOptions,
+  type ServeOptions,
+} from "./options.ts";
 import { TaggedTextFormat } from "./tagged_text_format.ts";
 import { TextFormat } from "./text_format.ts";
 import { AddressCounts } from "./address_counts.ts";
@@ -74,8 +79,11 @@ export class ChatServer implements AsyncDisposable {
   #served = new Set<Served>();
   /** Connections that made room for a newcomer and are closing: no longer counted. */
   #leaving = new Set<Served>();
-  /** Open connections (and web requests) per address, for `maxPerAddress`. */
-  #perAddress = new AddressCounts();
+  /**
+   * Open connections (and web requests) per address, for `maxPerAddress`, and in
+   * all: this server's own, or the whole process's (workers).
+   */
+  #perAddress: ConnectionCounts;
   /** Resolved when the last connection closes after shutdown began. */
   #allClosed = Promise.withResolvers<void>();
   #rejections = new Set<Promise<void>>();
@@ -94,6 +102,7 @@ export class ChatServer implements AsyncDisposable {
       throw new TypeError("Cannot serve the web page in an echo mode: it needs chat mode");
     }
     this.#options = o;
+    this.#perAddress = o.counts ?? new AddressCounts();
     this.#text = consoleText(o.lang);
     this.#log = options.log ?? new ConsoleLog();
     const observer = o.quiet ? undefined : this.#consoleObserver();
@@ -163,6 +172,7 @@ export class ChatServer implements AsyncDisposable {
         hostname: o.hostname,
         port: o.port,
         tls: o.tls,
+        reusePort: o.reusePort,
         onConnection: (conn) => this.#accept(conn),
         onAcceptError: (message) => this.#log.info(this.#text.logAcceptError(message)),
       });
@@ -281,6 +291,11 @@ export class ChatServer implements AsyncDisposable {
 
   /** Connections that count against `maxClients`: TCP and WebSocket, and web requests. */
   #clients(): number {
+    // Counted with the other servers of this process (workers): every connection and
+    // web request of theirs, from its accept to its close.
+    if (this.#options.counts !== undefined) {
+      return this.#options.counts.total() - this.#leaving.size;
+    }
     return this.#served.size - this.#leaving.size + (this.#webGate?.pending ?? 0);
   }
 
@@ -312,6 +327,7 @@ export class ChatServer implements AsyncDisposable {
         hostname,
         port: web.port,
         tls: o.tls,
+        reusePort: o.reusePort,
         onConnection: (conn) => this.#acceptWeb(conn),
         onAcceptError: (message) => this.#log.info(this.#text.logAcceptError(message)),
       });
@@ -475,7 +491,9 @@ export class ChatServer implements AsyncDisposable {
     const logWhispers = this.#options.logWhispers;
     return {
       nickname: (peer, nick) => log.info(text.logNickname(peer, nick)),
-      roomEvent: (event) => log.info(text.logRoom(event.room, this.#format.roomLine(event))),
+      roomEvent: this.#options.logRoomEvents === false
+        ? () => {}
+        : (event) => log.info(text.logRoom(event.room, this.#format.roomLine(event))),
       // Whispers are private: the console says that one was sent, not what it said.
       whisper: (from, to, whisper) =>
         log.info(text.logWhisper(from, to, logWhispers ? whisper : undefined)),

@@ -22,6 +22,11 @@ export interface TcpListenerOptions {
   /** PEM certificate chain and key: accept TLS instead of plain TCP. @default {undefined} */
   tls?: { cert: string; key: string };
   /**
+   * Share the port with other listeners that ask for it too (`SO_REUSEPORT`: the
+   * kernel spreads connections over them; workers use it). @default {false}
+   */
+  reusePort?: boolean;
+  /**
    * Called with each accepted connection (Nagle already off), synchronously; it
    * must not wait on the connection.
    */
@@ -53,9 +58,11 @@ export class TcpListener {
   constructor(options: TcpListenerOptions) {
     this.#options = options;
     const { hostname, port, tls } = options;
+    // Asked for only when wanted: it needs `--unstable-net` (deno.json has it).
+    const shared = options.reusePort === true ? { reusePort: true } : {};
     this.#listener = tls === undefined
-      ? Deno.listen({ hostname, port })
-      : Deno.listenTls({ hostname, port, ...tls });
+      ? Deno.listen({ hostname, port, ...shared })
+      : Deno.listenTls({ hostname, port, ...tls, ...shared });
     this.addr = this.#listener.addr as Deno.NetAddr;
     this.finished = this.#acceptLoop();
   }

@@ -93,6 +93,7 @@ Deno.test("cli server defaults: 127.0.0.1:12345, chat mode, Korean, every limit"
     tlsKeyFile: undefined,
     web: undefined,
     redisUrl: undefined,
+    workers: 1,
     quiet: false,
     logWhispers: false,
   });
