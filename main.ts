@@ -26,7 +26,13 @@ import { CLIENT_OPTIONS, NO_DATA, SERVER_OPTIONS } from "./lib/config/option_tab
 import type { LineInput } from "./lib/client/line_input.ts";
 import { loadCluster } from "./lib/cluster/load_cluster.ts";
 import { MAX_MOTD_LINES, servedSettings } from "./lib/server/options.ts";
-import { DataFileError, StartError, UsageError, WebListenError } from "./lib/util/errors.ts";
+import {
+  DataFileError,
+  IrcListenError,
+  StartError,
+  UsageError,
+  WebListenError,
+} from "./lib/util/errors.ts";
 import { sanitizeText } from "./lib/util/sanitize.ts";
 
 async function main(args: string[]): Promise<number> {
@@ -105,6 +111,7 @@ async function runServer(given: ServerArgs): Promise<number> {
       motd,
       tls,
       web: args.web,
+      irc: args.irc,
       cluster: args.redisUrl === undefined ? undefined : await loadCluster(args.redisUrl),
       // A cluster keeps its state in Redis; echo modes remember nothing.
       store: args.mode === "chat" && args.redisUrl === undefined && args.data !== NO_DATA
@@ -121,6 +128,11 @@ async function runServer(given: ServerArgs): Promise<number> {
     if (error instanceof WebListenError) {
       throw new StartError(
         text.cannotServeWeb(error.hostname, error.port, describeError(error.cause, text)),
+      );
+    }
+    if (error instanceof IrcListenError) {
+      throw new StartError(
+        text.cannotStart(error.hostname, error.port, describeError(error.cause, text)),
       );
     }
     throw new StartError(text.cannotStart(args.hostname, args.port, describeError(error, text)));

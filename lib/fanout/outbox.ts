@@ -36,6 +36,11 @@ export class Outbox {
   #idle: (() => void) | undefined;
   /** Whether the last piece `#next` returned was a view of the log. */
   #fromLog = false;
+  /**
+   * Log ranges this connection does not get, as `[from, to)` pairs in log order
+   * (an IRC client's own lines, which it did not ask to see echoed).
+   */
+  #skips: number[] = [];
 
   /**
    * @param limitBytes The most bytes that may wait to be written.
@@ -85,6 +90,7 @@ export class Outbox {
     this.#log = log;
     this.#cursor = log.end;
     this.#idle = idle;
+    this.#skips = [];
   }
 
   /**
@@ -100,14 +106,30 @@ export class Outbox {
     }
     this.#log = undefined;
     this.#idle = undefined;
+    this.#skips = [];
     this.#own = pieces;
     this.#ownAfter = pieces.map(() => -Infinity);
     this.#ownBytes = pieces.reduce((sum, piece) => sum + piece.length, 0);
   }
 
+  /**
+   * Leaves out a range of the log this outbox reads: its writer jumps over it. The
+   * ranges come in log order, after the cursor (the format that appends a line this
+   * connection must not get says so as it appends it).
+   *
+   * @param log The log the range is in; another log than this outbox's is ignored.
+   * @param from The range's first position.
+   * @param to The position after its last byte.
+   */
+  skip(log: BroadcastLog, from: number, to: number): void {
+    if (log !== this.#log || to <= this.#cursor) return;
+    this.#skips.push(Math.max(from, this.#cursor), to);
+  }
+
   /** Forgets everything waiting and stops receiving broadcasts (the client is being dropped). */
   discard(): void {
     this.#log = undefined;
+    this.#skips = [];
     this.#idle = undefined;
     this.#own = [];
     this.#ownAfter = [];
@@ -210,8 +232,10 @@ export class Outbox {
   #next(maxBytes: number): Uint8Array | undefined {
     const log = this.#log;
     const ownAfter = this.#own.length > 0 ? this.#ownAfter[0] : Infinity;
+    if (this.#skips.length > 0 && log !== undefined) this.#jumpSkipped(log);
     if (log !== undefined && this.#cursor < log.end && this.#cursor < ownAfter) {
-      const stop = Math.min(log.end, ownAfter, this.#cursor + maxBytes);
+      let stop = Math.min(log.end, ownAfter, this.#cursor + maxBytes);
+      if (this.#skips.length > 0) stop = Math.min(stop, this.#skips[0]);
       const piece = log.view(this.#cursor, stop);
       this.#cursor += piece.length;
       this.#fromLog = true;
@@ -223,6 +247,15 @@ export class Outbox {
     this.#ownAfter.shift();
     this.#ownBytes -= own.length;
     return own;
+  }
+
+  /** Moves the cursor over a skipped range it stands at. */
+  #jumpSkipped(log: BroadcastLog): void {
+    const skips = this.#skips;
+    while (skips.length > 0 && this.#cursor >= skips[0] && this.#cursor <= log.end) {
+      this.#cursor = Math.max(this.#cursor, skips[1]);
+      skips.splice(0, 2);
+    }
   }
 
   #wakeWriter(): void {

@@ -65,6 +65,14 @@ export interface WebOptions {
   hosts?: readonly string[];
 }
 
+/** The IRC port (`--irc`). */
+export interface IrcOptions {
+  /** The port IRC clients connect to; `0` picks a free one. */
+  port: number;
+  /** The address to bind. @default {the chat's hostname} */
+  hostname?: string;
+}
+
 /** How the server treats lines: the Python chat, or the C echo server. */
 export type ServerMode = "chat" | "echo" | "echo-broadcast";
 
@@ -84,6 +92,11 @@ export interface ServeOptions extends Partial<ServedSettings> {
    * (chat mode only), over HTTPS/WSS when `tls` is set. @default {undefined}
    */
   web?: WebOptions;
+  /**
+   * Also serve IRC clients on another port (chat mode only), over TLS when `tls`
+   * is set. @default {undefined}
+   */
+  irc?: IrcOptions;
   /**
    * Join a cluster: makes this server's part of it (see `loadCluster`, which loads
    * the Redis client only when a cluster is asked for). Rooms, nicknames and
@@ -122,7 +135,7 @@ export type ResolvedServeOptions =
   & Required<Pick<ServeOptions, "mode" | "motd">>
   & Pick<
     ServeOptions,
-    "tls" | "cluster" | "store" | "web" | "signal" | "onListen" | "passwordAttempts"
+    "tls" | "cluster" | "store" | "web" | "irc" | "signal" | "onListen" | "passwordAttempts"
   >;
 
 /**
@@ -140,6 +153,7 @@ export function resolveServeOptions(options: ServeOptions): ResolvedServeOptions
     cluster: options.cluster,
     store: options.store,
     web: options.web,
+    irc: options.irc,
     signal: options.signal,
     onListen: options.onListen,
     passwordAttempts: options.passwordAttempts,

@@ -195,3 +195,22 @@ Deno.test("outbox discard forgets everything waiting", async () => {
   outbox.close();
   assertEquals(await outbox.take(), null);
 });
+
+Deno.test("outbox skips a log range it was told to leave out, and sends the rest in order", () => {
+  const log = new BroadcastLog();
+  const outbox = new Outbox(1024);
+  outbox.subscribe(log);
+  log.append("a\n");
+  const from = log.end;
+  log.append("own\n");
+  outbox.skip(log, from, log.end);
+  log.append("b\n");
+  const other = new BroadcastLog();
+  // A range of another log is ignored.
+  outbox.skip(other, 0, 100);
+  let text = "";
+  for (let piece = outbox.takeNow(); piece !== undefined; piece = outbox.takeNow()) {
+    text += new TextDecoder().decode(piece);
+  }
+  assertEquals(text, "a\nb\n");
+});

@@ -1,0 +1,49 @@
+/**
+ * `WHO #channel` (the user's channel: a `352` per member) or `WHO nick`; `315` ends
+ * it. Everyone's user and host are `nick` and `chat`: addresses are not shown.
+ *
+ * @module
+ */
+
+import { channelOf, IRC_USER_HOST } from "../irc_format.ts";
+import { RPL } from "../numerics.ts";
+import { type IrcSession, sameChannel } from "../irc_session.ts";
+import type { IrcCommand } from "./command.ts";
+
+/** `WHO`. */
+export const who: IrcCommand = {
+  name: "WHO",
+  run({ session, params }) {
+    const mask = params[0] ?? "*";
+    const room = session.user?.room;
+    const end = () => session.numeric(RPL.ENDOFWHO, mask, "End of WHO list");
+    if (mask.startsWith("#")) {
+      if (room === undefined || !sameChannel(channelOf(room.name), mask)) {
+        end();
+        return;
+      }
+      return session.chat.who(room, ({ users }) => {
+        for (const u of users) reply(session, channelOf(room.name), u.nick, u.away);
+        end();
+      });
+    }
+    return session.chat.findUser(mask, (found) => {
+      if (found !== undefined) reply(session, "*", found.nickname, found.away !== undefined);
+      end();
+    });
+  },
+};
+
+function reply(session: IrcSession, channel: string, nick: string, away: boolean): void {
+  const name = session.info.name;
+  session.numeric(
+    RPL.WHOREPLY,
+    channel,
+    nick,
+    IRC_USER_HOST,
+    name,
+    nick,
+    away ? "G" : "H",
+    `0 ${nick}`,
+  );
+}

@@ -1,0 +1,25 @@
+/** `WHOIS [server] nick`: `311`, `312`, `301` when away, `318`; nobody is `401`. @module */
+
+import { IRC_USER_HOST } from "../irc_format.ts";
+import { ERR, RPL } from "../numerics.ts";
+import type { IrcCommand } from "./command.ts";
+
+/** `WHOIS`. */
+export const whois: IrcCommand = {
+  name: "WHOIS",
+  minParams: 1,
+  run({ session, params }) {
+    const nick = (params.length > 1 ? params[1] : params[0]).split(",")[0];
+    return session.chat.findUser(nick, (found) => {
+      if (found === undefined) {
+        session.numeric(ERR.NOSUCHNICK, nick, "No such nick/channel");
+      } else {
+        const name = found.nickname;
+        session.numeric(RPL.WHOISUSER, name, name, IRC_USER_HOST, "*", name);
+        session.numeric(RPL.WHOISSERVER, name, session.info.name, session.info.network);
+        if (found.away !== undefined) session.numeric(RPL.AWAY, name, found.away || "Away");
+      }
+      session.numeric(RPL.ENDOFWHOIS, found?.nickname ?? nick, "End of /WHOIS list");
+    });
+  },
+};
