@@ -46,6 +46,7 @@ export type ServerArgs =
     | "webHostAllow"
     | "ircPort"
     | "ircHost"
+    | "ircName"
   >
   & {
     /** `-e` and `-b`. */
@@ -53,7 +54,7 @@ export type ServerArgs =
     /** The web page, or `undefined` without `--web`. */
     web: WebArgs | undefined;
     /** The IRC port, or `undefined` without `--irc`. */
-    irc: { port: number; hostname: string | undefined } | undefined;
+    irc: { port: number; hostname: string | undefined; name: string | undefined } | undefined;
   };
 
 /** The client's settings as given on the command line (files not read yet). */
@@ -161,6 +162,7 @@ function parseServer(args: readonly string[], lang: Lang, text: CliText): Comman
     webHostAllow,
     ircPort,
     ircHost,
+    ircName,
     ...settings
   } = parsed.settings;
   if (broadcast && !echo) throw new UsageError(text.broadcastNeedsEcho);
@@ -185,9 +187,10 @@ function parseServer(args: readonly string[], lang: Lang, text: CliText): Comman
   let irc: ServerArgs["irc"];
   if (ircPort === undefined) {
     if (ircHost !== undefined) throw new UsageError(text.needs("--irc-host", "--irc PORT"));
+    if (ircName !== undefined) throw new UsageError(text.needs("--irc-name", "--irc PORT"));
   } else {
     if (echo) throw new UsageError(text.chatModeOnly("--irc"));
-    irc = { port: ircPort, hostname: ircHost };
+    irc = { port: ircPort, hostname: ircHost, name: ircName };
   }
   return {
     kind: "server",

@@ -308,6 +308,17 @@ export const SERVER_OPTIONS = [
     defaultHelp: { ko: "--host와 같음", en: "the same as --host" },
   },
   {
+    flag: "irc-name",
+    field: "ircName",
+    kind: "text",
+    arg: "NAME",
+    help: {
+      ko: "IRC 클라이언트에게 보이는 서버 이름 (numeric의 출처, PONG)",
+      en: "the server's name as IRC clients see it (the source of numerics, PONG)",
+    },
+    defaultHelp: { ko: "tcp-chat.server", en: "tcp-chat.server" },
+  },
+  {
     flag: "redis",
     field: "redisUrl",
     kind: "redis-url",

@@ -38,6 +38,7 @@ import type { TextFormat } from "../server/text_format.ts";
 import {
   IrcInputTooLongError,
   type IrcMessage,
+  MAX_IRC_CLIENT_TAG_BYTES,
   parseIrcMessage,
   serializeIrcMessage,
 } from "../transport/irc_message.ts";
@@ -66,6 +67,7 @@ export const IRC_CAPS: ReadonlyMap<string, string> = new Map([
   ["multi-prefix", ""],
   ["sasl", "PLAIN"],
   ["server-time", ""],
+  ["userhost-in-names", ""],
 ]);
 
 /** What every IRC session of a server shares. */
@@ -82,8 +84,21 @@ export interface IrcServerInfo {
   readonly formats: Readonly<Record<IrcTags, IrcFormat>>;
   /** Renders notices in the server's language (sent as NOTICE lines). */
   readonly text: TextFormat;
-  /** The longest line taken, in bytes (`LINELEN` is said when over 512). */
+  /**
+   * The username and real name IRC users gave (USER), by nickname key, for WHOIS
+   * and WHO on this server.
+   */
+  readonly identities: Map<string, IrcIdentity>;
+  /** The ping timing. @default {PING_INTERVAL_MS, PING_TIMEOUT_MS} */
   readonly ping?: { intervalMs: number; timeoutMs: number };
+}
+
+/** What an IRC user said of itself at registration (USER). */
+export interface IrcIdentity {
+  /** The username. */
+  readonly username: string;
+  /** The real name. */
+  readonly realname: string;
 }
 
 type State = "registering" | "chat" | "ended";
@@ -107,6 +122,7 @@ export class IrcSession implements ConnectionHandler, UserHost, CommandSession {
   /** The nickname asked for by NICK before registration. */
   #wantedNick: string | undefined;
   #username: string | undefined;
+  #realname = "";
   #password: string | undefined;
   /** Registration waits while CAP negotiation is open (`CAP LS`/`REQ` before `CAP END`). */
   #capNegotiating = false;
@@ -438,9 +454,11 @@ export class IrcSession implements ConnectionHandler, UserHost, CommandSession {
    * The username given by USER.
    *
    * @param username The username.
+   * @param realname The real name.
    */
-  setUser(username: string): Step {
+  setUser(username: string, realname: string): Step {
     this.#username = username;
+    this.#realname = realname;
     return this.tryRegister();
   }
 
@@ -606,6 +624,19 @@ export class IrcSession implements ConnectionHandler, UserHost, CommandSession {
   }
 
   /**
+   * Tells whether a channel has members anywhere.
+   *
+   * @param channel The channel as given.
+   * @param then Gets the answer.
+   * @returns When done.
+   */
+  channelExists(channel: string, then: (exists: boolean) => Step): Step {
+    return this.#chat.rooms((rooms) =>
+      then(rooms.some((room) => sameChannel(channelOf(room.name), channel)))
+    );
+  }
+
+  /**
    * Ends the connection as the client asked (QUIT).
    *
    * @param reason The reason given.
@@ -616,6 +647,12 @@ export class IrcSession implements ConnectionHandler, UserHost, CommandSession {
 
   /** The nickname changed (NICK after registration): the echo registry follows. */
   renamed(from: string): void {
+    const identities = this.#info.identities;
+    const identity = identities.get(nicknameKey(from));
+    if (identity !== undefined && this.#user !== undefined) {
+      identities.delete(nicknameKey(from));
+      identities.set(this.#user.key, identity);
+    }
     const outbox = this.#caps.has("echo-message") ? undefined : this.#conn.outbox;
     this.#format.unechoed(from, undefined);
     if (outbox !== undefined && this.#user !== undefined) {
@@ -633,7 +670,7 @@ export class IrcSession implements ConnectionHandler, UserHost, CommandSession {
   #handle(line: string): Step {
     let message: IrcMessage | undefined;
     try {
-      message = parseIrcMessage(line);
+      message = parseIrcMessage(line, MAX_IRC_CLIENT_TAG_BYTES);
     } catch (error) {
       if (error instanceof IrcInputTooLongError) {
         this.numeric(ERR.INPUTTOOLONG, "Input line too long");
@@ -642,6 +679,13 @@ export class IrcSession implements ConnectionHandler, UserHost, CommandSession {
       return;
     }
     if (message === undefined) return;
+    if (line.includes("\uFFFD")) {
+      // UTF8ONLY: the line splitter made invalid UTF-8 into U+FFFD (so is a real one).
+      this.#sendLine(
+        `:${this.#info.name} FAIL ${message.command} INVALID_UTF8 :Message rejected, your message contained invalid UTF-8`,
+      );
+      return;
+    }
     const command = findIrcCommand(message.command);
     if (command === undefined) {
       if (this.registered) this.numeric(ERR.UNKNOWNCOMMAND, message.command, "Unknown command");
@@ -775,6 +819,10 @@ export class IrcSession implements ConnectionHandler, UserHost, CommandSession {
     this.#chat.observer?.nickname(this.#conn.peer, user.nickname);
     this.#unechoed(this.#conn.outbox);
     const info = this.#info;
+    info.identities.set(user.key, {
+      username: this.#username ?? user.nickname,
+      realname: this.#realname,
+    });
     const nick = user.nickname;
     if (this.#wantedNick !== undefined && this.#wantedNick !== nick) {
       this.#sendLine(`:${hostmask(this.#wantedNick)} NICK ${nick}`);
@@ -1001,7 +1049,9 @@ export class IrcSession implements ConnectionHandler, UserHost, CommandSession {
   #names(channel: string, nicks: readonly string[]): void {
     let line: string[] = [];
     let bytes = 0;
-    for (const nick of nicks) {
+    const full = this.#caps.has("userhost-in-names");
+    for (const name of nicks) {
+      const nick = full ? hostmask(name) : name;
       if (bytes + nick.length > 400 && line.length > 0) {
         this.numeric(RPL.NAMREPLY, "=", channel, line.join(" "));
         line = [];
@@ -1079,6 +1129,7 @@ export class IrcSession implements ConnectionHandler, UserHost, CommandSession {
     const user = this.#user;
     if (user === undefined) return;
     this.#unechoed(undefined);
+    this.#info.identities.delete(user.key);
     this.#user = undefined;
     this.#nickname = user.nickname;
     try {

@@ -71,6 +71,8 @@ export interface IrcOptions {
   port: number;
   /** The address to bind. @default {the chat's hostname} */
   hostname?: string;
+  /** The server's name, the source of its numerics. @default {"tcp-chat.server"} */
+  name?: string;
 }
 
 /** How the server treats lines: the Python chat, or the C echo server. */

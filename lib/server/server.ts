@@ -374,7 +374,7 @@ export class ChatServer implements AsyncDisposable {
       throw new IrcListenError(hostname, irc.port, error);
     }
     this.#irc = {
-      name: "tcp-chat.server",
+      name: irc.name ?? "tcp-chat.server",
       network: "tcp-chat",
       version: "tcp-chat-1.0.0",
       created: new Date().toUTCString(),
@@ -384,6 +384,7 @@ export class ChatServer implements AsyncDisposable {
         all: new IrcFormat("all"),
       },
       text: this.#format,
+      identities: new Map(),
     };
     return this.#ircListener.addr;
   }

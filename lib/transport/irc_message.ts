@@ -15,7 +15,8 @@
  *   with `:` and then holds spaces (`trailing`), and may be empty.
  * - Limits: the part after the tags is at most {@linkcode MAX_IRC_MESSAGE_BYTES}
  *   with its `\r\n` (RFC 1459), the tags at most {@linkcode MAX_IRC_TAG_BYTES} with
- *   their `@` and space (IRCv3); a longer line is {@linkcode IrcInputTooLongError}.
+ *   their `@` and space (IRCv3), or {@linkcode MAX_IRC_CLIENT_TAG_BYTES} for what a
+ *   client sends; a longer line is {@linkcode IrcInputTooLongError}.
  * - A NUL, a bare CR or a LF inside a line is {@linkcode IrcParseError}.
  *
  * Serialising writes the same form: tags escaped, the last param as trailing
@@ -31,10 +32,20 @@ export const MAX_IRC_MESSAGE_BYTES = 512;
 /** The most bytes of a message's tags, with their `@` and the space after them (IRCv3). */
 export const MAX_IRC_TAG_BYTES = 8191;
 
+/**
+ * The most bytes of the tags a client may send, with their `@` and space (IRCv3:
+ * 4094 bytes of tag data); the rest of {@linkcode MAX_IRC_TAG_BYTES} is the server's.
+ */
+export const MAX_IRC_CLIENT_TAG_BYTES = 4096;
+
 /** The most params a message may carry (RFC 1459); more are refused, not cut. */
 export const MAX_IRC_PARAMS = 15;
 
-/** The longest line read from an IRC client, without its line ending: tags and message. */
+/**
+ * The longest line read from an IRC client, without its line ending: all the tags a
+ * server may send and a message (a longer line is refused by the line splitter; one
+ * within it but over the client's limits is `417`).
+ */
 export const MAX_IRC_LINE_BYTES = MAX_IRC_TAG_BYTES + MAX_IRC_MESSAGE_BYTES;
 
 /** An IRC message. */
@@ -79,18 +90,24 @@ const COMMAND = /^(?:[A-Za-z]+|[0-9]{3})$/;
  * Parses one IRC line.
  *
  * @param line The line, without its line ending.
+ * @param maxTagBytes The most bytes of tags, with their `@` and space: a server's
+ *   lines may have {@linkcode MAX_IRC_TAG_BYTES}, a client's
+ *   {@linkcode MAX_IRC_CLIENT_TAG_BYTES}. @default {MAX_IRC_TAG_BYTES}
  * @returns The message, or `undefined` for an empty line.
  * @throws {IrcInputTooLongError} When a part passes its limit.
  * @throws {IrcParseError} When the line is not a message (no command, a NUL, a CR).
  */
-export function parseIrcMessage(line: string): IrcMessage | undefined {
+export function parseIrcMessage(
+  line: string,
+  maxTagBytes: number = MAX_IRC_TAG_BYTES,
+): IrcMessage | undefined {
   if (/[\0\r\n]/.test(line)) throw new IrcParseError("it holds a NUL, CR or LF");
   let rest = line;
   const tags = new Map<string, string>();
   if (rest.startsWith("@")) {
     const space = rest.indexOf(" ");
     const raw = space === -1 ? rest.slice(1) : rest.slice(1, space);
-    if (byteLength(raw) + 2 > MAX_IRC_TAG_BYTES) throw new IrcInputTooLongError("tags");
+    if (byteLength(raw) + 2 > maxTagBytes) throw new IrcInputTooLongError("tags");
     for (const item of raw.split(";")) {
       if (item === "") continue;
       const equals = item.indexOf("=");

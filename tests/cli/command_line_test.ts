@@ -486,8 +486,16 @@ Deno.test("cli a secret and its file cannot both be given", () => {
 });
 
 Deno.test("cli --irc PORT serves IRC; --irc-host needs it; echo modes refuse it", () => {
-  assertEquals(server("--irc", "6667").irc, { port: 6667, hostname: undefined });
-  assertEquals(server("--irc", "0", "--irc-host", "::1").irc, { port: 0, hostname: "::1" });
+  assertEquals(server("--irc", "6667").irc, {
+    port: 6667,
+    hostname: undefined,
+    name: undefined,
+  });
+  assertEquals(server("--irc", "0", "--irc-host", "::1", "--irc-name", "x.y").irc, {
+    port: 0,
+    hostname: "::1",
+    name: "x.y",
+  });
   assertEquals(server().irc, undefined);
   assertThrows(() => server("--irc-host", "::1"), UsageError, "--irc PORT");
   assertThrows(() => server("-e", "--irc", "6667"), UsageError, "--irc");

@@ -72,7 +72,12 @@ Deno.test("irc errors are numerics, never a disconnect", T, async () => {
   await alice.send("PART #math");
   await alice.waitFor(/ 442 alice #math /);
   await alice.send("KICK #math bob");
-  await alice.waitFor(/ 442 alice #math /);
+  await alice.waitFor(/ 403 alice #math /);
+  await bob.join("#lobby");
+  await alice.send("TOPIC #lobby");
+  await alice.waitFor(/ 442 alice #lobby /);
+  await alice.write(new Uint8Array([...new TextEncoder().encode("PRIVMSG bob :a"), 0xaa, 13, 10]));
+  await alice.waitFor(/ FAIL PRIVMSG INVALID_UTF8 /);
   await alice.join("#math");
   await alice.send("KICK #math bob");
   await alice.waitFor(/ 482 alice #math /);
@@ -291,3 +296,22 @@ Deno.test("irc SASL PLAIN logs in to an account made by a nc user", T, async () 
   await other.waitFor(/ 433 carol carol /);
   assertEquals(other.received.filter((line) => / 001 /.test(line)), []);
 });
+
+Deno.test(
+  "irc USERHOST, TIME and userhost-in-names describe users as they registered",
+  T,
+  async () => {
+    await using server = startIrcServer();
+    await using alice = await IrcClient.register(server.ircPort, "alice", ["userhost-in-names"]);
+    await using bob = await IrcClient.register(server.ircPort, "bob");
+    await bob.send("AWAY :out");
+    await bob.waitFor(/ 306 bob /);
+    await alice.send("USERHOST alice bob nobody");
+    await alice.waitFor(/ 302 alice :alice=\+alice@chat bob=-bob@chat$/);
+    await alice.send("TIME");
+    await alice.waitFor(/ 391 alice \S+ :?\w{3}, /);
+    await bob.join("#math");
+    await alice.send("JOIN #math");
+    await alice.waitFor(/ 353 alice = #math :bob!bob@chat alice!alice@chat$/);
+  },
+);

@@ -109,3 +109,9 @@ Deno.test("irc message round-trips through serialise and parse", () => {
   };
   assertEquals(parseIrcMessage(serializeIrcMessage(message)), message);
 });
+
+Deno.test("irc message takes at most 4096 bytes of tags from a client when told so", () => {
+  const tags = "@+a=" + "v".repeat(4096 - 5);
+  assertEquals(parseIrcMessage(`${tags} PING x`, 4096)?.command, "PING");
+  assertThrows(() => parseIrcMessage(`${tags}v PING x`, 4096), IrcInputTooLongError);
+});

@@ -21,8 +21,10 @@ export const kick: IrcCommand = {
     const room = user.room;
     const [channel, target] = params;
     if (room === undefined || !sameChannel(channelOf(room.name), channel)) {
-      session.numeric(ERR.NOTONCHANNEL, channel, "You're not on that channel");
-      return;
+      return session.channelExists(channel, (exists) => {
+        if (exists) session.numeric(ERR.NOTONCHANNEL, channel, "You're not on that channel");
+        else session.numeric(ERR.NOSUCHCHANNEL, channel, "No such channel");
+      });
     }
     if (!user.operator) {
       session.numeric(ERR.CHANOPRIVSNEEDED, channel, "You're not a channel operator");

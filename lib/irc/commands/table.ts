@@ -25,7 +25,9 @@ import { pong } from "./pong.ts";
 import { privmsg } from "./privmsg.ts";
 import { quit } from "./quit.ts";
 import { topic } from "./topic.ts";
+import { time } from "./time.ts";
 import { user } from "./user.ts";
+import { userhost } from "./userhost.ts";
 import { who } from "./who.ts";
 import { whois } from "./whois.ts";
 
@@ -49,8 +51,10 @@ export const IRC_COMMANDS: readonly IrcCommand[] = [
   pong,
   privmsg,
   quit,
+  time,
   topic,
   user,
+  userhost,
   who,
   whois,
 ];

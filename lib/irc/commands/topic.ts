@@ -19,8 +19,10 @@ export const topic: IrcCommand = {
     const room = session.user?.room;
     const channel = params[0];
     if (room === undefined || !sameChannel(channelOf(room.name), channel)) {
-      session.numeric(ERR.NOTONCHANNEL, channel, "You're not on that channel");
-      return;
+      return session.channelExists(channel, (exists) => {
+        if (exists) session.numeric(ERR.NOTONCHANNEL, channel, "You're not on that channel");
+        else session.numeric(ERR.NOSUCHCHANNEL, channel, "No such channel");
+      });
     }
     if (params.length < 2) {
       if (room.topic === undefined) {

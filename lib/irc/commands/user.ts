@@ -1,7 +1,6 @@
 /**
- * `USER username 0 * :realname`: registration's second half. The username is
- * kept for nothing but registration (sources show `nick!nick@chat`). After
- * registration: `462`.
+ * `USER username 0 * :realname`: registration's second half; WHOIS and WHO show
+ * both (sources show `nick!nick@chat`). After registration: `462`.
  *
  * @module
  */
@@ -19,10 +18,10 @@ export const user: IrcCommand = {
       session.numeric(ERR.ALREADYREGISTERED, "You may not reregister");
       return;
     }
-    if (params[0] === "") {
+    if (params[0] === "" || params[3] === "") {
       session.numeric(ERR.NEEDMOREPARAMS, "USER", "Not enough parameters");
       return;
     }
-    return session.setUser(params[0]);
+    return session.setUser(params[0], params[3]);
   },
 };

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { nicknameKey } from "../../chat/nickname.ts";
 import { channelOf, IRC_USER_HOST } from "../irc_format.ts";
 import { RPL } from "../numerics.ts";
 import { type IrcSession, sameChannel } from "../irc_session.ts";
@@ -35,15 +36,16 @@ export const who: IrcCommand = {
 };
 
 function reply(session: IrcSession, channel: string, nick: string, away: boolean): void {
-  const name = session.info.name;
+  const info = session.info;
+  const identity = info.identities.get(nicknameKey(nick));
   session.numeric(
     RPL.WHOREPLY,
     channel,
-    nick,
+    identity?.username ?? nick,
     IRC_USER_HOST,
-    name,
+    info.name,
     nick,
     away ? "G" : "H",
-    `0 ${nick}`,
+    `0 ${identity?.realname ?? nick}`,
   );
 }

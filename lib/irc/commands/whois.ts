@@ -1,5 +1,6 @@
 /** `WHOIS [server] nick`: `311`, `312`, `301` when away, `318`; nobody is `401`. @module */
 
+import { nicknameKey } from "../../chat/nickname.ts";
 import { IRC_USER_HOST } from "../irc_format.ts";
 import { ERR, RPL } from "../numerics.ts";
 import type { IrcCommand } from "./command.ts";
@@ -15,7 +16,15 @@ export const whois: IrcCommand = {
         session.numeric(ERR.NOSUCHNICK, nick, "No such nick/channel");
       } else {
         const name = found.nickname;
-        session.numeric(RPL.WHOISUSER, name, name, IRC_USER_HOST, "*", name);
+        const identity = session.info.identities.get(nicknameKey(name));
+        session.numeric(
+          RPL.WHOISUSER,
+          name,
+          identity?.username ?? name,
+          IRC_USER_HOST,
+          "*",
+          identity?.realname ?? name,
+        );
         session.numeric(RPL.WHOISSERVER, name, session.info.name, session.info.network);
         if (found.away !== undefined) session.numeric(RPL.AWAY, name, found.away || "Away");
       }
