@@ -53,7 +53,12 @@ export const mode: IrcCommand = {
       case "b":
       case "+b":
       case "-b":
-        if (arg === undefined) return session.runChatCommand(bans, "");
+        if (arg === undefined) {
+          // The list is the operators' (it holds addresses); others see it empty.
+          if (user.operator) return session.runChatCommand(bans, "");
+          session.numeric(RPL.ENDOFBANLIST, channel, "End of channel ban list");
+          return;
+        }
         if (change === "-b") return session.runChatCommand(unban, maskName(arg));
         return session.runChatCommand(ban, maskName(arg));
       case "-o":
