@@ -60,7 +60,6 @@ export const PING_TIMEOUT_MS = 60_000;
 
 /** The capabilities this server offers, as `CAP LS` lists them (`sasl` with its mechanism). */
 export const IRC_CAPS: ReadonlyMap<string, string> = new Map([
-  ["away-notify", ""],
   ["batch", ""],
   ["echo-message", ""],
   ["message-tags", ""],
