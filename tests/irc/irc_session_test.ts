@@ -1,6 +1,7 @@
 import { assert, assertEquals, assertMatch } from "@std/assert";
 import { isMembersLine, LineClient } from "../_server_helpers.ts";
 import { IrcClient, startIrcServer } from "./_irc_client.ts";
+import { WsClient } from "../fixtures/ws_client.ts";
 
 const T = { timeout: 20_000 };
 
@@ -315,3 +316,22 @@ Deno.test(
     await alice.waitFor(/ 353 alice = #math :bob!bob@chat alice!alice@chat$/);
   },
 );
+
+Deno.test("irc, nc and web members of one room see each other's lines", T, async () => {
+  await using server = startIrcServer({ web: { port: 0 } });
+  await using nc = await LineClient.connect(server.port);
+  await nc.join("carol");
+  await using web = await WsClient.connect(server.server.webAddr!.port);
+  await web.join("dave");
+  await using alice = await IrcClient.register(server.ircPort, "alice");
+  await alice.join("#lobby");
+  await alice.send("PRIVMSG #lobby :from irc");
+  await nc.waitFor("alice> from irc");
+  await web.waitFor((e) => e.type === "message" && e.nick === "alice" && e.text === "from irc");
+  await web.send("from the web");
+  await alice.waitFor(":dave!dave@chat PRIVMSG #lobby :from the web");
+  await nc.waitFor("dave> from the web");
+  await nc.send("from nc");
+  await alice.waitFor(":carol!carol@chat PRIVMSG #lobby :from nc");
+  await web.waitFor((e) => e.type === "message" && e.nick === "carol" && e.text === "from nc");
+});
