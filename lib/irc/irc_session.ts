@@ -131,7 +131,7 @@ export class IrcSession implements ConnectionHandler, UserHost, CommandSession {
   /** The account SASL logged in to, before registration. */
   #saslAccount: Account | undefined;
   /** SASL in progress: the mechanism chosen, and the base64 chunks so far. */
-  #sasl: { chunks: string } | undefined;
+  #sasl: { chunks: string; failed?: boolean } | undefined;
   #opFailures = 0;
   /** The history of the room being entered, sent after its names (clients expect JOIN first). */
   #heldHistory: HistoryEvent[] | undefined;
@@ -476,7 +476,7 @@ export class IrcSession implements ConnectionHandler, UserHost, CommandSession {
   }
 
   /** SASL's state: in progress, logged in. */
-  get sasl(): { chunks: string } | undefined {
+  get sasl(): { chunks: string; failed?: boolean } | undefined {
     return this.#sasl;
   }
 
@@ -485,7 +485,7 @@ export class IrcSession implements ConnectionHandler, UserHost, CommandSession {
    *
    * @param state The exchange, or `undefined` when it ends.
    */
-  setSasl(state: { chunks: string } | undefined): void {
+  setSasl(state: { chunks: string; failed?: boolean } | undefined): void {
     this.#sasl = state;
   }
 

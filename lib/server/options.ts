@@ -73,6 +73,11 @@ export interface IrcOptions {
   hostname?: string;
   /** The server's name, the source of its numerics. @default {"tcp-chat.server"} */
   name?: string;
+  /**
+   * Silence before the server sends a PING, and how long it waits for an answer
+   * before closing (tests shorten them). @default {90 s and 60 s}
+   */
+  ping?: { intervalMs: number; timeoutMs: number };
 }
 
 /** How the server treats lines: the Python chat, or the C echo server. */

@@ -385,6 +385,7 @@ export class ChatServer implements AsyncDisposable {
       },
       text: this.#format,
       identities: new Map(),
+      ping: irc.ping,
     };
     return this.#ircListener.addr;
   }

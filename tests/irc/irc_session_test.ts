@@ -335,3 +335,52 @@ Deno.test("irc, nc and web members of one room see each other's lines", T, async
   await alice.waitFor(":carol!carol@chat PRIVMSG #lobby :from nc");
   await web.waitFor((e) => e.type === "message" && e.nick === "carol" && e.text === "from nc");
 });
+
+Deno.test("irc WHO takes a mask over the channel and marks operators with *", T, async () => {
+  await using server = startIrcServer({ opPassword: "sekrit" });
+  await using alice = await IrcClient.register(server.ircPort, "alice");
+  await using bob = await IrcClient.register(server.ircPort, "bob");
+  await alice.join("#math");
+  await bob.join("#math");
+  await alice.send("OPER alice sekrit");
+  await alice.waitFor(/ 381 alice /);
+  await bob.send("WHO al*");
+  await bob.waitFor(/ 352 bob \* alice chat \S+ alice H\* :0 alice$/);
+  await bob.waitFor(/ 315 bob al\* /);
+  await bob.send("WHOIS alice");
+  await bob.waitFor(/ 313 bob alice /);
+});
+
+Deno.test("irc pings a silent client and closes it when no answer comes", T, async () => {
+  await using server = startIrcServer({
+    irc: { port: 0, ping: { intervalMs: 200, timeoutMs: 200 } },
+  });
+  await using alice = await IrcClient.register(server.ircPort, "alice");
+  await using bob = await IrcClient.register(server.ircPort, "bob");
+  // Alice answers every PING and stays; bob says nothing and is closed.
+  await alice.waitFor(/^PING :/);
+  await alice.send("PONG :tcp-chat.server");
+  await bob.waitFor(/^PING :/);
+  await bob.waitFor(/^ERROR :Closing Link: Ping timeout/);
+  await bob.waitClosed();
+  await alice.waitFor(/^PING :/);
+  await alice.send("PING :alive");
+  await alice.waitFor(/ PONG \S+ :alive$/);
+});
+
+Deno.test(
+  "irc closes a client that never registers; garbage gets no answer and no close",
+  T,
+  async () => {
+    await using server = startIrcServer({ nicknameTimeoutMs: 300 });
+    await using alice = await IrcClient.register(server.ircPort, "alice");
+    await using idle = await IrcClient.connect(server.ircPort);
+    await idle.send("NICK idle");
+    await idle.waitFor(/^ERROR :Closing Link: Registration timeout$/);
+    await idle.waitClosed();
+    await alice.write("\x00\x01\x02 garbage\r\n:only-a-source\r\n@a=b\r\n\r\n");
+    await alice.send(`JOIN ${Array.from({ length: 100 }, (_, i) => `#r${i}`).join(",")}`);
+    await alice.send("PING :after-garbage");
+    await alice.waitFor(/ PONG \S+ :after-garbage$/);
+  },
+);

@@ -2,7 +2,9 @@
  * `AUTHENTICATE`: SASL `PLAIN` (RFC 4616) against the chat's accounts, before
  * registration. `PLAIN` is answered `AUTHENTICATE +`; the credentials come base64
  * in chunks of 400 bytes (a shorter chunk, or `+`, ends them); `*` aborts. Right:
- * `900` and `903`, and registration takes the account's nickname. Wrong: `904`.
+ * `900` and `903`, and registration takes the account's nickname. Wrong: `904`;
+ * a chunk over 400 bytes `905`; credentials past 1600 bytes `904` (the rest of
+ * their chunks are dropped).
  * The password is checked as every password is (the address's limiter).
  *
  * @module
@@ -46,10 +48,20 @@ export const authenticate: IrcCommand = {
       session.sendLine("AUTHENTICATE +");
       return;
     }
-    const chunks = state.chunks + (arg === "+" ? "" : arg);
-    if (chunks.length > MAX_SASL_BYTES) {
+    if (state.failed === true) {
+      // The rest of a refused long message: dropped up to its last chunk.
+      if (arg.length < 400) session.setSasl(undefined);
+      return;
+    }
+    if (arg.length > 400) {
       session.setSasl(undefined);
       session.numeric(ERR.SASLTOOLONG, "SASL message too long");
+      return;
+    }
+    const chunks = state.chunks + (arg === "+" ? "" : arg);
+    if (chunks.length > MAX_SASL_BYTES) {
+      session.setSasl(arg.length === 400 ? { chunks: "", failed: true } : undefined);
+      session.numeric(ERR.SASLFAIL, "SASL authentication failed");
       return;
     }
     if (arg.length === 400) {

@@ -26,6 +26,9 @@ export const whois: IrcCommand = {
           identity?.realname ?? name,
         );
         session.numeric(RPL.WHOISSERVER, name, session.info.name, session.info.network);
+        if ("operator" in found && found.operator === true) {
+          session.numeric(RPL.WHOISOPERATOR, name, "is an IRC operator");
+        }
         if (found.away !== undefined) session.numeric(RPL.AWAY, name, found.away || "Away");
       }
       session.numeric(RPL.ENDOFWHOIS, found?.nickname ?? nick, "End of /WHOIS list");
