@@ -1,6 +1,7 @@
 /**
  * irssi, the real IRC client, driven in tmux against our IRC port: it registers,
- * joins a channel and talks with a `nc` user and a raw IRC user in the same room,
+ * joins a channel (its history and topic shown) and talks with a `nc` user and a
+ * raw IRC user in the same room,
  * whispers both ways, `/me`, changes its nickname, parts and quits. Skipped (loudly,
  * with the reason) only when irssi or tmux is missing; CI installs both.
  *
@@ -44,6 +45,8 @@ Deno.test({
     await nc.join("carol");
     await nc.send("/join math");
     await nc.waitFor(isMembersLine);
+    await nc.send("said before irssi came");
+    await nc.waitFor("carol> said before irssi came");
     await using bob = await IrcClient.register(server.ircPort, "bob");
     await bob.join("#math");
     const home = await Deno.makeTempDir({ prefix: "chat-irssi-" });
@@ -64,6 +67,10 @@ Deno.test({
       await pane.press("Enter");
       await nc.waitFor("ircalice님이 입장하셨습니다.");
       await bob.waitFor(/^:ircalice!\S+ JOIN #math$/);
+      // The room's history comes after the names, with the time it was said.
+      await pane.waitFor("the history", shows("said before irssi came"));
+      await nc.send("/topic proofs today");
+      await pane.waitFor("the topic", shows("proofs today"));
       await pane.type("hello from irssi");
       await pane.press("Enter");
       await nc.waitFor("ircalice> hello from irssi");
