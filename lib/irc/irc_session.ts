@@ -721,18 +721,23 @@ export class IrcSession implements ConnectionHandler, UserHost, CommandSession {
   /** The nickname step of registration: an account's (SASL, PASS) or a guest's. */
   #claimNickname(accountPassword: string | undefined): Step {
     const sasl = this.#saslAccount;
-    if (sasl !== undefined) return this.#claimAccount(sasl);
-    const nick = this.#wantedNick!;
-    const key = nicknameKey(nick);
+    const nick = this.#wantedNick;
+    // Logged in with the account's nickname (or none given): the account's login.
+    if (sasl !== undefined && (nick === undefined || nicknameKey(nick) === sasl.key)) {
+      return this.#claimAccount(sasl);
+    }
+    const key = nicknameKey(nick!);
     return this.#chat.nicknameStatus(key, (banned, account) => {
-      if (this.#state !== "registering") return;
+      if (this.#state !== "registering" || nick === undefined) return;
       if (banned) {
         this.numeric(ERR.ERRONEUSNICKNAME, nick, "Nickname is banned");
         this.#wantedNick = undefined;
         return;
       }
-      if (account === undefined) return this.#claimGuest(nick);
-      if (accountPassword === undefined) {
+      // Logged in, under another nickname: the user is its account's, and acts as it
+      // once it takes the account's nickname (as `/nick` after a login).
+      if (account === undefined) return this.#claimGuest(nick, sasl);
+      if (accountPassword === undefined || sasl !== undefined) {
         this.numeric(
           ERR.NICKNAMEINUSE,
           nick,
@@ -753,8 +758,12 @@ export class IrcSession implements ConnectionHandler, UserHost, CommandSession {
     });
   }
 
-  #claimGuest(nick: string): Step {
+  #claimGuest(nick: string, account?: Account): Step {
     const user = new User(nick, this);
+    if (account !== undefined) {
+      user.account = account.key;
+      user.operator = account.operator;
+    }
     return this.#chat.register(user, (claimed) => {
       if (this.#state !== "registering") {
         if (claimed) this.#chat.unregister(user);

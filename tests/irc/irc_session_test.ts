@@ -289,7 +289,10 @@ Deno.test("irc SASL PLAIN logs in to an account made by a nc user", T, async () 
   await irc.waitFor(/ 900 \S+ carol!carol@chat carol /);
   await irc.waitFor(/ 903 /);
   await irc.send("CAP END");
-  await irc.waitFor(/ 001 carol /);
+  // Logged in under the nickname it asked for; the account's is its to take.
+  await irc.waitFor(/ 001 somebody /);
+  await irc.send("NICK carol");
+  await irc.waitFor(/^:somebody!somebody@chat NICK carol$/);
   // Without SASL, the registered nickname is refused.
   await using other = await IrcClient.connect(server.ircPort);
   await other.send("NICK carol");

@@ -2,7 +2,8 @@
  * `AUTHENTICATE`: SASL `PLAIN` (RFC 4616) against the chat's accounts, before
  * registration. `PLAIN` is answered `AUTHENTICATE +`; the credentials come base64
  * in chunks of 400 bytes (a shorter chunk, or `+`, ends them); `*` aborts. Right:
- * `900` and `903`, and registration takes the account's nickname. Wrong: `904`;
+ * `900` and `903`; registration then logs in to the account (under its nickname,
+ * or, when NICK gave another, under that one until NICK takes the account's). Wrong: `904`;
  * a chunk over 400 bytes `905`; credentials past 1600 bytes `904` (the rest of
  * their chunks are dropped).
  * The password is checked as every password is (the address's limiter).
