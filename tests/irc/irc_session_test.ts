@@ -293,6 +293,8 @@ Deno.test("irc SASL PLAIN logs in to an account made by a nc user", T, async () 
   await irc.waitFor(/ 001 somebody /);
   await irc.send("NICK carol");
   await irc.waitFor(/^:somebody!somebody@chat NICK carol$/);
+  await irc.send("WHOIS carol");
+  await irc.waitFor(/ 330 carol carol carol :is logged in as$/);
   // Without SASL, the registered nickname is refused.
   await using other = await IrcClient.connect(server.ircPort);
   await other.send("NICK carol");
@@ -351,6 +353,7 @@ Deno.test("irc WHO takes a mask over the channel and marks operators with *", T,
   await bob.waitFor(/ 352 bob \* alice chat \S+ alice H\* :0 alice$/);
   await bob.waitFor(/ 315 bob al\* /);
   await bob.send("WHOIS alice");
+  await bob.waitFor(/ 319 bob alice :?#math$/);
   await bob.waitFor(/ 313 bob alice /);
 });
 

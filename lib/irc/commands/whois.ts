@@ -1,7 +1,13 @@
-/** `WHOIS [server] nick`: `311`, `312`, `301` when away, `318`; nobody is `401`. @module */
+/**
+ * `WHOIS [server] nick`: `311`, `312`, for a user of this server its channel (`319`)
+ * and account (`330`), `313` for an operator, `301` when away, `318`; nobody is `401`.
+ *
+ * @module
+ */
 
 import { nicknameKey } from "../../chat/nickname.ts";
-import { IRC_USER_HOST } from "../irc_format.ts";
+import { User } from "../../chat/user.ts";
+import { channelOf, IRC_USER_HOST } from "../irc_format.ts";
 import { ERR, RPL } from "../numerics.ts";
 import type { IrcCommand } from "./command.ts";
 
@@ -26,6 +32,16 @@ export const whois: IrcCommand = {
           identity?.realname ?? name,
         );
         session.numeric(RPL.WHOISSERVER, name, session.info.name, session.info.network);
+        // A user of this server: its room and its account are known here.
+        if (found instanceof User) {
+          if (found.room !== undefined) {
+            session.numeric(RPL.WHOISCHANNELS, name, channelOf(found.room.name));
+          }
+          if (found.account !== undefined) {
+            const account = found.loggedIn ? name : found.account;
+            session.numeric(RPL.WHOISACCOUNT, name, account, "is logged in as");
+          }
+        }
         if ("operator" in found && found.operator === true) {
           session.numeric(RPL.WHOISOPERATOR, name, "is an IRC operator");
         }
