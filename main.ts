@@ -113,7 +113,7 @@ async function runServer(given: ServerArgs): Promise<number> {
       web: args.web,
       irc: args.irc,
       cluster: args.redisUrl === undefined ? undefined : await loadCluster(args.redisUrl),
-      // A cluster keeps its state in Redis; echo modes remember nothing.
+      // A cluster keeps its state in Redis (the cluster's own store); echo modes remember nothing.
       store: args.mode === "chat" && args.redisUrl === undefined && args.data !== NO_DATA
         ? (await import("./lib/store/sqlite_store.ts")).sqliteStore(args.data)
         : undefined,

@@ -56,9 +56,9 @@ export interface ConsoleText {
   readonly redisRestored: string;
   /** Another server stopped answering; its users were announced as gone. */
   serverReaped(serverId: string, users: number): string;
-  /** Redis keeps nothing on disk: a restart loses the bans, the history and the topics. */
+  /** Redis keeps nothing on disk: a restart loses the accounts, the bans, the history and the topics. */
   readonly redisNoPersistence: string;
-  /** Redis lost its data while this server was away; its bans were published again. */
+  /** Redis lost its data while this server was away; its bans (addresses, nicknames) were published again. */
   redisDataLost(bans: number): string;
   /** This server was stalled past its heartbeat's reach: it claims its users' nicknames again. */
   stalled(ms: number): string;
@@ -178,7 +178,7 @@ const ko: ConsoleText = {
   redisRestored: "Redis에 다시 연결되었습니다.",
   serverReaped: (id, n) => `서버 ${id}가 응답하지 않아 사용자 ${n}명의 퇴장을 알렸습니다.`,
   redisNoPersistence:
-    "경고: Redis가 디스크에 아무것도 저장하지 않습니다 (RDB 스냅숏도 AOF도 없음). Redis가 다시 시작되면 차단, 기록, 주제가 사라집니다 (appendonly yes를 권합니다).",
+    "경고: Redis가 디스크에 아무것도 저장하지 않습니다 (RDB 스냅숏도 AOF도 없음). Redis가 다시 시작되면 계정, 차단, 기록, 주제가 사라집니다 (appendonly yes를 권합니다).",
   redisDataLost: (n) =>
     `Redis의 데이터가 사라졌습니다 (저장 없이 다시 시작?). 이 서버가 아는 차단 ${n}개를 다시 알렸습니다.`,
   stalled: (ms) =>
@@ -254,7 +254,7 @@ const en: ConsoleText = {
   serverReaped: (id, n) =>
     `server ${id} stopped answering: announced ${n} ${n === 1 ? "user" : "users"} as gone.`,
   redisNoPersistence:
-    "warning: Redis keeps nothing on disk (neither RDB snapshots nor an append-only file): a restart of Redis loses the bans, the history and the topics (appendonly yes is advised)",
+    "warning: Redis keeps nothing on disk (neither RDB snapshots nor an append-only file): a restart of Redis loses the accounts, the bans, the history and the topics (appendonly yes is advised)",
   redisDataLost: (n) =>
     `Redis lost its data (restarted without persistence?): published again the ${n} ${
       n === 1 ? "ban" : "bans"

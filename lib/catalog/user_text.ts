@@ -17,6 +17,8 @@ export interface UserText {
   left(nick: string): string;
   /** A member went to another room (the room as `#name`). */
   moved(nick: string, room: string): string;
+  /** A member left this room (`#name`) and stays in its others (an IRC `PART`). */
+  parted(nick: string, room: string, reason: string | undefined): string;
   message(nick: string, text: string): string;
   action(nick: string, text: string): string;
   whisperReceived(from: string, text: string): string;
@@ -89,6 +91,8 @@ export interface UserText {
   roomInvalid(maxChars: number): string;
   roomsFull(max: number): string;
   alreadyInRoom(room: string): string;
+  /** Entering one more room would pass the most rooms a user may be in at once. */
+  tooManyRooms(max: number): string;
   /** The chat cannot be used for now; what the user types is sent when it is back. */
   readonly unavailable: string;
   /** The chat is back (what was typed meanwhile follows). */
@@ -139,6 +143,8 @@ const ko: UserText = {
   connected: "서버에 연결되었습니다.",
   left: (nick) => `${nick}님이 퇴장하셨습니다.`,
   moved: (nick, room) => `${nick}님이 #${room} 방으로 이동하셨습니다.`,
+  parted: (nick, room, reason) =>
+    `${nick}님이 #${room} 방에서 나갔습니다.${reason === undefined ? "" : ` 사유: ${reason}`}`,
   message: (nick, text) => `${nick}> ${text}`,
   action: (nick, text) => `* ${nick} ${text}`,
   whisperReceived: (from, text) => `[귓속말] ${from}> ${text}`,
@@ -228,6 +234,7 @@ const ko: UserText = {
     `방 이름은 1~${max}자의 글자, 숫자, _, -만 쓸 수 있습니다 (보이지 않는 문자, 섞인 문자 체계는 안 됩니다).`,
   roomsFull: (max) => `방을 더 만들 수 없습니다 (최대 ${max}개). 있는 방에 들어가세요.`,
   alreadyInRoom: (room) => `이미 ${room} 방에 있습니다.`,
+  tooManyRooms: (max) => `방에 더 들어갈 수 없습니다 (한 번에 최대 ${max}개). 먼저 방을 나가세요.`,
   unavailable: "지금은 채팅을 사용할 수 없습니다. 입력한 내용은 다시 연결되면 전송됩니다.",
   available: "채팅을 다시 사용할 수 있습니다.",
   tryAgainLater: "채팅을 잠시 사용할 수 없습니다. 잠시 후 다시 시도하세요.",
@@ -275,6 +282,8 @@ const en: UserText = {
   connected: "Connected to the server.",
   left: (nick) => `${nick} has left.`,
   moved: (nick, room) => `${nick} went to #${room}.`,
+  parted: (nick, room, reason) =>
+    `${nick} left #${room}.${reason === undefined ? "" : ` Reason: ${reason}`}`,
   message: (nick, text) => `${nick}> ${text}`,
   action: (nick, text) => `* ${nick} ${text}`,
   whisperReceived: (from, text) => `[whisper] ${from}> ${text}`,
@@ -358,6 +367,7 @@ const en: UserText = {
     `A room name is 1 to ${max} letters, digits, _ or - (no invisible characters, no mixed scripts).`,
   roomsFull: (max) => `No more rooms can be made (at most ${max}). Join an existing room.`,
   alreadyInRoom: (room) => `You are already in ${room}.`,
+  tooManyRooms: (max) => `You cannot enter more rooms (at most ${max} at once). Leave one first.`,
   unavailable: "The chat is unavailable for now; what you type is sent when it is back.",
   available: "The chat is available again.",
   tryAgainLater: "The chat is temporarily unavailable, try again shortly.",

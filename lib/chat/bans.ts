@@ -112,6 +112,23 @@ export class Bans<K extends BansKind = "address"> {
     return out as BanEntryOf<K>[];
   }
 
+  /**
+   * The bans in force with their targets (a nickname ban's key beside the name
+   * `/bans` shows), for a cluster that publishes them again.
+   *
+   * @param now The current time. @default {Date.now()}
+   * @returns The target, the name as written (the target for an address) and the end.
+   */
+  keyedList(now: number = Date.now()): { key: string; name: string; until: number | undefined }[] {
+    const out: { key: string; name: string; until: number | undefined }[] = [];
+    for (const [target, until] of [...this.#until]) {
+      if (this.has(target, now)) {
+        out.push({ key: target, name: this.#names.get(target) ?? target, until });
+      }
+    }
+    return out;
+  }
+
   #forget(target: string): void {
     this.#until.delete(target);
     this.#names.delete(target);

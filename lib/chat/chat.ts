@@ -67,6 +67,40 @@ export const MAX_CATCH_UP_EVENTS = 1000;
  */
 export const CATCH_UP_OUTBOX_SHARE = 1 / 4;
 
+/**
+ * The most rooms one user may be in at once (IRC clients join several; text, `nc`
+ * and web users are in one). Each room costs its connection a cursor, a presence
+ * entry and a share of every fan-out; IRC advertises it as `CHANLIMIT=#:20`.
+ */
+export const MAX_ROOMS_PER_USER = 20;
+
+/** How a user leaves a room: see {@linkcode Chat.leave}. */
+export type Leaving =
+  | "left"
+  | "quiet"
+  | { movedTo: string }
+  | { parted: string | undefined }
+  | Removal;
+
+/** Options for {@linkcode Chat.enter}. */
+export interface EnterOptions {
+  /**
+   * Keep the rooms the user is in and add this one (an IRC `JOIN`), instead of
+   * moving out of its current room (a text or web user's `/join`). Past
+   * {@linkcode MAX_ROOMS_PER_USER} rooms it is refused (`tooManyRooms`).
+   * @default {false}
+   */
+  keep?: boolean;
+  /** Runs right after the joined notice (the welcome of a first join). @default {nothing} */
+  greet?: () => void;
+  /**
+   * The id of the last message the user had in this room (a login, a resume): it
+   * gets what it missed (`catchUp`) instead of the history, when the id is known
+   * here. @default {none: the history}
+   */
+  since?: string;
+}
+
 /** The chat's settings; the server's options module gives every default. */
 export interface ChatConfig {
   /** Messages and actions each room keeps and shows to newcomers; `0`: none. */
@@ -189,6 +223,7 @@ export class Chat {
     this.directory = options.cluster?.directory ??
       new LocalDirectory(() => this.#rooms.values(), this.store);
     this.observer = options.observer;
+    this.directory.watchReclaims?.((ghost) => this.#dropGhost(ghost));
     this.#clusterReady = options.cluster?.ready;
     this.password = config.password === undefined ? undefined : new PasswordCheck(config.password);
     this.opPassword = config.opPassword === undefined
@@ -271,18 +306,81 @@ export class Chat {
    * is told why and closed, and the user takes its place in its room: nobody there
    * sees a leave or a join.
    *
+   * A holder on another server of a cluster is closed by its server, and the user
+   * takes its place in its room here, as unseen.
+   *
    * @param user A user whose password was right.
    * @param then Gets `false` when the nickname is held where it cannot be taken
-   *   from (another server of a cluster).
+   *   from (a holder another server cannot be told about).
    * @returns When `then` is done.
    */
   login(user: User, then: (claimed: boolean) => Step): Step {
-    return whenReady(this.directory.takeOver(user), ({ claimed, ghost }) => {
+    return whenReady(this.directory.takeOver(user), ({ claimed, ghost, rooms }) => {
       if (!claimed) return then(false);
       this.#users.add(user);
       if (ghost !== undefined) this.#handOver(ghost, user);
+      else if (rooms !== undefined) return this.#takePlaces(user, rooms, 0, then);
       return then(true);
     });
+  }
+
+  /**
+   * Puts a user who displaced a holder on another server into that holder's rooms
+   * (from the `index`th on, in order), without a joined notice (the rooms saw no
+   * leave either), then runs `then`.
+   */
+  #takePlaces(
+    user: User,
+    names: readonly string[],
+    index: number,
+    then: (claimed: boolean) => Step,
+  ): Step {
+    if (index >= names.length) return then(true);
+    const next = () => this.#takePlaces(user, names, index + 1, then);
+    const typed = normalizeRoomName(names[index]);
+    if (!isValidRoomName(typed)) return next();
+    const room = this.#rooms.get(roomKey(typed)) ?? this.#open(typed);
+    room.entering++;
+    let step: Step;
+    try {
+      step = whenReady(room.opened, () => {
+        if (!user.gone) {
+          room.add(user);
+          this.#detach(this.directory.changed(user));
+        }
+        return next();
+      });
+    } catch (error) {
+      this.#entered(room);
+      this.unregister(user);
+      throw error;
+    }
+    if (!(step instanceof Promise)) {
+      this.#entered(room);
+      return;
+    }
+    return step.then(
+      () => this.#entered(room),
+      (error) => {
+        this.#entered(room);
+        if (user.room === undefined) this.unregister(user);
+        throw error;
+      },
+    );
+  }
+
+  /**
+   * A login on another server took a user's nickname: the user leaves its rooms
+   * unseen (the new login took its place there) and is told why and closed.
+   */
+  #dropGhost(ghost: User): void {
+    for (const room of [...ghost.rooms.values()]) {
+      room.remove(ghost);
+      this.#closeIfEmpty(room);
+    }
+    this.#users.delete(ghost);
+    ghost.reclaimed();
+    ghost.gone = true;
   }
 
   /**
@@ -396,22 +494,30 @@ export class Chat {
   }
 
   /**
-   * Moves a user into a room (creating it), or tells the user why not. The user
-   * gets the room's history first, then everyone in the room, the user included,
-   * sees the joined notice; then `greet` runs; then the user gets the topic and the
-   * room's members. The room the user leaves sees where it went.
+   * Finds a room of this server by name (as typed: `#math` and `Math` are `math`).
    *
-   * With `since` (the id of the last message the user had in this room: a login,
-   * a resume) the user gets what it missed (`catchUp`) instead of the history,
-   * when the id is known here.
+   * @param typedName The name.
+   * @returns The room, or `undefined` when no member here is in it.
+   */
+  findRoom(typedName: string): Room | undefined {
+    return this.#rooms.get(roomKey(normalizeRoomName(typedName)));
+  }
+
+  /**
+   * Moves a user into a room (creating it), or adds the room to the user's rooms
+   * (`keep`), or tells the user why not (a notice: `roomInvalid`, `alreadyInRoom`,
+   * `roomsFull`, `tooManyRooms`). The user gets the room's history first, then
+   * everyone in the room, the user included, sees the joined notice; then `greet`
+   * runs; then the user gets the topic and the room's members. On a move the room
+   * the user leaves sees where it went. The room becomes the user's current one.
    *
    * @param user The user.
    * @param typedName The room's name as typed (`#math` and `Math` are `math`).
-   * @param greet Runs right after the joined notice (the welcome of a first join).
-   * @param since The id of the last message the user had in this room.
+   * @param options Keep the other rooms, the welcome, where to catch up from.
    * @returns When the user is in the room (at once on one server).
    */
-  enter(user: User, typedName: string, greet?: () => void, since?: string): Step {
+  enter(user: User, typedName: string, options: EnterOptions = {}): Step {
+    const { keep = false, greet, since } = options;
     const name = normalizeRoomName(typedName);
     if (!isValidRoomName(name)) {
       user.send(notice({ code: "roomInvalid", maxChars: MAX_ROOM_NAME_CHARS }));
@@ -419,18 +525,21 @@ export class Chat {
     }
     const key = roomKey(name);
     const existing = this.#rooms.get(key);
-    if (existing !== undefined && existing === user.room) {
+    if (existing !== undefined && (keep ? user.rooms.has(key) : existing === user.room)) {
       user.send(notice({ code: "alreadyInRoom", room: existing.name }));
       return;
     }
+    if (keep && this.#roomsFullFor(user)) return;
     return this.#mayOpen(key, (allowed) => {
       if (user.gone) return;
       if (!allowed) {
         user.send(notice({ code: "roomsFull", max: this.config.maxRooms }));
         return;
       }
+      // Another entry may have come first while the cluster answered.
+      if (keep && (user.rooms.has(key) || this.#roomsFullFor(user))) return;
       const room = this.#rooms.get(key) ?? this.#open(name);
-      this.leave(user, { movedTo: room.name });
+      if (!keep && user.room !== undefined) this.leave(user, { movedTo: room.name }, user.room);
       room.entering++;
       let entered: Step;
       try {
@@ -438,6 +547,8 @@ export class Chat {
           room.opened,
           () =>
             this.#firstLines(user, room, since, () => {
+              // Several entries at once (one IRC line's channels) meet the limit here.
+              if (keep && (user.rooms.has(key) || this.#roomsFullFor(user))) return;
               room.add(user);
               this.directory.changed(user);
               user.send({ type: "room", room: room.name });
@@ -455,47 +566,143 @@ export class Chat {
   }
 
   /**
-   * Welcomes a user who took over a ghost's place in its room (see
-   * {@linkcode Chat.login}): what it missed there (with `since`) or the room's
-   * history, the room, `greet`, the topic and the members, and no joined notice:
-   * for the room the user never left.
+   * Welcomes a user who took over a ghost's place in its rooms (see
+   * {@linkcode Chat.login}), with no joined notice: for the rooms the user never
+   * left. Each of its rooms other than the current one first (in the order
+   * entered): the room's history, the room, the topic and the members; then the
+   * current room: what it missed there (with `since`) or its history, the room,
+   * `greet`, the topic and the members.
    *
-   * @param user The user, in the ghost's room.
+   * @param user The user, in the ghost's rooms.
    * @param greet The welcome.
-   * @param since The id of the last message the user's client showed in that room.
+   * @param since The id of the last message the user's client showed in its current room.
    * @returns When done (at once on one server).
    */
   rejoin(user: User, greet: () => void, since?: string): Step {
-    const room = user.room;
-    if (room === undefined) return;
-    return this.#firstLines(user, room, since, () => {
-      user.send({ type: "room", room: room.name });
-      greet();
-      if (room.topic !== undefined) user.send({ type: "topic", room: room.name, text: room.topic });
-      this.#tellMembers(user, room);
-    });
+    const current = user.room;
+    if (current === undefined) return;
+    const others = [...user.rooms.values()].filter((room) => room !== current);
+    const welcome = (room: Room, greet: (() => void) | undefined, since: string | undefined) =>
+      this.#firstLines(user, room, since, () => {
+        if (user.gone || user.rooms.get(room.key) !== room) return;
+        user.send({ type: "room", room: room.name });
+        greet?.();
+        if (room.topic !== undefined) {
+          user.send({ type: "topic", room: room.name, text: room.topic });
+        }
+        this.#tellMembers(user, room);
+      });
+    const next = (i: number): Step =>
+      i < others.length
+        ? whenReady(welcome(others[i], undefined, undefined), () => next(i + 1))
+        : welcome(current, greet, since);
+    return next(0);
   }
 
   /**
-   * Takes a user out of its room. The room vanishes when empty, unless it is the lobby.
+   * Takes a user out of one room, or out of every room it is in. A room vanishes
+   * when empty, unless it is the lobby.
    *
    * @param user The user.
-   * @param how `"left"`: the others see the leave notice; `"quiet"`: nobody is told
-   *   (the server is stopping); a move: the others see where the user went; a kick
-   *   or a ban: the others see who did it (and how long a ban lasts).
+   * @param how `"left"`: the others see the leave notice (the user left the chat);
+   *   `"quiet"`: nobody is told (the server is stopping); a move (`movedTo`): the
+   *   others see where the user went; a part (`parted`, with its reason): the
+   *   others see it left this room; a kick or a ban: the others see who did it (and
+   *   how long a ban lasts).
+   * @param room The one room to leave. @default {every room of the user for
+   *   leaving the chat (`"left"`, `"quiet"`, a kick or a ban), the current room for
+   *   a move or a part}
    */
-  leave(user: User, how: "left" | "quiet" | { movedTo: string } | Removal): void {
-    const room = user.room;
-    if (room === undefined) return;
-    // Leaving the chat (not moving): a logged-in user catches up from here next time.
-    if (typeof how !== "object" || !("movedTo" in how)) this.#recordLastSeen(user, room);
-    room.remove(user);
+  leave(user: User, how: Leaving, room?: Room): void {
+    const one = typeof how === "object" && ("movedTo" in how || "parted" in how);
+    const current = user.room;
+    if (current === undefined) return;
+    if (room !== undefined || one) {
+      const target = room ?? current;
+      if (user.rooms.get(target.key) !== target) return;
+      this.#leaveRoom(user, target, how, Date.now(), undefined);
+      // A move's next room tells presence; a user that stays in the chat tells it now.
+      if (typeof how !== "object" || !("movedTo" in how)) {
+        this.#detach(this.directory.changed(user));
+      }
+      return;
+    }
+    // Leaving the chat: a logged-in user catches up from its current room next time.
+    this.#recordLastSeen(user, current);
+    const rooms = [...user.rooms.values()];
+    // One event per room; a connection that shares several with the user is shown one.
+    const keys = rooms.length > 1 ? rooms.map((each) => each.key) : undefined;
     const time = Date.now();
+    for (const each of rooms) this.#leaveRoom(user, each, how, time, keys);
+  }
+
+  /**
+   * Publishes a user's rename in every room it is in, without waiting (as
+   * {@linkcode Chat.publish} does). A connection that shares several of them with
+   * the user is shown it once when its format shows user-wide events once
+   * (see `UserWideFormat`); text and web connections are in one room.
+   *
+   * @param user The user, renamed already.
+   * @param from Its nickname before.
+   * @throws {UnavailableError} While the chat is unavailable: nothing is sent.
+   */
+  publishRename(user: User, from: string): void {
+    const rooms = [...user.rooms.values()];
+    if (rooms.length === 0) return;
+    this.#mustBeAvailable();
+    const keys = rooms.length > 1 ? rooms.map((room) => room.key) : undefined;
+    const time = Date.now();
+    for (const room of rooms) {
+      const event: RoomEvent = { type: "renamed", room: room.name, from, to: user.nickname, time };
+      if (keys !== undefined) event.rooms = keys;
+      this.#publishIn(user, room, event);
+    }
+  }
+
+  /**
+   * Publishes an event to one of the user's rooms, without waiting: the next line
+   * may go at once (one connection to a cluster keeps them in order, and sends
+   * again what a cut caught in flight). An event that was lost all the same is said
+   * so to the user (`tryAgainLater`), once that is known.
+   *
+   * @param user The user.
+   * @param event The event (its room is `room`'s).
+   * @param room One of the user's rooms. @default {its current room}
+   * @throws {UnavailableError} While the chat is unavailable: nothing is sent (the
+   *   session runs the line again when it is back).
+   */
+  publish(user: User, event: RoomEvent, room: Room | undefined = user.room): void {
+    if (room === undefined || user.rooms.get(room.key) !== room) return;
+    this.#mustBeAvailable();
+    this.#publishIn(user, room, event);
+  }
+
+  #publishIn(user: User, room: Room, event: RoomEvent): void {
+    this.#detach(whenReady(this.bus.publish(room.key, event), (sent) => {
+      if (!sent && !user.gone) user.send(notice({ code: "tryAgainLater" }));
+    }));
+  }
+
+  /** Takes the user out of one room and publishes how. */
+  #leaveRoom(
+    user: User,
+    room: Room,
+    how: Leaving,
+    time: number,
+    rooms: string[] | undefined,
+  ): void {
+    room.remove(user);
     const nick = user.nickname;
     if (how === "left") {
-      this.bus.publish(room.key, { type: "left", room: room.name, nick, time });
+      const left: RoomEvent = { type: "left", room: room.name, nick, time };
+      if (rooms !== undefined) left.rooms = rooms;
+      this.bus.publish(room.key, left);
     } else if (typeof how === "object" && "movedTo" in how) {
       this.bus.publish(room.key, { type: "moved", room: room.name, nick, to: how.movedTo, time });
+    } else if (typeof how === "object" && "parted" in how) {
+      const parted: RoomEvent = { type: "parted", room: room.name, nick, time };
+      if (how.parted !== undefined) parted.reason = how.parted;
+      this.bus.publish(room.key, parted);
     } else if (how !== "quiet") {
       const kicked: RoomEvent = {
         type: "kicked",
@@ -511,24 +718,11 @@ export class Chat {
     this.#closeIfEmpty(room);
   }
 
-  /**
-   * Publishes an event to the user's room, without waiting: the next line may go at
-   * once (one connection to a cluster keeps them in order, and sends again what a
-   * cut caught in flight). An event that was lost all the same is said so to the
-   * user (`tryAgainLater`), once that is known.
-   *
-   * @param user The user.
-   * @param event The event (its room is the user's).
-   * @throws {UnavailableError} While the chat is unavailable: nothing is sent (the
-   *   session runs the line again when it is back).
-   */
-  publish(user: User, event: RoomEvent): void {
-    const room = user.room;
-    if (room === undefined) return;
-    this.#mustBeAvailable();
-    this.#detach(whenReady(this.bus.publish(room.key, event), (sent) => {
-      if (!sent && !user.gone) user.send(notice({ code: "tryAgainLater" }));
-    }));
+  /** Whether the user is in as many rooms as it may be: it is told so. */
+  #roomsFullFor(user: User): boolean {
+    if (user.rooms.size < MAX_ROOMS_PER_USER) return false;
+    user.send(notice({ code: "tooManyRooms", max: MAX_ROOMS_PER_USER }));
+    return true;
   }
 
   /**
@@ -539,7 +733,7 @@ export class Chat {
     const time = Date.now();
     const nick = user.nickname;
     const afterJoined = () => {
-      if (user.gone || user.room !== room) return;
+      if (user.gone || user.rooms.get(room.key) !== room) return;
       greet?.();
       if (room.topic !== undefined) user.send({ type: "topic", room: room.name, text: room.topic });
       this.#tellMembers(user, room);
@@ -589,15 +783,17 @@ export class Chat {
   }
 
   /**
-   * A new login takes the place of a ghost of its account: in its room first (so
-   * the room never empties and nobody is told), then the ghost is told and closed.
+   * A new login takes the place of a ghost of its account: in each of its rooms
+   * first (so no room empties and nobody is told), the ghost's current room current
+   * again, then the ghost is told and closed.
    */
   #handOver(ghost: User, user: User): void {
-    const room = ghost.room;
-    if (room !== undefined) {
+    const current = ghost.room;
+    for (const room of [...ghost.rooms.values()]) {
       room.add(user);
       room.remove(ghost);
     }
+    if (current !== undefined) user.setCurrentRoom(current);
     this.#users.delete(ghost);
     ghost.reclaimed();
     ghost.gone = true;
@@ -607,8 +803,7 @@ export class Chat {
   /**
    * Records where a logged-in user leaves the chat from: its room and the id the
    * room's numbering stands at (the bus's: see {@linkcode Room.lastId}). A bus that
-   * gives no ids (a cluster, for now) records the room alone: the next login
-   * enters it as a newcomer.
+   * gives no ids records the room alone: the next login enters it as a newcomer.
    */
   #recordLastSeen(user: User, room: Room): void {
     if (!user.loggedIn) return;
@@ -631,7 +826,7 @@ export class Chat {
     }
     // Unreachable in a cluster: /who still works once it is back.
     this.#detach(whenReady(members, ({ users, total }) => {
-      if (user.gone || user.room !== room) return;
+      if (user.gone || user.rooms.get(room.key) !== room) return;
       user.send({ type: "members", room: room.name, users, total });
     }));
   }

@@ -23,7 +23,7 @@ import { LinePacer } from "../util/line_pacer.ts";
 import { type Step, whenReady } from "../util/maybe_async.ts";
 import { sanitizeText } from "../util/sanitize.ts";
 import { verifyPassword } from "../util/password_hash.ts";
-import type { Chat } from "./chat.ts";
+import type { Chat, Leaving } from "./chat.ts";
 import type { AccountPrompt, CommandContext, CommandSession } from "./commands/command.ts";
 import { COMMANDS, findCommand } from "./commands/table.ts";
 import { type Notice, notice, type Removal, type RoomEvent, type UserEvent } from "./events.ts";
@@ -655,10 +655,10 @@ export class ChatSession implements UserHost, CommandSession {
       entered = this.#chat.rejoin(user, greet, given ? this.#since : undefined);
     } else {
       const first = room ?? LOBBY;
-      entered = whenReady(this.#chat.enter(user, first, greet, since), () => {
+      entered = whenReady(this.#chat.enter(user, first, { greet, since }), () => {
         // A room that cannot be entered (bad name, no room for more) was said so: the lobby.
         if (user.room === undefined && !user.gone && first !== LOBBY) {
-          return this.#chat.enter(user, LOBBY, greet);
+          return this.#chat.enter(user, LOBBY, { greet });
         }
       });
     }
@@ -834,7 +834,7 @@ export class ChatSession implements UserHost, CommandSession {
   }
 
   /** Leaves the room and frees the nickname, once. */
-  #leave(how: Parameters<Chat["leave"]>[1]): void {
+  #leave(how: Leaving): void {
     const user = this.#user;
     if (user === undefined) return;
     this.#user = undefined;

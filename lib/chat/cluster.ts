@@ -11,6 +11,7 @@ import type { MaybePromise } from "../util/maybe_async.ts";
 import type { Bus } from "./bus.ts";
 import type { Directory } from "./directory.ts";
 import type { AttemptsObserver, PasswordAttempts } from "./password_attempts.ts";
+import type { Store } from "./store.ts";
 
 /** A server's part of a cluster, as the server drives it. */
 export interface ServerCluster extends Bus, Directory {
@@ -21,6 +22,11 @@ export interface ServerCluster extends Bus, Directory {
    * stalled). @default {absent: always}
    */
   readonly available?: boolean;
+  /**
+   * What the chat remembers, shared by every server (accounts, held whispers, bans,
+   * catch-up). @default {absent: each server keeps its own, in memory}
+   */
+  readonly store?: Store;
   /** Connects (and keeps reconnecting). */
   start(): Promise<void>;
   /** Leaves the cluster after what is queued was sent. */
@@ -60,12 +66,13 @@ export interface ClusterLog {
   reaped(serverId: string, users: number): void;
   /**
    * The shared store keeps nothing on disk (said at start): a restart of it loses
-   * the bans, the history and the topics.
+   * the accounts, the bans, the history and the topics.
    */
   noPersistence(): void;
   /**
    * The shared store lost its data while this server was away from it (a restart
-   * without persistence): the bans this server knows were published again.
+   * without persistence): the bans this server knows (of addresses and nicknames)
+   * were published again.
    *
    * @param bans How many.
    */

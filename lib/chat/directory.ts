@@ -42,6 +42,13 @@ export interface TakeOver {
    * is no longer in the directory, and the chat hands its room to the new user.
    */
   ghost: User | undefined;
+  /**
+   * The rooms of a holder on another server that was displaced (its server closes
+   * it), in the order it entered them: the new user takes its place in each, with
+   * no joined notice, the last one current.
+   * @default {undefined}
+   */
+  rooms?: string[];
 }
 
 /** A ban of a registered nickname, as an operator makes it. */
@@ -77,13 +84,22 @@ export interface Directory {
   /**
    * Registers the nickname of a user who logged in to its account, whoever holds
    * it: a holder on this server is displaced (returned as the `ghost`, for the chat
-   * to close and take the room of). A directory that cannot take a nickname from
-   * where it is held (another server) does not claim it.
+   * to close and take the room of); one on another server is closed by its server
+   * (its `room` returned, for the new user to take its place in). A holder that
+   * cannot be reached is not taken from: the nickname is not claimed.
    *
    * @param user A user whose nickname is registered and whose password was right.
    * @returns Whether it is claimed, and the local user displaced, if any.
    */
   takeOver(user: User): MaybePromise<TakeOver>;
+  /**
+   * Says which users of this server a login on another server displaced (ghost
+   * reclaim across servers): the chat closes each without a leave in its room.
+   * @default {absent: every user is on this server}
+   *
+   * @param handler Takes each such user (no longer in the directory).
+   */
+  watchReclaims?(handler: (ghost: User) => void): void;
   /**
    * Renames a user: the new nickname is claimed and the old one freed in one step.
    * Changing only the case of one's own nickname is allowed.

@@ -30,13 +30,38 @@ export type RoomEvent =
   | { type: "message"; room: string; nick: string; text: string; time: number; id?: string }
   | { type: "action"; room: string; nick: string; text: string; time: number; id?: string }
   | { type: "joined"; room: string; nick: string; time: number }
-  | { type: "left"; room: string; nick: string; time: number }
+  /**
+   * A member left the chat. `rooms`: see {@linkcode UserWideEvent}.
+   */
+  | { type: "left"; room: string; nick: string; time: number; rooms?: string[] }
   /** A member went to another room (`to`, its name as created): not a quit. */
   | { type: "moved"; room: string; nick: string; to: string; time: number }
-  | { type: "renamed"; room: string; from: string; to: string; time: number }
+  /** A member left this room and stays in its others (an IRC `PART`), with its reason if any. */
+  | { type: "parted"; room: string; nick: string; reason?: string; time: number }
+  /** A member changed its nickname. `rooms`: see {@linkcode UserWideEvent}. */
+  | { type: "renamed"; room: string; from: string; to: string; time: number; rooms?: string[] }
   | { type: "topic"; room: string; nick: string; text: string; time: number }
   /** A member was removed by an operator (see {@linkcode Removal}: `banMinutes` marks a ban). */
   | ({ type: "kicked"; room: string; nick: string; time: number } & Removal);
+
+/**
+ * The room events about a user rather than a room: its rename and its leaving the
+ * chat. Each of the user's rooms gets one; when there were several, every copy
+ * carries `rooms`: the keys of all of them, in the order the user entered them. A
+ * connection in several of those rooms is shown the event once, from the first
+ * of them it is in (see `UserWideFormat` in `user.ts`).
+ */
+export type UserWideEvent = Extract<RoomEvent, { type: "left" | "renamed" }>;
+
+/**
+ * Tells whether a room event is about a user rather than a room.
+ *
+ * @param event The event.
+ * @returns `true` for a rename and for leaving the chat.
+ */
+export function isUserWideEvent(event: RoomEvent): event is UserWideEvent {
+  return event.type === "left" || event.type === "renamed";
+}
 
 /** The events a room keeps as history: what people said. */
 export type HistoryEvent = Extract<RoomEvent, { type: "message" | "action" }>;
@@ -143,6 +168,8 @@ export type Notice =
   | { code: "roomInvalid"; maxChars: number }
   | { code: "roomsFull"; max: number }
   | { code: "alreadyInRoom"; room: string }
+  /** Entering one more room would pass `max`, the most rooms a user may be in at once. */
+  | { code: "tooManyRooms"; max: number }
   /** `nickname`: the user's registered nickname is banned too. */
   | { code: "banAdded"; nick: string; address: string; minutes: number; nickname?: boolean }
   | { code: "unbanned"; address: string }

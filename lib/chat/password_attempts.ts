@@ -49,12 +49,15 @@ export interface PasswordAttempts {
    */
   verdict(address: string): MaybePromise<AttemptVerdict>;
   /**
-   * Records a wrong answer.
+   * Records a wrong answer. The answer is given only once it is counted: a guess
+   * answered before its count is seen by every server would let the next guess,
+   * on another server, be judged on a stale count.
    *
    * @param address The IP address.
    * @param kind Which password.
+   * @returns When it is counted (at once in memory; when Redis has it in a cluster).
    */
-  failed(address: string, kind: PasswordKind): void;
+  failed(address: string, kind: PasswordKind): MaybePromise<void>;
 }
 
 /** Wrong answers an address may give in a window before its answers start to wait. */

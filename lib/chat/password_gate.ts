@@ -8,7 +8,9 @@
  * Answers from one address are checked one at a time, in order: thirty
  * connections that guess at once would otherwise all be answered before the
  * first wrong one is counted. A check that takes time (an account's scrypt, off
- * the event loop) holds the address's next answer until it is counted. A user
+ * the event loop) holds the address's next answer until it is counted. A wrong
+ * answer is given only once it is counted (in a cluster, once Redis has it): the
+ * next guess, on any server, is judged with it. A user
  * who mistypes the server or operator password once meets no wait and no
  * promise: on one server the answer is given in the same turn.
  *
@@ -66,9 +68,17 @@ export class PasswordGate {
       if (!(verdict instanceof Promise) && verdict.delayMs === 0) {
         if (verdict.lockedOut) return then("lockedOut");
         const right = matches();
-        if (!(right instanceof Promise)) return then(this.#count(right, address, kind));
+        if (!(right instanceof Promise)) {
+          const counted = this.#count(right, address, kind);
+          if (!(counted instanceof Promise)) return then(counted);
+          // Counted later (a cluster's): answered then, and the address's next answers wait.
+          return this.#enqueue(address, () => this.#finish(counted, signal, then));
+        }
         // Compared later: the address's next answers wait until this one is counted.
-        return this.#enqueue(address, () => this.#finish(right, address, kind, signal, then));
+        return this.#enqueue(
+          address,
+          () => this.#finish(right.then((r) => this.#count(r, address, kind)), signal, then),
+        );
       }
       return this.#enqueue(
         address,
@@ -110,27 +120,35 @@ export class PasswordGate {
     }
     if (verdict.delayMs > 0) await waitUnlessAborted(verdict.delayMs, signal);
     if (signal.aborted) return;
-    await this.#finish(matches(), address, kind, signal, then);
+    const matched = matches();
+    await this.#finish(
+      matched instanceof Promise
+        ? matched.then((right) => this.#count(right, address, kind))
+        : this.#count(matched, address, kind),
+      signal,
+      then,
+    );
   }
 
-  /** Counts the answer once compared, then gives the outcome unless its connection ended. */
+  /** Gives the outcome once the answer is counted, unless its connection ended. */
   async #finish(
-    matched: MaybePromise<boolean>,
-    address: string,
-    kind: PasswordKind,
+    counted: MaybePromise<AnswerOutcome>,
     signal: AbortSignal,
     then: (outcome: AnswerOutcome) => Step,
   ): Promise<void> {
-    const outcome = this.#count(await matched, address, kind);
+    const outcome = await counted;
     if (signal.aborted) return;
     await then(outcome);
   }
 
-  /** A wrong answer is counted for its address. */
-  #count(right: boolean, address: string, kind: PasswordKind): AnswerOutcome {
+  /**
+   * A wrong answer is counted for its address; the outcome comes once it is
+   * counted (later in a cluster, where every server must see the count first).
+   */
+  #count(right: boolean, address: string, kind: PasswordKind): MaybePromise<AnswerOutcome> {
     if (right) return "right";
-    this.#attempts.failed(address, kind);
-    return "wrong";
+    const counted = this.#attempts.failed(address, kind);
+    return counted instanceof Promise ? counted.then((): AnswerOutcome => "wrong") : "wrong";
   }
 }
 

@@ -7,9 +7,9 @@
 
 import { Channel } from "../fanout/channel.ts";
 import type { MaybePromise } from "../util/maybe_async.ts";
-import type { RoomEvent } from "./events.ts";
+import { isUserWideEvent, type RoomEvent, type UserWideEvent } from "./events.ts";
 import { roomKey } from "./room_name.ts";
-import type { User } from "./user.ts";
+import type { User, UserWideFormat } from "./user.ts";
 
 /** A room as this server sees it. */
 export class Room {
@@ -32,6 +32,8 @@ export class Room {
    * had one). Only the bus sets it; `undefined` where the bus gives no ids.
    */
   lastId: string | undefined;
+  /** The members whose format shows user-wide events once per connection (IRC). */
+  #userWide = new Set<User>();
   #topic: string | undefined;
   #observe: ((event: RoomEvent) => void) | undefined;
   #waiters: { match: (event: RoomEvent) => boolean; then: () => void }[] = [];
@@ -65,6 +67,7 @@ export class Room {
       if (event.id !== undefined) this.lastId = event.id;
     } else if (event.type === "topic") this.#topic = event.text;
     this.channel.publish(event);
+    if (this.#userWide.size > 0 && isUserWideEvent(event)) this.#showUserWide(event);
     this.#observe?.(event);
     if (this.#waiters.length > 0) {
       const index = this.#waiters.findIndex((waiter) => waiter.match(event));
@@ -90,6 +93,32 @@ export class Room {
   }
 
   /**
+   * Shows a user-wide event to the members whose format shows it once per
+   * connection: to those for whom this room is the first of the event's rooms they
+   * are in, rendered once per format, the same bytes queued to each, after the
+   * room's events before it.
+   */
+  #showUserWide(event: UserWideEvent): void {
+    this.channel.flush();
+    const rooms = event.rooms;
+    let rendered: Map<UserWideFormat, Uint8Array | undefined> | undefined;
+    let full: User[] | undefined;
+    for (const member of this.#userWide) {
+      if (rooms !== undefined && firstRoomIn(rooms, member) !== this.key) continue;
+      const format = member.userWide!;
+      rendered ??= new Map();
+      let bytes = rendered.get(format);
+      if (bytes === undefined && !rendered.has(format)) {
+        bytes = format.encodeUserWide(event);
+        rendered.set(format, bytes);
+      }
+      if (bytes !== undefined && !member.sendShared(bytes)) (full ??= []).push(member);
+    }
+    // Dropped once every member was served: a drop publishes in this room again.
+    if (full !== undefined) { for (const member of full) member.overflowed(); }
+  }
+
+  /**
    * Sets the topic without an event (what a cluster stored before this server came).
    *
    * @param text The topic.
@@ -106,7 +135,8 @@ export class Room {
   add(user: User): void {
     this.members.add(user);
     this.channel.add(user);
-    user.room = this;
+    if (user.userWide !== undefined) this.#userWide.add(user);
+    user.addRoom(this);
   }
 
   /**
@@ -117,6 +147,13 @@ export class Room {
   remove(user: User): void {
     this.members.delete(user);
     this.channel.remove(user);
-    if (user.room === this) user.room = undefined;
+    this.#userWide.delete(user);
+    user.removeRoom(this);
   }
+}
+
+/** The first of `rooms` (keys) that a user is in, or `undefined`. */
+function firstRoomIn(rooms: readonly string[], user: User): string | undefined {
+  for (const key of rooms) if (user.rooms.has(key)) return key;
+  return undefined;
 }

@@ -49,7 +49,7 @@ export type ServerLine =
   | { kind: "connected"; line: string }
   /** `{nick}님이 입장하셨습니다.` */
   | { kind: "joined"; line: string; nick: string }
-  /** `{nick}님이 퇴장하셨습니다.` */
+  /** `{nick}님이 퇴장하셨습니다.`, or `{nick}님이 #{room} 방에서 나갔습니다.` (left our room only). */
   | { kind: "left"; line: string; nick: string }
   /** `{nick}님이 #{room} 방으로 이동하셨습니다.`: a member went to another room. */
   | { kind: "moved"; line: string; nick: string; room: string }
@@ -98,6 +98,7 @@ const HISTORY_LINE = /^\[(\d{2}:\d{2})\] (.*)$/su;
 // the catalog's own text, and a number that does not either.
 const A = "\uE000";
 const B = "\uE001";
+const C = "\uE002";
 const NUMBER = 987_654_321;
 
 const NICK = `[\\p{L}\\p{N}_-]{1,${MAX_NICKNAME_CHARS}}`;
@@ -115,6 +116,8 @@ interface Patterns {
   history: RegExp[];
   joined: RegExp;
   left: RegExp;
+  /** A member left our room and stays in others (an IRC user's part): without and with a reason. */
+  parted: RegExp[];
   moved: RegExp;
   renamed: RegExp;
   /** Our nickname was taken while our server could not reach the others: a rename of ours. */
@@ -186,6 +189,13 @@ function patternsOf(lang: Lang): Patterns {
     ),
     joined: compile(t.joined(A), { [A]: `(?<nick>${NICK})` }),
     left: compile(t.left(A), { [A]: `(?<nick>${NICK})` }),
+    parted: [undefined, C].map((reason) =>
+      compile(t.parted(A, B, reason), {
+        [A]: `(?<nick>${NICK})`,
+        [B]: `(?<room>${ROOM})`,
+        [C]: `(?<reason>${TEXT})`,
+      })
+    ),
     moved: compile(t.moved(A, B), { [A]: `(?<nick>${NICK})`, [B]: `(?<room>${ROOM})` }),
     renamed: compile(t.renamed(A, B), { [A]: `(?<from>${NICK})`, [B]: `(?<to>${NICK})` }),
     nicknameLost: compile(t.nicknameLost(A, B), {
@@ -203,9 +213,9 @@ function patternsOf(lang: Lang): Patterns {
     whoAway: awayOne.slice(awayOne.indexOf(A) + A.length),
     whoSeparator: two.slice(two.indexOf(A) + A.length, two.indexOf(B)),
     alreadyInRoom: compile(t.alreadyInRoom(A), { [A]: `(?<room>${ROOM})` }),
-    joinRefused: [t.roomInvalid(NUMBER), t.roomsFull(NUMBER)].map((sample) =>
-      compile(sample, number)
-    ),
+    joinRefused: [t.roomInvalid(NUMBER), t.roomsFull(NUMBER), t.tooManyRooms(NUMBER)].map((
+      sample,
+    ) => compile(sample, number)),
     // Refused and the connection goes on, or refused and closing.
     lineTooLong: [false, true].map((closing) => compile(t.lineTooLong(NUMBER, closing), number)),
     endings: new Map([
@@ -305,6 +315,10 @@ function matchNotice(p: Patterns, line: string): ServerLine | undefined {
   }
   if ((groups = p.left.exec(line)?.groups) !== undefined) {
     return { kind: "left", line, nick: groups.nick };
+  }
+  for (const parted of p.parted) {
+    groups = parted.exec(line)?.groups;
+    if (groups !== undefined) return { kind: "left", line, nick: groups.nick };
   }
   if ((groups = p.moved.exec(line)?.groups) !== undefined) {
     return { kind: "moved", line, nick: groups.nick, room: groups.room };

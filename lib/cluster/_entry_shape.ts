@@ -28,6 +28,8 @@ export type JsonObject = Readonly<Record<string, unknown>>;
  * - `optionalText`: `text`, or absent;
  * - `time`: a finite number (milliseconds);
  * - `optionalCount`: a whole number, 0 or more (a ban's minutes), or absent;
+ * - `names`: an array of `name`s (room keys), maybe empty;
+ * - `optionalNames`: `names`, or absent;
  * - `object`: a JSON object (checked apart).
  */
 export type FieldKind =
@@ -37,6 +39,8 @@ export type FieldKind =
   | "optionalText"
   | "time"
   | "optionalCount"
+  | "names"
+  | "optionalNames"
   | "object";
 
 /** The fields of an object, and what each must be. */
@@ -75,7 +79,10 @@ export function checkShape(object: JsonObject, shape: Shape): void {
   for (const [field, kind] of shape) {
     const value = object[field];
     // JSON has no undefined: an optional field that is undefined is absent.
-    if (value === undefined && (kind === "optionalText" || kind === "optionalCount")) continue;
+    if (
+      value === undefined &&
+      (kind === "optionalText" || kind === "optionalCount" || kind === "optionalNames")
+    ) continue;
     fields++;
     if (!fits(value, kind)) throw new MalformedEntryError(`"${field}" is not ${describe(kind)}`);
   }
@@ -129,6 +136,9 @@ function fits(value: unknown, kind: FieldKind): boolean {
     case "text":
     case "optionalText":
       return isText(value);
+    case "names":
+    case "optionalNames":
+      return Array.isArray(value) && value.every((name) => isText(name) && name !== "");
   }
 }
 
@@ -151,5 +161,8 @@ function describe(kind: FieldKind): string {
     case "text":
     case "optionalText":
       return "text";
+    case "names":
+    case "optionalNames":
+      return "a list of non-empty texts";
   }
 }

@@ -22,9 +22,15 @@ export type InboxItem =
   /** A whisper for one of the server's users (`to`: its nickname key). */
   | { kind: "deliver"; to: string; event: WhisperEvent }
   /** An operator's kick of one of the server's users (`banMinutes`: a ban's, see `Removal`). */
-  | { kind: "kick"; to: string; by: string; reason: string | null; banMinutes?: number };
+  | { kind: "kick"; to: string; by: string; reason: string | null; banMinutes?: number }
+  /**
+   * A login on another server took the nickname of one of the server's users (its
+   * claim's `token`): that user is told why and closed, without leaving its room.
+   */
+  | { kind: "reclaimed"; to: string; token: string };
 
 const DELIVER: Shape = [["kind", "name"], ["to", "name"], ["event", "object"]];
+const RECLAIMED: Shape = [["kind", "name"], ["to", "name"], ["token", "name"]];
 const WHISPER: Shape = [["type", "name"], ["from", "name"], ["text", "text"]];
 const KICK: Shape = [
   ["kind", "name"],
@@ -45,6 +51,8 @@ export function parseInboxItem(json: string): InboxItem {
   const object = parseJsonObject(json);
   if (object.kind === "kick") {
     checkShape(object, KICK);
+  } else if (object.kind === "reclaimed") {
+    checkShape(object, RECLAIMED);
   } else if (object.kind === "deliver") {
     checkShape(object, DELIVER);
     const event = object.event as JsonObject;

@@ -36,6 +36,17 @@ export const keys = {
   dataId: `${KEY_PREFIX}data-id`,
   /** Room topics: room key → text. */
   topics: `${KEY_PREFIX}topics`,
+  /**
+   * The epoch of history ids (`<epoch>.<stream id>`): set once with `SET NX`; a new one
+   * after Redis lost its data makes the ids handed out before unknown.
+   */
+  epoch: `${KEY_PREFIX}epoch`,
+  /** An account (hash): nickname, password hash, operator flag, created, last seen. */
+  account: (nickKey: string): string => `${KEY_PREFIX}account:${nickKey}`,
+  /** The whispers held for an offline account (list of JSON, oldest first). */
+  held: (nickKey: string): string => `${KEY_PREFIX}held:${nickKey}`,
+  /** Nickname bans in force: nickname key → JSON `{name, until, by, reason}` (`until` 0: until lifted). */
+  nickBans: `${KEY_PREFIX}nick-bans`,
   /** An address's wrong password answers in the window: one member each, scored by time (ms). */
   attempts: (address: string): string => `${KEY_PREFIX}attempts:${address}`,
 };

@@ -8,6 +8,7 @@
  */
 
 import type { ClusterLog } from "../chat/cluster.ts";
+import type { RoomEvent } from "../chat/events.ts";
 import { KEY_PREFIX, keys } from "./keys.ts";
 import type { MalformedLog } from "./malformed_log.ts";
 import { parsePresence, type Presence } from "./presence.ts";
@@ -210,12 +211,13 @@ export class Liveness {
         continue;
       }
       byServer.set(entry.server, (byServer.get(entry.server) ?? 0) + 1);
-      if (entry.roomKey === "") continue;
-      void bus.publish(entry.roomKey, {
-        type: "left",
-        room: entry.room,
-        nick: entry.nick,
-        time: Date.now(),
+      // The user leaves every room it was in; a connection in several is shown it once.
+      const time = Date.now();
+      const rooms = entry.roomKeys.length > 1 ? entry.roomKeys : undefined;
+      entry.roomKeys.forEach((key, i) => {
+        const left: RoomEvent = { type: "left", room: entry.rooms[i], nick: entry.nick, time };
+        if (rooms !== undefined) left.rooms = rooms;
+        void bus.publish(key, left);
       });
     }
     for (const [server, count] of byServer) log?.reaped(server, count);

@@ -1,6 +1,6 @@
 /**
  * A user's presence as every server reads it from the `chat:users` hash: who,
- * where, on which server, since when.
+ * in which rooms, on which server, since when.
  *
  * @module
  */
@@ -9,6 +9,7 @@ import {
   checkShape,
   type FieldKind,
   type JsonObject,
+  MalformedEntryError,
   parseJsonObject,
   type Shape,
 } from "./_entry_shape.ts";
@@ -17,10 +18,10 @@ import {
 export interface Presence {
   /** The nickname as registered. */
   nick: string;
-  /** The room's name (`""` between rooms). */
-  room: string;
-  /** The room's key (`""` between rooms). */
-  roomKey: string;
+  /** The names of the rooms the user is in, in the order it entered them (none between rooms). */
+  rooms: string[];
+  /** Their keys, in the same order. */
+  roomKeys: string[];
   /** The away reason (`""` without one), or `null` when present. */
   away: string | null;
   /** The user's IP address. */
@@ -36,8 +37,8 @@ export interface Presence {
 /** Every field of a presence, and what it must be (typed: a field added above is added here). */
 const FIELDS: { readonly [F in keyof Presence]-?: FieldKind } = {
   nick: "name",
-  room: "text",
-  roomKey: "text",
+  rooms: "names",
+  roomKeys: "names",
   away: "textOrNull",
   address: "name",
   server: "name",
@@ -56,5 +57,9 @@ const SHAPE: Shape = Object.entries(FIELDS);
 export function parsePresence(json: string): Presence {
   const object: JsonObject = parseJsonObject(json);
   checkShape(object, SHAPE);
-  return object as unknown as Presence;
+  const presence = object as unknown as Presence;
+  if (presence.rooms.length !== presence.roomKeys.length) {
+    throw new MalformedEntryError(`"rooms" and "roomKeys" differ in length`);
+  }
+  return presence;
 }

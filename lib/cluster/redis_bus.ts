@@ -1,7 +1,9 @@
 /**
  * The {@linkcode Bus} of a cluster: each room's events go through the room's Redis
  * Stream. A server shows its own users' lines only when they come back from the
- * stream, so every client on every server sees one order.
+ * stream, so every client on every server sees one order. A message or an action
+ * gets its id from its entry (`<epoch>.<stream id>`, see `stream_event_id.ts`), the
+ * same on every server, and catch-up reads the stream after such an id.
  *
  * @module
  */
@@ -9,13 +11,15 @@
 import type { Bus, HistoryRead } from "../chat/bus.ts";
 import { type HistoryEvent, isHistoryEvent, type RoomEvent } from "../chat/events.ts";
 import type { Room } from "../chat/room.ts";
+import type { HistorySince } from "../chat/store.ts";
 import { checkText, entryField } from "./_entry_shape.ts";
 import { ENTRY_FIELD, keys } from "./keys.ts";
 import type { MalformedLog } from "./malformed_log.ts";
 import type { RedisWriter } from "./redis_writer.ts";
 import { parseRoomEvent } from "./parse_room_event.ts";
-import { type RedisConnection, unavailable } from "./redis_connection.ts";
+import { isRefused, type RedisConnection, unavailable } from "./redis_connection.ts";
 import type { FollowedStream, StreamEntry, StreamReader } from "./stream_reader.ts";
+import { compareStreamIds, parseStreamEventId, streamEventId } from "./stream_event_id.ts";
 
 /** Entries a room's stream keeps (about): far more than any history, and room for a long cut. */
 export const ROOM_STREAM_MAXLEN = 10_000;
@@ -24,12 +28,17 @@ const ROOM_MAXLEN = String(ROOM_STREAM_MAXLEN);
 export const HISTORY_PAGE = 200;
 /** Pages looked back at most for a history (rooms with many joins and leaves). */
 export const HISTORY_MAX_PAGES = 10;
+/** Entries read per page of a catch-up (it may read the whole stream, once per login). */
+const CATCH_UP_PAGE = 1_000;
+
+const UNKNOWN: HistorySince = { known: false, events: [], skipped: 0 };
 
 /** A room with members here, and where this server is in its stream. */
 class RoomStream implements FollowedStream {
   readonly room: Room;
   readonly stream: string;
   readonly malformed: MalformedLog;
+  readonly epoch: () => string;
   /** The last id read from the stream; the reader goes on from it. */
   lastId = "0-0";
   /** The last id shown to the room's members here; histories end there. */
@@ -38,16 +47,17 @@ class RoomStream implements FollowedStream {
   held = 0;
   queue: { id: string; event: RoomEvent }[] = [];
 
-  constructor(room: Room, malformed: MalformedLog) {
+  constructor(room: Room, malformed: MalformedLog, epoch: () => string) {
     this.room = room;
     this.stream = keys.room(room.key);
     this.malformed = malformed;
+    this.epoch = epoch;
   }
 
   receive(entries: readonly StreamEntry[]): void {
     for (const [id, fields] of entries) {
       this.lastId = id;
-      const event = parseEntry(this.stream, id, fields, this.malformed);
+      const event = parseEntry(this.stream, id, fields, this.malformed, this.epoch());
       if (event === undefined) continue;
       if (this.held > 0) {
         this.queue.push({ id, event });
@@ -77,6 +87,7 @@ export class RedisBus implements Bus {
   #reader: StreamReader;
   #writer: RedisWriter;
   #malformed: MalformedLog;
+  #epoch: () => string;
   #rooms = new Map<string, RoomStream>();
 
   /**
@@ -84,17 +95,20 @@ export class RedisBus implements Bus {
    * @param reader The reader that follows the open rooms' streams.
    * @param writer Sends the events (and again, those a cut caught in flight).
    * @param malformed Where entries of the wrong shape are reported.
+   * @param epoch The epoch of history ids, as this server last read it from Redis.
    */
   constructor(
     connection: RedisConnection,
     reader: StreamReader,
     writer: RedisWriter,
     malformed: MalformedLog,
+    epoch: () => string,
   ) {
     this.#connection = connection;
     this.#reader = reader;
     this.#writer = writer;
     this.#malformed = malformed;
+    this.#epoch = epoch;
   }
 
   /**
@@ -125,7 +139,7 @@ export class RedisBus implements Bus {
 
   /** @inheritdoc */
   open(room: Room): Promise<void> {
-    const state = new RoomStream(room, this.#malformed);
+    const state = new RoomStream(room, this.#malformed, this.#epoch);
     this.#rooms.set(room.key, state);
     return (async () => {
       try {
@@ -147,6 +161,8 @@ export class RedisBus implements Bus {
           }
         }
         state.lastId = state.shownId = last?.[0] ?? "0-0";
+        // Where a member who leaves before anything is said catches up from.
+        room.lastId = streamEventId(this.#epoch(), state.shownId);
         // Closed meanwhile: not followed.
         if (this.#rooms.get(room.key) === state) this.#reader.follow(state);
       } catch (error) {
@@ -186,9 +202,91 @@ export class RedisBus implements Bus {
     );
   }
 
+  /**
+   * The messages and actions of a room after an id (a login's, or a client's
+   * `/resume`), up to what this server has shown of the room: the room's later
+   * events are held meanwhile (see {@linkcode RedisBus.history}), so none is sent
+   * twice. An id of another epoch (Redis lost its data since), or one after which
+   * the stream was trimmed (some lines are gone, how many cannot be told), is
+   * unknown: its holder is a newcomer.
+   *
+   * @param room The room's key.
+   * @param since The id the reader had.
+   * @param limit The most to return (the newest; the rest are counted as skipped).
+   * @returns The events, or `known: false`.
+   */
+  async historySince(room: string, since: string, limit: number): Promise<HistorySince> {
+    const parsed = parseStreamEventId(since);
+    const epoch = this.#epoch();
+    if (parsed === undefined || parsed.epoch !== epoch) return UNKNOWN;
+    const stream = keys.room(room);
+    const upTo = this.#rooms.get(room)?.shownId ?? "+";
+    try {
+      if (upTo !== "+" && compareStreamIds(parsed.streamId, upTo) >= 0) {
+        return { known: true, events: [], skipped: 0 };
+      }
+      if (await this.#trimmedAfter(stream, parsed.streamId)) return UNKNOWN;
+      const found: HistoryEvent[] = [];
+      let after = parsed.streamId;
+      while (true) {
+        const entries = await this.#connection.call<StreamEntry[]>([
+          "XRANGE",
+          stream,
+          `(${after}`,
+          upTo,
+          "COUNT",
+          String(CATCH_UP_PAGE),
+        ]);
+        for (const [id, fields] of entries) {
+          const event = parseEntry(stream, id, fields, this.#malformed, epoch);
+          if (event !== undefined && isHistoryEvent(event)) found.push(event);
+        }
+        if (entries.length < CATCH_UP_PAGE) break;
+        after = entries.at(-1)![0];
+      }
+      const kept = Math.max(0, Math.min(limit, found.length));
+      return {
+        known: true,
+        events: found.slice(found.length - kept) as HistorySince["events"],
+        skipped: found.length - kept,
+      };
+    } catch (error) {
+      throw unavailable(error);
+    }
+  }
+
+  /**
+   * Whether entries after `id` may have been trimmed from the stream. Trimming
+   * takes the oldest first, so while the entry `id` itself is there, nothing after
+   * it is gone; once it is gone, what followed it may be too (counted as gone).
+   * The room's start (`0-0`, no entry) holds while nothing was ever trimmed, which
+   * Redis 7 tells (`entries-added` against `length`); an older one cannot.
+   */
+  async #trimmedAfter(stream: string, id: string): Promise<boolean> {
+    if (id !== "0-0") {
+      const [entry] = await this.#connection.call<StreamEntry[]>(["XRANGE", stream, id, id]);
+      return entry === undefined;
+    }
+    let info: unknown[];
+    try {
+      info = await this.#connection.call<unknown[]>(["XINFO", "STREAM", stream]);
+    } catch (error) {
+      if (isRefused(error)) return false; // No such stream: nothing was ever trimmed.
+      throw error;
+    }
+    const field = (name: string): unknown => {
+      const at = info.indexOf(name);
+      return at < 0 ? undefined : info[at + 1];
+    };
+    const added = field("entries-added");
+    const length = field("length");
+    return typeof added !== "number" || typeof length !== "number" || added > length;
+  }
+
   /** The messages and actions of a stream up to `upTo`, newest `limit` of them, oldest first. */
   async #readHistory(stream: string, upTo: string, limit: number): Promise<HistoryEvent[]> {
     if (upTo === "0-0") return [];
+    const epoch = this.#epoch();
     const found: HistoryEvent[] = [];
     let end = upTo;
     for (let page = 0; page < HISTORY_MAX_PAGES && found.length < limit; page++) {
@@ -201,7 +299,7 @@ export class RedisBus implements Bus {
         String(HISTORY_PAGE),
       ]);
       for (const [id, fields] of entries) {
-        const event = parseEntry(stream, id, fields, this.#malformed);
+        const event = parseEntry(stream, id, fields, this.#malformed, epoch);
         if (event !== undefined && isHistoryEvent(event)) found.push(event);
         if (found.length === limit) break;
       }
@@ -212,15 +310,21 @@ export class RedisBus implements Bus {
   }
 }
 
-/** A room stream's entry as an event, or `undefined` (reported) when it is not one. */
+/**
+ * A room stream's entry as an event, a message or an action with its id, or
+ * `undefined` (reported) when it is not one.
+ */
 function parseEntry(
   stream: string,
   id: string,
   fields: readonly string[],
   malformed: MalformedLog,
+  epoch: string,
 ): RoomEvent | undefined {
   try {
-    return parseRoomEvent(entryField(fields, ENTRY_FIELD.event));
+    const event = parseRoomEvent(entryField(fields, ENTRY_FIELD.event));
+    if (event.type === "message" || event.type === "action") event.id = streamEventId(epoch, id);
+    return event;
   } catch (error) {
     malformed.report(`${stream} ${id}`, error);
     return undefined;

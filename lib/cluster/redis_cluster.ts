@@ -23,7 +23,9 @@ import {
   type UserEvent,
 } from "../chat/events.ts";
 import type { Room } from "../chat/room.ts";
+import type { Store } from "../chat/store.ts";
 import type { User } from "../chat/user.ts";
+import { newEpoch } from "../chat/event_id.ts";
 import { keys } from "./keys.ts";
 import { type ClusterTiming, DEFAULT_TIMING, Liveness } from "./liveness.ts";
 import { MalformedLog } from "./malformed_log.ts";
@@ -31,6 +33,7 @@ import { RedisBus } from "./redis_bus.ts";
 import { isRefused, RedisConnection } from "./redis_connection.ts";
 import { type LocalUser, RedisDirectory } from "./redis_directory.ts";
 import { RedisPasswordAttempts } from "./redis_password_attempts.ts";
+import { RedisStore } from "./redis_store.ts";
 import { RedisWriter } from "./redis_writer.ts";
 import { redactRedisUrl } from "./redis_url.ts";
 import type { MaybePromise } from "../util/maybe_async.ts";
@@ -58,7 +61,13 @@ export class RedisCluster implements ServerCluster {
   #directory: RedisDirectory;
   #liveness: Liveness;
   #writer: RedisWriter;
+  #store: RedisStore;
   #log: ClusterLog | undefined;
+  /**
+   * The epoch of history ids (`chat:epoch`), as read at the last connection; `""`
+   * before the first (no id is known then).
+   */
+  #epoch = "";
   /**
    * The identity of Redis's data as this server last saw it (`chat:data-id`); not
    * the store's epoch of event ids.
@@ -100,7 +109,9 @@ export class RedisCluster implements ServerCluster {
     const malformed = new MalformedLog(log);
     this.#reader = new StreamReader(this.#connection);
     this.#writer = new RedisWriter(this.#connection);
-    this.#bus = new RedisBus(this.#connection, this.#reader, this.#writer, malformed);
+    const epoch = () => this.#epoch;
+    this.#bus = new RedisBus(this.#connection, this.#reader, this.#writer, malformed, epoch);
+    this.#store = new RedisStore(this.#connection, malformed, epoch, this.#bus);
     this.#directory = new RedisDirectory(
       this.#connection,
       this.#writer,
@@ -129,6 +140,11 @@ export class RedisCluster implements ServerCluster {
   /** @inheritdoc */
   get nicknameBans(): Bans<"nickname"> {
     return this.#directory.nicknameBans;
+  }
+
+  /** What the chat remembers, in this cluster's Redis: the same for every server. */
+  get store(): Store {
+    return this.#store;
   }
 
   /** Whether Redis can be reached now. */
@@ -215,6 +231,11 @@ export class RedisCluster implements ServerCluster {
   }
 
   /** @inheritdoc */
+  watchReclaims(handler: (ghost: User) => void): void {
+    this.#directory.watchReclaims(handler);
+  }
+
+  /** @inheritdoc */
   rename(user: User, nickname: string): Promise<boolean> {
     return this.#directory.rename(user, nickname);
   }
@@ -283,6 +304,9 @@ export class RedisCluster implements ServerCluster {
     await this.#liveness.heartbeat(true);
     if (first) this.#persistent = await this.#persistence();
     const lost = await this.#dataLost();
+    // Made by the first server, anew after Redis lost its data (the old ids are unknown then).
+    await this.#connection.call(["SET", keys.epoch, newEpoch(), "NX"]);
+    this.#epoch = await this.#connection.call<string | null>(["GET", keys.epoch]) ?? "";
     await this.#directory.positionControl();
     await this.#directory.loadBans();
     // Redis forgot the bans: every server tells what it knows, so none admits a banned address.
@@ -318,20 +342,22 @@ export class RedisCluster implements ServerCluster {
     }
   }
 
-  /** The users back after a cut or a stall are seen joining their rooms again. */
+  /** The users back after a cut or a stall are seen joining each of their rooms again. */
   #announceComingBack(): void {
     const comingBack = [...this.#comingBack];
     this.#comingBack.clear();
     for (const local of comingBack) {
       const user = local.user;
-      const room = user.room;
-      if (user.gone || room === undefined) continue;
-      void this.#bus.publish(room.key, {
-        type: "joined",
-        room: room.name,
-        nick: user.nickname,
-        time: Date.now(),
-      });
+      if (user.gone) continue;
+      const time = Date.now();
+      for (const room of user.rooms.values()) {
+        void this.#bus.publish(room.key, {
+          type: "joined",
+          room: room.name,
+          nick: user.nickname,
+          time,
+        });
+      }
     }
   }
 

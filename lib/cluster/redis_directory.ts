@@ -1,7 +1,8 @@
 /**
  * The {@linkcode Directory} of a cluster: nicknames claimed atomically with an
  * expiry that the heartbeat renews; presence in one hash; whispers and kicks
- * through the target server's inbox stream; bans through the control stream.
+ * through the target server's inbox stream; bans (of addresses and of registered
+ * nicknames) in two hashes and through the control stream.
  *
  * @module
  */
@@ -14,15 +15,21 @@ import { isValidNickname, nicknameKey } from "../chat/nickname.ts";
 import type { Room } from "../chat/room.ts";
 import { User } from "../chat/user.ts";
 import { checkText, entryField } from "./_entry_shape.ts";
-import { type ControlItem, parseBanEnd, parseControlItem } from "./control_item.ts";
+import {
+  type ControlItem,
+  type NicknameBanEntry,
+  parseBanEnd,
+  parseControlItem,
+  parseNicknameBan,
+} from "./control_item.ts";
 import { type InboxItem, parseInboxItem } from "./inbox_item.ts";
-import { ENTRY_FIELD, keys } from "./keys.ts";
+import { ENTRY_FIELD, KEY_PREFIX, keys } from "./keys.ts";
 import type { MalformedLog } from "./malformed_log.ts";
 import { parsePresence, type Presence } from "./presence.ts";
 import { type RedisConnection, unavailable } from "./redis_connection.ts";
 import type { RedisWriter } from "./redis_writer.ts";
 import type { MaybePromise } from "../util/maybe_async.ts";
-import { CLAIM, RELEASE, RENAME } from "./scripts.ts";
+import { CLAIM, RELEASE, RENAME, TAKE_OVER } from "./scripts.ts";
 import type { FollowedStream, StreamEntry } from "./stream_reader.ts";
 
 /** How long a nickname claim lives without renewal: bounds how long a dead server holds names. */
@@ -94,14 +101,13 @@ export class RedisDirectory implements Directory {
   /** @inheritdoc */
   readonly bans: Bans = new Bans("address");
   /**
-   * Nickname bans, in this server's memory only for now: accounts live in each
-   * server's own store until the cluster has a store in Redis, so a ban of a
-   * nickname is kept where its account is.
+   * Nickname bans in force, as this server knows them: the `chat:nick-bans` hash
+   * read at each connection, kept up to date by the control stream.
    */
   readonly nicknameBans: Bans<"nickname"> = new Bans("nickname");
   /** This server's inbox: whispers and kicks for its users. */
   readonly inbox: ItemStream;
-  /** The control stream: bans and unbans from every server. */
+  /** The control stream: bans and unbans (addresses and nicknames) from every server. */
   readonly control: ItemStream;
   #connection: RedisConnection;
   #writer: RedisWriter;
@@ -112,6 +118,8 @@ export class RedisDirectory implements Directory {
   #nickTtl: string;
   /** Nicknames only a login may give (see {@linkcode RedisDirectory.reserveNicknames}). */
   #reserved: (key: string) => MaybePromise<boolean> = () => false;
+  /** Closes a user that a login on another server displaced (the chat's, once it watches). */
+  #onReclaimed: (ghost: User) => void = (ghost) => ghost.reclaimed();
 
   /**
    * @param connection The link to Redis.
@@ -159,10 +167,16 @@ export class RedisDirectory implements Directory {
    */
   presenceOf(local: LocalUser): Presence {
     const user = local.user;
+    const rooms: string[] = [];
+    const roomKeys: string[] = [];
+    for (const room of user.rooms.values()) {
+      rooms.push(room.name);
+      roomKeys.push(room.key);
+    }
     return {
       nick: user.nickname,
-      room: user.room?.name ?? "",
-      roomKey: user.room?.key ?? "",
+      rooms,
+      roomKeys,
       away: user.away ?? null,
       address: user.address,
       server: this.#serverId,
@@ -186,23 +200,41 @@ export class RedisDirectory implements Directory {
         this.#malformed.report(`${keys.bans} ${bans[i]}`, error);
       }
     }
+    const nicknames = await this.#connection.call<string[]>(["HGETALL", keys.nickBans]);
+    for (let i = 0; i + 1 < nicknames.length; i += 2) {
+      try {
+        const ban = parseNicknameBan(nicknames[i + 1]);
+        const key = checkText(nicknames[i], "the nickname key");
+        this.nicknameBans.set(key, ban.until === 0 ? undefined : ban.until, ban.name);
+      } catch (error) {
+        this.#malformed.report(`${keys.nickBans} ${nicknames[i]}`, error);
+      }
+    }
   }
 
   /**
-   * Publishes again the address bans in force that this server knows (Redis lost
-   * its data): the bans hash for servers that start later, the control stream for
-   * those that run now. Runs while the link is preparing. Nickname bans are not
-   * Redis's to lose: each server keeps them where the account is
-   * ({@linkcode RedisDirectory.nicknameBans}).
+   * Publishes again the bans in force that this server knows, of addresses and of
+   * nicknames (Redis lost its data): the bans hashes for servers that start later,
+   * the control stream for those that run now. Runs while the link is preparing.
+   * Who made a nickname ban and why is not kept in memory: those come back empty.
    *
    * @returns How many.
    */
   async republishBans(): Promise<number> {
     const bans = this.bans.list();
+    const items: ControlItem[] = [];
     for (const ban of bans) {
       const until = ban.until ?? 0;
-      const item: ControlItem = { kind: "ban", address: ban.address, until };
+      items.push({ kind: "ban", address: ban.address, until });
       await this.#connection.call(["HSET", keys.bans, ban.address, String(until)]);
+    }
+    const nicknames = this.nicknameBans.keyedList();
+    for (const { key, name, until } of nicknames) {
+      const entry: NicknameBanEntry = { name, until: until ?? 0, by: null, reason: null };
+      items.push({ kind: "nickBan", key, name, until: entry.until });
+      await this.#connection.call(["HSET", keys.nickBans, key, JSON.stringify(entry)]);
+    }
+    for (const item of items) {
       await this.#connection.call([
         "XADD",
         keys.control,
@@ -214,7 +246,7 @@ export class RedisDirectory implements Directory {
         JSON.stringify(item),
       ]);
     }
-    return bans.length;
+    return items.length;
   }
 
   /**
@@ -259,14 +291,17 @@ export class RedisDirectory implements Directory {
   }
 
   /**
-   * Takes over a nickname held on this server by handing the holder's claim (its
-   * token, its place in `/who`) to the new user. A nickname held on another server
-   * is not taken from there: the claim is refused, and the login is told so.
-   * Cross-server take-over (overwrite the token and tell the old server through its
-   * inbox) waits for accounts in Redis: until then each server keeps its own.
+   * Takes over a nickname for a user who logged in to it. Held on this server: the
+   * holder's claim (its token, its place in `/who`) is handed to the new user, and
+   * the holder is the ghost. Held on another server: one script
+   * ({@linkcode TAKE_OVER}) makes the claim and the presence the new user's, in the
+   * holder's room and place, and puts a `reclaimed` item in the holder's server's
+   * inbox, which closes the holder there; the room's name is returned for the new
+   * user to take its place in. A holder whose server cannot be told (no presence)
+   * is not taken from.
    *
    * @param user A user whose password was right.
-   * @returns Whether it is claimed, and the local user displaced, if any.
+   * @returns Whether it is claimed, the local user displaced, or the remote one's rooms.
    */
   takeOver(user: User): TakeOver | Promise<TakeOver> {
     const holder = this.#local.get(user.key);
@@ -274,7 +309,39 @@ export class RedisDirectory implements Directory {
       this.#local.set(user.key, { ...holder, user });
       return { claimed: true, ghost: holder.user };
     }
-    return this.claim(user).then((claimed) => ({ claimed, ghost: undefined }));
+    if (!this.#connection.ready) return rejectUnreachable();
+    if (holder !== undefined) return { claimed: false, ghost: undefined };
+    const local: LocalUser = {
+      user,
+      token: `${this.#serverId}:${crypto.randomUUID()}`,
+      since: Date.now(),
+    };
+    return this.#connection.eval<[number, string?]>(
+      TAKE_OVER,
+      [keys.nick(user.key), keys.users, keys.serverUsers(this.#serverId)],
+      [
+        local.token,
+        this.#nickTtl,
+        user.key,
+        JSON.stringify(this.presenceOf(local)),
+        KEY_PREFIX,
+        SMALL_MAXLEN,
+        ENTRY_FIELD.item,
+      ],
+    ).then(([claimed, old]) => {
+      if (claimed !== 1 && claimed !== 2) return { claimed: false, ghost: undefined };
+      const displaced = old === undefined ? undefined : this.#presence(user.key, old);
+      this.#local.set(user.key, { ...local, since: displaced?.since ?? local.since });
+      const rooms = displaced?.rooms;
+      return { claimed: true, ghost: undefined, rooms: rooms?.length ? rooms : undefined };
+    }, (error) => {
+      throw unavailable(error);
+    });
+  }
+
+  /** @inheritdoc */
+  watchReclaims(handler: (ghost: User) => void): void {
+    this.#onReclaimed = handler;
   }
 
   /** @inheritdoc */
@@ -380,7 +447,7 @@ export class RedisDirectory implements Directory {
   who(room: Room, limit = Infinity): Promise<Members> {
     return this.#everyone().then((entries) => {
       const here = entries
-        .filter((entry) => entry.roomKey === room.key)
+        .filter((entry) => entry.roomKeys.includes(room.key))
         .sort((a, b) => a.since - b.since);
       const users = here.slice(0, limit).map((entry) => ({
         nick: entry.nick,
@@ -395,10 +462,11 @@ export class RedisDirectory implements Directory {
     return this.#everyone().then((entries) => {
       const counts = new Map<string, RoomEntry>();
       for (const entry of entries) {
-        if (entry.roomKey === "") continue;
-        const room = counts.get(entry.roomKey) ?? { name: entry.room, count: 0 };
-        room.count++;
-        counts.set(entry.roomKey, room);
+        entry.roomKeys.forEach((key, i) => {
+          const room = counts.get(key) ?? { name: entry.rooms[i], count: 0 };
+          room.count++;
+          counts.set(key, room);
+        });
       }
       return sortRooms([...counts.values()]);
     });
@@ -425,13 +493,28 @@ export class RedisDirectory implements Directory {
 
   /** @inheritdoc */
   banNickname(ban: NicknameBan): void {
-    const until = ban.minutes === 0 ? undefined : Date.now() + ban.minutes * 60_000;
-    this.nicknameBans.set(ban.key, until, ban.name);
+    const until = ban.minutes === 0 ? 0 : Date.now() + ban.minutes * 60_000;
+    this.nicknameBans.set(ban.key, until === 0 ? undefined : until, ban.name);
+    if (!this.#connection.ready) return;
+    const entry: NicknameBanEntry = {
+      name: ban.name,
+      until,
+      by: ban.by ?? null,
+      reason: ban.reason ?? null,
+    };
+    this.#writer.command(["HSET", keys.nickBans, ban.key, JSON.stringify(entry)]);
+    const item: ControlItem = { kind: "nickBan", key: ban.key, name: ban.name, until };
+    void this.#addItem(keys.control, item, this.control.lastId);
   }
 
   /** @inheritdoc */
   unbanNickname(key: string): boolean {
-    return this.nicknameBans.remove(key);
+    const banned = this.nicknameBans.remove(key);
+    if (this.#connection.ready) {
+      this.#writer.command(["HDEL", keys.nickBans, key]);
+      void this.#addItem(keys.control, { kind: "nickUnban", key }, this.control.lastId);
+    }
+    return banned;
   }
 
   /**
@@ -539,6 +622,13 @@ export class RedisDirectory implements Directory {
   #onInbox(item: InboxItem): void {
     const local = this.#local.get(item.to);
     if (local === undefined) return;
+    if (item.kind === "reclaimed") {
+      // Only the holder the login displaced: a later user of the nickname here stays.
+      if (local.token !== item.token) return;
+      this.#local.delete(item.to);
+      this.#onReclaimed(local.user);
+      return;
+    }
     if (item.kind === "deliver") {
       local.user.send(item.event);
       return;
@@ -549,8 +639,20 @@ export class RedisDirectory implements Directory {
   }
 
   #onControl(item: ControlItem): void {
-    if (item.kind === "ban") this.bans.set(item.address, item.until === 0 ? undefined : item.until);
-    else this.bans.remove(item.address);
+    switch (item.kind) {
+      case "ban":
+        this.bans.set(item.address, item.until === 0 ? undefined : item.until);
+        return;
+      case "unban":
+        this.bans.remove(item.address);
+        return;
+      case "nickBan":
+        this.nicknameBans.set(item.key, item.until === 0 ? undefined : item.until, item.name);
+        return;
+      case "nickUnban":
+        this.nicknameBans.remove(item.key);
+        return;
+    }
   }
 }
 

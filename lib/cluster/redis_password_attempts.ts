@@ -60,8 +60,16 @@ export class RedisPasswordAttempts implements PasswordAttempts {
     );
   }
 
-  /** @inheritdoc */
-  failed(address: string, kind: PasswordKind): void {
+  /**
+   * Records a wrong answer here and in Redis.
+   *
+   * @param address The IP address.
+   * @param kind Which password.
+   * @returns When Redis has counted it (at once while Redis cannot be reached): the
+   *   answer waits for it, so that the next guess on any server is judged with it.
+   *   Never rejects.
+   */
+  failed(address: string, kind: PasswordKind): void | Promise<void> {
     this.#local.failed(address, kind);
     const local = this.#local.failures(address);
     // One server says a burst: the one whose answer made the shared count reach it.
@@ -73,7 +81,10 @@ export class RedisPasswordAttempts implements PasswordAttempts {
       return;
     }
     const member = `${this.#serverId}:${++this.#sequence}`;
-    this.#connection.eval<number>(ADD_FAILURE, [keys.attempts(address)], [WINDOW, member, MAX_KEPT])
-      .then((shared) => tell(Number(shared)), () => tell(local));
+    return this.#connection.eval<number>(
+      ADD_FAILURE,
+      [keys.attempts(address)],
+      [WINDOW, member, MAX_KEPT],
+    ).then((shared) => tell(Number(shared)), () => tell(local));
   }
 }

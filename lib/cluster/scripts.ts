@@ -2,8 +2,8 @@
  * The Lua scripts that make a cluster's shared state change atomically: a claim,
  * a rename and a release of a nickname (the owner's token checked, so an expired
  * owner cannot free the next owner's claim), the heartbeat, and the reaping of a
- * dead server (exactly one live server gets each dead one), and the counts of wrong
- * password answers per address.
+ * dead server (exactly one live server gets each dead one), the counts of wrong
+ * password answers per address, and the changes of accounts and held whispers.
  *
  * @module
  */
@@ -20,6 +20,46 @@ if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
   return 1
 end
 return 0`;
+
+/**
+ * Claims a registered nickname for a user who logged in to it, whoever holds it
+ * (ghost reclaim across servers). Nobody: as {@linkcode CLAIM}. A holder whose
+ * presence names its server and token: the claim and the presence become the new
+ * user's, who takes the holder's place (its rooms, its place in `/who`); the holder
+ * leaves its server's set and its server gets a `reclaimed` inbox item (with the
+ * holder's token) to close it. A holder without such a presence is not taken from.
+ * KEYS: nick, users, serverUsers. ARGV: token, ttlMs, nickKey, presence JSON, key
+ * prefix, inbox maxlen, the inbox entry's field. Returns `{0}` when not claimed,
+ * `{1}` when claimed from nobody, `{2, old presence}` when taken over.
+ */
+export const TAKE_OVER = `
+local holder = redis.call('GET', KEYS[1])
+if not holder then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  redis.call('HSET', KEYS[2], ARGV[3], ARGV[4])
+  redis.call('SADD', KEYS[3], ARGV[3])
+  return {1}
+end
+local old = redis.call('HGET', KEYS[2], ARGV[3])
+if not old then return {0} end
+local ok, entry = pcall(cjson.decode, old)
+if not ok or type(entry) ~= 'table' or entry.token ~= holder or type(entry.server) ~= 'string' then
+  return {0}
+end
+local new = cjson.decode(ARGV[4])
+new.rooms = entry.rooms
+new.roomKeys = entry.roomKeys
+new.since = entry.since
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+-- cjson writes an empty array as {}: a user between rooms keeps its [].
+local json = string.gsub(cjson.encode(new), '"(room[Kk]?e?y?s)":{}', '"%1":[]')
+redis.call('HSET', KEYS[2], ARGV[3], json)
+redis.call('SADD', KEYS[3], ARGV[3])
+local prefix = ARGV[5]
+redis.call('SREM', prefix .. 'server:' .. entry.server .. ':users', ARGV[3])
+local item = cjson.encode({kind = 'reclaimed', to = ARGV[3], token = holder})
+redis.call('XADD', prefix .. 'inbox:' .. entry.server, 'MAXLEN', '~', ARGV[6], '*', ARGV[7], item)
+return {2, old}`;
 
 /**
  * Claims a nickname back after Redis lost it or it expired (a restart, a long cut,
@@ -44,7 +84,9 @@ return back`;
 /**
  * Renames: claims the new nickname, frees the old one, moves the presence. A new
  * nickname that already holds the owner's token is the owner's (a rename sent
- * again after its reply was cut off).
+ * again after its reply was cut off). The old nickname's claim and presence are
+ * removed only while they are the owner's (a login on another server may have
+ * taken the old nickname over a moment before).
  * KEYS: new nick, old nick, users, serverUsers. ARGV: token, ttlMs, new nickKey,
  * old nickKey, presence JSON. Returns 1 when renamed, 0 when the new one is taken.
  */
@@ -54,7 +96,13 @@ if KEYS[1] ~= KEYS[2] then
   if holder and holder ~= ARGV[1] then return 0 end
   redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
   if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end
-  redis.call('HDEL', KEYS[3], ARGV[4])
+  local old = redis.call('HGET', KEYS[3], ARGV[4])
+  if old then
+    local ok, entry = pcall(cjson.decode, old)
+    if ok and type(entry) == 'table' and entry.token == ARGV[1] then
+      redis.call('HDEL', KEYS[3], ARGV[4])
+    end
+  end
   redis.call('SREM', KEYS[4], ARGV[4])
 end
 redis.call('HSET', KEYS[3], ARGV[3], ARGV[5])
@@ -188,3 +236,66 @@ redis.call('ZADD', KEYS[1], now, ARGV[2])
 redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(tonumber(ARGV[3]) + 1))
 redis.call('PEXPIRE', KEYS[1], ARGV[1])
 return redis.call('ZCARD', KEYS[1])`;
+
+/**
+ * Registers an account unless its key is registered. KEYS: the account. ARGV: its
+ * fields and values. Returns 1 when registered, 0 when taken.
+ */
+export const CREATE_ACCOUNT = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV))
+return 1`;
+
+/**
+ * Changes an account's fields, only if it exists (a change racing an
+ * `/unregister` must not leave half an account). KEYS: the account. ARGV: n, then
+ * n field-value pairs to set, then the fields to delete. Returns 1, or 0 when
+ * there is no such account.
+ */
+export const UPDATE_ACCOUNT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local n = tonumber(ARGV[1])
+if n > 0 then redis.call('HSET', KEYS[1], unpack(ARGV, 2, 1 + 2 * n)) end
+for i = 2 + 2 * n, #ARGV do redis.call('HDEL', KEYS[1], ARGV[i]) end
+return 1`;
+
+/**
+ * Deletes an account and the whispers held for it. KEYS: the account, its held
+ * whispers. Returns 1 when there was an account, else 0.
+ */
+export const DELETE_ACCOUNT = `
+redis.call('DEL', KEYS[2])
+return redis.call('DEL', KEYS[1])`;
+
+/**
+ * Holds a whisper for an offline account: the expired ones (and any that is not a
+ * whisper) are dropped from the front first; past the most kept it is refused.
+ * The list expires with its newest whisper. KEYS: the held whispers. ARGV: the
+ * whisper (JSON), the most kept, the time to live (ms), now (ms). Returns 1 when
+ * held, 0 when full.
+ */
+export const HOLD_WHISPER = `
+local cutoff = tonumber(ARGV[4]) - tonumber(ARGV[3])
+while true do
+  local first = redis.call('LINDEX', KEYS[1], 0)
+  if not first then break end
+  local ok, item = pcall(cjson.decode, first)
+  if ok and type(item) == 'table' and type(item.time) == 'number' and item.time > cutoff then
+    break
+  end
+  redis.call('LPOP', KEYS[1])
+end
+if redis.call('LLEN', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end
+redis.call('RPUSH', KEYS[1], ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return 1`;
+
+/**
+ * Takes the whispers held for an account (it logged in): returned and deleted at
+ * once, so that two logins on two servers never both get them. KEYS: the held
+ * whispers. Returns them, oldest first.
+ */
+export const TAKE_WHISPERS = `
+local items = redis.call('LRANGE', KEYS[1], 0, -1)
+redis.call('DEL', KEYS[1])
+return items`;

@@ -141,7 +141,7 @@ export class Channel<E> {
     if (group === undefined || !group.members.has(subscriber)) return false;
     this.flush();
     this.#forget(group, subscriber);
-    subscriber.outbox.unsubscribe();
+    subscriber.outbox.unsubscribe(group.log);
     return true;
   }
 
@@ -200,7 +200,10 @@ export class Channel<E> {
     for (const member of group.members) {
       const outbox = member.outbox;
       if (outbox.overLimit) (full ??= new Set()).add(member);
-      else if (outbox.cursor < oldest) oldest = outbox.cursor;
+      else {
+        const cursor = outbox.cursorIn(log);
+        if (cursor < oldest) oldest = cursor;
+      }
       if (outbox.limitBytes < minLimit) minLimit = outbox.limitBytes;
     }
     log.trim(oldest);

@@ -14,7 +14,8 @@
  * @module
  */
 
-import type { RoomEvent } from "../chat/events.ts";
+import { isUserWideEvent, type RoomEvent, type UserWideEvent } from "../chat/events.ts";
+import type { UserWideFormat } from "../chat/user.ts";
 import type { BroadcastLog } from "../fanout/broadcast_log.ts";
 import type { Format } from "../fanout/channel.ts";
 import type { Outbox } from "../fanout/outbox.ts";
@@ -61,8 +62,15 @@ export function tagPrefix(tags: IrcTags, time: number, id?: string): string {
   return `@time=${stamp};msgid=${escapeTagValue(id)} `;
 }
 
-/** Room events as IRC lines, in one tag variant. */
-export class IrcFormat implements Format<RoomEvent> {
+const encoder = new TextEncoder();
+
+/**
+ * Room events as IRC lines, in one tag variant. A rename and a quit (`NICK`,
+ * `QUIT`) are about the user, not a room: the room hands them to
+ * {@linkcode IrcFormat.encodeUserWide}, and each IRC member who shares rooms with
+ * the user gets the one line once.
+ */
+export class IrcFormat implements Format<RoomEvent>, UserWideFormat {
   /** The tags this variant writes. */
   readonly tags: IrcTags;
   /** Outboxes of clients that do not get their own messages, by exact nickname. */
@@ -91,6 +99,8 @@ export class IrcFormat implements Format<RoomEvent> {
   append(log: BroadcastLog, events: readonly RoomEvent[]): void {
     let text = "";
     for (const event of events) {
+      // NICK and QUIT go once per connection (encodeUserWide), not once per room.
+      if (isUserWideEvent(event)) continue;
       const line = this.roomLine(event) + "\r\n";
       const sender = event.type === "message" || event.type === "action"
         ? this.#unechoed.get(event.nick)
@@ -106,6 +116,11 @@ export class IrcFormat implements Format<RoomEvent> {
       sender.skip(log, from, log.end);
     }
     if (text !== "") log.append(text);
+  }
+
+  /** @inheritdoc */
+  encodeUserWide(event: UserWideEvent): Uint8Array {
+    return encoder.encode(this.roomLine(event) + "\r\n");
   }
 
   /**
@@ -129,6 +144,12 @@ export class IrcFormat implements Format<RoomEvent> {
         return `${tagPrefix(this.tags, event.time)}:${hostmask(event.nick)} JOIN ${channel}`;
       case "left":
         return `${tagPrefix(this.tags, event.time)}:${hostmask(event.nick)} QUIT :Quit`;
+      case "parted": {
+        const reason = event.reason === undefined ? "" : ` :${event.reason}`;
+        return `${tagPrefix(this.tags, event.time)}:${
+          hostmask(event.nick)
+        } PART ${channel}${reason}`;
+      }
       case "moved":
         return `${tagPrefix(this.tags, event.time)}:${hostmask(event.nick)} PART ${channel} :${
           channelOf(event.to)

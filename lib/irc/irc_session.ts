@@ -17,7 +17,8 @@
  * @module
  */
 
-import type { Chat } from "../chat/chat.ts";
+import { type Chat, MAX_ROOMS_PER_USER } from "../chat/chat.ts";
+import type { Room } from "../chat/room.ts";
 import type { AccountPrompt, CommandContext, CommandSession } from "../chat/commands/command.ts";
 import type { Command } from "../chat/commands/command.ts";
 import { COMMANDS } from "../chat/commands/table.ts";
@@ -34,7 +35,6 @@ import { normalizeRoomName, roomKey } from "../chat/room_name.ts";
 import type { Account } from "../chat/store.ts";
 import { User, type UserHost } from "../chat/user.ts";
 import type { Outbox } from "../fanout/outbox.ts";
-import type { TextFormat } from "../server/text_format.ts";
 import {
   IrcInputTooLongError,
   type IrcMessage,
@@ -81,8 +81,8 @@ export interface IrcServerInfo {
   readonly created: string;
   /** The room formats, one per tag variant, shared by every IRC client. */
   readonly formats: Readonly<Record<IrcTags, IrcFormat>>;
-  /** Renders notices in the server's language (sent as NOTICE lines). */
-  readonly text: TextFormat;
+  /** Renders notices in the server's language (sent as NOTICE lines): the text format's lines. */
+  readonly text: { userLines(event: UserEvent): string[] };
   /**
    * The username and real name IRC users gave (USER), by nickname key, for WHOIS
    * and WHO on this server.
@@ -299,9 +299,8 @@ export class IrcSession implements ConnectionHandler, UserHost, CommandSession {
   kick(removal: Removal): void {
     const user = this.#user;
     if (user === undefined || this.#state === "ended") return;
-    const room = user.room;
-    if (room !== undefined) {
-      const reason = removal.reason ?? removal.by;
+    const reason = removal.reason ?? removal.by;
+    for (const room of user.rooms.values()) {
       this.#sendLine(
         `:${hostmask(removal.by)} KICK ${channelOf(room.name)} ${user.nickname} :${reason}`,
       );
@@ -579,22 +578,27 @@ export class IrcSession implements ConnectionHandler, UserHost, CommandSession {
   }
 
   /**
-   * Enters a channel (one room at a time for now: entering another leaves the one
-   * the user is in, with a PART).
+   * The room of one of the user's channels.
+   *
+   * @param channel The channel as given (`#math`).
+   * @returns The room, or `undefined` when the user is not in it.
+   */
+  roomOf(channel: string): Room | undefined {
+    return this.#user?.rooms.get(roomKey(normalizeRoomName(channel)));
+  }
+
+  /**
+   * Enters a channel, keeping the others (up to `MAX_ROOMS_PER_USER`).
    *
    * @param channel The channel as given (`#math`).
    * @returns When the user is in (or was refused: a numeric).
    */
   enter(channel: string): Step {
     const user = this.#user!;
-    const old = user.room;
-    if (old !== undefined && sameChannel(channelOf(old.name), channel)) return;
+    if (this.roomOf(channel) !== undefined) return;
     this.#joining = channel;
-    if (old !== undefined) {
-      this.#sendLine(`:${hostmask(user.nickname)} PART ${channelOf(old.name)}`);
-    }
     try {
-      return whenReady(this.#chat.enter(user, channel), () => {
+      return whenReady(this.#chat.enter(user, channel, { keep: true }), () => {
         this.#joining = undefined;
       });
     } finally {
@@ -603,7 +607,8 @@ export class IrcSession implements ConnectionHandler, UserHost, CommandSession {
   }
 
   /**
-   * Leaves a channel: the user is in no room after.
+   * Leaves one channel; the room sees the part (the client gets its own PART here:
+   * it is out of the room when the room shows it).
    *
    * @param channel The channel as given.
    * @param reason The reason given, or `undefined`.
@@ -611,14 +616,13 @@ export class IrcSession implements ConnectionHandler, UserHost, CommandSession {
    */
   part(channel: string, reason: string | undefined): boolean {
     const user = this.#user!;
-    const room = user.room;
-    if (room === undefined || !sameChannel(channelOf(room.name), channel)) return false;
+    const room = this.roomOf(channel);
+    if (room === undefined) return false;
     const suffix = reason === undefined ? "" : ` :${reason}`;
     this.#sendLine(
       `${this.tags()}:${hostmask(user.nickname)} PART ${channelOf(room.name)}${suffix}`,
     );
-    this.#chat.leave(user, "left");
-    this.#chat.changed(user);
+    this.#chat.leave(user, { parted: reason }, room);
     return true;
   }
 
@@ -845,9 +849,11 @@ export class IrcSession implements ConnectionHandler, UserHost, CommandSession {
     this.sendMotd();
     this.#armPing();
     let step: Step = undefined;
-    if (user.room !== undefined) {
-      // It took a ghost's place: it is in the ghost's room already.
-      this.#sendLine(`${this.tags()}:${hostmask(nick)} JOIN ${channelOf(user.room.name)}`);
+    if (user.rooms.size > 0) {
+      // It took a ghost's place: it is in the ghost's rooms already.
+      for (const room of user.rooms.values()) {
+        this.#sendLine(`${this.tags()}:${hostmask(nick)} JOIN ${channelOf(room.name)}`);
+      }
       step = this.#chat.rejoin(user, () => {});
     }
     if (account === undefined) return step;
@@ -967,7 +973,7 @@ export class IrcSession implements ConnectionHandler, UserHost, CommandSession {
       case "renamed":
         this.renamed(event.from);
         // Members of a room see it in the room's log; a user in no room is told here.
-        if (this.#user?.room === undefined) {
+        if (this.#user === undefined || this.#user.rooms.size === 0) {
           this.#sendLine(`:${hostmask(event.from)} NICK ${event.to}`);
         }
         return;
@@ -1016,6 +1022,13 @@ export class IrcSession implements ConnectionHandler, UserHost, CommandSession {
         return;
       case "roomInvalid":
         this.numeric(ERR.BADCHANNAME, this.#joining ?? "*", "Illegal channel name");
+        return;
+      case "tooManyRooms":
+        this.numeric(
+          ERR.TOOMANYCHANNELS,
+          this.#joining ?? "*",
+          "You have joined too many channels",
+        );
         return;
       case "roomsFull":
         this.numeric(ERR.TOOMANYCHANNELS, this.#joining ?? "*", "The server has too many rooms");
@@ -1101,7 +1114,9 @@ export class IrcSession implements ConnectionHandler, UserHost, CommandSession {
 
   #sendLine(line: string): void {
     if (this.#state === "ended" && this.#conn.ending) return;
-    this.#user?.room?.channel.flush();
+    // After every room event before it, in each of the user's rooms.
+    const rooms = this.#user?.rooms;
+    if (rooms !== undefined) { for (const room of rooms.values()) room.channel.flush(); }
     if (!this.#conn.sendText(line + "\r\n")) this.overflowed();
   }
 
@@ -1184,7 +1199,7 @@ export function isupportLines(chat: Chat): string[][] {
   const tokens = [
     "AWAYLEN=300",
     "CASEMAPPING=rfc8265",
-    "CHANLIMIT=#:1",
+    `CHANLIMIT=#:${MAX_ROOMS_PER_USER}`,
     "CHANMODES=b,,,",
     "CHANNELLEN=21",
     "CHANTYPES=#",

@@ -71,12 +71,18 @@ export class JsonFormat implements EdgeFormat {
 
   /**
    * Renders a room event as JSON: the event object as it is
-   * (`{"type":"message","room":"lobby","nick":"bob","text":"hi","time":…}`).
+   * (`{"type":"message","room":"lobby","nick":"bob","text":"hi","time":…}`), less
+   * the `rooms` of a user-wide event.
    *
    * @param event The event.
    * @returns The JSON text.
    */
   roomJson(event: RoomEvent): string {
+    if ((event.type === "left" || event.type === "renamed") && event.rooms !== undefined) {
+      // The other rooms of the user are the chat's business, not the page's.
+      const { rooms: _, ...shown } = event;
+      return JSON.stringify(shown);
+    }
     return JSON.stringify(event);
   }
 

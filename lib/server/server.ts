@@ -493,13 +493,15 @@ export class ChatServer implements AsyncDisposable {
   }
 
   /**
-   * Opens what the chat remembers: the store the options make, or one in memory. It
-   * keeps at least what newcomers are shown.
+   * Opens what the chat remembers: the store the options make, a cluster's, or one
+   * in memory. It keeps at least what newcomers are shown.
    *
    * @throws {DataFileError} When the data file cannot be used.
    */
   #openStore(): Store {
     const o = this.#options;
+    // A cluster's is shared by every server, in its Redis.
+    if (o.store === undefined && this.#cluster?.store !== undefined) return this.#cluster.store;
     // In memory, what the server always kept: `--history` lines of at most `--max-rooms`
     // rooms (keeping `--history-keep` long lines of many rooms could take gigabytes).
     if (o.store === undefined) {

@@ -62,6 +62,8 @@ export class TextFormat implements EdgeFormat {
         return t.left(event.nick);
       case "moved":
         return t.moved(event.nick, event.to);
+      case "parted":
+        return t.parted(event.nick, event.room, event.reason);
       case "renamed":
         return t.renamed(event.from, event.to);
       case "topic":
@@ -245,6 +247,8 @@ export class TextFormat implements EdgeFormat {
         return t.roomsFull(notice.max);
       case "alreadyInRoom":
         return t.alreadyInRoom(notice.room);
+      case "tooManyRooms":
+        return t.tooManyRooms(notice.max);
       case "banAdded":
         return t.banAdded(notice.nick, notice.address, notice.minutes, notice.nickname === true);
       case "unbanned":

@@ -174,3 +174,51 @@ Deno.test("password gate: a wrong answer whose connection ended while it was com
   assert(!answered);
   assertEquals(attempts.counts.get("10.0.0.7"), 1, "the guess was made");
 });
+
+/** Counts that a shared store (Redis) takes: each wrong answer is counted when `count()` says. */
+class LaterCounts implements PasswordAttempts {
+  readonly counted: string[] = [];
+  #waiting: (() => void)[] = [];
+  #arrived = Promise.withResolvers<void>();
+  verdict(): AttemptVerdict {
+    return { delayMs: 0, lockedOut: false };
+  }
+  failed(address: string): Promise<void> {
+    const { promise, resolve } = Promise.withResolvers<void>();
+    this.#waiting.push(() => {
+      this.counted.push(address);
+      resolve();
+    });
+    this.#arrived.resolve();
+    return promise;
+  }
+  /** Redis answers the oldest count, once one was sent. */
+  async count(): Promise<void> {
+    while (this.#waiting.length === 0) {
+      this.#arrived = Promise.withResolvers<void>();
+      await this.#arrived.promise;
+    }
+    this.#waiting.shift()!();
+  }
+}
+
+Deno.test("password gate: a wrong answer is given only once the shared count has it, and the address's next answer waits for it", async () => {
+  const counts = new LaterCounts();
+  const gate = new PasswordGate(counts);
+  const outcomes: string[] = [];
+  const first = gate.answer("10.0.0.7", "operator", () => false, never, (o) => {
+    outcomes.push(`first ${o} after ${counts.counted.length} counted`);
+  });
+  const second = gate.answer("10.0.0.7", "operator", () => false, never, (o) => {
+    outcomes.push(`second ${o} after ${counts.counted.length} counted`);
+  });
+  assert(first instanceof Promise, "the answer waits for the count");
+  await Promise.resolve();
+  assertEquals(outcomes, [], "not answered before it is counted");
+  await counts.count();
+  await first;
+  assertEquals(outcomes, ["first wrong after 1 counted"]);
+  await counts.count();
+  await second;
+  assertEquals(outcomes, ["first wrong after 1 counted", "second wrong after 2 counted"]);
+});

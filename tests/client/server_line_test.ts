@@ -125,6 +125,20 @@ Deno.test("parseServerLine reads a move to another room, in both languages", () 
   }
 });
 
+Deno.test("parseServerLine reads a part of our room (an IRC user's) as a leave, in both languages", () => {
+  for (const t of [ko, en]) {
+    for (const reason of [undefined, "점심 lunch."]) {
+      const line = t.parted("민수", "잡담", reason);
+      assertEquals(parseServerLine(line), { kind: "left", line, nick: "민수" });
+    }
+  }
+  assertEquals(parseServerLine("alice left #math."), {
+    kind: "left",
+    line: "alice left #math.",
+    nick: "alice",
+  });
+});
+
 Deno.test("parseServerLine takes everything else as a notice, glued welcome included", () => {
   for (const line of [ko.topic("수학"), "", "-- 최근 메시지 --", "alice > x", "* nobody"]) {
     assertEquals(parseServerLine(line), { kind: "notice", line });

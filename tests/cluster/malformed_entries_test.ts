@@ -165,8 +165,8 @@ Deno.test({
       "ghost",
       JSON.stringify({
         nick: "ghost",
-        room: "lobby",
-        roomKey: "lobby",
+        rooms: ["lobby"],
+        roomKeys: ["lobby"],
         away: null,
         address: "10.0.0.2",
         server: "deadbeef",

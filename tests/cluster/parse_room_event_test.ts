@@ -9,6 +9,10 @@ const EVENTS: RoomEvent[] = [
   { type: "joined", room: "lobby", nick: "alice", time: 3 },
   { type: "left", room: "lobby", nick: "alice", time: 4 },
   { type: "moved", room: "lobby", nick: "alice", to: "math", time: 5 },
+  { type: "parted", room: "math", nick: "alice", time: 5 },
+  { type: "parted", room: "math", nick: "alice", reason: "lunch", time: 5 },
+  { type: "left", room: "math", nick: "alice", time: 5, rooms: ["lobby", "rnath"] },
+  { type: "renamed", room: "math", from: "a", to: "b", time: 5, rooms: ["lobby", "rnath"] },
   { type: "renamed", room: "lobby", from: "alice", to: "alicia", time: 6 },
   { type: "topic", room: "lobby", nick: "alice", text: "", time: 7 },
   { type: "kicked", room: "lobby", nick: "bob", by: "alice", reason: "noise", time: 8 },
@@ -54,6 +58,22 @@ Deno.test("parseRoomEvent refuses what is not a room event, saying what is wrong
       `"text" is not text`,
     ],
     ['{"type":"joined","room":"lobby","nick":"a","time":1,"x":1}', "unexpected fields"],
+    [
+      '{"type":"left","room":"lobby","nick":"a","time":1,"rooms":"lobby"}',
+      `"rooms" is not a list of non-empty texts`,
+    ],
+    [
+      '{"type":"left","room":"lobby","nick":"a","time":1,"rooms":["lobby",""]}',
+      `"rooms" is not a list of non-empty texts`,
+    ],
+    [
+      '{"type":"renamed","room":"lobby","from":"a","to":"b","time":1,"rooms":["\\u001b"]}',
+      `"rooms" is not a list of non-empty texts`,
+    ],
+    [
+      '{"type":"parted","room":"lobby","nick":"a","reason":5,"time":1}',
+      `"reason" is not text`,
+    ],
     [
       '{"type":"kicked","room":"lobby","nick":"b","by":"a","reason":null,"time":1}',
       `"reason" is not text`,

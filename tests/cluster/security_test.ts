@@ -180,10 +180,11 @@ Deno.test({
     await pupil.waitClosed(CLUSTER_TIMEOUT_MS);
     const banned = "차단 목록: 127.0.0.2 (해제할 때까지)";
     await bansOnceThey(helper, banned);
-    // The identity of Redis's data has a name of its own: "epoch" is the store's, for event ids.
+    // The identity of Redis's data has a key of its own, apart from the epoch of history ids.
     const dataId = await redis.command("GET", "chat:data-id");
     assert(typeof dataId === "string" && dataId !== "", "the first server set chat:data-id");
-    assertEquals(await redis.command("EXISTS", "chat:epoch"), 0);
+    const epoch = await redis.command("GET", "chat:epoch");
+    assert(typeof epoch === "string" && epoch !== dataId, "chat:epoch is the ids' own");
 
     await redis.restart(); // Without persistence: Redis comes back empty.
     for (const op of [teacher, helper]) {
@@ -196,6 +197,8 @@ Deno.test({
       typeof newDataId === "string" && newDataId !== dataId,
       "Redis's data has a new identity",
     );
+    const newEpoch = await redis.command("GET", "chat:epoch");
+    assert(typeof newEpoch === "string" && newEpoch !== epoch, "ids from before are unknown");
     for (const server of [a, b]) {
       await server.child.stdout.waitFor((l) => l.includes("Redis의 데이터가 사라졌습니다"));
     }

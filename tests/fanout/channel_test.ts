@@ -207,3 +207,42 @@ Deno.test("channel runs beforeRender once before each render, and not when nothi
   assertEquals(seen, ["one", "two", "three"]);
   assertEquals(order, ["before (rendered 0)", "before (rendered 2)"]);
 });
+
+Deno.test("channel: a subscriber of several channels gets each one's events once, through one outbox", async () => {
+  const format = new CountingFormat();
+  const math = new Channel<string>();
+  const art = new Channel<string>();
+  const both = new FakeSubscriber(1 << 20, format);
+  const mathOnly = new FakeSubscriber(1 << 20, format);
+  math.add(both);
+  art.add(both);
+  math.add(mathOnly);
+  math.publish("m1");
+  art.publish("a1");
+  await microtasks();
+  assertEquals(format.renders, 2, "each event rendered once, whoever reads it");
+  assertEquals(both.lines().sort(), ["a1", "m1"]);
+  assertEquals(mathOnly.lines(), ["m1"]);
+  art.publish("a2");
+  math.remove(both);
+  math.publish("m2");
+  await microtasks();
+  assertEquals(both.lines().sort(), ["a1", "a2", "m1"], "out of math only");
+  assertEquals(mathOnly.lines(), ["m1", "m2"]);
+  assertFalse(math.has(both));
+  assert(art.has(both));
+});
+
+Deno.test("channel: the output limit counts what every channel of a subscriber queued", async () => {
+  const math = new Channel<string>();
+  const art = new Channel<string>();
+  const both = new FakeSubscriber(100);
+  math.add(both);
+  art.add(both);
+  math.publish("x".repeat(60));
+  await microtasks();
+  assertEquals(both.overflows, 0);
+  art.publish("y".repeat(60));
+  await microtasks();
+  assertEquals(both.overflows, 1, "60 + 60 bytes waiting pass 100");
+});

@@ -203,7 +203,8 @@ Deno.test(
     await nc.waitFor("bob님의 닉네임이 bobby(으)로 바뀌었습니다.");
     await bob.send("PART #lobby :bye");
     await bob.waitFor(":bobby!bobby@chat PART #lobby :bye");
-    await nc.waitFor("bobby님이 퇴장하셨습니다.");
+    await alice.waitFor(":bobby!bobby@chat PART #lobby :bye");
+    await nc.waitFor("bobby님이 #lobby 방에서 나갔습니다. 사유: bye");
     await alice.send("QUIT :done");
     await alice.waitFor(/^ERROR :Closing Link: Quit: done$/);
     await alice.waitClosed();
@@ -387,5 +388,42 @@ Deno.test(
     await alice.send(`JOIN ${Array.from({ length: 100 }, (_, i) => `#r${i}`).join(",")}`);
     await alice.send("PING :after-garbage");
     await alice.waitFor(/ PONG \S+ :after-garbage$/);
+  },
+);
+
+Deno.test(
+  "irc users are in several channels; NICK and QUIT reach a shared member once",
+  T,
+  async () => {
+    await using server = startIrcServer();
+    await using alice = await IrcClient.register(server.ircPort, "alice");
+    await using bob = await IrcClient.register(server.ircPort, "bob");
+    await using nc = await LineClient.connect(server.port);
+    await nc.join("carol");
+    await alice.join("#a");
+    await alice.join("#b");
+    await bob.join("#a");
+    await bob.join("#b");
+    await alice.send("PRIVMSG #a :in a");
+    await bob.waitFor(":alice!alice@chat PRIVMSG #a :in a");
+    await alice.send("PRIVMSG #b :in b");
+    await bob.waitFor(":alice!alice@chat PRIVMSG #b :in b");
+    await nc.send("/join b");
+    await nc.waitFor(isMembersLine);
+    await alice.send("PART #a :only a");
+    await bob.waitFor(":alice!alice@chat PART #a :only a");
+    await alice.send("PRIVMSG #a :not there");
+    await alice.waitFor(/ 404 alice #a /);
+    await alice.join("#a");
+    await alice.send("NICK alicia");
+    await bob.waitFor(":alice!alice@chat NICK alicia");
+    await nc.waitFor("alice님의 닉네임이 alicia(으)로 바뀌었습니다.");
+    await alice.send("QUIT :bye");
+    await bob.waitFor(/^:alicia!alicia@chat QUIT /);
+    await bob.send("PING :mark");
+    await bob.waitFor(/ PONG \S+ :mark$/);
+    const once = (prefix: string) => bob.received.filter((line) => line.startsWith(prefix)).length;
+    assertEquals(once(":alice!alice@chat NICK"), 1, "one NICK line for two shared rooms");
+    assertEquals(once(":alicia!alicia@chat QUIT"), 1, "one QUIT line for two shared rooms");
   },
 );

@@ -96,7 +96,7 @@ Deno.test({
       await bob.waitFor(":ircalice!ircalice@chat NICK ircalice2");
       await pane.type("/part #math");
       await pane.press("Enter");
-      await nc.waitFor("ircalice2님이 퇴장하셨습니다.");
+      await nc.waitFor("ircalice2님이 #math 방에서 나갔습니다.");
       await pane.type("/join #math");
       await pane.press("Enter");
       await nc.waitFor("ircalice2님이 입장하셨습니다.");

@@ -208,3 +208,18 @@ Deno.test("json format: the account prompts, a catch-up with ids, a held whisper
     },
   );
 });
+
+Deno.test("json format shows a part as it is, and a user-wide event without the user's other rooms", () => {
+  const format = new JsonFormat("en");
+  const log = new BroadcastLog();
+  format.append(log, [
+    { type: "parted", room: "math", nick: "ivan", reason: "lunch", time: 1 },
+    { type: "left", room: "math", nick: "ivan", time: 2, rooms: ["lobby", "rnath"] },
+    { type: "renamed", room: "math", from: "ivan", to: "ivy", time: 3, rooms: ["rnath", "art"] },
+  ]);
+  assertEquals(frames(log), [
+    { type: "parted", room: "math", nick: "ivan", reason: "lunch", time: 1 },
+    { type: "left", room: "math", nick: "ivan", time: 2 },
+    { type: "renamed", room: "math", from: "ivan", to: "ivy", time: 3 },
+  ]);
+});

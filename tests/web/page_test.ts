@@ -736,6 +736,31 @@ Deno.test({
 
 Deno.test({
   name:
+    "web page: a part (an IRC user leaving this room only) is said with its reason, and the member leaves the list",
+  timeout: BROWSER_TEST_TIMEOUT_MS,
+  fn: async () => {
+    await using fake = new FakeChat();
+    await using browser = await TestBrowser.launch();
+    const { page, socket } = await joinFake(browser, fake, "me");
+    const time = Date.now();
+    await socket.send({ type: "room", room: "math" });
+    await socket.send({ type: "joined", room: "math", nick: "me", time });
+    await socket.send({ type: "welcome", nick: "me" });
+    const users = [{ nick: "ivan", away: false }, { nick: "ann", away: false }];
+    await socket.send({ type: "members", room: "math", users, total: 2 });
+    await until(page, () => document.querySelectorAll("#users li").length === 2);
+    await socket.send({ type: "parted", room: "math", nick: "ivan", reason: "점심", time });
+    await socket.send({ type: "parted", room: "math", nick: "ann", time });
+    await waitForLine(page, "ann님이 #math 방에서 나갔습니다.");
+    const shown = await lines(page);
+    assert(shown.some((line) => line.includes("ivan님이 #math 방에서 나갔습니다. 사유: 점심")));
+    assertEquals(await items(page, "#users li"), []);
+    assertEquals(browser.errors, []);
+  },
+});
+
+Deno.test({
+  name:
     "web page: the header says the chat is unavailable on the 'unavailable' notice, typing still goes out, and 'available' clears it",
   timeout: BROWSER_TEST_TIMEOUT_MS,
   fn: async () => {

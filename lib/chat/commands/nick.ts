@@ -42,7 +42,7 @@ export const nick: Command = {
   },
 };
 
-/** Renames the user and tells its room. */
+/** Renames the user and tells its rooms. */
 function rename(ctx: CommandContext, old: string, wanted: string): Step {
   const user = ctx.user;
   return ctx.chat.rename(user, wanted, (renamed) => {
@@ -55,12 +55,6 @@ function rename(ctx: CommandContext, old: string, wanted: string): Step {
     // do): a chat that became unavailable meanwhile does not tell the room, as it
     // does not tell joins and leaves then. A notice that was lost is said so.
     if (!ctx.chat.available) return;
-    ctx.chat.publish(user, {
-      type: "renamed",
-      room: user.room?.name ?? "",
-      from: old,
-      to: wanted,
-      time: Date.now(),
-    });
+    ctx.chat.publishRename(user, old);
   });
 }

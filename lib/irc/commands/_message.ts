@@ -14,7 +14,7 @@ import { notice } from "../../chat/events.ts";
 import { type Step, whenReady } from "../../util/maybe_async.ts";
 import { hostmask } from "../irc_format.ts";
 import { ERR } from "../numerics.ts";
-import { type IrcSession, sameChannel } from "../irc_session.ts";
+import type { IrcSession } from "../irc_session.ts";
 import type { IrcContext } from "./command.ts";
 
 /** Targets one PRIVMSG may name (`TARGMAX`): one, as a typed line has one room. */
@@ -54,8 +54,8 @@ function toChannel(
   isNotice: boolean,
 ): Step {
   const user = session.user!;
-  const room = user.room;
-  if (room === undefined || !sameChannel(`#${room.name}`, target)) {
+  const room = session.roomOf(target);
+  if (room === undefined) {
     if (!isNotice) session.numeric(ERR.CANNOTSENDTOCHAN, target, "Cannot send to channel");
     return;
   }
@@ -73,7 +73,7 @@ function toChannel(
     nick: user.nickname,
     text: body,
     time: Date.now(),
-  });
+  }, room);
 }
 
 function toNick(

@@ -23,8 +23,8 @@ export const join: IrcCommand = {
   minParams: 1,
   run({ session, params }) {
     if (params[0] === "0") {
-      const room = session.user?.room;
-      if (room !== undefined) session.part(channelOf(room.name), undefined);
+      const rooms = [...(session.user?.rooms.values() ?? [])];
+      for (const room of rooms) session.part(channelOf(room.name), undefined);
       return;
     }
     const channels = params[0].split(",").filter((c) => c !== "").slice(0, MAX_JOIN_TARGETS);

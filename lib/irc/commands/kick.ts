@@ -7,9 +7,7 @@
  */
 
 import { kick as chatKick } from "../../chat/commands/kick.ts";
-import { channelOf } from "../irc_format.ts";
 import { ERR } from "../numerics.ts";
-import { sameChannel } from "../irc_session.ts";
 import type { IrcCommand } from "./command.ts";
 
 /** `KICK`. */
@@ -18,9 +16,9 @@ export const kick: IrcCommand = {
   minParams: 2,
   run({ session, params }) {
     const user = session.user!;
-    const room = user.room;
     const [channel, target] = params;
-    if (room === undefined || !sameChannel(channelOf(room.name), channel)) {
+    const room = session.roomOf(channel);
+    if (room === undefined) {
       return session.channelExists(channel, (exists) => {
         if (exists) session.numeric(ERR.NOTONCHANNEL, channel, "You're not on that channel");
         else session.numeric(ERR.NOSUCHCHANNEL, channel, "No such channel");

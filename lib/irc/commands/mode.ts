@@ -14,7 +14,6 @@ import { deop } from "../../chat/commands/deop.ts";
 import { unban } from "../../chat/commands/unban.ts";
 import { channelOf } from "../irc_format.ts";
 import { ERR, RPL } from "../numerics.ts";
-import { sameChannel } from "../irc_session.ts";
 import type { IrcCommand } from "./command.ts";
 
 /** `MODE`. */
@@ -37,8 +36,8 @@ export const mode: IrcCommand = {
       }
       return;
     }
-    const room = user.room;
-    if (room === undefined || !sameChannel(channelOf(room.name), target)) {
+    const room = session.roomOf(target);
+    if (room === undefined) {
       session.numeric(ERR.NOTONCHANNEL, target, "You're not on that channel");
       return;
     }

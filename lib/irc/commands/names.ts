@@ -7,16 +7,17 @@
 
 import { channelOf } from "../irc_format.ts";
 import { RPL } from "../numerics.ts";
-import { sameChannel } from "../irc_session.ts";
 import type { IrcCommand } from "./command.ts";
 
 /** `NAMES`. */
 export const names: IrcCommand = {
   name: "NAMES",
   run({ session, params }) {
-    const room = session.user?.room;
-    const channel = params[0]?.split(",")[0] ?? (room === undefined ? "*" : channelOf(room.name));
-    if (room === undefined || !sameChannel(channelOf(room.name), channel)) {
+    const current = session.user?.room;
+    const channel = params[0]?.split(",")[0] ??
+      (current === undefined ? "*" : channelOf(current.name));
+    const room = session.roomOf(channel);
+    if (room === undefined) {
       session.numeric(RPL.ENDOFNAMES, channel, "End of /NAMES list");
       return;
     }

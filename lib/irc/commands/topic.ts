@@ -5,10 +5,8 @@
  * @module
  */
 
-import { topic as chatTopic } from "../../chat/commands/topic.ts";
 import { channelOf } from "../irc_format.ts";
 import { ERR, RPL } from "../numerics.ts";
-import { sameChannel } from "../irc_session.ts";
 import type { IrcCommand } from "./command.ts";
 
 /** `TOPIC`. */
@@ -16,9 +14,9 @@ export const topic: IrcCommand = {
   name: "TOPIC",
   minParams: 1,
   run({ session, params }) {
-    const room = session.user?.room;
     const channel = params[0];
-    if (room === undefined || !sameChannel(channelOf(room.name), channel)) {
+    const room = session.roomOf(channel);
+    if (room === undefined) {
       return session.channelExists(channel, (exists) => {
         if (exists) session.numeric(ERR.NOTONCHANNEL, channel, "You're not on that channel");
         else session.numeric(ERR.NOSUCHCHANNEL, channel, "No such channel");
@@ -31,6 +29,18 @@ export const topic: IrcCommand = {
       return;
     }
     if (params[1].trim() === "") return;
-    return session.runChatCommand(chatTopic, params[1]);
+    // The chat's `/topic` rule, for this channel (which need not be the current room).
+    const user = session.user!;
+    if (session.chat.opPassword !== undefined && !user.operator) {
+      session.numeric(ERR.CHANOPRIVSNEEDED, channelOf(room.name), "You're not a channel operator");
+      return;
+    }
+    session.chat.publish(user, {
+      type: "topic",
+      room: room.name,
+      nick: user.nickname,
+      text: params[1],
+      time: Date.now(),
+    }, room);
   },
 };

@@ -12,7 +12,7 @@ import { nicknameKey } from "../../chat/nickname.ts";
 import { type Step, whenReady } from "../../util/maybe_async.ts";
 import { channelOf, IRC_USER_HOST } from "../irc_format.ts";
 import { RPL } from "../numerics.ts";
-import { type IrcSession, sameChannel } from "../irc_session.ts";
+import type { IrcSession } from "../irc_session.ts";
 import type { IrcCommand } from "./command.ts";
 
 /** `WHO`. */
@@ -21,10 +21,10 @@ export const who: IrcCommand = {
   run({ session, params }) {
     const mask = params[0] ?? "*";
     const user = session.user!;
-    const room = user.room;
+    const room = mask.startsWith("#") ? session.roomOf(mask) : user.room;
     const end = () => session.numeric(RPL.ENDOFWHO, mask, "End of WHO list");
     if (mask.startsWith("#")) {
-      if (room === undefined || !sameChannel(channelOf(room.name), mask)) {
+      if (room === undefined) {
         end();
         return;
       }
