@@ -427,3 +427,14 @@ Deno.test(
     assertEquals(once(":alicia!alicia@chat QUIT"), 1, "one QUIT line for two shared rooms");
   },
 );
+
+Deno.test("irc MODE on a channel nobody is in is 403, on another's channel 442", T, async () => {
+  await using server = startIrcServer();
+  await using alice = await IrcClient.register(server.ircPort, "alice");
+  await using bob = await IrcClient.register(server.ircPort, "bob");
+  await bob.join("#b");
+  await alice.send("MODE #nowhere +o bob");
+  await alice.waitFor(/ 403 alice #nowhere /);
+  await alice.send("MODE #b b");
+  await alice.waitFor(/ 442 alice #b /);
+});

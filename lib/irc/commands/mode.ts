@@ -38,8 +38,10 @@ export const mode: IrcCommand = {
     }
     const room = session.roomOf(target);
     if (room === undefined) {
-      session.numeric(ERR.NOTONCHANNEL, target, "You're not on that channel");
-      return;
+      return session.channelExists(target, (exists) => {
+        if (exists) session.numeric(ERR.NOTONCHANNEL, target, "You're not on that channel");
+        else session.numeric(ERR.NOSUCHCHANNEL, target, "No such channel");
+      });
     }
     const channel = channelOf(room.name);
     const change = params[1];
