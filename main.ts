@@ -26,7 +26,13 @@ import { CLIENT_OPTIONS, NO_DATA, SERVER_OPTIONS } from "./lib/config/option_tab
 import type { LineInput } from "./lib/client/line_input.ts";
 import { loadCluster } from "./lib/cluster/load_cluster.ts";
 import { MAX_MOTD_LINES, servedSettings } from "./lib/server/options.ts";
-import { DataFileError, StartError, UsageError, WebListenError } from "./lib/util/errors.ts";
+import {
+  DataFileError,
+  IrcListenError,
+  StartError,
+  UsageError,
+  WebListenError,
+} from "./lib/util/errors.ts";
 import { sanitizeText } from "./lib/util/sanitize.ts";
 
 async function main(args: string[]): Promise<number> {
@@ -104,6 +110,7 @@ async function runServer(given: ServerArgs): Promise<number> {
       motd,
       tls,
       web: args.web,
+      irc: args.irc,
       cluster: args.redisUrl === undefined ? undefined : await loadCluster(args.redisUrl),
       // A cluster keeps its state in Redis (the cluster's own store); echo modes remember nothing.
       store: args.mode === "chat" && args.redisUrl === undefined && args.data !== NO_DATA
@@ -127,6 +134,11 @@ async function runServer(given: ServerArgs): Promise<number> {
     if (error instanceof WebListenError) {
       throw new StartError(
         text.cannotServeWeb(error.hostname, error.port, describeError(error.cause, text)),
+      );
+    }
+    if (error instanceof IrcListenError) {
+      throw new StartError(
+        text.cannotStart(error.hostname, error.port, describeError(error.cause, text)),
       );
     }
     throw new StartError(text.cannotStart(args.hostname, args.port, describeError(error, text)));

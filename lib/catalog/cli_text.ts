@@ -52,6 +52,8 @@ export interface CliText {
   chatModeOnly(flag: string): string;
   /** `--workers N` with `--redis`: a cluster member runs on one thread. */
   readonly workersWithRedis: string;
+  /** `--irc` with more than one worker: IRC is served by one thread for now. */
+  readonly workersWithIrc: string;
   webPortIsChatPort(port: number): string;
   /** `-b` without `-e`: the C original's own words, in both languages. */
   readonly broadcastNeedsEcho: string;
@@ -126,6 +128,7 @@ const ko: CliText = {
   chatModeOnly: (flag) => `${flag} 옵션은 채팅 모드에서만 쓸 수 있습니다 (-e와 함께 쓸 수 없음)`,
   workersWithRedis:
     "--workers 옵션은 --redis와 함께 쓸 수 없습니다: 클러스터의 각 서버는 한 스레드로 실행됩니다",
+  workersWithIrc: "--workers 옵션은 --irc와 함께 쓸 수 없습니다: IRC는 아직 한 스레드로만 제공됩니다",
   webPortIsChatPort: (port) =>
     `--web ${port}: 채팅 포트와 같습니다. 웹 페이지에는 다른 포트를 주세요`,
   broadcastNeedsEcho: "-b option requires -e option",
@@ -220,6 +223,7 @@ const en: CliText = {
   chatModeOnly: (flag) => `${flag} works in chat mode only (not with -e)`,
   workersWithRedis:
     "--workers cannot be used with --redis: each server of a cluster runs on one thread",
+  workersWithIrc: "--workers cannot be used with --irc: IRC is served by one thread for now",
   webPortIsChatPort: (port) => `--web ${port} is the chat's port too: give the page another port`,
   broadcastNeedsEcho: "-b option requires -e option",
   cannotRead: (flag, path, reason) => `Cannot read ${flag} ${path}: ${reason}`,

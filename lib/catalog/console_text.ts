@@ -21,6 +21,8 @@ export interface ConsoleText {
   readonly waiting: string;
   /** Where the web page is (`--web`): the addresses to open in a browser. */
   webPage(urls: readonly string[]): string;
+  /** Where IRC clients connect (`--irc`). */
+  ircPort(address: string, tls: boolean): string;
   /**
    * What the server is: its mode, TLS, and who can reach it (the addresses others
    * use when it listens on every interface; `undefined` when it listens on one
@@ -142,6 +144,7 @@ const ko: ConsoleText = {
   listening: (host, port) => `서버가 ${host}:${port}에서 실행 중입니다.`,
   waiting: "클라이언트 연결을 기다리는 중...",
   webPage: (urls) => `웹 페이지: ${urls.join(", ")}`,
+  ircPort: (address, tls) => `IRC${tls ? " (TLS)" : ""}: ${address}`,
   serving: (mode, tls, reach, addresses) =>
     [
       {
@@ -220,6 +223,7 @@ const en: ConsoleText = {
   listening: (host, port) => `Server running on ${host}:${port}.`,
   waiting: "Waiting for clients...",
   webPage: (urls) => `web page: ${urls.join(", ")}`,
+  ircPort: (address, tls) => `IRC${tls ? " (TLS)" : ""}: ${address}`,
   serving: (mode, tls, reach, addresses) =>
     [
       {

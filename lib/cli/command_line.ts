@@ -38,13 +38,23 @@ export interface WebArgs {
 export type ServerArgs =
   & Omit<
     SettingsOf<ServerRow>,
-    "echo" | "broadcast" | "webPort" | "webHost" | "webOrigins" | "webHostAllow"
+    | "echo"
+    | "broadcast"
+    | "webPort"
+    | "webHost"
+    | "webOrigins"
+    | "webHostAllow"
+    | "ircPort"
+    | "ircHost"
+    | "ircName"
   >
   & {
     /** `-e` and `-b`. */
     mode: ServerMode;
     /** The web page, or `undefined` without `--web`. */
     web: WebArgs | undefined;
+    /** The IRC port, or `undefined` without `--irc`. */
+    irc: { port: number; hostname: string | undefined; name: string | undefined } | undefined;
   };
 
 /** The client's settings as given on the command line (files not read yet). */
@@ -143,8 +153,18 @@ function parseServer(args: readonly string[], lang: Lang, text: CliText): Comman
   const parsed = parseFlags(SERVER_OPTIONS, args, "server", text);
   if (parsed.action === "help") return { kind: "help", text: helpText("server", lang) };
   if (parsed.action === "version") return { kind: "version" };
-  const { echo, broadcast, webPort, webHost, webOrigins, webHostAllow, ...settings } =
-    parsed.settings;
+  const {
+    echo,
+    broadcast,
+    webPort,
+    webHost,
+    webOrigins,
+    webHostAllow,
+    ircPort,
+    ircHost,
+    ircName,
+    ...settings
+  } = parsed.settings;
   if (broadcast && !echo) throw new UsageError(text.broadcastNeedsEcho);
   if ((settings.tlsCertFile === undefined) !== (settings.tlsKeyFile === undefined)) {
     throw new UsageError(text.together("--tls-cert", "--tls-key"));
@@ -169,9 +189,18 @@ function parseServer(args: readonly string[], lang: Lang, text: CliText): Comman
   if (settings.workers > 1 && settings.redisUrl !== undefined) {
     throw new UsageError(text.workersWithRedis);
   }
+  let irc: ServerArgs["irc"];
+  if (ircPort === undefined) {
+    if (ircHost !== undefined) throw new UsageError(text.needs("--irc-host", "--irc PORT"));
+    if (ircName !== undefined) throw new UsageError(text.needs("--irc-name", "--irc PORT"));
+  } else {
+    if (echo) throw new UsageError(text.chatModeOnly("--irc"));
+    if (settings.workers > 1) throw new UsageError(text.workersWithIrc);
+    irc = { port: ircPort, hostname: ircHost, name: ircName };
+  }
   return {
     kind: "server",
-    args: { ...settings, mode: !echo ? "chat" : broadcast ? "echo-broadcast" : "echo", web },
+    args: { ...settings, mode: !echo ? "chat" : broadcast ? "echo-broadcast" : "echo", web, irc },
     warnings: secretWarnings(SERVER_OPTIONS, parsed.given, parsed.settings, text),
   };
 }

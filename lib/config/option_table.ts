@@ -287,6 +287,38 @@ export const SERVER_OPTIONS = [
     defaultHelp: { ko: "이 서버의 이름과 주소만", en: "this server's own names and addresses" },
   },
   {
+    flag: "irc",
+    field: "ircPort",
+    kind: "port",
+    arg: "PORT",
+    min: 0,
+    help: {
+      ko:
+        "IRC 클라이언트(irssi, WeeChat, 봇)도 이 포트로 받습니다: 같은 방(#방이름), 닉네임, 기록 (--tls-cert가 있으면 TLS)",
+      en:
+        "also serve IRC clients (irssi, WeeChat, bots) on this port: the same rooms (#room), nicknames and history (TLS with --tls-cert)",
+    },
+  },
+  {
+    flag: "irc-host",
+    field: "ircHost",
+    kind: "text",
+    arg: "HOST",
+    help: { ko: "IRC 포트의 주소", en: "address of the IRC port" },
+    defaultHelp: { ko: "--host와 같음", en: "the same as --host" },
+  },
+  {
+    flag: "irc-name",
+    field: "ircName",
+    kind: "text",
+    arg: "NAME",
+    help: {
+      ko: "IRC 클라이언트에게 보이는 서버 이름 (numeric의 출처, PONG)",
+      en: "the server's name as IRC clients see it (the source of numerics, PONG)",
+    },
+    defaultHelp: { ko: "tcp-chat.server", en: "tcp-chat.server" },
+  },
+  {
     flag: "redis",
     field: "redisUrl",
     kind: "redis-url",

@@ -60,6 +60,12 @@ export class Outbox {
   #wake: (() => void) | undefined;
   /** Whether the last piece `#next` returned was a view of a log. */
   #fromLog = false;
+  /**
+   * Log ranges this connection does not get, as `[from, to)` pairs in log order,
+   * per log (an IRC client's own lines, which it did not ask to see echoed);
+   * `undefined` when none, so that others pay one comparison.
+   */
+  #skips: Map<BroadcastLog, number[]> | undefined;
 
   /**
    * @param limitBytes The most bytes that may wait to be written.
@@ -142,6 +148,7 @@ export class Outbox {
     const index = feeds.findIndex((feed) => feed.log === log);
     if (index < 0) return;
     const [feed] = feeds.splice(index, 1);
+    this.#forgetSkips(log);
     if (feed.cursor < log.end) {
       // Its bytes before each own line's mark go before that line; they wait for no other log.
       const own: Uint8Array[] = [];
@@ -168,8 +175,26 @@ export class Outbox {
     this.#setFeeds(feeds);
   }
 
+  /**
+   * Leaves out a range of a log this outbox follows: its writer jumps over it. The
+   * format that appends a line this connection must not get says so as it appends it.
+   *
+   * @param log The log the range is in; a log this outbox does not follow is ignored.
+   * @param from The range's first position.
+   * @param to The position after its last byte.
+   */
+  skip(log: BroadcastLog, from: number, to: number): void {
+    const cursor = this.cursorIn(log);
+    if (cursor === Infinity || to <= cursor) return;
+    this.#skips ??= new Map();
+    let ranges = this.#skips.get(log);
+    if (ranges === undefined) this.#skips.set(log, ranges = []);
+    ranges.push(Math.max(from, cursor), to);
+  }
+
   /** Forgets everything waiting and stops receiving broadcasts (the client is being dropped). */
   discard(): void {
+    this.#skips = undefined;
     this.#own = [];
     this.#ownBytes = 0;
     this.#setFeeds([]);
@@ -301,8 +326,13 @@ export class Outbox {
     if (more === undefined) {
       const log = this.#log;
       const ownAfter = this.#own.length > 0 ? this.#ownAfter[0] : Infinity;
+      let skipAt = Infinity;
+      if (this.#skips !== undefined && log !== undefined) {
+        this.#cursor = this.#jump(log, this.#cursor);
+        skipAt = this.#skipAt(log);
+      }
       if (log !== undefined && this.#cursor < log.end && this.#cursor < ownAfter) {
-        const stop = Math.min(log.end, ownAfter, this.#cursor + maxBytes);
+        const stop = Math.min(log.end, ownAfter, this.#cursor + maxBytes, skipAt);
         const piece = log.view(this.#cursor, stop);
         this.#cursor += piece.length;
         this.#fromLog = true;
@@ -329,13 +359,23 @@ export class Outbox {
       let piece: Uint8Array | undefined;
       if (index === 0) {
         const log = this.#log!;
-        const stop = Math.min(log.end, this.#own.length > 0 ? this.#ownAfter[0] : Infinity);
+        if (this.#skips !== undefined) this.#cursor = this.#jump(log, this.#cursor);
+        const stop = Math.min(
+          log.end,
+          this.#own.length > 0 ? this.#ownAfter[0] : Infinity,
+          this.#skips === undefined ? Infinity : this.#skipAt(log),
+        );
         if (this.#cursor >= stop) continue;
         piece = log.view(this.#cursor, Math.min(stop, this.#cursor + maxBytes));
         this.#cursor += piece.length;
       } else {
         const feed = more[index - 1];
-        const stop = Math.min(feed.log.end, feed.after.length > 0 ? feed.after[0] : Infinity);
+        if (this.#skips !== undefined) feed.cursor = this.#jump(feed.log, feed.cursor);
+        const stop = Math.min(
+          feed.log.end,
+          feed.after.length > 0 ? feed.after[0] : Infinity,
+          this.#skips === undefined ? Infinity : this.#skipAt(feed.log),
+        );
         if (feed.cursor >= stop) continue;
         piece = feed.log.view(feed.cursor, Math.min(stop, feed.cursor + maxBytes));
         feed.cursor += piece.length;
@@ -345,6 +385,29 @@ export class Outbox {
       return piece;
     }
     return undefined;
+  }
+
+  /** Moves a log's cursor over the skipped ranges it stands at. @returns The new cursor. */
+  #jump(log: BroadcastLog, cursor: number): number {
+    const ranges = this.#skips?.get(log);
+    if (ranges === undefined) return cursor;
+    while (ranges.length > 0 && cursor >= ranges[0]) {
+      cursor = Math.max(cursor, ranges[1]);
+      ranges.splice(0, 2);
+    }
+    if (ranges.length === 0) this.#forgetSkips(log);
+    return cursor;
+  }
+
+  /** Where the next skipped range of a log starts (`Infinity`: none). */
+  #skipAt(log: BroadcastLog): number {
+    return this.#skips?.get(log)?.[0] ?? Infinity;
+  }
+
+  #forgetSkips(log: BroadcastLog): void {
+    if (this.#skips === undefined) return;
+    this.#skips.delete(log);
+    if (this.#skips.size === 0) this.#skips = undefined;
   }
 
   #wakeWriter(): void {

@@ -65,6 +65,21 @@ export interface WebOptions {
   hosts?: readonly string[];
 }
 
+/** The IRC port (`--irc`). */
+export interface IrcOptions {
+  /** The port IRC clients connect to; `0` picks a free one. */
+  port: number;
+  /** The address to bind. @default {the chat's hostname} */
+  hostname?: string;
+  /** The server's name, the source of its numerics. @default {"tcp-chat.server"} */
+  name?: string;
+  /**
+   * Silence before the server sends a PING, and how long it waits for an answer
+   * before closing (tests shorten them). @default {90 s and 60 s}
+   */
+  ping?: { intervalMs: number; timeoutMs: number };
+}
+
 /** How the server treats lines: the Python chat, or the C echo server. */
 export type ServerMode = "chat" | "echo" | "echo-broadcast";
 
@@ -84,6 +99,11 @@ export interface ServeOptions extends Partial<ServedSettings> {
    * (chat mode only), over HTTPS/WSS when `tls` is set. @default {undefined}
    */
   web?: WebOptions;
+  /**
+   * Also serve IRC clients on another port (chat mode only), over TLS when `tls`
+   * is set. @default {undefined}
+   */
+  irc?: IrcOptions;
   /**
    * Join a cluster: makes this server's part of it (see `loadCluster`, which loads
    * the Redis client only when a cluster is asked for). Rooms, nicknames and
@@ -165,6 +185,7 @@ export type ResolvedServeOptions =
     | "cluster"
     | "store"
     | "web"
+    | "irc"
     | "signal"
     | "onListen"
     | "passwordAttempts"
@@ -188,6 +209,7 @@ export function resolveServeOptions(options: ServeOptions): ResolvedServeOptions
     cluster: options.cluster,
     store: options.store,
     web: options.web,
+    irc: options.irc,
     signal: options.signal,
     onListen: options.onListen,
     passwordAttempts: options.passwordAttempts,

@@ -40,6 +40,10 @@ import { TextFormat } from "./text_format.ts";
 import { AddressCounts } from "./address_counts.ts";
 import { ChatPeer } from "./chat_peer.ts";
 import { WebGate, type WebUpgrade } from "./web_gate.ts";
+import { IrcFormat } from "../irc/irc_format.ts";
+import { type IrcServerInfo, IrcSession } from "../irc/irc_session.ts";
+import { MAX_IRC_LINE_BYTES } from "../transport/irc_message.ts";
+import { IrcListenError } from "../util/errors.ts";
 
 /** What the server needs of each connection it serves. */
 interface Served {
@@ -58,11 +62,16 @@ export class ChatServer implements AsyncDisposable {
   readonly addr: Deno.NetAddr;
   /** The address of the web page and its WebSocket, when `web` is set. */
   readonly webAddr: Deno.NetAddr | undefined;
+  /** The address of the IRC port, when `irc` is set. */
+  readonly ircAddr: Deno.NetAddr | undefined;
   /** Settles when the server has stopped and every connection is closed. */
   readonly finished: Promise<void>;
   #listener: TcpListener;
   #webListener: TcpListener | undefined;
   #webGate: WebGate | undefined;
+  #ircListener: TcpListener | undefined;
+  /** What every IRC connection shares: its room formats (one log per tag variant). */
+  #irc: IrcServerInfo | undefined;
   /** The JSON format every WebSocket member shares (one log per room). */
   #jsonFormat: JsonFormat;
   #log: ConsoleLog;
@@ -100,6 +109,9 @@ export class ChatServer implements AsyncDisposable {
     const o = resolveServeOptions(options);
     if (o.web !== undefined && o.mode !== "chat") {
       throw new TypeError("Cannot serve the web page in an echo mode: it needs chat mode");
+    }
+    if (o.irc !== undefined && o.mode !== "chat") {
+      throw new TypeError("Cannot serve IRC in an echo mode: it needs chat mode");
     }
     this.#options = o;
     this.#perAddress = o.counts ?? new AddressCounts();
@@ -178,6 +190,7 @@ export class ChatServer implements AsyncDisposable {
       });
       this.addr = this.#listener.addr;
       this.webAddr = o.web === undefined ? undefined : this.#listenWeb();
+      this.ircAddr = o.irc === undefined ? undefined : this.#listenIrc();
     } catch (error) {
       // Nothing will serve: the data file is released for the next start.
       void this.#store?.close();
@@ -190,6 +203,9 @@ export class ChatServer implements AsyncDisposable {
       this.#log.plain(this.#text.serving(o.mode, o.tls !== undefined, ...reachOf(this.addr)));
       if (this.webAddr !== undefined) {
         this.#log.plain(this.#text.webPage(webUrls(this.webAddr, o.tls !== undefined)));
+      }
+      if (this.ircAddr !== undefined) {
+        this.#log.plain(this.#text.ircPort(formatAddr(this.ircAddr), o.tls !== undefined));
       }
       if (this.#store !== undefined && cluster === undefined) {
         this.#log.plain(this.#text.data(this.#store.location));
@@ -226,6 +242,7 @@ export class ChatServer implements AsyncDisposable {
       this.#listener.close();
       this.#webListener?.close();
       this.#webGate?.close();
+      this.#ircListener?.close();
       for (const served of this.#served) served.shutdown();
     }
     return this.finished;
@@ -239,6 +256,7 @@ export class ChatServer implements AsyncDisposable {
   async #serve(): Promise<void> {
     await this.#listener.finished;
     await this.#webListener?.finished;
+    await this.#ircListener?.finished;
     await this.#webGate?.finished();
     if (this.#served.size > 0) await this.#allClosed.promise;
     await Promise.all(this.#rejections);
@@ -349,6 +367,70 @@ export class ChatServer implements AsyncDisposable {
         : (peer, refusal, value) => this.#log.info(text.logWebRefused(peer, refusal, value)),
     });
     return this.#webListener.addr;
+  }
+
+  /** Binds the IRC port (TLS too when the chat has it). */
+  #listenIrc(): Deno.NetAddr {
+    const o = this.#options;
+    const irc = o.irc!;
+    const hostname = irc.hostname ?? o.hostname;
+    try {
+      this.#ircListener = new TcpListener({
+        hostname,
+        port: irc.port,
+        tls: o.tls,
+        onConnection: (conn) => this.#acceptIrc(conn),
+        onAcceptError: (message) => this.#log.info(this.#text.logAcceptError(message)),
+      });
+    } catch (error) {
+      // Nothing is left open: the chat's listener and the web page's close too.
+      this.#listener.close();
+      this.#webListener?.close();
+      this.#webGate?.close();
+      throw new IrcListenError(hostname, irc.port, error);
+    }
+    this.#irc = {
+      name: irc.name ?? "tcp-chat.server",
+      network: "tcp-chat",
+      version: "tcp-chat-1.0.0",
+      created: new Date().toUTCString(),
+      formats: {
+        none: new IrcFormat("none"),
+        time: new IrcFormat("time"),
+        all: new IrcFormat("all"),
+      },
+      text: this.#format,
+      identities: new Map(),
+      ping: irc.ping,
+    };
+    return this.#ircListener.addr;
+  }
+
+  /** An IRC client: a TCP connection with the IRC line cap, on the same chat. */
+  #acceptIrc(conn: Deno.Conn): void {
+    const o = this.#options;
+    const address = hostOf(conn.remoteAddr);
+    if (this.#closing) {
+      this.#reject(conn, "ERROR :Server shutting down\r", "serverFull");
+      return;
+    }
+    if (this.#perAddress.count(address) >= o.maxPerAddress) {
+      this.#reject(conn, "ERROR :Too many connections from your address\r", "tooManyFromAddress");
+      return;
+    }
+    if (!this.#roomForOneMore()) {
+      this.#reject(conn, "ERROR :Server full\r", "serverFull");
+      return;
+    }
+    this.#perAddress.add(address);
+    const connection = new TcpConnection(conn, {
+      maxLineBytes: MAX_IRC_LINE_BYTES,
+      maxOutboxBytes: o.maxOutboxBytes,
+    });
+    if (!o.quiet) this.#log.info(this.#text.logConnected(connection.peer));
+    const session = new IrcSession(connection, this.#chat, this.#irc!);
+    this.#run(connection, address, session, session, () => session.nickname);
+    session.start();
   }
 
   #acceptWeb(conn: Deno.Conn): void {

@@ -98,6 +98,31 @@ export class WebListenError extends Error {
   }
 }
 
+/** The IRC port (`--irc`) could not be bound. */
+export class IrcListenError extends Error {
+  override name = "IrcListenError";
+  /** The address that was asked for. */
+  readonly hostname: string;
+  /** The port that was asked for. */
+  readonly port: number;
+
+  /**
+   * @param hostname The address that was asked for.
+   * @param port The port that was asked for.
+   * @param cause What `Deno.listen` threw.
+   */
+  constructor(hostname: string, port: number, cause: unknown) {
+    super(
+      `Cannot serve IRC on ${hostname}:${port}: ${
+        cause instanceof Error ? cause.message : String(cause)
+      }`,
+      { cause },
+    );
+    this.hostname = hostname;
+    this.port = port;
+  }
+}
+
 /** Why the data file (`--data`) cannot be used at start. */
 export type DataFileProblem =
   /** Another running server holds it. */

@@ -92,6 +92,7 @@ Deno.test("cli server defaults: 127.0.0.1:12345, chat mode, Korean, every limit"
     tlsCertFile: undefined,
     tlsKeyFile: undefined,
     web: undefined,
+    irc: undefined,
     redisUrl: undefined,
     workers: 1,
     quiet: false,
@@ -483,4 +484,20 @@ Deno.test("cli a secret and its file cannot both be given", () => {
     "--password 옵션과 --password-file 옵션 중 하나만 주세요",
   );
   assertEquals(usageError("server", "--op-password="), "--op-password must not be empty");
+});
+
+Deno.test("cli --irc PORT serves IRC; --irc-host needs it; echo modes refuse it", () => {
+  assertEquals(server("--irc", "6667").irc, {
+    port: 6667,
+    hostname: undefined,
+    name: undefined,
+  });
+  assertEquals(server("--irc", "0", "--irc-host", "::1", "--irc-name", "x.y").irc, {
+    port: 0,
+    hostname: "::1",
+    name: "x.y",
+  });
+  assertEquals(server().irc, undefined);
+  assertThrows(() => server("--irc-host", "::1"), UsageError, "--irc PORT");
+  assertThrows(() => server("-e", "--irc", "6667"), UsageError, "--irc");
 });

@@ -277,3 +277,25 @@ Deno.test("outbox subscribed to a log later sends the own lines waiting before t
   broadcast(art, "joined\n", outbox);
   assertEquals(await drain(outbox), "history\njoined\n");
 });
+
+Deno.test("outbox skips a log range it was told to leave out, in one log or several", () => {
+  for (const several of [false, true]) {
+    const log = new BroadcastLog();
+    const other = new BroadcastLog();
+    const outbox = new Outbox(1024);
+    outbox.subscribe(log);
+    if (several) outbox.subscribe(other);
+    log.append("a\n");
+    const from = log.end;
+    log.append("own\n");
+    outbox.skip(log, from, log.end);
+    log.append("b\n");
+    // A range of a log not followed is ignored.
+    outbox.skip(new BroadcastLog(), 0, 100);
+    let text = "";
+    for (let piece = outbox.takeNow(); piece !== undefined; piece = outbox.takeNow()) {
+      text += new TextDecoder().decode(piece);
+    }
+    assertEquals(text, "a\nb\n", several ? "several logs" : "one log");
+  }
+});

@@ -73,7 +73,7 @@ async function runMain(...args: string[]): Promise<{ code: number; stderr: strin
   return { code: output.code, stderr: new TextDecoder().decode(output.stderr) };
 }
 
-Deno.test("main server --workers with -e or --redis is a usage error of one line", async () => {
+Deno.test("main server --workers with -e, --redis or --irc is a usage error of one line", async () => {
   const echo = await runMain("server", "--port", "0", "-e", "--workers", "2", "--lang", "en");
   assertEquals(echo.code, 2);
   assertEquals(echo.stderr, "error: --workers works in chat mode only (not with -e)\n");
@@ -89,6 +89,9 @@ Deno.test("main server --workers with -e or --redis is a usage error of one line
   assertEquals(redis.code, 2);
   assertStringIncludes(redis.stderr, "--workers 옵션은 --redis와 함께 쓸 수 없습니다");
   assertEquals(redis.stderr.trim().split("\n").length, 1);
+  const irc = await runMain("server", "--port", "0", "--irc", "0", "--workers", "2", "--lang", "en");
+  assertEquals(irc.code, 2);
+  assertEquals(irc.stderr, "error: --workers cannot be used with --irc: IRC is served by one thread for now\n");
 });
 
 Deno.test("main server --workers on a port in use says so in one line, status 1", async () => {
