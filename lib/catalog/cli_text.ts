@@ -128,7 +128,8 @@ const ko: CliText = {
   chatModeOnly: (flag) => `${flag} 옵션은 채팅 모드에서만 쓸 수 있습니다 (-e와 함께 쓸 수 없음)`,
   workersWithRedis:
     "--workers 옵션은 --redis와 함께 쓸 수 없습니다: 클러스터의 각 서버는 한 스레드로 실행됩니다",
-  workersWithIrc: "--workers 옵션은 --irc와 함께 쓸 수 없습니다: IRC는 아직 한 스레드로만 제공됩니다",
+  workersWithIrc:
+    "--workers 옵션은 --irc와 함께 쓸 수 없습니다: IRC는 아직 한 스레드로만 제공됩니다",
   webPortIsChatPort: (port) =>
     `--web ${port}: 채팅 포트와 같습니다. 웹 페이지에는 다른 포트를 주세요`,
   broadcastNeedsEcho: "-b option requires -e option",

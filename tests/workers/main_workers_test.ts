@@ -89,9 +89,22 @@ Deno.test("main server --workers with -e, --redis or --irc is a usage error of o
   assertEquals(redis.code, 2);
   assertStringIncludes(redis.stderr, "--workers 옵션은 --redis와 함께 쓸 수 없습니다");
   assertEquals(redis.stderr.trim().split("\n").length, 1);
-  const irc = await runMain("server", "--port", "0", "--irc", "0", "--workers", "2", "--lang", "en");
+  const irc = await runMain(
+    "server",
+    "--port",
+    "0",
+    "--irc",
+    "0",
+    "--workers",
+    "2",
+    "--lang",
+    "en",
+  );
   assertEquals(irc.code, 2);
-  assertEquals(irc.stderr, "error: --workers cannot be used with --irc: IRC is served by one thread for now\n");
+  assertEquals(
+    irc.stderr,
+    "error: --workers cannot be used with --irc: IRC is served by one thread for now\n",
+  );
 });
 
 Deno.test("main server --workers on a port in use says so in one line, status 1", async () => {
